@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The plan: what the hardening rules want done to a spec.
+ *
+ * Rules never modify the spec they are given. They append changes and denials to a plan; one
+ * function, rw_plan_apply(), carries the changes out. The same plan is what the engine log (at
+ * debug level), audit mode and later the audit log print, so they can never disagree.
+ *
+ * Changes address the document in two ways:
+ *  - object members by JSON pointer from the document root (RFC 6901), created on apply with any
+ *    missing intermediate objects (RW_CHANGE_SET) or deleted (RW_CHANGE_DELETE);
+ *  - array elements by identity: the json_t of the element itself (RW_CHANGE_ARRAY_REMOVE), or the
+ *    element to insert before (RW_CHANGE_ARRAY_INSERT, NULL anchor = append). Identity survives
+ *    other rules removing or inserting elements of the same array, where indexes would not.
+ *
+ * Each entry also carries a readable path (`/mounts/14`) with indexes of the original spec, the
+ * value before and after (NULL where there is none), and a reason sentence.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+enum rw_change_kind {
+        RW_CHANGE_SET,          /* set the member at `pointer` to `after` */
+        RW_CHANGE_DELETE,       /* delete the member at `pointer` */
+        RW_CHANGE_ARRAY_REMOVE, /* remove element `anchor` from the array at `pointer` */
+        RW_CHANGE_ARRAY_INSERT, /* insert `after` before `anchor` (NULL: append) in array `pointer` */
+};
+
+struct rw_change {
+        enum rw_change_kind kind;
+        const char *rule; /* static rule id, e.g. "caps-drop" */
+        char *pointer;    /* JSON pointer of the member or array operated on */
+        char *path;       /* readable path for logs: pointer, plus "/INDEX" for array elements */
+        json_t *anchor;   /* array element (owned reference), or NULL */
+        json_t *before;   /* owned reference or NULL */
+        json_t *after;    /* owned reference or NULL */
+        char *reason;
+};
+
+struct rw_denial {
+        const char *rule; /* static rule id */
+        char *item;       /* the offending item, e.g. "/var/run/docker.sock" or "pid namespace" */
+        char *reason;     /* full sentence without the "refused by rule" prefix */
+};
+
+struct rw_plan {
+        struct rw_change *changes;
+        size_t n_changes, cap_changes;
+        struct rw_denial *denials;
+        size_t n_denials, cap_denials;
+        bool oom; /* an allocation failed while building: the plan must not be used */
+};
+
+void rw_plan_init(struct rw_plan *plan);
+void rw_plan_clear(struct rw_plan *plan);
+static inline void rw_plan_clearp(struct rw_plan *plan)
+{
+        rw_plan_clear(plan);
+}
+#define _cleanup_plan_ __attribute__((cleanup(rw_plan_clearp)))
+
+/*
+ * Builders. They take their own references to the json_t values they are given (before/after/
+ * anchor may be NULL) and copy strings. They never fail from the caller's point of view: an
+ * allocation failure marks the plan (plan->oom) and rw_plan_apply() then refuses it.
+ * `after` is stolen (reference taken over) by the *_new variants, for freshly built values.
+ */
+void rw_plan_set(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                 json_t *after, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                     json_t *after_stolen, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
+void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* index: the element's index in the original array, for the readable path only */
+void rw_plan_array_remove(struct rw_plan *plan, const char *rule, const char *array_pointer,
+                          size_t index, json_t *element, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
+void rw_plan_array_insert_new(struct rw_plan *plan, const char *rule, const char *array_pointer,
+                              json_t *anchor, json_t *value_stolen, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
+void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static inline bool rw_plan_denied(const struct rw_plan *plan)
+{
+        return plan->n_denials > 0;
+}
+
+/*
+ * Apply every change to `doc` in order. Fails (and the caller must not use doc any more) when the
+ * plan ran out of memory, holds denials, two changes set the same member, or a pointer does not
+ * lead where the rule said (an intermediate that is not an object, an anchor no longer in its
+ * array): all of these are bugs or races, and runwarden fails closed on them.
+ */
+int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err);
+
+/*
+ * One line describing a change, e.g.
+ *   caps-drop /process/capabilities/bounding: ["CAP_CHOWN",...] -> [] (all capabilities dropped)
+ * Values longer than `max_value` bytes are shortened with "...". Caller frees.
+ */
+char *rw_change_describe(const struct rw_change *change, size_t max_value);
+
+/* "refused by rule RULE: REASON" joined with "; " for every denial. Caller frees. */
+char *rw_plan_describe_denials(const struct rw_plan *plan);
+
+/* Append to `buf` the JSON pointer escape of one key ("~" -> "~0", "/" -> "~1"). Caller frees. */
+char *rw_pointer_join(const char *parent, const char *key);
+char *rw_pointer_join_index(const char *parent, size_t index);

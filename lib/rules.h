@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The hardening rules. Each is a pure function: the spec (never modified), the settings of the
+ * tier and the host facts in, changes and denials appended to the plan out. No I/O, no
+ * environment, no clock.
+ *
+ * Rule ids are stable: they appear in logs, in the docs (docs/rules.md) and, with the policy
+ * issue, in the policy file.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facts.h"
+#include "plan.h"
+
+#define RW_RULE_CAPS            "caps-drop"
+#define RW_RULE_NNP             "no-new-privileges"
+#define RW_RULE_CWD             "process-cwd"
+#define RW_RULE_EXEC_CAPS       "exec-caps"
+#define RW_RULE_ROOTFS          "readonly-rootfs"
+#define RW_RULE_SCRATCH         "scratch-tmpfs"
+#define RW_RULE_ENGINE_SOCKET   "engine-socket"
+#define RW_RULE_HOST_MOUNT      "host-mount"
+#define RW_RULE_BIND_OPTIONS    "bind-options"
+#define RW_RULE_KERNEL_MOUNT    "kernel-fs-mount"
+#define RW_RULE_HOST_NAMESPACE  "host-namespace"
+#define RW_RULE_MASKED_PATHS    "masked-paths"
+#define RW_RULE_DEVICES         "devices"
+#define RW_RULE_SECCOMP         "seccomp"
+#define RW_RULE_PIDS            "pids-limit"
+#define RW_RULE_SYSCTL          "sysctl"
+#define RW_RULE_ANNOTATIONS     "runtime-annotation"
+#define RW_RULE_SPEC            "spec" /* the spec itself is malformed */
+
+struct rw_scratch_mount {
+        const char *destination; /* NULL for the job user's HOME */
+        uint64_t size_bytes;
+        unsigned mode; /* e.g. 01777 */
+};
+
+/* What a tier asks of the rules. The built-in baseline fills it with rw_settings_baseline(). */
+struct rw_settings {
+        int64_t pids_limit;
+        const struct rw_scratch_mount *scratch; /* terminated by size_bytes == 0 */
+        /* Host directories below which bind mount sources are allowed (engine-managed state),
+         * NULL-terminated. The bundle directory is always allowed in addition. */
+        const char *const *bind_prefixes;
+        /* Profile injected when the spec has no seccomp filter; borrowed. NULL: refuse such a
+         * spec instead (fail closed). */
+        const json_t *seccomp_profile;
+};
+
+void rw_settings_baseline(struct rw_settings *ret);
+
+/* All rules for a container spec (config.json of create/run/restore). */
+void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
+                   const struct rw_host_facts *facts, struct rw_plan *plan);
+
+/*
+ * The rule families, callable one by one (tests). `process` is the OCI process object and
+ * `pointer` its JSON pointer in the document ("/process" in config.json, "" in an exec --process
+ * file, which is a bare process object).
+ */
+void rw_rules_process(const json_t *process, const char *pointer, struct rw_plan *plan);
+void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
+                     const struct rw_host_facts *facts, struct rw_plan *plan);
+void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
+void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
+                         struct rw_plan *plan);
+void rw_rules_kernel(const json_t *spec, struct rw_plan *plan);  /* masked paths, sysctl */
+void rw_rules_devices(const json_t *spec, struct rw_plan *plan); /* linux.devices, cgroup */
+void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
+                     struct rw_plan *plan); /* pids */
+void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings,
+                      struct rw_plan *plan);
+void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
+
+/* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the
+ * scratch rule; *ret_home is NULL when there is none to protect. Points into `spec`. */
+void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_uid,
+                       int64_t *ret_gid);

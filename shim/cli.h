@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The runtime command line, parsed the way runc's own CLI library (urfave/cli v1 on Go's flag
+ * package) parses it:
+ *  - a flag is "-name" or "--name"; a value is "--name value" or "--name=value";
+ *  - a boolean flag takes no separate value, only "--name=true|false";
+ *  - global flags come before the command; parsing of global flags stops at the first
+ *    non-flag argument (the command) or at "--";
+ *  - a command's flags may come before or after its positional arguments (urfave reorders them).
+ *
+ * runwarden's own global flags (--runtime, --mode, --seccomp-dir) are recognised among runc's
+ * global flags and left out of the delegate's argv. Everything else, known or not, is passed
+ * through untouched and in order.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+enum rw_command {
+        RW_CMD_NONE, /* no command at all (e.g. just --version) */
+        RW_CMD_CREATE,
+        RW_CMD_RUN,
+        RW_CMD_START,
+        RW_CMD_EXEC,
+        RW_CMD_KILL,
+        RW_CMD_DELETE,
+        RW_CMD_STATE,
+        RW_CMD_LIST,
+        RW_CMD_PS,
+        RW_CMD_PAUSE,
+        RW_CMD_RESUME,
+        RW_CMD_EVENTS,
+        RW_CMD_UPDATE,
+        RW_CMD_FEATURES,
+        RW_CMD_CHECKPOINT,
+        RW_CMD_RESTORE,
+        RW_CMD_SPEC,
+        RW_CMD_UNKNOWN, /* a command runwarden does not know: passed through */
+};
+
+enum rw_log_format {
+        RW_LOG_FORMAT_TEXT, /* runc's default (logrus text) */
+        RW_LOG_FORMAT_JSON,
+};
+
+enum rw_mode {
+        RW_MODE_ENFORCE,
+        RW_MODE_AUDIT,
+};
+
+struct rw_cli {
+        /* runwarden's own global flags */
+        const char *runtime;     /* --runtime PATH, NULL: the built-in default */
+        enum rw_mode mode;       /* --mode enforce|audit */
+        const char *seccomp_dir; /* --seccomp-dir DIR, NULL: the installed profiles */
+
+        /* runc's global flags that runwarden needs to read */
+        const char *root;       /* --root */
+        const char *log;        /* --log FILE */
+        enum rw_log_format log_format; /* --log-format text|json */
+        bool debug;             /* --debug */
+        bool help;              /* --help / -h before the command */
+        bool version;           /* --version / -v before the command */
+
+        /* the command and what runwarden reads of its arguments */
+        enum rw_command command;
+        const char *command_name;   /* as given, NULL for RW_CMD_NONE */
+        const char *container_id;   /* first positional argument, NULL if none */
+        const char *bundle;         /* create/run/restore --bundle/-b; NULL: working directory */
+        const char *process;        /* exec --process/-p FILE */
+        const char *exec_cwd;       /* exec --cwd DIR */
+        const char *exec_cap;       /* exec --cap/-c: the first capability asked for, or NULL */
+        const char *signal;         /* kill: second positional argument, NULL if none */
+
+        /* The delegate's argv: argv without runwarden's own flags, NULL-terminated. Element 0 is
+         * a copy of argv[0]; the caller replaces it with the delegate's path before execv. The
+         * strings point into the argv given to rw_cli_parse(). */
+        char **delegate_argv;
+        size_t delegate_argc;
+};
+
+/* Parse argv. Only runwarden's own flags can make this fail (missing or bad value). */
+int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_error *err);
+void rw_cli_clear(struct rw_cli *cli);
+
+/* True for the commands whose bundle config.json runwarden rewrites (create, run, restore). */
+bool rw_cli_command_takes_bundle(enum rw_command command);

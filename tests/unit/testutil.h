@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * Helpers shared by the unit tests. Include after <cmocka.h>'s prerequisites (stdarg.h, stddef.h,
+ * stdint.h, setjmp.h). Every helper fails the current test (cmocka) rather than returning errors.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "facts.h"
+#include "plan.h"
+#include "rules.h"
+
+/* Parse JSON text with the lossless parser (lib/json.h). */
+json_t *rw_test_parse(const char *text);
+
+/* Load a captured engine input from $RW_FIXTURES_DIR (../shared/fixtures/engines). */
+json_t *rw_test_load_fixture(const char *name);
+
+/* Read a whole file into memory (NUL-terminated). */
+char *rw_test_read_file(const char *path, size_t *ret_len);
+
+/* Facts for a host whose pid 1 namespaces are (dev 1, inode 4026531830 + type); no paths. */
+void rw_test_facts_init(struct rw_host_facts *facts);
+
+/* The first change / denial of `rule` (and, if `path` is not NULL, at that readable path). */
+const struct rw_change *rw_test_find_change(const struct rw_plan *plan, const char *rule,
+                                            const char *path);
+const struct rw_denial *rw_test_find_denial(const struct rw_plan *plan, const char *rule);
+size_t rw_test_count_changes(const struct rw_plan *plan, const char *rule);
+
+/* A deep copy of `spec` with `plan` applied (asserts that applying succeeds). */
+json_t *rw_test_apply(const json_t *spec, const struct rw_plan *plan);
+
+/* The value at JSON pointer `pointer` in `doc`, NULL if absent. */
+json_t *rw_test_get(const json_t *doc, const char *pointer);
+
+/* The mount with this destination in spec.mounts, NULL if none. */
+json_t *rw_test_find_mount(const json_t *spec, const char *destination);
+
+/* True when the JSON array of strings `array` contains `s`. */
+int rw_test_array_has_string(const json_t *array, const char *s);
