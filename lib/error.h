@@ -25,11 +25,12 @@ struct rw_error {
 
 /* Fill *err (which may be NULL) and return -code. code must be a positive errno value. */
 int rw_error_set(struct rw_error *err, int code, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Like rw_error_set(), and append ": strerror(code)" to the message. */
 int rw_error_set_errno(struct rw_error *err, int code, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prepend "context: " to an error already set; returns -err->code (or -EIO if unset). */
-int rw_error_prefix(struct rw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rw_error_prefix(struct rw_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));

@@ -47,7 +47,7 @@ struct rw_path_fact {
 
 struct rw_host_facts {
         struct rw_file_id host_ns[RW_NS_COUNT]; /* pid 1's namespaces */
-        char *bundle;                            /* the bundle directory, resolved; may be NULL */
+        char *bundle;                           /* the bundle directory, resolved; may be NULL */
         struct rw_path_fact *paths;
         size_t n_paths;
         /* Well-known engine socket locations (e.g. /var/run/docker.sock) as resolved on this

@@ -1,2 +1,232 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+/* A temporary file that is removed again unless it was renamed into place. */
+struct temp_file {
+        int dirfd;
+        bool armed;
+        char name[NAME_MAX + 1];
+};
+
+static void temp_file_removep(struct temp_file *t)
+{
+        if (t->armed) {
+                int saved = errno;
+                unlinkat(t->dirfd, t->name, 0);
+                errno = saved;
+        }
+}
+
+/* Names are resolved relative to a directory descriptor: one component, never "..", never "/". */
+static int check_name(const char *name, struct rw_error *err)
+{
+        if (name == NULL || name[0] == '\0')
+                return rw_error_set(err, EINVAL, "empty file name");
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/') != NULL)
+                return rw_error_set(err, EINVAL, "'%s' is not a single file name", name);
+        return 0;
+}
+
+int rw_dir_open(const char *path, int *ret_fd, struct rw_error *err)
+{
+        int fd;
+
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "cannot open directory %s", path);
+        *ret_fd = fd;
+        return 0;
+}
+
+static int read_all(int fd, char *buf, size_t size, size_t *ret_len)
+{
+        size_t done = 0;
+
+        while (done < size) {
+                ssize_t n = read(fd, buf + done, size - done);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                done += (size_t)n;
+        }
+        *ret_len = done;
+        return 0;
+}
+
+int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_data, size_t *ret_len,
+                    struct stat *ret_st, struct rw_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *data = NULL;
+        struct stat st;
+        size_t size, len = 0;
+        int r;
+
+        r = check_name(name, err);
+        if (r < 0)
+                return r;
+
+        /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. */
+        fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                if (errno == ELOOP)
+                        return rw_error_set(err, ELOOP, "%s is a symbolic link, not following it",
+                                            name);
+                return rw_error_set_errno(err, errno, "cannot open %s", name);
+        }
+        if (fstat(fd, &st) < 0)
+                return rw_error_set_errno(err, errno, "cannot stat %s", name);
+        if (!S_ISREG(st.st_mode))
+                return rw_error_set(err, EINVAL, "%s is not a regular file", name);
+        if (st.st_size < 0 || (uintmax_t)st.st_size > max_size)
+                return rw_error_set(err, EFBIG, "%s is larger than %zu bytes", name, max_size);
+        size = (size_t)st.st_size;
+
+        /* One byte more than expected, to notice a file that grows while it is read. */
+        data = malloc(size + 1);
+        if (data == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory reading %s", name);
+        r = read_all(fd, data, size + 1, &len);
+        if (r < 0)
+                return rw_error_set_errno(err, -r, "cannot read %s", name);
+        if (len != size)
+                return rw_error_set(err, EIO, "%s changed size while it was read", name);
+        data[len] = '\0';
+
+        if (ret_st != NULL)
+                *ret_st = st;
+        *ret_data = TAKE_PTR(data);
+        *ret_len = len;
+        return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+        size_t done = 0;
+
+        while (done < len) {
+                ssize_t n = write(fd, data + done, len - done);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        return -EIO;
+                done += (size_t)n;
+        }
+        return 0;
+}
+
+/* Create ".NAME.rw-PID-COUNTER-RANDOM" exclusively; retried on the unlikely name collision. */
+static int create_temp(int dirfd, const char *name, struct temp_file *tmp, int *ret_fd,
+                       struct rw_error *err)
+{
+        static unsigned counter;
+
+        for (int attempt = 0; attempt < 16; attempt++) {
+                uint64_t rnd = 0;
+                int fd, n;
+
+                if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0 && errno != EAGAIN)
+                        return rw_error_set_errno(err, errno, "cannot get random bytes");
+                n = snprintf(tmp->name, sizeof(tmp->name), ".%s.rw-%ld-%u-%016llx", name,
+                             (long)getpid(), counter++, (unsigned long long)rnd);
+                if (n < 0 || (size_t)n >= sizeof(tmp->name))
+                        return rw_error_set(err, ENAMETOOLONG, "file name %s is too long", name);
+                fd = openat(dirfd, tmp->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0600);
+                if (fd >= 0) {
+                        tmp->dirfd = dirfd;
+                        tmp->armed = true;
+                        *ret_fd = fd;
+                        return 0;
+                }
+                if (errno != EEXIST)
+                        return rw_error_set_errno(err, errno, "cannot create %s", tmp->name);
+        }
+        return rw_error_set(err, EEXIST, "cannot find a free temporary name for %s", name);
+}
+
+int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len,
+                       const struct stat *like, struct rw_error *err)
+{
+        _cleanup_(temp_file_removep) struct temp_file tmp = {.dirfd = -1};
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        r = check_name(name, err);
+        if (r < 0)
+                return r;
+        if (like == NULL)
+                return rw_error_set(err, EINVAL, "no file to take the mode of %s from", name);
+
+        r = create_temp(dirfd, name, &tmp, &fd, err);
+        if (r < 0)
+                return r;
+        r = write_all(fd, data, len);
+        if (r < 0)
+                return rw_error_set_errno(err, -r, "cannot write %s", tmp.name);
+        /* Owner first: chown clears the set-user-ID and set-group-ID bits. */
+        if (geteuid() == 0 && fchown(fd, like->st_uid, like->st_gid) < 0)
+                return rw_error_set_errno(err, errno, "cannot change the owner of %s", tmp.name);
+        if (fchmod(fd, like->st_mode & 07777) < 0)
+                return rw_error_set_errno(err, errno, "cannot change the mode of %s", tmp.name);
+        if (fsync(fd) < 0)
+                return rw_error_set_errno(err, errno, "cannot sync %s", tmp.name);
+        if (close(TAKE_FD(fd)) < 0)
+                return rw_error_set_errno(err, errno, "cannot close %s", tmp.name);
+        if (renameat(dirfd, tmp.name, dirfd, name) < 0)
+                return rw_error_set_errno(err, errno, "cannot rename %s to %s", tmp.name, name);
+        tmp.armed = false;
+        if (fsync(dirfd) < 0)
+                return rw_error_set_errno(err, errno, "%s replaced, but cannot sync its directory",
+                                          name);
+        return 0;
+}
+
+int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err)
+{
+        _cleanup_free_ char *dir = NULL, *base = NULL;
+        const char *slash;
+        size_t dir_len;
+
+        if (path == NULL || path[0] == '\0')
+                return rw_error_set(err, EINVAL, "empty path");
+        slash = strrchr(path, '/');
+        if (slash == NULL) {
+                dir = strdup(".");
+                base = strdup(path);
+        } else {
+                /* "a//b" names "a", "/b" and "//b" name "/". */
+                dir_len = (size_t)(slash - path);
+                while (dir_len > 0 && path[dir_len - 1] == '/')
+                        dir_len--;
+                dir = dir_len == 0 ? strdup("/") : strndup(path, dir_len);
+                base = strdup(slash + 1);
+        }
+        if (dir == NULL || base == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+                return rw_error_set(err, EINVAL, "path %s does not end in a file name", path);
+        *ret_dir = TAKE_PTR(dir);
+        *ret_base = TAKE_PTR(base);
+        return 0;
+}

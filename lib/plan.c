@@ -1,2 +1,479 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+void rw_plan_init(struct rw_plan *plan)
+{
+        memset(plan, 0, sizeof(*plan));
+}
+
+static void change_clear(struct rw_change *c)
+{
+        free(c->pointer);
+        free(c->path);
+        free(c->reason);
+        json_decref(c->anchor);
+        json_decref(c->before);
+        json_decref(c->after);
+}
+
+void rw_plan_clear(struct rw_plan *plan)
+{
+        for (size_t i = 0; i < plan->n_changes; i++)
+                change_clear(&plan->changes[i]);
+        for (size_t i = 0; i < plan->n_denials; i++) {
+                free(plan->denials[i].item);
+                free(plan->denials[i].reason);
+        }
+        free(plan->changes);
+        free(plan->denials);
+        rw_plan_init(plan);
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+        char *s = NULL;
+
+        if (vasprintf(&s, fmt, ap) < 0)
+                return NULL;
+        return s;
+}
+
+static bool grow(void **items, size_t *cap, size_t n, size_t size)
+{
+        void *p;
+        size_t ncap;
+
+        if (n < *cap)
+                return true;
+        ncap = *cap == 0 ? 16 : *cap * 2;
+        p = reallocarray(*items, ncap, size);
+        if (p == NULL)
+                return false;
+        *items = p;
+        *cap = ncap;
+        return true;
+}
+
+/* Takes over `after` in every case, borrows everything else. */
+static void add_change(struct rw_plan *plan, enum rw_change_kind kind, const char *rule,
+                       const char *pointer, char *path_owned, json_t *anchor, json_t *before,
+                       json_t *after_stolen, const char *fmt, va_list ap)
+{
+        struct rw_change c = {
+            .kind = kind,
+            .rule = rule,
+        };
+
+        c.pointer = strdup(pointer);
+        c.path = path_owned != NULL ? path_owned : strdup(pointer);
+        c.reason = vformat(fmt, ap);
+        c.anchor = json_incref(anchor);
+        c.before = json_incref(before);
+        c.after = after_stolen;
+        if (c.pointer == NULL || c.path == NULL || c.reason == NULL ||
+            (kind == RW_CHANGE_SET && c.after == NULL) ||
+            (kind == RW_CHANGE_ARRAY_INSERT && c.after == NULL) ||
+            (kind == RW_CHANGE_ARRAY_REMOVE && c.anchor == NULL) ||
+            !grow((void **)&plan->changes, &plan->cap_changes, plan->n_changes,
+                  sizeof(*plan->changes))) {
+                change_clear(&c);
+                plan->oom = true;
+                return;
+        }
+        plan->changes[plan->n_changes++] = c;
+}
+
+void rw_plan_set(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                 json_t *after, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_SET, rule, pointer, NULL, NULL, before, json_incref(after), fmt,
+                   ap);
+        va_end(ap);
+}
+
+void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                     json_t *after_stolen, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_SET, rule, pointer, NULL, NULL, before, after_stolen, fmt, ap);
+        va_end(ap);
+}
+
+void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
+                    const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_DELETE, rule, pointer, NULL, NULL, before, NULL, fmt, ap);
+        va_end(ap);
+}
+
+void rw_plan_array_remove(struct rw_plan *plan, const char *rule, const char *array_pointer,
+                          size_t index, json_t *element, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_ARRAY_REMOVE, rule, array_pointer,
+                   rw_pointer_join_index(array_pointer, index), element, element, NULL, fmt, ap);
+        va_end(ap);
+}
+
+void rw_plan_array_insert_new(struct rw_plan *plan, const char *rule, const char *array_pointer,
+                              json_t *anchor, json_t *value_stolen, const char *fmt, ...)
+{
+        char *path = NULL;
+        va_list ap;
+
+        if (asprintf(&path, "%s/-", array_pointer) < 0)
+                path = NULL;
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_ARRAY_INSERT, rule, array_pointer, path, anchor, NULL,
+                   value_stolen, fmt, ap);
+        va_end(ap);
+}
+
+void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, const char *fmt, ...)
+{
+        struct rw_denial d = {.rule = rule};
+        va_list ap;
+
+        d.item = strdup(item != NULL ? item : "");
+        va_start(ap, fmt);
+        d.reason = vformat(fmt, ap);
+        va_end(ap);
+        if (d.item == NULL || d.reason == NULL ||
+            !grow((void **)&plan->denials, &plan->cap_denials, plan->n_denials,
+                  sizeof(*plan->denials))) {
+                free(d.item);
+                free(d.reason);
+                plan->oom = true;
+                return;
+        }
+        plan->denials[plan->n_denials++] = d;
+}
+
+/* JSON pointers (RFC 6901) */
+
+static char *pointer_escape(const char *key)
+{
+        size_t extra = 0, len = strlen(key);
+        char *out, *o;
+
+        for (const char *k = key; *k != '\0'; k++)
+                if (*k == '~' || *k == '/')
+                        extra++;
+        out = malloc(len + extra + 1);
+        if (out == NULL)
+                return NULL;
+        o = out;
+        for (const char *k = key; *k != '\0'; k++) {
+                if (*k == '~' || *k == '/') {
+                        *o++ = '~';
+                        *o++ = *k == '~' ? '0' : '1';
+                } else {
+                        *o++ = *k;
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+char *rw_pointer_join(const char *parent, const char *key)
+{
+        _cleanup_free_ char *escaped = pointer_escape(key);
+        char *out = NULL;
+
+        if (escaped == NULL || asprintf(&out, "%s/%s", parent, escaped) < 0)
+                return NULL;
+        return out;
+}
+
+char *rw_pointer_join_index(const char *parent, size_t index)
+{
+        char *out = NULL;
+
+        if (asprintf(&out, "%s/%zu", parent, index) < 0)
+                return NULL;
+        return out;
+}
+
+/* Split the next token off *p (which points at a "/"), unescaped into `buf`. */
+static int pointer_next(const char **p, char *buf, size_t size)
+{
+        const char *s = *p;
+        size_t n = 0;
+
+        if (*s != '/')
+                return -EINVAL;
+        s++;
+        while (*s != '\0' && *s != '/') {
+                char ch = *s++;
+
+                if (ch == '~') {
+                        if (*s == '0')
+                                ch = '~';
+                        else if (*s == '1')
+                                ch = '/';
+                        else
+                                return -EINVAL;
+                        s++;
+                }
+                if (n + 1 >= size)
+                        return -ENAMETOOLONG;
+                buf[n++] = ch;
+        }
+        buf[n] = '\0';
+        *p = s;
+        return 0;
+}
+
+static bool parse_index(const char *token, size_t *ret)
+{
+        char *end = NULL;
+        unsigned long long v;
+
+        if (token[0] < '0' || token[0] > '9' || (token[0] == '0' && token[1] != '\0'))
+                return false;
+        errno = 0;
+        v = strtoull(token, &end, 10);
+        if (errno != 0 || *end != '\0')
+                return false;
+        *ret = (size_t)v;
+        return true;
+}
+
+/*
+ * Resolve `pointer` in `doc`. With `create`, missing object members on the way are created as
+ * objects; the last token is not resolved but returned in `last` with its parent in *ret.
+ */
+static int pointer_resolve(json_t *doc, const char *pointer, bool parent_only, bool create,
+                           json_t **ret, char *last, size_t last_size, struct rw_error *err)
+{
+        char token[512];
+        const char *p = pointer;
+        json_t *cur = doc;
+
+        while (*p != '\0') {
+                json_t *next = NULL;
+                size_t index;
+                int r = pointer_next(&p, token, sizeof(token));
+
+                if (r < 0)
+                        return rw_error_set(err, -r, "bad JSON pointer %s", pointer);
+                if (parent_only && *p == '\0') {
+                        if (strlen(token) + 1 > last_size)
+                                return rw_error_set(err, ENAMETOOLONG, "key too long in %s",
+                                                    pointer);
+                        strcpy(last, token);
+                        break;
+                }
+                if (json_is_object(cur)) {
+                        next = json_object_get(cur, token);
+                        if (next == NULL && create) {
+                                next = json_object();
+                                if (next == NULL || json_object_set_new(cur, token, next) < 0)
+                                        return rw_error_set(err, ENOMEM, "creating %s", pointer);
+                        }
+                } else if (json_is_array(cur) && parse_index(token, &index)) {
+                        next = json_array_get(cur, index);
+                }
+                if (next == NULL)
+                        return rw_error_set(err, ENOENT, "%s does not lead to a value", pointer);
+                cur = next;
+        }
+        *ret = cur;
+        return 0;
+}
+
+static bool pointer_overlaps(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        size_t n = la < lb ? la : lb;
+
+        if (strncmp(a, b, n) != 0)
+                return false;
+        /* equal, or one is a component-wise prefix of the other */
+        return la == lb || (la < lb ? b[la] == '/' : a[lb] == '/');
+}
+
+static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *err)
+{
+        char key[512];
+        json_t *target = NULL;
+        size_t i, n;
+        int r;
+
+        switch (c->kind) {
+        case RW_CHANGE_SET:
+                r = pointer_resolve(doc, c->pointer, true, true, &target, key, sizeof(key), err);
+                if (r < 0)
+                        return r;
+                if (json_is_object(target)) {
+                        if (json_object_set(target, key, c->after) < 0)
+                                return rw_error_set(err, ENOMEM, "setting %s", c->pointer);
+                        return 0;
+                }
+                if (json_is_array(target) && parse_index(key, &i) && i < json_array_size(target)) {
+                        if (json_array_set(target, i, c->after) < 0)
+                                return rw_error_set(err, ENOMEM, "setting %s", c->pointer);
+                        return 0;
+                }
+                return rw_error_set(err, EINVAL, "cannot set %s: its parent is not an object",
+                                    c->pointer);
+        case RW_CHANGE_DELETE:
+                r = pointer_resolve(doc, c->pointer, true, false, &target, key, sizeof(key), err);
+                if (r < 0)
+                        return r;
+                if (!json_is_object(target) || json_object_del(target, key) < 0)
+                        return rw_error_set(err, ENOENT, "cannot delete %s: not present",
+                                            c->pointer);
+                return 0;
+        case RW_CHANGE_ARRAY_REMOVE:
+        case RW_CHANGE_ARRAY_INSERT:
+                r = pointer_resolve(doc, c->pointer, false, false, &target, NULL, 0, err);
+                if (r < 0)
+                        return r;
+                if (!json_is_array(target))
+                        return rw_error_set(err, EINVAL, "%s is not an array", c->pointer);
+                n = json_array_size(target);
+                if (c->kind == RW_CHANGE_ARRAY_INSERT && c->anchor == NULL) {
+                        if (json_array_append(target, c->after) < 0)
+                                return rw_error_set(err, ENOMEM, "appending to %s", c->pointer);
+                        return 0;
+                }
+                for (i = 0; i < n; i++)
+                        if (json_array_get(target, i) == c->anchor)
+                                break;
+                if (i == n)
+                        return rw_error_set(err, ENOENT,
+                                            "%s: the element a rule referred to is gone", c->path);
+                if (c->kind == RW_CHANGE_ARRAY_REMOVE)
+                        r = json_array_remove(target, i);
+                else
+                        r = json_array_insert(target, i, c->after);
+                if (r < 0)
+                        return rw_error_set(err, ENOMEM, "changing %s", c->pointer);
+                return 0;
+        }
+        return rw_error_set(err, EINVAL, "unknown change kind %d", (int)c->kind);
+}
+
+int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err)
+{
+        /* Values first, while array indexes in pointers still mean what the rules saw; then
+         * member deletions; then structural array changes, which go by element identity. */
+        static const enum rw_change_kind order[] = {RW_CHANGE_SET, RW_CHANGE_DELETE,
+                                                    RW_CHANGE_ARRAY_REMOVE, RW_CHANGE_ARRAY_INSERT};
+
+        if (plan->oom)
+                return rw_error_set(err, ENOMEM, "out of memory while planning changes");
+        if (plan->n_denials > 0)
+                return rw_error_set(err, EPERM, "the plan holds denials");
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const struct rw_change *a = &plan->changes[i];
+
+                if (a->kind != RW_CHANGE_SET && a->kind != RW_CHANGE_DELETE)
+                        continue;
+                for (size_t j = i + 1; j < plan->n_changes; j++) {
+                        const struct rw_change *b = &plan->changes[j];
+
+                        if ((b->kind == RW_CHANGE_SET || b->kind == RW_CHANGE_DELETE) &&
+                            pointer_overlaps(a->pointer, b->pointer))
+                                return rw_error_set(err, EINVAL, "rules %s and %s both change %s",
+                                                    a->rule, b->rule, b->pointer);
+                }
+        }
+        for (size_t k = 0; k < RW_ELEMENTSOF(order); k++)
+                for (size_t i = 0; i < plan->n_changes; i++) {
+                        int r;
+
+                        if (plan->changes[i].kind != order[k])
+                                continue;
+                        r = apply_one(&plan->changes[i], doc, err);
+                        if (r < 0)
+                                return rw_error_prefix(err, "applying rule %s",
+                                                       plan->changes[i].rule);
+                }
+        return 0;
+}
+
+static char *value_text(const json_t *v, size_t max)
+{
+        char *s;
+
+        if (v == NULL)
+                return strdup("(none)");
+        s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (s != NULL && max >= 4 && strlen(s) > max)
+                strcpy(s + max - 3, "...");
+        return s;
+}
+
+char *rw_change_describe(const struct rw_change *change, size_t max_value)
+{
+        _cleanup_free_ char *before = value_text(change->before, max_value);
+        _cleanup_free_ char *after = NULL;
+        char *out = NULL;
+        int r;
+
+        if (before == NULL)
+                return NULL;
+        switch (change->kind) {
+        case RW_CHANGE_SET:
+                after = value_text(change->after, max_value);
+                if (after == NULL)
+                        return NULL;
+                r = asprintf(&out, "%s %s: %s -> %s (%s)", change->rule, change->path, before,
+                             after, change->reason);
+                break;
+        case RW_CHANGE_DELETE:
+        case RW_CHANGE_ARRAY_REMOVE:
+                r = asprintf(&out, "%s %s: removed %s (%s)", change->rule, change->path, before,
+                             change->reason);
+                break;
+        case RW_CHANGE_ARRAY_INSERT:
+                after = value_text(change->after, max_value);
+                if (after == NULL)
+                        return NULL;
+                r = asprintf(&out, "%s %s: added %s (%s)", change->rule, change->path, after,
+                             change->reason);
+                break;
+        default:
+                r = -1;
+        }
+        return r < 0 ? NULL : out;
+}
+
+char *rw_plan_describe_denials(const struct rw_plan *plan)
+{
+        size_t len = 1;
+        char *out, *o;
+
+        for (size_t i = 0; i < plan->n_denials; i++)
+                len += strlen("refused by rule : ; ") + strlen(plan->denials[i].rule) +
+                       strlen(plan->denials[i].reason);
+        out = malloc(len);
+        if (out == NULL)
+                return NULL;
+        o = out;
+        *o = '\0';
+        for (size_t i = 0; i < plan->n_denials; i++)
+                o += sprintf(o, "%srefused by rule %s: %s", i > 0 ? "; " : "",
+                             plan->denials[i].rule, plan->denials[i].reason);
+        return out;
+}

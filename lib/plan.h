@@ -29,7 +29,8 @@ enum rw_change_kind {
         RW_CHANGE_SET,          /* set the member at `pointer` to `after` */
         RW_CHANGE_DELETE,       /* delete the member at `pointer` */
         RW_CHANGE_ARRAY_REMOVE, /* remove element `anchor` from the array at `pointer` */
-        RW_CHANGE_ARRAY_INSERT, /* insert `after` before `anchor` (NULL: append) in array `pointer` */
+        RW_CHANGE_ARRAY_INSERT, /* insert `after` before `anchor` (NULL: append) in array `pointer`
+                                 */
 };
 
 struct rw_change {
@@ -75,18 +76,18 @@ void rw_plan_set(struct rw_plan *plan, const char *rule, const char *pointer, js
                  json_t *after, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
                      json_t *after_stolen, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* index: the element's index in the original array, for the readable path only */
 void rw_plan_array_remove(struct rw_plan *plan, const char *rule, const char *array_pointer,
                           size_t index, json_t *element, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 void rw_plan_array_insert_new(struct rw_plan *plan, const char *rule, const char *array_pointer,
                               json_t *anchor, json_t *value_stolen, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static inline bool rw_plan_denied(const struct rw_plan *plan)
 {

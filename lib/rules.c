@@ -1,2 +1,65 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "rules.h"
+
+#include "cleanup.h"
+
+#define MIB (1024u * 1024u)
+
+/*
+ * Scratch space a CI job needs with a read-only root. No noexec: go test, cargo and many build
+ * tools run what they build from /tmp. Sizes count against the container's memory limit.
+ */
+static const struct rw_scratch_mount baseline_scratch[] = {
+    {"/tmp", 512 * (uint64_t)MIB, 01777},
+    {"/var/tmp", 512 * (uint64_t)MIB, 01777},
+    {"/run", 64 * (uint64_t)MIB, 0755},
+    {NULL, 512 * (uint64_t)MIB, 0700}, /* the job user's HOME */
+    {NULL, 0, 0},
+};
+
+/*
+ * Where engines keep what they bind into containers: volumes and per-container files (resolv.conf,
+ * hosts, hostname, secrets, shm). /var/run is a symlink to /run on every current distribution;
+ * sources are compared both as written and resolved, so the /run spelling is the one listed.
+ */
+static const char *const baseline_bind_prefixes[] = {
+    "/var/lib/docker/volumes", "/var/lib/docker/containers",
+    "/var/lib/containerd",     "/run/containerd",
+    "/var/lib/containers",     "/run/containers",
+    "/var/lib/kubelet/pods",   NULL,
+};
+
+void rw_settings_baseline(struct rw_settings *ret)
+{
+        *ret = (struct rw_settings){
+            .pids_limit = 4096,
+            .scratch = baseline_scratch,
+            .bind_prefixes = baseline_bind_prefixes,
+            .seccomp_profile = NULL,
+        };
+}
+
+void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
+                   const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        const json_t *process;
+
+        if (!json_is_object(spec)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "config.json", "config.json is not a JSON object");
+                return;
+        }
+        process = json_object_get(spec, "process");
+        /* runc accepts a spec without process only for commands that never start it */
+        if (process == NULL)
+                rw_plan_deny(plan, RW_RULE_SPEC, "process", "the spec has no process");
+        else
+                rw_rules_process(process, "/process", plan);
+        rw_rules_rootfs(spec, settings, plan);
+        rw_rules_mounts(spec, settings, facts, plan);
+        rw_rules_namespaces(spec, facts, plan);
+        rw_rules_kernel(spec, plan);
+        rw_rules_devices(spec, plan);
+        rw_rules_limits(spec, settings, plan);
+        rw_rules_seccomp(spec, settings, plan);
+        rw_rules_annotations(spec, plan);
+}

@@ -17,24 +17,24 @@
 #include "facts.h"
 #include "plan.h"
 
-#define RW_RULE_CAPS            "caps-drop"
-#define RW_RULE_NNP             "no-new-privileges"
-#define RW_RULE_CWD             "process-cwd"
-#define RW_RULE_EXEC_CAPS       "exec-caps"
-#define RW_RULE_ROOTFS          "readonly-rootfs"
-#define RW_RULE_SCRATCH         "scratch-tmpfs"
-#define RW_RULE_ENGINE_SOCKET   "engine-socket"
-#define RW_RULE_HOST_MOUNT      "host-mount"
-#define RW_RULE_BIND_OPTIONS    "bind-options"
-#define RW_RULE_KERNEL_MOUNT    "kernel-fs-mount"
-#define RW_RULE_HOST_NAMESPACE  "host-namespace"
-#define RW_RULE_MASKED_PATHS    "masked-paths"
-#define RW_RULE_DEVICES         "devices"
-#define RW_RULE_SECCOMP         "seccomp"
-#define RW_RULE_PIDS            "pids-limit"
-#define RW_RULE_SYSCTL          "sysctl"
-#define RW_RULE_ANNOTATIONS     "runtime-annotation"
-#define RW_RULE_SPEC            "spec" /* the spec itself is malformed */
+#define RW_RULE_CAPS           "caps-drop"
+#define RW_RULE_NNP            "no-new-privileges"
+#define RW_RULE_CWD            "process-cwd"
+#define RW_RULE_EXEC_CAPS      "exec-caps"
+#define RW_RULE_ROOTFS         "readonly-rootfs"
+#define RW_RULE_SCRATCH        "scratch-tmpfs"
+#define RW_RULE_ENGINE_SOCKET  "engine-socket"
+#define RW_RULE_HOST_MOUNT     "host-mount"
+#define RW_RULE_BIND_OPTIONS   "bind-options"
+#define RW_RULE_KERNEL_MOUNT   "kernel-fs-mount"
+#define RW_RULE_HOST_NAMESPACE "host-namespace"
+#define RW_RULE_MASKED_PATHS   "masked-paths"
+#define RW_RULE_DEVICES        "devices"
+#define RW_RULE_SECCOMP        "seccomp"
+#define RW_RULE_PIDS           "pids-limit"
+#define RW_RULE_SYSCTL         "sysctl"
+#define RW_RULE_ANNOTATIONS    "runtime-annotation"
+#define RW_RULE_SPEC           "spec" /* the spec itself is malformed */
 
 struct rw_scratch_mount {
         const char *destination; /* NULL for the job user's HOME */
@@ -75,8 +75,7 @@ void rw_rules_kernel(const json_t *spec, struct rw_plan *plan);  /* masked paths
 void rw_rules_devices(const json_t *spec, struct rw_plan *plan); /* linux.devices, cgroup */
 void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
                      struct rw_plan *plan); /* pids */
-void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings,
-                      struct rw_plan *plan);
+void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
 
 /* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the

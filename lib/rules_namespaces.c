@@ -1,11 +1,124 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: being written */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cleanup.h"
+#include "json.h"
 #include "rules.h"
+
+/* Namespaces a container must not share with the host. Engines ask for the host's by leaving the
+ * entry out (docker run --pid host), so absence is what this rule looks for. */
+static const enum rw_ns_type required[] = {
+    RW_NS_PID, RW_NS_IPC, RW_NS_UTS, RW_NS_MOUNT, RW_NS_NETWORK,
+};
+
+/* Verbatim numbers travel as strings (lib/json.h); runc reads them as numbers. */
+static bool is_text(const json_t *value)
+{
+        return json_is_string(value) && !rw_json_is_verbatim_number(value);
+}
+
+static bool same_file(const struct rw_file_id *a, const struct rw_file_id *b)
+{
+        return a->known && b->known && a->dev == b->dev && a->ino == b->ino;
+}
+
+/* An entry with a path joins an existing namespace: fine for another container's (a Kubernetes
+ * pod sandbox), not for pid 1's. */
+static void check_path(const char *type_name, enum rw_ns_type type, const char *path,
+                       const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        const struct rw_path_fact *fact = rw_facts_lookup(facts, path);
+
+        if (fact == NULL || fact->error != 0 || !fact->id.known || !facts->host_ns[type].known) {
+                rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
+                             "cannot verify namespace path %s of the %s namespace", path,
+                             type_name);
+                return;
+        }
+        if (same_file(&fact->id, &facts->host_ns[type]))
+                rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
+                             "the spec joins the host's %s namespace via %s", type_name, path);
+}
 
 void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
                          struct rw_plan *plan)
 {
-        (void)spec;
-        (void)facts;
-        (void)plan;
+        bool seen[RW_NS_COUNT] = {false};
+        const json_t *linux_obj = json_object_get(spec, "linux");
+        const json_t *namespaces = NULL;
+        json_t *entry;
+        size_t i;
+
+        if (linux_obj != NULL && !json_is_object(linux_obj)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+                return;
+        }
+        namespaces = json_object_get(linux_obj, "namespaces");
+        if (namespaces != NULL && !json_is_array(namespaces)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "linux.namespaces",
+                             "linux.namespaces is not a JSON array");
+                return;
+        }
+
+        json_array_foreach(namespaces, i, entry)
+        {
+                const json_t *type_value = json_object_get(entry, "type");
+                const char *type_name = json_string_value(type_value);
+                const json_t *path = json_object_get(entry, "path");
+                int type;
+
+                if (!is_text(type_value)) {
+                        rw_plan_deny(plan, RW_RULE_SPEC, "linux.namespaces",
+                                     "linux.namespaces[%zu] has no type", i);
+                        continue;
+                }
+                type = rw_ns_type_from_name(type_name);
+                if (type < 0)
+                        continue; /* runc refuses unknown types itself */
+                if (seen[type]) {
+                        rw_plan_deny(plan, RW_RULE_SPEC, type_name,
+                                     "linux.namespaces lists the %s namespace twice", type_name);
+                        continue;
+                }
+                seen[type] = true;
+
+                if (path == NULL)
+                        continue;
+                if (!is_text(path)) {
+                        rw_plan_deny(plan, RW_RULE_SPEC, type_name,
+                                     "the path of the %s namespace is not a string", type_name);
+                        continue;
+                }
+                /* runc reads an empty path as "create a new one". */
+                if (json_string_length(path) > 0)
+                        check_path(type_name, (enum rw_ns_type)type, json_string_value(path), facts,
+                                   plan);
+        }
+
+        for (i = 0; i < RW_ELEMENTSOF(required); i++) {
+                const char *name = rw_ns_type_name(required[i]);
+                char item[64];
+
+                if (seen[required[i]])
+                        continue;
+                snprintf(item, sizeof(item), "%s namespace", name);
+                rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, item,
+                             "the spec shares the host's %s namespace", name);
+        }
+
+        /* Engines on cgroup v1 hosts leave the cgroup namespace out by default. A private one
+         * only hides the host's cgroup paths, so add it rather than refuse the container. */
+        if (!seen[RW_NS_CGROUP] && namespaces != NULL) {
+                json_t *cgroup = json_pack("{s:s}", "type", "cgroup");
+
+                if (cgroup == NULL) {
+                        plan->oom = true;
+                        return;
+                }
+                rw_plan_array_insert_new(plan, RW_RULE_HOST_NAMESPACE, "/linux/namespaces", NULL,
+                                         cgroup,
+                                         "a private cgroup namespace hides the host's "
+                                         "cgroup hierarchy");
+        }
 }

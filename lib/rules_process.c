@@ -1,10 +1,133 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: being written */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "cleanup.h"
+#include "json.h"
+#include "paths.h"
 #include "rules.h"
+
+/* The five sets of process.capabilities, in the order the runtime spec lists them. */
+static const char *const cap_sets[] = {
+    "bounding", "effective", "inheritable", "permitted", "ambient",
+};
+
+static void drop_capabilities(const json_t *process, const char *pointer, struct rw_plan *plan)
+{
+        _cleanup_free_ char *caps_pointer = NULL;
+        json_t *caps;
+
+        /* An absent capabilities object (or set) is not a gap: runc starts the process with an
+         * empty set for whatever the spec leaves out, and an exec process without one inherits
+         * the container's, which this rule emptied at create. */
+        caps = json_object_get(process, "capabilities");
+        if (caps == NULL)
+                return;
+        if (!json_is_object(caps)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "process.capabilities",
+                             "process.capabilities is not a JSON object");
+                return;
+        }
+
+        caps_pointer = rw_pointer_join(pointer, "capabilities");
+        if (caps_pointer == NULL) {
+                plan->oom = true;
+                return;
+        }
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(cap_sets); i++) {
+                _cleanup_free_ char *set_pointer = NULL;
+                json_t *set = json_object_get(caps, cap_sets[i]);
+                json_t *empty;
+
+                if (set == NULL)
+                        continue;
+                if (!json_is_array(set)) {
+                        rw_plan_deny(plan, RW_RULE_SPEC, "process.capabilities",
+                                     "process.capabilities.%s is not a JSON array", cap_sets[i]);
+                        continue;
+                }
+                if (json_array_size(set) == 0)
+                        continue;
+
+                set_pointer = rw_pointer_join(caps_pointer, cap_sets[i]);
+                empty = json_array();
+                if (set_pointer == NULL || empty == NULL) {
+                        json_decref(empty);
+                        plan->oom = true;
+                        return;
+                }
+                rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, empty,
+                                "all %zu %s capabilities dropped", json_array_size(set),
+                                cap_sets[i]);
+        }
+}
+
+static void set_no_new_privileges(const json_t *process, const char *pointer, struct rw_plan *plan)
+{
+        _cleanup_free_ char *nnp_pointer = NULL;
+        json_t *nnp = json_object_get(process, "noNewPrivileges");
+
+        if (json_is_true(nnp))
+                return;
+
+        nnp_pointer = rw_pointer_join(pointer, "noNewPrivileges");
+        if (nnp_pointer == NULL) {
+                plan->oom = true;
+                return;
+        }
+        /* Without it a setuid binary in the image gets back what the capability drop took. */
+        rw_plan_set(plan, RW_RULE_NNP, nnp_pointer, nnp, json_true(),
+                    "setuid and file capabilities must not raise privileges");
+}
+
+static void check_cwd(const json_t *process, struct rw_plan *plan)
+{
+        struct rw_error err = {0};
+        _cleanup_free_ char *normalized = NULL;
+        json_t *value = json_object_get(process, "cwd");
+        const char *cwd;
+
+        if (!json_is_string(value) || rw_json_is_verbatim_number(value)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "process.cwd",
+                             value == NULL ? "process.cwd is missing"
+                                           : "process.cwd is not a string");
+                return;
+        }
+        cwd = json_string_value(value);
+        if (cwd[0] != '/') {
+                rw_plan_deny(plan, RW_RULE_SPEC, cwd, "process.cwd \"%s\" is not an absolute path",
+                             cwd);
+                return;
+        }
+
+        if (rw_path_normalize(cwd, &normalized, &err) < 0) {
+                if (err.code == ENOMEM)
+                        plan->oom = true;
+                else
+                        rw_plan_deny(plan, RW_RULE_SPEC, cwd, "process.cwd %s: %s", cwd, err.msg);
+                return;
+        }
+
+        /* A working directory anywhere in /proc can be a descriptor or a cwd link of another
+         * process, which is how CVE-2024-21626 left the container through a leaked host fd. */
+        if (rw_path_within(normalized, "/proc"))
+                rw_plan_deny(plan, RW_RULE_CWD, cwd,
+                             "process.cwd %s is inside /proc (CVE-2024-21626)", cwd);
+}
 
 void rw_rules_process(const json_t *process, const char *pointer, struct rw_plan *plan)
 {
-        (void)process;
-        (void)pointer;
-        (void)plan;
+        if (!json_is_object(process)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "process",
+                             process == NULL ? "the spec has no process"
+                                             : "the process is not a JSON object");
+                return;
+        }
+
+        /* oomScoreAdj is left alone: it only ranks the container for the OOM killer, a choice
+         * that belongs to the engine and grants nothing inside the container. */
+        drop_capabilities(process, pointer, plan);
+        set_no_new_privileges(process, pointer, plan);
+        check_cwd(process, plan);
 }

@@ -1,19 +1,353 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: being written */
+/*
+ * A read-only root filesystem, and tmpfs scratch space where jobs need to write.
+ *
+ * The scratch rule looks at the plan as well as the spec: a mount that the mount rules strip
+ * (rw_rules_mounts() must run first) neither makes a scratch directory writable nor can serve as
+ * the element the tmpfs mounts are inserted before.
+ */
 #include "rules.h"
 
-void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "paths.h"
+
+/* process.user.uid/gid: 0 when absent, -1 when not a valid id */
+static int64_t read_id(const json_t *v)
 {
-        (void)spec;
-        (void)settings;
-        (void)plan;
+        if (v == NULL)
+                return 0;
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) >= (json_int_t)UINT32_MAX)
+                return -1;
+        return json_integer_value(v);
 }
 
 void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_uid,
                        int64_t *ret_gid)
 {
-        (void)spec;
-        *ret_home = NULL;
-        *ret_uid = 0;
-        *ret_gid = 0;
+        const json_t *process = json_object_get(spec, "process");
+        const json_t *user = json_object_get(process, "user");
+        const char *home = NULL;
+        int64_t uid = read_id(json_object_get(user, "uid"));
+        size_t i;
+        json_t *v;
+
+        /* glibc's getenv() in the container returns the first match */
+        json_array_foreach(json_object_get(process, "env"), i, v)
+        {
+                const char *s = json_string_value(v);
+
+                if (s != NULL && strncmp(s, "HOME=", 5) == 0) {
+                        home = s + 5;
+                        break;
+                }
+        }
+        if (home == NULL && uid == 0)
+                home = "/root";
+        *ret_home = home;
+        *ret_uid = uid;
+        *ret_gid = read_id(json_object_get(user, "gid"));
+}
+
+/* readonly-rootfs */
+
+static void rule_readonly_root(const json_t *spec, struct rw_plan *plan)
+{
+        json_t *root = json_object_get(spec, "root");
+        json_t *readonly;
+
+        if (root == NULL) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "root", "the spec has no root");
+                return;
+        }
+        if (!json_is_object(root)) {
+                rw_plan_deny(plan, RW_RULE_SPEC, "root", "root is not a JSON object");
+                return;
+        }
+        readonly = json_object_get(root, "readonly");
+        if (!json_is_true(readonly))
+                rw_plan_set_new(plan, RW_RULE_ROOTFS, "/root/readonly", readonly, json_true(),
+                                "the root filesystem is mounted read-only; scratch directories "
+                                "are tmpfs");
+}
+
+/* scratch-tmpfs */
+
+struct scratch {
+        const struct rw_scratch_mount *entry;
+        char *destination; /* normalized */
+        bool home;
+        bool insert; /* false: already writable (a mount or an earlier entry covers it) */
+};
+
+struct scratch_list {
+        struct scratch *items;
+        size_t n;
+        int64_t uid, gid; /* of the job user */
+};
+
+static void scratch_list_clear(struct scratch_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                free(l->items[i].destination);
+        free(l->items);
+}
+
+static bool kernel_path(const char *path)
+{
+        return rw_path_within(path, "/proc") || rw_path_within(path, "/sys") ||
+               rw_path_within(path, "/dev");
+}
+
+static bool removed_by_plan(const struct rw_plan *plan, const json_t *mount)
+{
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const struct rw_change *c = &plan->changes[i];
+
+                if (c->kind == RW_CHANGE_ARRAY_REMOVE && c->anchor == mount &&
+                    strcmp(c->pointer, "/mounts") == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* The normalized destination of a mount the spec keeps; NULL (and *ok true) if there is none. */
+static char *kept_destination(const json_t *mount, const struct rw_plan *plan, bool *ok)
+{
+        const char *dest = json_string_value(json_object_get(mount, "destination"));
+        char *out = NULL;
+
+        *ok = true;
+        if (dest == NULL || removed_by_plan(plan, mount))
+                return NULL;
+        if (rw_path_normalize(dest, &out, NULL) < 0)
+                *ok = false;
+        return out;
+}
+
+/* Some mount the spec keeps sits at `path` or above it. False with *ok false: out of memory. */
+static bool spec_covers(const json_t *mounts, const char *path, const struct rw_plan *plan,
+                        bool *ok)
+{
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(mounts, i, m)
+        {
+                _cleanup_free_ char *dest = kept_destination(m, plan, ok);
+
+                if (!*ok)
+                        return false;
+                if (dest != NULL && rw_path_within(path, dest))
+                        return true;
+        }
+        return false;
+}
+
+/*
+ * The element to insert the tmpfs mounts before: the first that is not a kernel filesystem
+ * mount, so that every bind or volume at or below a scratch path is mounted on top of the tmpfs
+ * rather than hidden by it. NULL: append.
+ */
+static json_t *insert_anchor(const json_t *mounts, const struct rw_plan *plan, bool *ok)
+{
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(mounts, i, m)
+        {
+                const char *dest = json_string_value(json_object_get(m, "destination"));
+                _cleanup_free_ char *normalized = NULL;
+
+                if (removed_by_plan(plan, m))
+                        continue;
+                if (dest == NULL)
+                        return m;
+                if (rw_path_normalize(dest, &normalized, NULL) < 0) {
+                        *ok = false;
+                        return NULL;
+                }
+                if (!kernel_path(normalized))
+                        return m;
+        }
+        return NULL;
+}
+
+static bool append_string(json_t *array, const char *s)
+{
+        return json_array_append_new(array, json_string(s)) == 0;
+}
+
+static json_t *tmpfs_mount(const struct scratch *s, int64_t uid, int64_t gid)
+{
+        _cleanup_json_ json_t *options = json_array();
+        _cleanup_json_ json_t *mount = json_object();
+        char mode[32], size[48], uid_opt[32], gid_opt[32];
+
+        if (options == NULL || mount == NULL)
+                return NULL;
+        snprintf(mode, sizeof(mode), "mode=%o", s->entry->mode);
+        snprintf(size, sizeof(size), "size=%" PRIu64, s->entry->size_bytes);
+        if (!append_string(options, "rw") || !append_string(options, "nosuid") ||
+            !append_string(options, "nodev") || !append_string(options, mode) ||
+            !append_string(options, size))
+                return NULL;
+        /* a tmpfs is root-owned: the job user must own its HOME to use it */
+        if (s->home && uid != 0) {
+                snprintf(uid_opt, sizeof(uid_opt), "uid=%" PRId64, uid);
+                snprintf(gid_opt, sizeof(gid_opt), "gid=%" PRId64, gid);
+                if (!append_string(options, uid_opt) || !append_string(options, gid_opt))
+                        return NULL;
+        }
+        if (json_object_set_new(mount, "destination", json_string(s->destination)) < 0 ||
+            json_object_set_new(mount, "type", json_string("tmpfs")) < 0 ||
+            json_object_set_new(mount, "source", json_string("tmpfs")) < 0 ||
+            json_object_set(mount, "options", options) < 0)
+                return NULL;
+        return TAKE_PTR(mount);
+}
+
+/* Some earlier entry of the list sits at `path` or above it. */
+static bool list_covers(const struct scratch_list *l, const char *path)
+{
+        for (size_t j = 0; j < l->n; j++)
+                if (rw_path_within(path, l->items[j].destination))
+                        return true;
+        return false;
+}
+
+/*
+ * Decide, for each scratch entry of the tier, where it goes and whether it is needed. False: out
+ * of memory.
+ */
+static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
+                         struct scratch_list *l, struct rw_plan *plan)
+{
+        const json_t *mounts = json_object_get(spec, "mounts");
+        const char *home;
+        size_t n = 0;
+
+        rw_rules_job_home(spec, &home, &l->uid, &l->gid);
+        while (settings->scratch != NULL && settings->scratch[n].size_bytes != 0)
+                n++;
+        if (n == 0)
+                return true;
+        l->items = calloc(n, sizeof(*l->items));
+        if (l->items == NULL)
+                return false;
+        for (size_t k = 0; k < n; k++) {
+                const struct rw_scratch_mount *entry = &settings->scratch[k];
+                const char *raw = entry->destination != NULL ? entry->destination : home;
+                _cleanup_free_ char *dest = NULL;
+                struct scratch *s;
+                bool ok = true;
+
+                if (raw == NULL || raw[0] != '/')
+                        continue;
+                if (rw_path_normalize(raw, &dest, NULL) < 0)
+                        return false;
+                /* "/" would replace the root; below /proc, /sys, /dev it would undo masking */
+                if (strcmp(dest, "/") == 0 || kernel_path(dest))
+                        continue;
+                s = &l->items[l->n];
+                s->entry = entry;
+                s->home = entry->destination == NULL;
+                s->insert = !list_covers(l, dest) && !spec_covers(mounts, dest, plan, &ok);
+                if (!ok)
+                        return false;
+                s->destination = TAKE_PTR(dest);
+                l->n++;
+                if (s->insert && s->home && l->uid != 0 && (l->uid < 0 || l->gid < 0)) {
+                        s->insert = false;
+                        rw_plan_deny(plan, RW_RULE_SPEC, "process.user",
+                                     "process.user holds an invalid uid or gid");
+                }
+        }
+        return true;
+}
+
+static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
+                         struct rw_plan *plan)
+{
+        __attribute__((cleanup(scratch_list_clear))) struct scratch_list l = {0};
+        const json_t *mounts = json_object_get(spec, "mounts");
+        _cleanup_free_ size_t *order = NULL;
+        _cleanup_json_ json_t *whole = NULL;
+        json_t *anchor = NULL;
+        size_t n_order = 0;
+        bool ok = true;
+
+        if (mounts != NULL && !json_is_array(mounts)) {
+                rw_plan_deny(plan, RW_RULE_SCRATCH, "/mounts",
+                             "mounts is not an array: no scratch tmpfs can be added");
+                return;
+        }
+        if (!plan_scratch(spec, settings, &l, plan))
+                goto oom;
+        order = calloc(l.n + 1, sizeof(*order));
+        if (order == NULL)
+                goto oom;
+        /* Ancestors first, whatever the tier's order: a later tmpfs would hide an earlier one. */
+        for (size_t k = 0; k < l.n; k++) {
+                size_t at = n_order;
+
+                if (!l.items[k].insert)
+                        continue;
+                for (size_t j = 0; j < n_order; j++)
+                        if (rw_path_within(l.items[order[j]].destination, l.items[k].destination)) {
+                                at = j;
+                                break;
+                        }
+                memmove(order + at + 1, order + at, (n_order - at) * sizeof(*order));
+                order[at] = k;
+                n_order++;
+        }
+        if (n_order == 0)
+                return;
+        if (mounts == NULL) {
+                whole = json_array();
+                if (whole == NULL)
+                        goto oom;
+        } else {
+                anchor = insert_anchor(mounts, plan, &ok);
+                if (!ok)
+                        goto oom;
+        }
+        for (size_t j = 0; j < n_order; j++) {
+                const struct scratch *s = &l.items[order[j]];
+                json_t *mount = tmpfs_mount(s, l.uid, l.gid);
+
+                if (mount == NULL)
+                        goto oom;
+                if (whole != NULL) {
+                        if (json_array_append_new(whole, mount) < 0)
+                                goto oom;
+                } else if (s->home) {
+                        rw_plan_array_insert_new(plan, RW_RULE_SCRATCH, "/mounts", anchor, mount,
+                                                 "HOME %s writable on the read-only root "
+                                                 "filesystem",
+                                                 s->destination);
+                } else {
+                        rw_plan_array_insert_new(plan, RW_RULE_SCRATCH, "/mounts", anchor, mount,
+                                                 "%s writable on the read-only root filesystem",
+                                                 s->destination);
+                }
+        }
+        if (whole != NULL)
+                rw_plan_set_new(plan, RW_RULE_SCRATCH, "/mounts", NULL, TAKE_PTR(whole),
+                                "scratch directories writable on the read-only root filesystem");
+        return;
+oom:
+        plan->oom = true;
+}
+
+void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
+{
+        rule_readonly_root(spec, plan);
+        rule_scratch(spec, settings, plan);
 }

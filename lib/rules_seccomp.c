@@ -2,8 +2,7 @@
 /* STUB: being written */
 #include "rules.h"
 
-void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings,
-                      struct rw_plan *plan)
+void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
 {
         (void)spec;
         (void)settings;

@@ -1,2 +1,642 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+/*
+ * The model is runc 1.1: urfave/cli v1.22.6 or later over Go's flag package. Global flags are
+ * parsed by Go's flag package alone; a command's arguments are first reordered by urfave (flags it
+ * knows, with what may be their value, moved in front) and then parsed by Go's flag package.
+ * Reproducing both steps exactly is what makes the bundle and container id found here the ones
+ * runc will use: a bundle that differs from runc's would let runc start an unrewritten spec.
+ *
+ * Where runc itself would reject the command line (unknown flag, missing value, bad boolean),
+ * runc is the one to say so: the parser keeps going and records nothing false.
+ */
+
+/* Where a recognised flag's value goes. */
+enum slot {
+        SLOT_NONE,
+        /* runwarden's own: only before the command, removed from the delegate's argv */
+        SLOT_RUNTIME,
+        SLOT_MODE,
+        SLOT_SECCOMP_DIR,
+        /* runc's global flags that runwarden reads */
+        SLOT_ROOT,
+        SLOT_LOG,
+        SLOT_LOG_FORMAT,
+        SLOT_DEBUG,
+        SLOT_HELP,
+        SLOT_VERSION,
+        /* command flags that runwarden reads */
+        SLOT_BUNDLE,
+        SLOT_PROCESS,
+        SLOT_CWD,
+        SLOT_CAP,
+};
+
+enum flag_kind {
+        FLAG_BOOL,  /* takes no separate value, only "=true|false" */
+        FLAG_VALUE, /* takes "=value" or the next argument, whatever it is */
+};
+
+/* A flag as urfave declares it: "bundle, b" is the name "bundle" with the alias "b". */
+struct flag {
+        const char *name;
+        const char *alias; /* NULL if none */
+        enum flag_kind kind;
+        enum slot slot;
+};
+
+static const struct flag global_flags[] = {
+    {"runtime", NULL, FLAG_VALUE, SLOT_RUNTIME},
+    {"mode", NULL, FLAG_VALUE, SLOT_MODE},
+    {"seccomp-dir", NULL, FLAG_VALUE, SLOT_SECCOMP_DIR},
+    {"debug", NULL, FLAG_BOOL, SLOT_DEBUG},
+    {"log", NULL, FLAG_VALUE, SLOT_LOG},
+    {"log-format", NULL, FLAG_VALUE, SLOT_LOG_FORMAT},
+    {"root", NULL, FLAG_VALUE, SLOT_ROOT},
+    {"criu", NULL, FLAG_VALUE, SLOT_NONE},
+    {"systemd-cgroup", NULL, FLAG_BOOL, SLOT_NONE},
+    /* a string (true|false|auto) in runc, so it takes the next argument */
+    {"rootless", NULL, FLAG_VALUE, SLOT_NONE},
+    {"help", "h", FLAG_BOOL, SLOT_HELP},
+    {"version", "v", FLAG_BOOL, SLOT_VERSION},
+};
+
+/* urfave adds its help flag to every command. Only -h/--help before the command is recorded
+ * (struct rw_cli.help); inside a command it matters as a boolean that takes no value. */
+static const struct flag command_help_flag = {"help", "h", FLAG_BOOL, SLOT_NONE};
+
+static const struct flag create_flags[] = {
+    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},       {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},  {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},  {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag run_flags[] = {
+    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},       {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},  {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},  {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NONE}, {"detach", "d", FLAG_BOOL, SLOT_NONE},
+    {"keep", NULL, FLAG_BOOL, SLOT_NONE},           {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag exec_flags[] = {
+    {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cwd", NULL, FLAG_VALUE, SLOT_CWD},
+    {"env", "e", FLAG_VALUE, SLOT_NONE},
+    {"user", "u", FLAG_VALUE, SLOT_NONE},
+    {"additional-gids", "g", FLAG_VALUE, SLOT_NONE},
+    {"process", "p", FLAG_VALUE, SLOT_PROCESS},
+    {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"process-label", NULL, FLAG_VALUE, SLOT_NONE},
+    {"apparmor", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cap", "c", FLAG_VALUE, SLOT_CAP},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cgroup", NULL, FLAG_VALUE, SLOT_NONE},
+    {"tty", "t", FLAG_BOOL, SLOT_NONE},
+    {"detach", "d", FLAG_BOOL, SLOT_NONE},
+    {"no-new-privs", NULL, FLAG_BOOL, SLOT_NONE},
+    {"ignore-paused", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag kill_flags[] = {
+    {"all", "a", FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag delete_flags[] = {
+    {"force", "f", FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag list_flags[] = {
+    {"format", "f", FLAG_VALUE, SLOT_NONE},
+    {"quiet", "q", FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag ps_flags[] = {
+    {"format", "f", FLAG_VALUE, SLOT_NONE},
+};
+
+static const struct flag events_flags[] = {
+    {"interval", NULL, FLAG_VALUE, SLOT_NONE},
+    {"stats", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag update_flags[] = {
+    {"resources", "r", FLAG_VALUE, SLOT_NONE},
+    {"blkio-weight", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-period", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-quota", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-burst", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-share", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-rt-period", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-rt-runtime", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpuset-cpus", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpuset-mems", NULL, FLAG_VALUE, SLOT_NONE},
+    {"kernel-memory", NULL, FLAG_VALUE, SLOT_NONE},
+    {"kernel-memory-tcp", NULL, FLAG_VALUE, SLOT_NONE},
+    {"memory", NULL, FLAG_VALUE, SLOT_NONE},
+    {"memory-reservation", NULL, FLAG_VALUE, SLOT_NONE},
+    {"memory-swap", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pids-limit", NULL, FLAG_VALUE, SLOT_NONE},
+    {"l3-cache-schema", NULL, FLAG_VALUE, SLOT_NONE},
+    {"mem-bw-schema", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cpu-idle", NULL, FLAG_VALUE, SLOT_NONE},
+};
+
+static const struct flag checkpoint_flags[] = {
+    {"image-path", NULL, FLAG_VALUE, SLOT_NONE},
+    {"work-path", NULL, FLAG_VALUE, SLOT_NONE},
+    {"parent-path", NULL, FLAG_VALUE, SLOT_NONE},
+    {"page-server", NULL, FLAG_VALUE, SLOT_NONE},
+    {"status-fd", NULL, FLAG_VALUE, SLOT_NONE},
+    {"manage-cgroups-mode", NULL, FLAG_VALUE, SLOT_NONE},
+    {"empty-ns", NULL, FLAG_VALUE, SLOT_NONE},
+    {"lsm-profile", NULL, FLAG_VALUE, SLOT_NONE},
+    {"lsm-mount-context", NULL, FLAG_VALUE, SLOT_NONE},
+    {"leave-running", NULL, FLAG_BOOL, SLOT_NONE},
+    {"tcp-established", NULL, FLAG_BOOL, SLOT_NONE},
+    {"ext-unix-sk", NULL, FLAG_BOOL, SLOT_NONE},
+    {"shell-job", NULL, FLAG_BOOL, SLOT_NONE},
+    {"lazy-pages", NULL, FLAG_BOOL, SLOT_NONE},
+    {"file-locks", NULL, FLAG_BOOL, SLOT_NONE},
+    {"pre-dump", NULL, FLAG_BOOL, SLOT_NONE},
+    {"auto-dedup", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+static const struct flag restore_flags[] = {
+    {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"image-path", NULL, FLAG_VALUE, SLOT_NONE},
+    {"work-path", NULL, FLAG_VALUE, SLOT_NONE},
+    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},
+    {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"manage-cgroups-mode", NULL, FLAG_VALUE, SLOT_NONE},
+    {"empty-ns", NULL, FLAG_VALUE, SLOT_NONE},
+    {"lsm-profile", NULL, FLAG_VALUE, SLOT_NONE},
+    {"lsm-mount-context", NULL, FLAG_VALUE, SLOT_NONE},
+    {"tcp-established", NULL, FLAG_BOOL, SLOT_NONE},
+    {"ext-unix-sk", NULL, FLAG_BOOL, SLOT_NONE},
+    {"shell-job", NULL, FLAG_BOOL, SLOT_NONE},
+    {"file-locks", NULL, FLAG_BOOL, SLOT_NONE},
+    {"detach", "d", FLAG_BOOL, SLOT_NONE},
+    {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
+    {"auto-dedup", NULL, FLAG_BOOL, SLOT_NONE},
+    {"lazy-pages", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+/* spec writes a new config.json and reads none: its bundle is not recorded. */
+static const struct flag spec_flags[] = {
+    {"bundle", "b", FLAG_VALUE, SLOT_NONE},
+    {"rootless", NULL, FLAG_BOOL, SLOT_NONE},
+};
+
+enum arg_order {
+        REORDER,
+        /* runc's SkipArgReorder: everything after the first positional argument belongs to the
+         * process (exec) or to ps(1) (ps), flags included */
+        KEEP_ORDER,
+};
+
+struct command {
+        const char *name;
+        enum rw_command id;
+        const struct flag *flags;
+        size_t n_flags;
+        enum arg_order order;
+};
+
+#define FLAGS(table) (table), RW_ELEMENTSOF(table)
+#define NO_FLAGS     NULL, 0
+
+static const struct command commands[] = {
+    {"create", RW_CMD_CREATE, FLAGS(create_flags), REORDER},
+    {"run", RW_CMD_RUN, FLAGS(run_flags), REORDER},
+    {"start", RW_CMD_START, NO_FLAGS, REORDER},
+    {"exec", RW_CMD_EXEC, FLAGS(exec_flags), KEEP_ORDER},
+    {"kill", RW_CMD_KILL, FLAGS(kill_flags), REORDER},
+    {"delete", RW_CMD_DELETE, FLAGS(delete_flags), REORDER},
+    {"state", RW_CMD_STATE, NO_FLAGS, REORDER},
+    {"list", RW_CMD_LIST, FLAGS(list_flags), REORDER},
+    {"ps", RW_CMD_PS, FLAGS(ps_flags), KEEP_ORDER},
+    {"pause", RW_CMD_PAUSE, NO_FLAGS, REORDER},
+    {"resume", RW_CMD_RESUME, NO_FLAGS, REORDER},
+    {"events", RW_CMD_EVENTS, FLAGS(events_flags), REORDER},
+    {"update", RW_CMD_UPDATE, FLAGS(update_flags), REORDER},
+    {"features", RW_CMD_FEATURES, NO_FLAGS, REORDER},
+    {"checkpoint", RW_CMD_CHECKPOINT, FLAGS(checkpoint_flags), REORDER},
+    {"restore", RW_CMD_RESTORE, FLAGS(restore_flags), REORDER},
+    {"spec", RW_CMD_SPEC, FLAGS(spec_flags), REORDER},
+};
+
+/* One argument in Go's flag syntax: "-name", "--name", "-name=value", "--name=value". */
+struct flag_arg {
+        const char *name;
+        size_t name_len;
+        const char *value; /* after "=", NULL when none was written */
+        bool malformed;    /* "---x", "-=x": Go rejects these */
+};
+
+/* Go's flag package: anything shorter than two characters or not starting with "-" (so also a
+ * lone "-") is not a flag and ends flag parsing. "--" is handled by the callers. */
+static bool is_flag(const char *arg)
+{
+        return arg[0] == '-' && arg[1] != '\0';
+}
+
+static bool is_terminator(const char *arg)
+{
+        return strcmp(arg, "--") == 0;
+}
+
+static struct flag_arg split_flag(const char *arg)
+{
+        struct flag_arg f = {0};
+        const char *eq;
+
+        f.name = arg + (arg[1] == '-' ? 2 : 1);
+        if (f.name[0] == '\0' || f.name[0] == '-' || f.name[0] == '=') {
+                f.malformed = true;
+                return f;
+        }
+        eq = strchr(f.name, '=');
+        f.name_len = eq != NULL ? (size_t)(eq - f.name) : strlen(f.name);
+        f.value = eq != NULL ? eq + 1 : NULL;
+        return f;
+}
+
+static bool name_is(const char *name, const char *candidate, size_t len)
+{
+        return candidate != NULL && strlen(candidate) == len && memcmp(candidate, name, len) == 0;
+}
+
+static const struct flag *find_flag(const struct flag *flags, size_t n, const char *name,
+                                    size_t len)
+{
+        for (size_t i = 0; i < n; i++)
+                if (name_is(name, flags[i].name, len) || name_is(name, flags[i].alias, len))
+                        return &flags[i];
+        return NULL;
+}
+
+static const struct flag *find_command_flag(const struct command *cmd, const char *name, size_t len)
+{
+        const struct flag *f = find_flag(cmd->flags, cmd->n_flags, name, len);
+
+        if (f == NULL)
+                f = find_flag(&command_help_flag, 1, name, len);
+        return f;
+}
+
+/* Go's strconv.ParseBool. False when `s` is not a boolean (runc then refuses the command line). */
+static bool parse_bool(const char *s, bool *ret)
+{
+        static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+        static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(yes); i++) {
+                if (strcmp(s, yes[i]) == 0) {
+                        *ret = true;
+                        return true;
+                }
+                if (strcmp(s, no[i]) == 0) {
+                        *ret = false;
+                        return true;
+                }
+        }
+        return false;
+}
+
+static bool is_own_slot(enum slot slot)
+{
+        return slot == SLOT_RUNTIME || slot == SLOT_MODE || slot == SLOT_SECCOMP_DIR;
+}
+
+static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, struct rw_error *err)
+{
+        switch (slot) {
+        case SLOT_RUNTIME:
+                if (value[0] != '/')
+                        return rw_error_set(
+                            err, EINVAL, "--runtime must be an absolute path, got \"%s\"", value);
+                cli->runtime = value;
+                return 0;
+        case SLOT_SECCOMP_DIR:
+                if (value[0] != '/')
+                        return rw_error_set(err, EINVAL,
+                                            "--seccomp-dir must be an absolute path, got \"%s\"",
+                                            value);
+                cli->seccomp_dir = value;
+                return 0;
+        case SLOT_MODE:
+                if (strcmp(value, "enforce") == 0)
+                        cli->mode = RW_MODE_ENFORCE;
+                else if (strcmp(value, "audit") == 0)
+                        cli->mode = RW_MODE_AUDIT;
+                else
+                        return rw_error_set(err, EINVAL,
+                                            "--mode must be \"enforce\" or \"audit\", got \"%s\"",
+                                            value);
+                return 0;
+        default:
+                return 0;
+        }
+}
+
+/* Record a value flag. A repeated string flag keeps its last value, as in Go; runc's --cap
+ * accumulates, and runwarden reports the first. */
+static void set_value(struct rw_cli *cli, enum slot slot, const char *value)
+{
+        switch (slot) {
+        case SLOT_ROOT:
+                cli->root = value;
+                break;
+        case SLOT_LOG:
+                cli->log = value;
+                break;
+        case SLOT_LOG_FORMAT:
+                /* runc accepts only "text" and "json"; whatever else fails in runc itself */
+                cli->log_format =
+                    strcmp(value, "json") == 0 ? RW_LOG_FORMAT_JSON : RW_LOG_FORMAT_TEXT;
+                break;
+        case SLOT_BUNDLE:
+                cli->bundle = value;
+                break;
+        case SLOT_PROCESS:
+                cli->process = value;
+                break;
+        case SLOT_CWD:
+                cli->exec_cwd = value;
+                break;
+        case SLOT_CAP:
+                if (cli->exec_cap == NULL)
+                        cli->exec_cap = value;
+                break;
+        default:
+                break;
+        }
+}
+
+static void set_bool(struct rw_cli *cli, enum slot slot, const char *written)
+{
+        bool value = true;
+
+        if (written != NULL && !parse_bool(written, &value))
+                return;
+        switch (slot) {
+        case SLOT_DEBUG:
+                cli->debug = value;
+                break;
+        case SLOT_HELP:
+                cli->help = value;
+                break;
+        case SLOT_VERSION:
+                cli->version = value;
+                break;
+        default:
+                break;
+        }
+}
+
+/*
+ * Global flags, with Go's flag package: parsing stops at the first non-flag argument (the
+ * command) or after "--". Marks runwarden's own flags and their values in `drop`. Returns the
+ * index of the command (argc if there is none).
+ */
+static int parse_global(int argc, char *const *argv, struct rw_cli *cli, bool *drop,
+                        struct rw_error *err)
+{
+        int i = 1;
+
+        while (i < argc && is_flag(argv[i])) {
+                struct flag_arg arg;
+                const struct flag *f;
+                const char *value;
+                bool own;
+                int r;
+
+                if (is_terminator(argv[i])) {
+                        i++;
+                        break;
+                }
+                arg = split_flag(argv[i]);
+                f = arg.malformed ? NULL
+                                  : find_flag(global_flags, RW_ELEMENTSOF(global_flags), arg.name,
+                                              arg.name_len);
+                own = f != NULL && is_own_slot(f->slot);
+                drop[i++] = own;
+                if (f == NULL) {
+                        /* unknown: runc refuses it; assume it takes no separate value */
+                        continue;
+                }
+                if (f->kind == FLAG_BOOL) {
+                        set_bool(cli, f->slot, arg.value);
+                        continue;
+                }
+
+                value = arg.value;
+                if (value == NULL && i < argc) {
+                        value = argv[i];
+                        drop[i++] = own;
+                }
+                if (value == NULL && own)
+                        return rw_error_set(err, EINVAL, "--%s needs a value", f->name);
+                if (value == NULL) {
+                        /* runc refuses a missing value: there is no command to find */
+                        return argc;
+                }
+                if (own) {
+                        r = set_own_flag(cli, f->slot, value, err);
+                        if (r < 0)
+                                return r;
+                } else {
+                        set_value(cli, f->slot, value);
+                }
+        }
+
+        return i;
+}
+
+/* urfave's argIsFlag: an argument naming one of the command's flags, with one, two or three
+ * leading dashes and an optional "=value". */
+static bool names_command_flag(const struct command *cmd, const char *arg)
+{
+        const char *name = arg;
+        size_t len;
+
+        if (arg[0] != '-' || strcmp(arg, "-") == 0 || is_terminator(arg))
+                return false;
+        if (strncmp(name, "--", 2) == 0)
+                name += 2;
+        if (name[0] == '-')
+                name++;
+        len = strcspn(name, "=");
+        return find_command_flag(cmd, name, len) != NULL;
+}
+
+/*
+ * urfave/cli v1.22.6+ reorderArgs, as indexes into argv: the command's known flags, each with the
+ * next argument when that is not itself a known flag, go first; then, if "--" was met outside a
+ * flag's value, "--" followed by the other arguments seen before it and everything after it;
+ * otherwise the other arguments in order.
+ */
+static size_t reorder(const struct command *cmd, int argc, char *const *argv, int start,
+                      size_t *order, size_t *rest)
+{
+        size_t n_order = 0, n_rest = 0;
+        bool may_be_value = false;
+        int i;
+
+        for (i = start; i < argc; i++) {
+                const char *arg = argv[i];
+
+                if (may_be_value && !names_command_flag(cmd, arg)) {
+                        may_be_value = false;
+                        order[n_order++] = (size_t)i;
+                } else if (is_terminator(arg)) {
+                        break;
+                } else if (names_command_flag(cmd, arg)) {
+                        order[n_order++] = (size_t)i;
+                        may_be_value = strchr(arg, '=') == NULL;
+                } else {
+                        rest[n_rest++] = (size_t)i;
+                }
+        }
+
+        if (i < argc)
+                order[n_order++] = (size_t)i++;
+        for (size_t k = 0; k < n_rest; k++)
+                order[n_order++] = rest[k];
+        for (; i < argc; i++)
+                order[n_order++] = (size_t)i;
+        return n_order;
+}
+
+/* A command's arguments from argv[start] on. */
+static int parse_command(const struct command *cmd, int argc, char *const *argv, int start,
+                         struct rw_cli *cli, struct rw_error *err)
+{
+        size_t n = (size_t)(argc - start), j = 0, n_positional;
+        _cleanup_free_ size_t *order = NULL;
+        _cleanup_free_ size_t *rest = NULL;
+        const char *positional[2] = {NULL, NULL};
+
+        if (n == 0)
+                return 0;
+        order = calloc(n, sizeof(*order));
+        rest = calloc(n, sizeof(*rest));
+        if (order == NULL || rest == NULL)
+                return rw_error_set_errno(err, ENOMEM, "parsing the %s command line", cmd->name);
+
+        if (cmd->order == REORDER) {
+                n = reorder(cmd, argc, argv, start, order, rest);
+        } else {
+                for (size_t k = 0; k < n; k++)
+                        order[k] = (size_t)start + k;
+        }
+
+        /* Go's flag package over the (reordered) arguments */
+        while (j < n && is_flag(argv[order[j]])) {
+                const char *arg = argv[order[j++]];
+                struct flag_arg a;
+                const struct flag *f;
+                const char *value;
+
+                if (is_terminator(arg))
+                        break;
+                a = split_flag(arg);
+                f = a.malformed ? NULL : find_command_flag(cmd, a.name, a.name_len);
+                if (f == NULL || f->kind == FLAG_BOOL) {
+                        /* a boolean, or unknown (runc refuses it): takes no separate value */
+                        continue;
+                }
+                value = a.value;
+                if (value == NULL) {
+                        if (j == n)
+                                return 0; /* runc refuses a missing value */
+                        value = argv[order[j++]];
+                }
+                set_value(cli, f->slot, value);
+        }
+
+        n_positional = 0;
+        for (; j < n && n_positional < RW_ELEMENTSOF(positional); j++)
+                positional[n_positional++] = argv[order[j]];
+        cli->container_id = positional[0];
+        if (cmd->id == RW_CMD_KILL)
+                cli->signal = positional[1];
+        return 0;
+}
+
+static const struct command *find_command(const char *name)
+{
+        for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_error *err)
+{
+        struct rw_cli cli = {.mode = RW_MODE_ENFORCE, .log_format = RW_LOG_FORMAT_TEXT};
+        _cleanup_free_ bool *drop = NULL;
+        _cleanup_free_ char **delegate = NULL;
+        const struct command *cmd = NULL;
+        size_t n = 0;
+        int command, r;
+
+        *ret = (struct rw_cli){0};
+        if (argc < 1 || argv == NULL || argv[0] == NULL)
+                return rw_error_set(err, EINVAL, "empty command line");
+
+        drop = calloc((size_t)argc, sizeof(*drop));
+        delegate = calloc((size_t)argc + 1, sizeof(*delegate));
+        if (drop == NULL || delegate == NULL)
+                return rw_error_set_errno(err, ENOMEM, "parsing the command line");
+
+        command = parse_global(argc, argv, &cli, drop, err);
+        if (command < 0)
+                return command;
+
+        if (command < argc) {
+                cli.command_name = argv[command];
+                cmd = find_command(cli.command_name);
+                cli.command = cmd != NULL ? cmd->id : RW_CMD_UNKNOWN;
+        }
+        /* An unknown command's arguments are runc's to reject: nothing is read from them. */
+        if (cmd != NULL) {
+                r = parse_command(cmd, argc, argv, command + 1, &cli, err);
+                if (r < 0)
+                        return r;
+        }
+
+        for (int i = 0; i < argc; i++)
+                if (!drop[i])
+                        delegate[n++] = argv[i];
+        delegate[n] = NULL;
+        cli.delegate_argv = TAKE_PTR(delegate);
+        cli.delegate_argc = n;
+        *ret = cli;
+        return 0;
+}
+
+void rw_cli_clear(struct rw_cli *cli)
+{
+        if (cli == NULL)
+                return;
+        free(cli->delegate_argv);
+        *cli = (struct rw_cli){0};
+}
+
+bool rw_cli_command_takes_bundle(enum rw_command command)
+{
+        return command == RW_CMD_CREATE || command == RW_CMD_RUN || command == RW_CMD_RESTORE;
+}

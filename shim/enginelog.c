@@ -1,2 +1,148 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "enginelog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static const char *level_name(enum rw_log_level level)
+{
+        switch (level) {
+        case RW_LOG_DEBUG:
+                return "debug";
+        case RW_LOG_WARNING:
+                return "warning";
+        case RW_LOG_ERROR:
+                return "error";
+        }
+        return "error";
+}
+
+/* RFC 3339 with nanoseconds in UTC, as Go's time.RFC3339Nano prints it. */
+static void format_time(const struct timespec *now, char *buf, size_t size)
+{
+        struct tm tm;
+        char base[32];
+        long nsec = now->tv_nsec;
+        int digits = 9;
+
+        gmtime_r(&now->tv_sec, &tm);
+        strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+        if (nsec == 0) {
+                snprintf(buf, size, "%sZ", base);
+                return;
+        }
+        while (nsec % 10 == 0) {
+                nsec /= 10;
+                digits--;
+        }
+        snprintf(buf, size, "%s.%0*ldZ", base, digits, nsec);
+}
+
+/* logrus text quoting: the value in double quotes with Go's %q escapes for what matters. */
+static char *quote_text(const char *s)
+{
+        size_t len = strlen(s);
+        char *out = malloc(len * 4 + 3);
+        char *o = out;
+
+        if (out == NULL)
+                return NULL;
+        *o++ = '"';
+        for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+                switch (*p) {
+                case '"':
+                case '\\':
+                        *o++ = '\\';
+                        *o++ = (char)*p;
+                        break;
+                case '\n':
+                        *o++ = '\\';
+                        *o++ = 'n';
+                        break;
+                case '\r':
+                        *o++ = '\\';
+                        *o++ = 'r';
+                        break;
+                case '\t':
+                        *o++ = '\\';
+                        *o++ = 't';
+                        break;
+                default:
+                        if (*p < 0x20)
+                                o += sprintf(o, "\\x%02x", *p);
+                        else
+                                *o++ = (char)*p;
+                }
+        }
+        *o++ = '"';
+        *o = '\0';
+        return out;
+}
+
+char *rw_enginelog_format(enum rw_log_format format, enum rw_log_level level, const char *msg,
+                          const struct timespec *now)
+{
+        char when[64];
+        char *line = NULL;
+
+        format_time(now, when, sizeof(when));
+        if (format == RW_LOG_FORMAT_JSON) {
+                _cleanup_json_ json_t *obj = json_object();
+                _cleanup_free_ char *text = NULL;
+
+                if (obj == NULL ||
+                    json_object_set_new(obj, "level", json_string(level_name(level))) ||
+                    json_object_set_new(obj, "msg", json_string(msg)) ||
+                    json_object_set_new(obj, "time", json_string(when)))
+                        return NULL;
+                text = json_dumps(obj, JSON_COMPACT);
+                if (text == NULL || asprintf(&line, "%s\n", text) < 0)
+                        return NULL;
+                return line;
+        }
+        {
+                _cleanup_free_ char *quoted = quote_text(msg);
+
+                if (quoted == NULL || asprintf(&line, "time=\"%s\" level=%s msg=%s\n", when,
+                                               level_name(level), quoted) < 0)
+                        return NULL;
+        }
+        return line;
+}
+
+int rw_enginelog_write(const char *path, enum rw_log_format format, enum rw_log_level level,
+                       const char *msg, struct rw_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *line = NULL;
+        struct timespec now;
+        size_t len;
+        ssize_t n;
+
+        if (path == NULL)
+                return 0;
+        clock_gettime(CLOCK_REALTIME, &now);
+        line = rw_enginelog_format(format, level, msg, &now);
+        if (line == NULL)
+                return rw_error_set(err, ENOMEM, "formatting a log line");
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "opening log file %s", path);
+        len = strlen(line);
+        /* One write() on an O_APPEND descriptor: lines of concurrent writers never interleave. */
+        do
+                n = write(fd, line, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return rw_error_set_errno(err, errno, "writing log file %s", path);
+        if ((size_t)n != len)
+                return rw_error_set(err, EIO, "short write to log file %s", path);
+        return 0;
+}

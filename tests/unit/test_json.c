@@ -1,16 +1,521 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include "json.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+
+static char *dump(const json_t *doc)
+{
+        struct rw_error err = {0};
+        char *text = NULL;
+        size_t len = 0;
+
+        if (rw_json_dump(doc, &text, &len, &err) < 0)
+                fail_msg("dump failed: %s", err.msg);
+        assert_int_equal(strlen(text), len);
+        return text;
+}
+
+/* Parse `in`, dump it and expect exactly `out`. */
+static void assert_round_trip(const char *in, const char *out)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(in);
+        _cleanup_free_ char *text = dump(doc);
+
+        if (strcmp(text, out) != 0)
+                fail_msg("round trip of %s\n gave %s\n want %s", in, text, out);
+}
+
+/* Parsing `len` bytes of `in` must fail with `code` and a message containing `needle`. */
+static void assert_parse_fails_n(const char *in, size_t len, int code, const char *needle)
+{
+        struct rw_error err = {0};
+        json_t *doc = NULL;
+        int r;
+
+        r = rw_json_parse(in, len, &doc, &err);
+        if (r >= 0)
+                fail_msg("parse of %.*s succeeded", (int)len, in);
+        assert_null(doc);
+        assert_int_equal(r, -code);
+        assert_int_equal(err.code, code);
+        if (strstr(err.msg, needle) == NULL)
+                fail_msg("error for %.*s is \"%s\", expected it to contain \"%s\"", (int)len, in,
+                         err.msg, needle);
+}
+
+static void assert_parse_fails(const char *in, const char *needle)
+{
+        assert_parse_fails_n(in, strlen(in), EINVAL, needle);
+}
+
+static void assert_dump_fails(const json_t *doc, const char *needle)
+{
+        struct rw_error err = {0};
+        char *text = NULL;
+        size_t len = 0;
+
+        assert_true(rw_json_dump(doc, &text, &len, &err) < 0);
+        assert_null(text);
+        assert_int_equal(err.code, EINVAL);
+        if (strstr(err.msg, needle) == NULL)
+                fail_msg("dump error is \"%s\", expected it to contain \"%s\"", err.msg, needle);
+}
+
+static void assert_verbatim(const json_t *value, const char *text)
+{
+        assert_non_null(value);
+        assert_true(rw_json_is_verbatim_number(value));
+        assert_string_equal(rw_json_verbatim_number_text(value), text);
+}
+
+static void assert_integer(const json_t *value, json_int_t expected)
+{
+        assert_non_null(value);
+        assert_true(json_is_integer(value));
+        assert_false(rw_json_is_verbatim_number(value));
+        assert_null(rw_json_verbatim_number_text(value));
+        assert_true(json_integer_value(value) == expected);
+}
+
+/* Every captured engine input is compact, so a lossless round trip gives back the same bytes. */
+static void test_fixtures_round_trip_byte_identical(void **state)
+{
+        const char *dir_path = getenv("RW_FIXTURES_DIR");
+        DIR *dir;
+        struct dirent *de;
+        int n = 0;
+
+        (void)state;
+        assert_non_null(dir_path);
+        dir = opendir(dir_path);
+        assert_non_null(dir);
+        while ((de = readdir(dir)) != NULL) {
+                size_t name_len = strlen(de->d_name);
+                _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL;
+                _cleanup_json_ json_t *doc = NULL, *back = NULL;
+                struct rw_error err = {0};
+                size_t len, out_len;
+
+                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
+                        continue;
+                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+                text = rw_test_read_file(path, &len);
+                if (rw_json_parse(text, len, &doc, &err) < 0)
+                        fail_msg("%s: %s", path, err.msg);
+                if (rw_json_dump(doc, &out, &out_len, &err) < 0)
+                        fail_msg("%s: %s", path, err.msg);
+                /* Two of them end in a newline, which is not part of the document. */
+                if (len > 0 && text[len - 1] == '\n')
+                        text[--len] = '\0';
+                if (out_len != len || memcmp(out, text, len) != 0)
+                        fail_msg("%s does not round trip byte for byte", path);
+                back = rw_test_parse(out);
+                assert_true(json_equal(doc, back));
+                n++;
+        }
+        closedir(dir);
+        assert_true(n >= 7);
+}
+
+static void test_fixture_rlimit_infinity(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_load_fixture("docker-ulimit-unlimited.json");
+        _cleanup_free_ char *text = NULL;
+        json_t *memlock, *nofile;
+
+        (void)state;
+        memlock = rw_test_get(doc, "/process/rlimits/0");
+        nofile = rw_test_get(doc, "/process/rlimits/1");
+        assert_string_equal(json_string_value(json_object_get(memlock, "type")), "RLIMIT_MEMLOCK");
+        assert_verbatim(json_object_get(memlock, "hard"), "18446744073709551615");
+        assert_verbatim(json_object_get(memlock, "soft"), "18446744073709551615");
+        assert_integer(json_object_get(nofile, "hard"), 1048576);
+        text = dump(doc);
+        assert_non_null(strstr(text, "{\"type\":\"RLIMIT_MEMLOCK\",\"hard\":18446744073709551615,"
+                                     "\"soft\":18446744073709551615}"));
+}
+
+static void test_numbers(void **state)
+{
+        const char *text = "[18446744073709551615,1,-9223372036854775808,-9223372036854775809,"
+                           "9223372036854775807,9223372036854775808,-0,0,1e400,0.1,1.5e-7,"
+                           "-1.5E+7,100000000000000000000000000000,-18446744073709551615,1.0,"
+                           "-0.0,0e0,123456789012345678]";
+        _cleanup_json_ json_t *doc = rw_test_parse(text);
+
+        (void)state;
+        assert_int_equal(json_array_size(doc), 18);
+        assert_verbatim(json_array_get(doc, 0), "18446744073709551615");
+        assert_integer(json_array_get(doc, 1), 1);
+        assert_integer(json_array_get(doc, 2), INT64_MIN);
+        assert_verbatim(json_array_get(doc, 3), "-9223372036854775809");
+        assert_integer(json_array_get(doc, 4), INT64_MAX);
+        assert_verbatim(json_array_get(doc, 5), "9223372036854775808");
+        assert_verbatim(json_array_get(doc, 6), "-0");
+        assert_integer(json_array_get(doc, 7), 0);
+        assert_verbatim(json_array_get(doc, 8), "1e400");
+        assert_verbatim(json_array_get(doc, 9), "0.1");
+        assert_verbatim(json_array_get(doc, 10), "1.5e-7");
+        assert_verbatim(json_array_get(doc, 11), "-1.5E+7");
+        assert_verbatim(json_array_get(doc, 12), "100000000000000000000000000000");
+        assert_verbatim(json_array_get(doc, 13), "-18446744073709551615");
+        assert_verbatim(json_array_get(doc, 14), "1.0");
+        assert_verbatim(json_array_get(doc, 15), "-0.0");
+        assert_verbatim(json_array_get(doc, 16), "0e0");
+        assert_integer(json_array_get(doc, 17), 123456789012345678);
+        assert_round_trip(text, text);
+}
+
+static void test_numbers_nested_and_top_level(void **state)
 {
         (void)state;
+        assert_round_trip("{\"a\":{\"b\":[{\"c\":1.0,\"d\":[18446744073709551615,[2.5e10]]}]},"
+                          "\"e\":-0.0,\"f\":[1,18446744073709551615,2]}",
+                          "{\"a\":{\"b\":[{\"c\":1.0,\"d\":[18446744073709551615,[2.5e10]]}]},"
+                          "\"e\":-0.0,\"f\":[1,18446744073709551615,2]}");
+        assert_round_trip("{ \"a\" : 1.5 , \"b\" : [ 1e3 ,\n\t18446744073709551615\r\n] }",
+                          "{\"a\":1.5,\"b\":[1e3,18446744073709551615]}");
+        assert_round_trip("1.5", "1.5");
+        assert_round_trip(" 18446744073709551615 ", "18446744073709551615");
+        assert_round_trip("-7", "-7");
+        assert_round_trip("\"x\"", "\"x\"");
+        assert_round_trip("null", "null");
+        assert_round_trip("[true,false,null,0.5]", "[true,false,null,0.5]");
+        assert_round_trip("{}", "{}");
+        assert_round_trip("[]", "[]");
+}
+
+static void test_key_order_preserved(void **state)
+{
+        (void)state;
+        assert_round_trip("{\"z\":1,\"a\":2,\"m\":{\"y\":1,\"b\":2},\"c\":3}",
+                          "{\"z\":1,\"a\":2,\"m\":{\"y\":1,\"b\":2},\"c\":3}");
+}
+
+static void test_strings_and_escapes(void **state)
+{
+        const char *text =
+            "{\"e\":\"\\u00e9\",\"raw\":\"\xc3\xa9\",\"n\":\"a\\nb\",\"s\":\"a\\/b\","
+            "\"q\":\"\\\"\\\\\",\"c\":\"\\b\\f\\r\\t\\u0001\",\"ls\":\"\\u2028\","
+            "\"smile\":\"\\ud83d\\ude00\"}";
+        _cleanup_json_ json_t *doc = rw_test_parse(text);
+        _cleanup_json_ json_t *back = NULL;
+        _cleanup_free_ char *out = NULL;
+
+        (void)state;
+        assert_string_equal(json_string_value(json_object_get(doc, "e")), "\xc3\xa9");
+        assert_string_equal(json_string_value(json_object_get(doc, "n")), "a\nb");
+        assert_string_equal(json_string_value(json_object_get(doc, "s")), "a/b");
+        assert_string_equal(json_string_value(json_object_get(doc, "q")), "\"\\");
+        assert_string_equal(json_string_value(json_object_get(doc, "smile")), "\xf0\x9f\x98\x80");
+        out = dump(doc);
+        /* jansson writes UTF-8 and "/" unescaped: other bytes, the same document. */
+        assert_string_equal(out, "{\"e\":\"\xc3\xa9\",\"raw\":\"\xc3\xa9\",\"n\":\"a\\nb\","
+                                 "\"s\":\"a/b\",\"q\":\"\\\"\\\\\",\"c\":\"\\b\\f\\r\\t\\u0001\","
+                                 "\"ls\":\"\xe2\x80\xa8\",\"smile\":\"\xf0\x9f\x98\x80\"}");
+        back = rw_test_parse(out);
+        assert_true(json_equal(doc, back));
+}
+
+/* The output rewriting relies on how jansson escapes a NUL. */
+static void test_jansson_escapes_nul_as_expected(void **state)
+{
+        _cleanup_json_ json_t *s = json_stringn("\0rwnum:1.5", 10);
+        _cleanup_free_ char *text = NULL;
+
+        (void)state;
+        assert_non_null(s);
+        text = json_dumps(s, JSON_COMPACT | JSON_ENCODE_ANY);
+        assert_string_equal(text, "\"\\u0000rwnum:1.5\"");
+}
+
+static void test_duplicate_keys_refused(void **state)
+{
+        (void)state;
+        assert_parse_fails("{\"a\":1,\"a\":2}", "duplicate object key");
+        assert_parse_fails("{\"x\":{\"a\":1.5,\"b\":2,\"a\":3}}", "duplicate object key");
+        assert_parse_fails("[{\"a\":18446744073709551615,\"a\":18446744073709551615}]",
+                           "duplicate object key");
+}
+
+static void test_nul_refused(void **state)
+{
+        static const char raw[] = "{\"a\":\"x\0y\"}";
+        static const char outside[] = "[1,\0 2]";
+
+        (void)state;
+        assert_parse_fails("{\"a\":\"x\\u0000y\"}", "NUL character in a string at byte 7");
+        assert_parse_fails("{\"a\":\"x\\u0000y\"}", "line 1, column 8:");
+        assert_parse_fails("{\"\\u0000rwnum:5\":1}", "NUL character in a string at byte 2");
+        assert_parse_fails("[\"\\u0000rwnum:1.5\"]", "NUL character in a string");
+        assert_parse_fails("[\"\\\\\\u0000\"]", "NUL character in a string at byte 4");
+        assert_parse_fails("{\n  \"a\": [\n    \"\\u0000\"]}", "line 3, column 6:");
+        assert_parse_fails_n(raw, sizeof(raw) - 1, EINVAL, "NUL character in a string at byte 7");
+        assert_parse_fails_n(outside, sizeof(outside) - 1, EINVAL, "NUL character at byte 3");
+}
+
+/* An escaped backslash followed by "u0000rwnum:" is text, in the input and in the output. */
+static void test_marker_lookalikes(void **state)
+{
+        const char *text =
+            "[\"\\\\u0000rwnum:5\",\"\\\\u0000rwnum:1.5\",\"x\\\\u0000rwnum:1.5\","
+            "\"\\\\\\\\u0000rwnum:1.5\",\"rwnum:1.5\",\"\\\\\",1.5,\"\\\\\\\"\",2.5]";
+        _cleanup_json_ json_t *doc = rw_test_parse(text);
+
+        (void)state;
+        assert_int_equal(json_array_size(doc), 9);
+        assert_string_equal(json_string_value(json_array_get(doc, 0)), "\\u0000rwnum:5");
+        assert_string_equal(json_string_value(json_array_get(doc, 1)), "\\u0000rwnum:1.5");
+        assert_string_equal(json_string_value(json_array_get(doc, 2)), "x\\u0000rwnum:1.5");
+        assert_string_equal(json_string_value(json_array_get(doc, 3)), "\\\\u0000rwnum:1.5");
+        assert_string_equal(json_string_value(json_array_get(doc, 5)), "\\");
+        assert_string_equal(json_string_value(json_array_get(doc, 7)), "\\\"");
+        for (size_t i = 0; i < 8; i++) {
+                if (i == 6)
+                        continue;
+                assert_false(rw_json_is_verbatim_number(json_array_get(doc, i)));
+                assert_null(rw_json_verbatim_number_text(json_array_get(doc, i)));
+        }
+        assert_verbatim(json_array_get(doc, 6), "1.5");
+        assert_verbatim(json_array_get(doc, 8), "2.5");
+        assert_round_trip(text, text);
+        /* The same strings as object keys. */
+        assert_round_trip("{\"\\\\u0000rwnum:1.5\":1.5,\"\\\\\":2.5}",
+                          "{\"\\\\u0000rwnum:1.5\":1.5,\"\\\\\":2.5}");
+}
+
+/* Values a rule could build by hand must never be written if they would not read back the same. */
+static void test_dump_refuses_what_does_not_round_trip(void **state)
+{
+        _cleanup_json_ json_t *real = json_pack("{s:f}", "a", 0.5);
+        _cleanup_json_ json_t *nul = json_pack("[s#]", "a\0b", (size_t)3);
+        _cleanup_json_ json_t *int_marker = json_pack("[s#]", "\0rwnum:5", (size_t)8);
+        _cleanup_json_ json_t *bad_marker = json_pack("[s#]", "\0rwnum:1,2", (size_t)10);
+        _cleanup_json_ json_t *key_marker = json_object();
+        _cleanup_json_ json_t *good_marker = json_pack("[s#]", "\0rwnum:1.5", (size_t)10);
+        _cleanup_free_ char *text = NULL;
+
+        (void)state;
+        assert_dump_fails(real, "does not parse back to the same document");
+        assert_dump_fails(nul, "NUL character in a string");
+        assert_false(rw_json_is_verbatim_number(json_array_get(int_marker, 0)));
+        assert_dump_fails(int_marker, "does not parse back to the same document");
+        assert_false(rw_json_is_verbatim_number(json_array_get(bad_marker, 0)));
+        assert_dump_fails(bad_marker, "does not parse back");
+        /* A marker as a key would be written as {1.5:1}. */
+        assert_int_equal(json_object_setn_new(key_marker, "\0rwnum:1.5", 10, json_integer(1)), 0);
+        assert_dump_fails(key_marker, "does not parse back");
+        assert_true(rw_json_is_verbatim_number(json_array_get(good_marker, 0)));
+        text = dump(good_marker);
+        assert_string_equal(text, "[1.5]");
+}
+
+static void test_verbatim_predicates_on_other_values(void **state)
+{
+        _cleanup_json_ json_t *doc =
+            rw_test_parse("[\"1.5\",\"rwnum:1.5\",\"\",1,true,null,{},[],-0]");
+
+        (void)state;
+        for (size_t i = 0; i < 8; i++) {
+                assert_false(rw_json_is_verbatim_number(json_array_get(doc, i)));
+                assert_null(rw_json_verbatim_number_text(json_array_get(doc, i)));
+        }
+        assert_verbatim(json_array_get(doc, 8), "-0");
+        assert_false(rw_json_is_verbatim_number(NULL));
+        assert_null(rw_json_verbatim_number_text(NULL));
+}
+
+static void test_invalid_input_refused(void **state)
+{
+        static const char *const invalid[] = {
+            "",
+            " ",
+            "{",
+            "{\"a\":[1,2",
+            "[\"abc",
+            "{\"a\":tru}",
+            "[1,]",
+            "{\"a\":1,}",
+            "{1.5:2}",
+            "{ 18446744073709551615 : 1}",
+            "{1:2}",
+            "[01]",
+            "[1.]",
+            "[-]",
+            "[1e]",
+            "[.5]",
+            "[+1]",
+            "[1.5.3]",
+            "[--1]",
+            "[0x10]",
+            "[NaN]",
+            "[Infinity]",
+            "[-Infinity]",
+            "[1.5 2]",
+            "1.5 2",
+            "[1.5e5e5]",
+            "[1.5-]",
+            "[\"a\":1.5]",
+            "[1.5:1]",
+            "{\"a\" 1.5}",
+            "\"\\x\"",
+            "[\"\\u12\"]",
+            "[tru1.5]",
+            "{\"a\":1}x",
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(invalid); i++)
+                assert_parse_fails(invalid[i], "line ");
+}
+
+/*
+ * Errors are reported at the position of the original text, even after numbers were rewritten:
+ * compare with the same text where each rewritten number is replaced by an integer of the same
+ * length, which jansson reads unchanged.
+ */
+static void test_error_positions_refer_to_original_text(void **state)
+{
+        static const char *const pairs[][2] = {
+            {"{\"a\":1.5,}", "{\"a\":123,}"},
+            {"[18446744073709551615,1e5,\"\xc3\xa9\",x]",
+             "[\"123456789012345678\",123,\"\xc3\xa9\",x]"},
+            {"{\n \"a\": 1e5,\n \"b\": 0.25, \"c\": 1.5 x\n}",
+             "{\n \"a\": 123,\n \"b\": 1234, \"c\": 123 x\n}"},
+            {"[1.5,2.5,3.5", "[123,123,123"},
+            {"[1.5,2.5,3.5,{\"a\":1,\"a\":2}]", "[123,123,123,{\"a\":1,\"a\":2}]"},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(pairs); i++) {
+                struct rw_error a = {0}, b = {0};
+                json_t *doc = NULL;
+                const char *colon;
+
+                assert_true(rw_json_parse(pairs[i][0], strlen(pairs[i][0]), &doc, &a) < 0);
+                assert_true(rw_json_parse(pairs[i][1], strlen(pairs[i][1]), &doc, &b) < 0);
+                colon = strchr(b.msg, ':');
+                assert_non_null(colon);
+                if (strncmp(a.msg, b.msg, (size_t)(colon - b.msg)) != 0)
+                        fail_msg("position differs: \"%s\" vs \"%s\"", a.msg, b.msg);
+        }
+        assert_parse_fails("{\n \"a\": 1e5,\n \"b\": 0.25, \"c\": 1.5 x\n}", "line 3, column 22:");
+}
+
+static void test_error_messages_show_original_tokens(void **state)
+{
+        (void)state;
+        assert_parse_fails("{\"a\" 1.5}", "near '1.5'");
+        assert_parse_fails("[1e5 2.5]", "near '2.5'");
+        {
+                struct rw_error err = {0};
+                json_t *doc = NULL;
+
+                assert_true(rw_json_parse("[1e5 18446744073709551615]", 26, &doc, &err) < 0);
+                assert_null(strstr(err.msg, "rwnum"));
+                assert_null(strstr(err.msg, "\\u0000"));
+        }
+}
+
+static void test_size_limit(void **state)
+{
+        size_t big = RW_JSON_MAX_SIZE + 1;
+        _cleanup_free_ char *text = malloc(big);
+        _cleanup_json_ json_t *doc = NULL;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_non_null(text);
+        memset(text, ' ', big);
+        text[0] = '[';
+        text[big - 1] = ']';
+        assert_parse_fails_n(text, big, EFBIG, "larger than");
+        /* One byte less is accepted. */
+        text[big - 2] = ']';
+        assert_int_equal(rw_json_parse(text, big - 1, &doc, &err), 0);
+        assert_true(json_is_array(doc));
+}
+
+static double now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The fastest of a few dumps, in ms, to keep scheduling noise out. */
+static double time_dump(const json_t *doc)
+{
+        double best = 1e9;
+
+        for (int i = 0; i < 30; i++) {
+                double start = now_ms(), t;
+
+                free(dump(doc));
+                t = now_ms() - start;
+                if (t < best)
+                        best = t;
+        }
+        return best;
+}
+
+/* A spec padded to ~100 KB dumps (with its verification) in time linear in its size. */
+static void test_dump_speed(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_load_fixture("docker-ulimit-unlimited.json");
+        json_t *env = rw_test_get(doc, "/process/env");
+        _cleanup_free_ char *small = dump(doc), *large = NULL;
+        double small_ms, large_ms;
+        size_t small_len = strlen(small), large_len;
+
+        (void)state;
+        small_ms = time_dump(doc);
+        for (int i = 0; i < 1000; i++) {
+                char entry[128];
+
+                snprintf(entry, sizeof(entry), "VAR_%04d=%s", i,
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+                assert_int_equal(json_array_append_new(env, json_string(entry)), 0);
+        }
+        large = dump(doc);
+        large_len = strlen(large);
+        assert_true(large_len > 80 * 1024);
+        large_ms = time_dump(doc);
+        print_message("dump with verification: %zu bytes in %.3f ms, %zu bytes in %.3f ms\n",
+                      small_len, small_ms, large_len, large_ms);
+        assert_true(large_ms / (double)large_len < 4 * small_ms / (double)small_len);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_placeholder),
+            cmocka_unit_test(test_fixtures_round_trip_byte_identical),
+            cmocka_unit_test(test_fixture_rlimit_infinity),
+            cmocka_unit_test(test_numbers),
+            cmocka_unit_test(test_numbers_nested_and_top_level),
+            cmocka_unit_test(test_key_order_preserved),
+            cmocka_unit_test(test_strings_and_escapes),
+            cmocka_unit_test(test_jansson_escapes_nul_as_expected),
+            cmocka_unit_test(test_duplicate_keys_refused),
+            cmocka_unit_test(test_nul_refused),
+            cmocka_unit_test(test_marker_lookalikes),
+            cmocka_unit_test(test_dump_refuses_what_does_not_round_trip),
+            cmocka_unit_test(test_verbatim_predicates_on_other_values),
+            cmocka_unit_test(test_invalid_input_refused),
+            cmocka_unit_test(test_error_positions_refer_to_original_text),
+            cmocka_unit_test(test_error_messages_show_original_tokens),
+            cmocka_unit_test(test_size_limit),
+            cmocka_unit_test(test_dump_speed),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

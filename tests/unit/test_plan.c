@@ -1,16 +1,144 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "json.h"
+#include "plan.h"
+
+static const char *doc_text =
+    "{\"ociVersion\":\"1.0.2\",\"process\":{\"cwd\":\"/\",\"capabilities\":{\"bounding\":"
+    "[\"CAP_CHOWN\"]}},\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\"},"
+    "{\"destination\":\"/c\"}],\"annotations\":{\"x/y\":\"1\",\"keep\":\"2\"}}";
+
+static void test_set_creates_intermediates(void **state)
 {
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+
         (void)state;
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "pids-limit", "/linux/resources/pids/limit", NULL,
+                        json_integer(4096), "default pids limit");
+        rw_plan_set_new(&plan, "caps-drop", "/process/capabilities/bounding",
+                        rw_test_get(doc, "/process/capabilities/bounding"), json_array(),
+                        "dropped");
+        out = rw_test_apply(doc, &plan);
+        assert_int_equal(json_integer_value(rw_test_get(out, "/linux/resources/pids/limit")), 4096);
+        assert_int_equal(json_array_size(rw_test_get(out, "/process/capabilities/bounding")), 0);
+        /* the input is never modified */
+        assert_int_equal(json_array_size(rw_test_get(doc, "/process/capabilities/bounding")), 1);
+        assert_null(rw_test_get(doc, "/linux"));
+}
+
+static void test_array_identity(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+        json_t *mounts = json_object_get(doc, "mounts");
+
+        (void)state;
+        rw_plan_init(&plan);
+        /* set a member of element 2 by index, remove element 0, insert before element 1 */
+        rw_plan_set_new(&plan, "r1", "/mounts/2/type", NULL, json_string("tmpfs"), "t");
+        rw_plan_array_remove(&plan, "r2", "/mounts", 0, json_array_get(mounts, 0), "gone");
+        rw_plan_array_insert_new(&plan, "r3", "/mounts", json_array_get(mounts, 1),
+                                 json_pack("{s:s}", "destination", "/new"), "added");
+        rw_plan_array_insert_new(&plan, "r3", "/mounts", NULL,
+                                 json_pack("{s:s}", "destination", "/last"), "appended");
+        assert_string_equal(plan.changes[1].path, "/mounts/0");
+        out = rw_test_apply(doc, &plan);
+        mounts = json_object_get(out, "mounts");
+        assert_int_equal(json_array_size(mounts), 4);
+        assert_string_equal(json_string_value(rw_test_get(out, "/mounts/0/destination")), "/new");
+        assert_string_equal(json_string_value(rw_test_get(out, "/mounts/1/destination")), "/b");
+        assert_string_equal(json_string_value(rw_test_get(out, "/mounts/2/destination")), "/c");
+        assert_string_equal(json_string_value(rw_test_get(out, "/mounts/2/type")), "tmpfs");
+        assert_string_equal(json_string_value(rw_test_get(out, "/mounts/3/destination")), "/last");
+}
+
+static void test_delete_escaped_key(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_free_ char *ptr = rw_pointer_join("/annotations", "x/y");
+        _cleanup_plan_ struct rw_plan plan;
+
+        (void)state;
+        assert_string_equal(ptr, "/annotations/x~1y");
+        rw_plan_init(&plan);
+        rw_plan_delete(&plan, "runtime-annotation", ptr, json_string("1"), "removed");
+        out = rw_test_apply(doc, &plan);
+        assert_null(json_object_get(json_object_get(out, "annotations"), "x/y"));
+        assert_non_null(json_object_get(json_object_get(out, "annotations"), "keep"));
+}
+
+static void test_conflicts_and_denials_refused(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        struct rw_error err = {0};
+        _cleanup_plan_ struct rw_plan plan;
+        json_t *mounts = json_object_get(doc, "mounts");
+
+        (void)state;
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "a", "/process/cwd", NULL, json_string("/x"), "a");
+        rw_plan_set_new(&plan, "b", "/process", NULL, json_object(), "b");
+        assert_true(rw_plan_apply(&plan, doc, &err) < 0);
+        assert_non_null(strstr(err.msg, "rules a and b"));
+        rw_plan_clear(&plan);
+
+        /* removing the same element twice means two rules disagree: fail closed */
+        rw_plan_array_remove(&plan, "a", "/mounts", 1, json_array_get(mounts, 1), "a");
+        rw_plan_array_remove(&plan, "b", "/mounts", 1, json_array_get(mounts, 1), "b");
+        {
+                _cleanup_json_ json_t *copy = json_deep_copy(doc);
+
+                assert_true(rw_plan_apply(&plan, copy, &err) < 0);
+                assert_non_null(strstr(err.msg, "gone"));
+        }
+        rw_plan_clear(&plan);
+
+        rw_plan_deny(&plan, "host-mount", "/", "bind mount of /");
+        assert_true(rw_plan_denied(&plan));
+        assert_true(rw_plan_apply(&plan, doc, &err) < 0);
+}
+
+static void test_describe(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_free_ char *line = NULL;
+        _cleanup_free_ char *denials = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+
+        (void)state;
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "caps-drop", "/process/capabilities/bounding",
+                        rw_test_get(doc, "/process/capabilities/bounding"), json_array(),
+                        "all capabilities dropped");
+        line = rw_change_describe(&plan.changes[0], 100);
+        assert_string_equal(line, "caps-drop /process/capabilities/bounding: [\"CAP_CHOWN\"] -> "
+                                  "[] (all capabilities dropped)");
+        rw_plan_deny(&plan, "host-namespace", "pid", "the spec shares the host's pid namespace");
+        rw_plan_deny(&plan, "host-mount", "/", "bind mount of host path / at /host");
+        denials = rw_plan_describe_denials(&plan);
+        assert_string_equal(denials, "refused by rule host-namespace: the spec shares the host's "
+                                     "pid namespace; refused by rule host-mount: bind mount of "
+                                     "host path / at /host");
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_placeholder),
+            cmocka_unit_test(test_set_creates_intermediates),
+            cmocka_unit_test(test_array_identity),
+            cmocka_unit_test(test_delete_escaped_key),
+            cmocka_unit_test(test_conflicts_and_denials_refused),
+            cmocka_unit_test(test_describe),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

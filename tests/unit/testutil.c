@@ -1,2 +1,239 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "json.h"
+#include "paths.h"
+
+#include <sys/stat.h>
+
+char *rw_test_read_file(const char *path, size_t *ret_len)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "rb");
+        char *buf = NULL;
+        size_t cap = 0, len = 0;
+
+        if (f == NULL)
+                fail_msg("cannot open %s: %s", path, strerror(errno));
+        for (;;) {
+                size_t n;
+
+                if (len + 4096 + 1 > cap) {
+                        cap = (cap + 4096) * 2;
+                        buf = realloc(buf, cap);
+                        assert_non_null(buf);
+                }
+                n = fread(buf + len, 1, cap - len - 1, f);
+                len += n;
+                if (n == 0)
+                        break;
+        }
+        buf[len] = '\0';
+        if (ret_len != NULL)
+                *ret_len = len;
+        return buf;
+}
+
+json_t *rw_test_parse(const char *text)
+{
+        struct rw_error err = {0};
+        json_t *doc = NULL;
+
+        if (rw_json_parse(text, strlen(text), &doc, &err) < 0)
+                fail_msg("parse failed: %s\n%s", err.msg, text);
+        return doc;
+}
+
+json_t *rw_test_load_fixture(const char *name)
+{
+        const char *dir = getenv("RW_FIXTURES_DIR");
+        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct rw_error err = {0};
+        json_t *doc = NULL;
+        size_t len;
+
+        if (dir == NULL)
+                fail_msg("RW_FIXTURES_DIR is not set (run the tests with meson test)");
+        assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+        text = rw_test_read_file(path, &len);
+        if (rw_json_parse(text, len, &doc, &err) < 0)
+                fail_msg("fixture %s: %s", path, err.msg);
+        return doc;
+}
+
+void rw_test_facts_init(struct rw_host_facts *facts)
+{
+        memset(facts, 0, sizeof(*facts));
+        for (int t = 0; t < RW_NS_COUNT; t++)
+                facts->host_ns[t] = (struct rw_file_id){true, 1, (ino_t)(4026531830u + t)};
+}
+
+const struct rw_change *rw_test_find_change(const struct rw_plan *plan, const char *rule,
+                                            const char *path)
+{
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const struct rw_change *c = &plan->changes[i];
+
+                if (strcmp(c->rule, rule) == 0 && (path == NULL || strcmp(c->path, path) == 0))
+                        return c;
+        }
+        return NULL;
+}
+
+const struct rw_denial *rw_test_find_denial(const struct rw_plan *plan, const char *rule)
+{
+        for (size_t i = 0; i < plan->n_denials; i++)
+                if (strcmp(plan->denials[i].rule, rule) == 0)
+                        return &plan->denials[i];
+        return NULL;
+}
+
+size_t rw_test_count_changes(const struct rw_plan *plan, const char *rule)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < plan->n_changes; i++)
+                if (strcmp(plan->changes[i].rule, rule) == 0)
+                        n++;
+        return n;
+}
+
+json_t *rw_test_apply(const json_t *spec, const struct rw_plan *plan)
+{
+        _cleanup_free_ struct rw_change *changes = NULL;
+        struct rw_plan copy_plan = *plan;
+        struct rw_error err = {0};
+        json_t *copy = json_deep_copy(spec);
+
+        assert_non_null(copy);
+        /* Array changes name elements by identity: point them at the copy's elements. */
+        if (plan->n_changes > 0) {
+                changes = calloc(plan->n_changes, sizeof(*changes));
+                assert_non_null(changes);
+                memcpy(changes, plan->changes, plan->n_changes * sizeof(*changes));
+        }
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                json_t *orig_array, *copy_array;
+                size_t k, n;
+
+                if (changes[i].anchor == NULL)
+                        continue;
+                orig_array = rw_test_get(spec, changes[i].pointer);
+                copy_array = rw_test_get(copy, changes[i].pointer);
+                n = json_array_size(orig_array);
+                for (k = 0; k < n; k++)
+                        if (json_array_get(orig_array, k) == changes[i].anchor)
+                                break;
+                if (k == n)
+                        fail_msg("change %s %s: anchor is not in the spec", changes[i].rule,
+                                 changes[i].path);
+                changes[i].anchor = json_array_get(copy_array, k);
+        }
+        copy_plan.changes = changes;
+        if (rw_plan_apply(&copy_plan, copy, &err) < 0)
+                fail_msg("applying the plan failed: %s", err.msg);
+        return copy;
+}
+
+json_t *rw_test_get(const json_t *doc, const char *pointer)
+{
+        char token[512];
+        const char *p = pointer;
+        json_t *cur = (json_t *)doc;
+
+        while (*p == '/' && cur != NULL) {
+                size_t n = 0;
+
+                p++;
+                while (*p != '\0' && *p != '/' && n + 1 < sizeof(token)) {
+                        if (p[0] == '~' && p[1] == '1') {
+                                token[n++] = '/';
+                                p += 2;
+                        } else if (p[0] == '~' && p[1] == '0') {
+                                token[n++] = '~';
+                                p += 2;
+                        } else {
+                                token[n++] = *p++;
+                        }
+                }
+                token[n] = '\0';
+                if (json_is_object(cur))
+                        cur = json_object_get(cur, token);
+                else if (json_is_array(cur))
+                        cur = json_array_get(cur, strtoul(token, NULL, 10));
+                else
+                        cur = NULL;
+        }
+        return cur;
+}
+
+json_t *rw_test_find_mount(const json_t *spec, const char *destination)
+{
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *d = json_string_value(json_object_get(m, "destination"));
+
+                if (d != NULL && strcmp(d, destination) == 0)
+                        return m;
+        }
+        return NULL;
+}
+
+int rw_test_array_has_string(const json_t *array, const char *s)
+{
+        size_t i;
+        json_t *v;
+
+        json_array_foreach(array, i, v)
+        {
+                if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+                        return 1;
+        }
+        return 0;
+}
+
+void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts)
+{
+        struct rw_error err = {0};
+        size_t i;
+        json_t *m;
+
+        rw_test_facts_init(facts);
+        for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
+                facts->engine_sockets = reallocarray(facts->engine_sockets,
+                                                     facts->n_engine_sockets + 1, sizeof(char *));
+                assert_non_null(facts->engine_sockets);
+                facts->engine_sockets[facts->n_engine_sockets] = strdup(*s);
+                assert_non_null(facts->engine_sockets[facts->n_engine_sockets]);
+                facts->n_engine_sockets++;
+        }
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *src = json_string_value(json_object_get(m, "source"));
+                _cleanup_free_ char *norm = NULL;
+                mode_t mode = S_IFREG | 0644;
+                bool is_socket = false;
+
+                if (src == NULL || src[0] != '/')
+                        continue;
+                assert_int_equal(rw_path_normalize(src, &norm, &err), 0);
+                for (const char *const *n = rw_engine_socket_names; *n != NULL; n++)
+                        if (strcmp(rw_path_basename(norm), *n) == 0)
+                                is_socket = true;
+                if (is_socket)
+                        mode = S_IFSOCK | 0660;
+                else if (strcmp(norm, "/") == 0)
+                        mode = S_IFDIR | 0755;
+                assert_int_equal(
+                    rw_facts_add_path(facts, src, 0, norm, mode, 1, 1000 + (ino_t)i, &err), 0);
+        }
+}

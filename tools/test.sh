@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The whole test suite, as CI runs it: dependencies, a build with every suite (unit, integration
+# against the real runc and dockerd, format), then an ASan/UBSan build running the unit suite.
+# Run as root from anywhere: tools/test.sh
+#
+#   RW_BUILD_DIR       the main build directory (default: build)
+#   RW_ASAN_BUILD_DIR  the sanitizer build directory (default: build-asan)
+#   RW_SKIP_DEPS=1     do not check or install packages
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. tools/deps.sh
+
+build=${RW_BUILD_DIR:-build}
+asan=${RW_ASAN_BUILD_DIR:-build-asan}
+start=$SECONDS
+
+step()
+{
+        echo
+        echo "== $* ($((SECONDS - start)) s)"
+}
+
+# meson setup, or a reconfigure when the directory exists (options given are applied).
+setup()
+{
+        local dir=$1
+        shift
+        if [ -f "$dir/build.ninja" ]; then
+                meson setup --reconfigure "$dir" "$@"
+        else
+                meson setup "$dir" "$@"
+        fi
+}
+
+# Count the results meson recorded for a build directory into passed/failed/skipped.
+passed=0
+failed=0
+skipped=0
+count()
+{
+        local log=$1/meson-logs/testlog.json p f s
+        [ -f "$log" ] || return 0
+        p=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$log")
+        s=$(jq -s '[.[] | select(.result == "SKIP")] | length' "$log")
+        f=$(jq -s '[.[] | select(.result != "OK" and .result != "EXPECTEDFAIL"
+                               and .result != "SKIP")] | length' "$log")
+        passed=$((passed + p))
+        failed=$((failed + f))
+        skipped=$((skipped + s))
+}
+
+if [ "${RW_SKIP_DEPS:-0}" != 1 ]; then
+        step "dependencies"
+        rw_install_deps
+fi
+
+# A failing suite does not stop the run: the sanitizer build still runs, and the end says all.
+status=0
+
+step "build: $build"
+rm -f "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json"
+setup "$build" -Dintegration_tests=true
+ninja -C "$build"
+
+step "test: all suites in $build (unit, integration, format)"
+meson test -C "$build" --print-errorlogs || status=1
+count "$build"
+
+step "build: $asan (address and undefined sanitizers)"
+setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false
+ninja -C "$asan"
+
+step "test: unit suite under the sanitizers"
+meson test -C "$asan" --suite unit --print-errorlogs || status=1
+count "$asan"
+
+step "done"
+if [ "$passed" -eq 0 ]; then
+        echo "no test ran" >&2
+        status=1
+fi
+[ "$failed" -eq 0 ] || status=1
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
