@@ -19,8 +19,9 @@ static const struct rw_scratch_mount baseline_scratch[] = {
 
 /*
  * Where engines keep what they bind into containers: volumes and per-container files (resolv.conf,
- * hosts, hostname, secrets, shm). /var/run is a symlink to /run on every current distribution;
- * sources are compared both as written and resolved, so the /run spelling is the one listed.
+ * hosts, hostname, secrets, shm). A source must be within a prefix both as written and as resolved
+ * on the host, so /var/run (a symlink to /run on every current distribution) is listed in both
+ * spellings.
  */
 static const char *const baseline_bind_prefixes[] = {
     "/var/lib/docker/volumes", "/var/lib/docker/containers",
@@ -54,8 +55,9 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
                 rw_plan_deny(plan, RW_RULE_SPEC, "process", "the spec has no process");
         else
                 rw_rules_process(process, "/process", plan);
-        rw_rules_rootfs(spec, settings, plan);
+        /* scratch-tmpfs reads the plan to know which mounts engine-socket removes */
         rw_rules_mounts(spec, settings, facts, plan);
+        rw_rules_rootfs(spec, settings, plan);
         rw_rules_namespaces(spec, facts, plan);
         rw_rules_kernel(spec, plan);
         rw_rules_devices(spec, plan);

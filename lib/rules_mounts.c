@@ -225,7 +225,7 @@ static bool engine_socket_mount(const struct mount_entry *e, const struct rw_hos
         if (engine_socket_path(fact->realpath, facts, why, size, plan))
                 return true;
         if (S_ISSOCK(fact->mode)) {
-                snprintf(why, size, "%s is a socket on the host (%s)", e->source, fact->realpath);
+                snprintf(why, size, "it resolves to %s, a socket on the host", fact->realpath);
                 return true;
         }
         return false;
@@ -244,8 +244,8 @@ static void rule_engine_socket(struct mount_table *t, const struct rw_host_facts
                         continue;
                 e->removed = true;
                 rw_plan_array_remove(plan, RW_RULE_ENGINE_SOCKET, "/mounts", e->index, e->mount,
-                                     "bind mount of %s at %s removed: %s (an engine API gives "
-                                     "control of the host)",
+                                     "bind mount of %s at %s removed: %s; engine API sockets "
+                                     "give control of the host",
                                      e->source, e->destination, why);
         }
 }
@@ -525,7 +525,7 @@ static void rule_sys_readonly(struct mount_table *t, struct rw_plan *plan)
 void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan)
 {
-        __attribute__((cleanup(mount_table_clear))) struct mount_table t = {0};
+        _cleanup_(mount_table_clear) struct mount_table t = {0};
 
         if (!read_mounts(spec, &t, plan))
                 return;

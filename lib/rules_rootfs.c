@@ -271,15 +271,41 @@ static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
         return true;
 }
 
+/*
+ * The entries to insert, as indexes into `l`, each placed before the first of its descendants:
+ * whatever the tier's order, a tmpfs never hides one mounted before it. Returns their number.
+ */
+static size_t order_ancestors_first(const struct scratch_list *l, size_t *order)
+{
+        size_t n = 0;
+
+        for (size_t k = 0; k < l->n; k++) {
+                size_t at = n;
+
+                if (!l->items[k].insert)
+                        continue;
+                for (size_t j = 0; j < n; j++)
+                        if (rw_path_within(l->items[order[j]].destination,
+                                           l->items[k].destination)) {
+                                at = j;
+                                break;
+                        }
+                memmove(order + at + 1, order + at, (n - at) * sizeof(*order));
+                order[at] = k;
+                n++;
+        }
+        return n;
+}
+
 static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
                          struct rw_plan *plan)
 {
-        __attribute__((cleanup(scratch_list_clear))) struct scratch_list l = {0};
+        _cleanup_(scratch_list_clear) struct scratch_list l = {0};
         const json_t *mounts = json_object_get(spec, "mounts");
         _cleanup_free_ size_t *order = NULL;
         _cleanup_json_ json_t *whole = NULL;
         json_t *anchor = NULL;
-        size_t n_order = 0;
+        size_t n_order;
         bool ok = true;
 
         if (mounts != NULL && !json_is_array(mounts)) {
@@ -292,21 +318,7 @@ static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
         order = calloc(l.n + 1, sizeof(*order));
         if (order == NULL)
                 goto oom;
-        /* Ancestors first, whatever the tier's order: a later tmpfs would hide an earlier one. */
-        for (size_t k = 0; k < l.n; k++) {
-                size_t at = n_order;
-
-                if (!l.items[k].insert)
-                        continue;
-                for (size_t j = 0; j < n_order; j++)
-                        if (rw_path_within(l.items[order[j]].destination, l.items[k].destination)) {
-                                at = j;
-                                break;
-                        }
-                memmove(order + at + 1, order + at, (n_order - at) * sizeof(*order));
-                order[at] = k;
-                n_order++;
-        }
+        n_order = order_ancestors_first(&l, order);
         if (n_order == 0)
                 return;
         if (mounts == NULL) {
