@@ -212,6 +212,28 @@ int rw_facts_gather(const json_t *spec, const char *bundle, struct rw_host_facts
         return 0;
 }
 
+int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *prefixes,
+                              struct rw_error *err)
+{
+        for (const char *const *p = prefixes; p != NULL && *p != NULL; p++) {
+                _cleanup_free_ char *resolved = realpath(*p, NULL);
+                char **grown;
+
+                if (resolved == NULL) {
+                        if (errno == ENOMEM)
+                                return rw_error_set(err, ENOMEM, "resolving %s", *p);
+                        continue;
+                }
+                grown = reallocarray(facts->resolved_prefixes, facts->n_resolved_prefixes + 1,
+                                     sizeof(char *));
+                if (grown == NULL)
+                        return rw_error_set(err, ENOMEM, "resolving %s", *p);
+                facts->resolved_prefixes = grown;
+                facts->resolved_prefixes[facts->n_resolved_prefixes++] = TAKE_PTR(resolved);
+        }
+        return 0;
+}
+
 void rw_facts_clear(struct rw_host_facts *facts)
 {
         for (size_t i = 0; i < facts->n_paths; i++) {
@@ -220,8 +242,11 @@ void rw_facts_clear(struct rw_host_facts *facts)
         }
         for (size_t i = 0; i < facts->n_engine_sockets; i++)
                 free(facts->engine_sockets[i]);
+        for (size_t i = 0; i < facts->n_resolved_prefixes; i++)
+                free(facts->resolved_prefixes[i]);
         free(facts->paths);
         free(facts->engine_sockets);
+        free(facts->resolved_prefixes);
         free(facts->bundle);
         memset(facts, 0, sizeof(*facts));
 }

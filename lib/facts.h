@@ -54,6 +54,10 @@ struct rw_host_facts {
          * host, plus their lexical spelling, so that a bind of any ancestor is recognised. */
         char **engine_sockets;
         size_t n_engine_sockets;
+        /* The tier's bind prefixes as resolved on this host (a /var/lib/docker that is a symlink
+         * to /data/docker gives /data/docker/volumes), for checking resolved bind sources. */
+        char **resolved_prefixes;
+        size_t n_resolved_prefixes;
 };
 
 /* The well-known engine API socket paths, NULL-terminated. */
@@ -71,6 +75,11 @@ const struct rw_path_fact *rw_facts_lookup(const struct rw_host_facts *facts, co
  */
 int rw_facts_gather(const json_t *spec, const char *bundle, struct rw_host_facts *ret,
                     struct rw_error *err);
+
+/* Resolve each of `prefixes` (NULL-terminated) on the host into facts->resolved_prefixes;
+ * prefixes that do not exist are skipped. */
+int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *prefixes,
+                              struct rw_error *err);
 
 /* Add one path fact by hand (tests) or from rw_facts_gather(). Takes copies of the strings. */
 int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,

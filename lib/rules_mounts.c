@@ -252,11 +252,15 @@ static void rule_engine_socket(struct mount_table *t, const struct rw_host_facts
 
 /* host-mount */
 
-static bool within_allowed(const char *path, const struct rw_settings *settings,
+/* `resolved`: `path` was resolved on the host, so the prefixes as resolved there count too. */
+static bool within_allowed(const char *path, bool resolved, const struct rw_settings *settings,
                            const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         if (facts->bundle != NULL && rw_path_within(path, facts->bundle))
                 return true;
+        for (size_t i = 0; resolved && i < facts->n_resolved_prefixes; i++)
+                if (rw_path_within(path, facts->resolved_prefixes[i]))
+                        return true;
         for (const char *const *p = settings->bind_prefixes; p != NULL && *p != NULL; p++) {
                 _cleanup_free_ char *prefix = NULL;
 
@@ -300,8 +304,8 @@ static void judge_host_mount(struct mount_entry *e, const struct rw_settings *se
                              "bind source %s does not exist or cannot be resolved", e->source);
                 return;
         }
-        if ((!absolute || within_allowed(lexical, settings, facts, plan)) &&
-            within_allowed(fact->realpath, settings, facts, plan)) {
+        if ((!absolute || within_allowed(lexical, false, settings, facts, plan)) &&
+            within_allowed(fact->realpath, true, settings, facts, plan)) {
                 e->denied = false;
                 return;
         }

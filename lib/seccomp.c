@@ -27,10 +27,7 @@
 #define RUNC_OPTIMIZE_THRESHOLD 32
 
 /* The OCI names are libseccomp's own macro names, so one table serves both directions. */
-#define NAMED(x)                                                                                   \
-        {                                                                                          \
-#x, x                                                                              \
-        }
+#define NAMED(x) #x, x
 
 struct named_arch {
         const char *name;
@@ -38,13 +35,13 @@ struct named_arch {
 };
 
 static const struct named_arch arches[] = {
-    NAMED(SCMP_ARCH_X86),      NAMED(SCMP_ARCH_X86_64),      NAMED(SCMP_ARCH_X32),
-    NAMED(SCMP_ARCH_ARM),      NAMED(SCMP_ARCH_AARCH64),     NAMED(SCMP_ARCH_MIPS),
-    NAMED(SCMP_ARCH_MIPS64),   NAMED(SCMP_ARCH_MIPS64N32),   NAMED(SCMP_ARCH_MIPSEL),
-    NAMED(SCMP_ARCH_MIPSEL64), NAMED(SCMP_ARCH_MIPSEL64N32), NAMED(SCMP_ARCH_PPC),
-    NAMED(SCMP_ARCH_PPC64),    NAMED(SCMP_ARCH_PPC64LE),     NAMED(SCMP_ARCH_S390),
-    NAMED(SCMP_ARCH_S390X),    NAMED(SCMP_ARCH_PARISC),      NAMED(SCMP_ARCH_PARISC64),
-    NAMED(SCMP_ARCH_RISCV64),
+    {NAMED(SCMP_ARCH_X86)},      {NAMED(SCMP_ARCH_X86_64)},      {NAMED(SCMP_ARCH_X32)},
+    {NAMED(SCMP_ARCH_ARM)},      {NAMED(SCMP_ARCH_AARCH64)},     {NAMED(SCMP_ARCH_MIPS)},
+    {NAMED(SCMP_ARCH_MIPS64)},   {NAMED(SCMP_ARCH_MIPS64N32)},   {NAMED(SCMP_ARCH_MIPSEL)},
+    {NAMED(SCMP_ARCH_MIPSEL64)}, {NAMED(SCMP_ARCH_MIPSEL64N32)}, {NAMED(SCMP_ARCH_PPC)},
+    {NAMED(SCMP_ARCH_PPC64)},    {NAMED(SCMP_ARCH_PPC64LE)},     {NAMED(SCMP_ARCH_S390)},
+    {NAMED(SCMP_ARCH_S390X)},    {NAMED(SCMP_ARCH_PARISC)},      {NAMED(SCMP_ARCH_PARISC64)},
+    {NAMED(SCMP_ARCH_RISCV64)},
 };
 
 struct named_op {
@@ -53,8 +50,8 @@ struct named_op {
 };
 
 static const struct named_op ops[] = {
-    NAMED(SCMP_CMP_NE), NAMED(SCMP_CMP_LT), NAMED(SCMP_CMP_LE),        NAMED(SCMP_CMP_EQ),
-    NAMED(SCMP_CMP_GE), NAMED(SCMP_CMP_GT), NAMED(SCMP_CMP_MASKED_EQ),
+    {NAMED(SCMP_CMP_NE)}, {NAMED(SCMP_CMP_LT)}, {NAMED(SCMP_CMP_LE)},        {NAMED(SCMP_CMP_EQ)},
+    {NAMED(SCMP_CMP_GE)}, {NAMED(SCMP_CMP_GT)}, {NAMED(SCMP_CMP_MASKED_EQ)},
 };
 
 struct named_action {
@@ -124,12 +121,15 @@ static bool get_u64(const json_t *value, uint64_t *ret)
 }
 
 /* The action without the 16 bits of data that ERRNO and TRACE carry. */
-#define ACTION_BASE(a) ((a)&0xffff0000u)
+static uint32_t action_base(uint32_t action)
+{
+        return action & 0xffff0000u;
+}
 
 static const char *action_name(uint32_t action)
 {
         for (size_t i = 0; i < RW_ELEMENTSOF(actions); i++)
-                if (actions[i].action == ACTION_BASE(action))
+                if (actions[i].action == action_base(action))
                         return actions[i].name;
         return "an unknown action";
 }
@@ -180,7 +180,7 @@ static int parse_action(const json_t *obj, const char *action_key, const char *e
 
 static void describe_action(uint32_t action, char *buf, size_t size)
 {
-        if (ACTION_BASE(action) == SCMP_ACT_ERRNO(0) || ACTION_BASE(action) == SCMP_ACT_TRACE(0))
+        if (action_base(action) == SCMP_ACT_ERRNO(0) || action_base(action) == SCMP_ACT_TRACE(0))
                 snprintf(buf, size, "%s with errno %u", action_name(action),
                          (unsigned)(action & 0xffffu));
         else
@@ -353,9 +353,13 @@ static int add_name(scmp_filter_ctx ctx, const json_t *name_json, size_t index, 
         if (name == NULL || name[0] == '\0')
                 return rw_error_set(err, EINVAL, "%snames[%zu] is not a system call name", where,
                                     index);
-        /* Negative numbers are libseccomp's placeholders for calls an architecture lacks. */
+        /*
+         * Negative numbers are libseccomp's placeholders for calls an architecture lacks. The
+         * rewrite maps calls that 32-bit x86 multiplexes (recv, semop, ...) to socketcall / ipc,
+         * where libseccomp places their rules.
+         */
         for (size_t t = 0; t < n_tokens; t++)
-                if (seccomp_syscall_resolve_name_arch(tokens[t], name) >= 0)
+                if (seccomp_syscall_resolve_name_rewrite(tokens[t], name) >= 0)
                         known = true;
         if (!known)
                 return rw_error_set(err, EINVAL,

@@ -194,6 +194,9 @@ static int harden_bundle(const struct rw_cli *cli, struct rw_rewrite *rw, char *
         r = rw_facts_gather(peek, bundle, &facts, err);
         if (r < 0)
                 return r;
+        r = rw_facts_resolve_prefixes(&facts, settings.bind_prefixes, err);
+        if (r < 0)
+                return r;
         r = harden_file(cli, rw, build_spec_plan, &ctx, ret_denial, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s/config.json", bundle);

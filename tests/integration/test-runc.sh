@@ -133,7 +133,16 @@ printf '{"ociVersion": "1.0.2", "process": ' >"$b/config.json"
 before=$(rw_sha256 "$b/config.json")
 rw_use_log malformed
 rw_capture malformed rw run --bundle "$b" rw-malformed
-rw_expect_refusal "malformed config.json" spec "$b" rw-malformed "$before"
+rw_expect_refusal "malformed config.json" "" "$b" rw-malformed "$before"
+
+echo "# refused: a spec whose process is not an object"
+b=$RW_TMP/badprocess
+rw_make_bundle "$b" true
+rw_spec "$b" '.process = "true"'
+before=$(rw_sha256 "$b/config.json")
+rw_use_log badprocess
+rw_capture badprocess rw create --bundle "$b" rw-badprocess
+rw_expect_refusal "process not an object" spec "$b" rw-badprocess "$before"
 
 # --- Audit mode: the spec runs as given, the changes are only logged ------------------------
 echo "# audit mode"

@@ -71,7 +71,8 @@ static void test_delete_escaped_key(void **state)
         (void)state;
         assert_string_equal(ptr, "/annotations/x~1y");
         rw_plan_init(&plan);
-        rw_plan_delete(&plan, "runtime-annotation", ptr, json_string("1"), "removed");
+        rw_plan_delete(&plan, "runtime-annotation", ptr, rw_test_get(doc, "/annotations/x~1y"),
+                       "removed");
         out = rw_test_apply(doc, &plan);
         assert_null(json_object_get(json_object_get(out, "annotations"), "x/y"));
         assert_non_null(json_object_get(json_object_get(out, "annotations"), "keep"));

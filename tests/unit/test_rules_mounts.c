@@ -680,6 +680,61 @@ static void test_host_mount_without_facts(void **state)
         assert_int_equal(plan.n_denials, 1);
 }
 
+/* /var/lib/docker a symlink to /data/docker: volumes resolve outside the listed spelling. */
+static void test_host_mount_resolved_prefix(void **state)
+{
+        _cleanup_json_ json_t *volume = one_bind("/var/lib/docker/volumes/v/_data", "/data");
+        _cleanup_json_ json_t *direct = one_bind("/data/docker/volumes/v/_data", "/data");
+        _cleanup_json_ json_t *escape = one_bind("/var/lib/docker/volumes/v/_data", "/data");
+        struct rw_settings settings = test_settings();
+
+        (void)state;
+        for (int pass = 0; pass < 2; pass++) {
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                facts.resolved_prefixes = calloc(1, sizeof(char *));
+                assert_non_null(facts.resolved_prefixes);
+                facts.resolved_prefixes[0] = strdup("/data/docker/volumes");
+                facts.n_resolved_prefixes = pass; /* pass 0: the prefix was not resolved */
+                if (pass == 0)
+                        free(facts.resolved_prefixes[0]);
+                add_fact(&facts, "/var/lib/docker/volumes/v/_data", "/data/docker/volumes/v/_data",
+                         S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(volume, &settings, &facts, &plan, true, false);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), pass == 0 ? 1 : 0);
+        }
+        {
+                /* the resolved prefix never excuses a source spelled outside the listed ones */
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                facts.resolved_prefixes = calloc(1, sizeof(char *));
+                assert_non_null(facts.resolved_prefixes);
+                facts.resolved_prefixes[0] = strdup("/data/docker/volumes");
+                facts.n_resolved_prefixes = 1;
+                add_fact(&facts, "/data/docker/volumes/v/_data", "/data/docker/volumes/v/_data",
+                         S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(direct, &settings, &facts, &plan, true, false);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
+        }
+        {
+                /* a listed spelling that resolves somewhere else entirely is refused */
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                add_fact(&facts, "/var/lib/docker/volumes/v/_data", "/etc", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(escape, &settings, &facts, &plan, true, false);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
+        }
+}
+
 /* bind-options */
 
 struct options_case {
@@ -1253,6 +1308,7 @@ int main(void)
             cmocka_unit_test(test_scratch_after_engine_socket),
             cmocka_unit_test(test_scratch_invalid_user),
             cmocka_unit_test(test_job_home),
+            cmocka_unit_test(test_host_mount_resolved_prefix),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -660,13 +660,14 @@ static void test_check_program_too_long(void **state)
 
         (void)state;
         assert_non_null(syscalls);
-        for (int v = 0; v < 3000; v++)
-                assert_int_equal(
-                    json_array_append_new(syscalls, json_pack("{s:[s], s:s, s:[{s:i, s:i, s:s}]}",
-                                                              "names", "personality", "action",
-                                                              "SCMP_ACT_ALLOW", "args", "index", 0,
-                                                              "value", v * 3, "op", "SCMP_CMP_EQ")),
-                    0);
+        /* Values differing in both halves take about four instructions each. */
+        for (json_int_t v = 0; v < 1500; v++) {
+                json_t *rule = json_pack("{s:[s], s:s, s:[{s:i, s:I, s:s}]}", "names",
+                                         "personality", "action", "SCMP_ACT_ALLOW", "args", "index",
+                                         0, "value", v * 0x100000001, "op", "SCMP_CMP_EQ");
+
+                assert_int_equal(json_array_append_new(syscalls, rule), 0);
+        }
         assert_true(rw_seccomp_check(doc, &err) < 0);
         assert_int_equal(err.code, E2BIG);
         assert_non_null(strstr(err.msg, "BPF instructions"));
