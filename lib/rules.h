@@ -78,6 +78,10 @@ void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
 
+/* True when rw_rules_seccomp() would apply settings->seccomp_profile to `spec` (it has no filter,
+ * or one that stops nothing), so callers load and compile a profile only when it is needed. */
+bool rw_rules_seccomp_wants_profile(const json_t *spec);
+
 /* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the
  * scratch rule; *ret_home is NULL when there is none to protect. Points into `spec`. */
 void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_uid,

@@ -39,6 +39,13 @@ static bool filter_unconfined(const json_t *seccomp)
         return true;
 }
 
+bool rw_rules_seccomp_wants_profile(const json_t *spec)
+{
+        const json_t *seccomp = json_object_get(json_object_get(spec, "linux"), "seccomp");
+
+        return !json_is_object(seccomp) || filter_unconfined(seccomp);
+}
+
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
 {
         const json_t *linux_obj = json_object_get(spec, "linux");

@@ -96,42 +96,44 @@ static void report_plan(const struct rw_cli *cli, const struct rw_plan *plan)
         }
 }
 
-/*
- * Read `name` in `dirfd`, let `build` fill a plan, and unless refused or in audit mode, write the
- * hardened document back atomically. *ret_denied is set when the plan holds denials (enforce).
- */
-typedef void (*plan_builder)(const json_t *doc, const void *ctx, struct rw_plan *plan);
-
-static int harden_file(const struct rw_cli *cli, struct rw_rewrite *rw, plan_builder build,
-                       const void *ctx, char **ret_denial, struct rw_error *err)
+/* Read rw->name in rw->dirfd once, keeping the original bytes to restore on a failed hand-off. */
+static int load_document(struct rw_rewrite *rw, json_t **ret, struct rw_error *err)
 {
-        _cleanup_json_ json_t *doc = NULL;
-        _cleanup_free_ char *out = NULL;
-        _cleanup_plan_ struct rw_plan plan;
-        size_t out_len;
         int r;
 
-        rw_plan_init(&plan);
         r = rw_file_read_at(rw->dirfd, rw->name, RW_JSON_MAX_SIZE, &rw->original, &rw->original_len,
                             &rw->st, err);
         if (r < 0)
                 return r;
-        r = rw_json_parse(rw->original, rw->original_len, &doc, err);
+        r = rw_json_parse(rw->original, rw->original_len, ret, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s is not valid JSON", rw->name);
-        build(doc, ctx, &plan);
-        report_plan(cli, &plan);
+        return 0;
+}
+
+/*
+ * Act on a plan: report it, and unless refused or in audit mode, apply it and write the document
+ * back atomically. A refusal is returned in *ret_denial (enforce mode only).
+ */
+static int carry_out(const struct rw_cli *cli, struct rw_rewrite *rw, json_t *doc,
+                     const struct rw_plan *plan, char **ret_denial, struct rw_error *err)
+{
+        _cleanup_free_ char *out = NULL;
+        size_t out_len;
+        int r;
+
+        report_plan(cli, plan);
         if (cli->mode == RW_MODE_AUDIT)
                 return 0;
-        if (rw_plan_denied(&plan)) {
-                *ret_denial = rw_plan_describe_denials(&plan);
+        if (rw_plan_denied(plan)) {
+                *ret_denial = rw_plan_describe_denials(plan);
                 if (*ret_denial == NULL)
                         return rw_error_set(err, ENOMEM, "describing the refusal");
                 return 0;
         }
-        if (plan.n_changes == 0)
+        if (plan->n_changes == 0)
                 return 0;
-        r = rw_plan_apply(&plan, doc, err);
+        r = rw_plan_apply(plan, doc, err);
         if (r < 0)
                 return r;
         r = rw_json_dump(doc, &out, &out_len, err);
@@ -140,64 +142,44 @@ static int harden_file(const struct rw_cli *cli, struct rw_rewrite *rw, plan_bui
         return rw_file_replace_at(rw->dirfd, rw->name, out, out_len, &rw->st, err);
 }
 
-struct spec_ctx {
-        const struct rw_settings *settings;
-        const struct rw_host_facts *facts;
-};
-
-static void build_spec_plan(const json_t *doc, const void *ctx, struct rw_plan *plan)
-{
-        const struct spec_ctx *c = ctx;
-
-        rw_rules_spec(doc, c->settings, c->facts, plan);
-}
-
-static void build_process_plan(const json_t *doc, const void *ctx, struct rw_plan *plan)
-{
-        (void)ctx;
-        rw_rules_process(doc, "", plan);
-}
-
 /* create, run, restore: harden BUNDLE/config.json */
 static int harden_bundle(const struct rw_cli *cli, struct rw_rewrite *rw, char **ret_denial,
                          struct rw_error *err)
 {
         const char *bundle = cli->bundle != NULL ? cli->bundle : ".";
         _cleanup_json_ json_t *profile = NULL;
-        _cleanup_json_ json_t *peek = NULL;
+        _cleanup_json_ json_t *spec = NULL;
         _cleanup_facts_ struct rw_host_facts facts = {0};
+        _cleanup_plan_ struct rw_plan plan;
         struct rw_settings settings;
-        struct spec_ctx ctx = {&settings, &facts};
         int r;
 
+        rw_plan_init(&plan);
+        rw_settings_baseline(&settings);
         r = rw_dir_open(bundle, &rw->dirfd, err);
         if (r < 0)
                 return rw_error_prefix(err, "opening bundle %s", bundle);
         rw->name = "config.json";
-        rw_settings_baseline(&settings);
-        r = rw_seccomp_load_profile(cli->seccomp_dir != NULL ? cli->seccomp_dir : RW_SECCOMP_DIR,
-                                    RW_SECCOMP_DEFAULT_PROFILE, &profile, err);
+        r = load_document(rw, &spec, err);
         if (r < 0)
-                return rw_error_prefix(err, "loading the seccomp profile");
-        settings.seccomp_profile = profile;
-
-        /* Facts are gathered from the same bytes the rules will see: read once, parse twice
-         * would be wasteful, so gather from a first parse inside harden_file's builder. */
-        r = rw_file_read_at(rw->dirfd, rw->name, RW_JSON_MAX_SIZE, &rw->original, &rw->original_len,
-                            NULL, err);
-        if (r < 0)
-                return rw_error_prefix(err, "reading %s/config.json", bundle);
-        r = rw_json_parse(rw->original, rw->original_len, &peek, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/config.json is not valid JSON", bundle);
-        free(TAKE_PTR(rw->original));
-        r = rw_facts_gather(peek, bundle, &facts, err);
+                return rw_error_prefix(err, "bundle %s", bundle);
+        /* Compiling a profile costs tens of milliseconds: only when the spec has no filter. */
+        if (rw_rules_seccomp_wants_profile(spec)) {
+                r = rw_seccomp_load_profile(cli->seccomp_dir != NULL ? cli->seccomp_dir
+                                                                     : RW_SECCOMP_DIR,
+                                            RW_SECCOMP_DEFAULT_PROFILE, &profile, err);
+                if (r < 0)
+                        return rw_error_prefix(err, "loading the seccomp profile");
+                settings.seccomp_profile = profile;
+        }
+        r = rw_facts_gather(spec, bundle, &facts, err);
         if (r < 0)
                 return r;
         r = rw_facts_resolve_prefixes(&facts, settings.bind_prefixes, err);
         if (r < 0)
                 return r;
-        r = harden_file(cli, rw, build_spec_plan, &ctx, ret_denial, err);
+        rw_rules_spec(spec, &settings, &facts, &plan);
+        r = carry_out(cli, rw, spec, &plan, ret_denial, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s/config.json", bundle);
         return 0;
@@ -209,8 +191,11 @@ static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **r
 {
         _cleanup_free_ char *dir = NULL;
         _cleanup_free_ char *base = NULL;
+        _cleanup_json_ json_t *process = NULL;
+        _cleanup_plan_ struct rw_plan plan;
         int r;
 
+        rw_plan_init(&plan);
         if (cli->exec_cap != NULL) {
                 if (asprintf(ret_denial, "refused by rule %s: exec asks for capability %s (--cap)",
                              RW_RULE_EXEC_CAPS, cli->exec_cap) < 0)
@@ -218,15 +203,15 @@ static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **r
                 return 0;
         }
         if (cli->exec_cwd != NULL) {
-                _cleanup_json_ json_t *process = json_pack("{s:s}", "cwd", cli->exec_cwd);
-                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *cwd_only = json_pack("{s:s}", "cwd", cli->exec_cwd);
+                _cleanup_plan_ struct rw_plan cwd_plan;
 
-                rw_plan_init(&plan);
-                if (process == NULL)
+                rw_plan_init(&cwd_plan);
+                if (cwd_only == NULL)
                         return rw_error_set(err, ENOMEM, "checking --cwd");
-                rw_rules_process(process, "", &plan);
-                if (rw_plan_denied(&plan)) {
-                        *ret_denial = rw_plan_describe_denials(&plan);
+                rw_rules_process(cwd_only, "", &cwd_plan);
+                if (rw_plan_denied(&cwd_plan)) {
+                        *ret_denial = rw_plan_describe_denials(&cwd_plan);
                         return *ret_denial != NULL ? 0 : rw_error_set(err, ENOMEM, "describing");
                 }
         }
@@ -239,7 +224,11 @@ static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **r
         if (r < 0)
                 return rw_error_prefix(err, "exec --process %s", cli->process);
         rw->name = base;
-        r = harden_file(cli, rw, build_process_plan, NULL, ret_denial, err);
+        r = load_document(rw, &process, err);
+        if (r >= 0) {
+                rw_rules_process(process, "", &plan);
+                r = carry_out(cli, rw, process, &plan, ret_denial, err);
+        }
         rw->name = NULL;
         if (r < 0)
                 return rw_error_prefix(err, "exec --process %s", cli->process);
@@ -311,9 +300,13 @@ int main(int argc, char **argv)
                 struct rw_error restore_err = {0};
 
                 if (rw_file_replace_at(rw.dirfd, rw.name, rw.original, rw.original_len, &rw.st,
-                                       &restore_err) < 0)
-                        rw_error_prefix(&err, "%s; restoring %s also failed: %s", err.msg, rw.name,
-                                        restore_err.msg);
+                                       &restore_err) < 0) {
+                        char first[RW_ERROR_MSG_MAX];
+
+                        memcpy(first, err.msg, sizeof(first));
+                        rw_error_set(&err, err.code, "%.400s; restoring %s also failed: %.400s",
+                                     first, rw.name, restore_err.msg);
+                }
         }
 fail:
         rewrite_clear(&rw);

@@ -81,13 +81,21 @@ echo "\$ ${cmd[*]}"
 rc=0
 "${cmd[@]}" </dev/null >"$RW_TMP/probe.out" 2>"$RW_TMP/probe.err" || rc=$?
 echo "exit status: $rc"
+demo_status=0
 if [ "$rc" -ne 0 ]; then
         sed 's/^/  stderr: /' "$RW_TMP/probe.err"
+        demo_status=1
 fi
 
 header "4. What runwarden changed (its log, --debug)"
-# runc appends its own debug lines to the same file; runwarden's start with "runwarden".
-jq -r 'select(.msg | startswith("runwarden")) | "  [\(.level)] \(.msg)"' "$log" 2>/dev/null ||
+# runc appends its own debug lines to the same file; runwarden's start with "runwarden". Each
+# is "changed RULE JSON-POINTER: BEFORE -> AFTER (WHY)": shown here as rule, place and why, the
+# values being in the spec summaries.
+jq -r 'def pad(n): if length >= n then . + " " else . + (" " * (n - length)) end;
+        select(.msg | startswith("runwarden"))
+        | (.msg | capture("^runwarden: (changed|would change) (?<rule>[^ ]+) (?<path>[^ ]+): .* \\((?<why>[^()]*)\\)$") // null) as $c
+        | if $c then "  \($c.rule | pad(18))\($c.path | pad(34))\($c.why)"
+          else "  \(.msg)" end' "$log" 2>/dev/null ||
         sed 's/^/  /' "$log"
 echo
 echo "The spec runc received:"
@@ -133,7 +141,12 @@ rc=0
 "$RW_BIN" --root "$RW_STATE" --log "$log2" --log-format json --runtime "$RW_RUNC" \
         --seccomp-dir "$RW_SECCOMP_DIR" run --bundle "$bad" demo-refused \
         </dev/null >"$RW_TMP/refused.out" 2>"$RW_TMP/refused.err" || rc=$?
-echo "exit status: $rc (runc was not started)"
+if [ "$rc" -eq 1 ]; then
+        echo "exit status: 1 (runc was not started)"
+else
+        echo "exit status: $rc (expected 1: this is a bug)"
+        demo_status=1
+fi
 echo "stderr:"
 sed 's/^/  /' "$RW_TMP/refused.err"
 echo "the line an engine shows its user (from --log):"
@@ -142,6 +155,8 @@ if [ "$before" = "$(rw_sha256 "$bad/config.json")" ]; then
         echo "config.json: unchanged (sha256 $before)"
 else
         echo "config.json: CHANGED (this is a bug)"
+        demo_status=1
 fi
 echo
 echo "More: tools/test.sh runs the whole test suite, including docker end to end."
+exit "$demo_status"

@@ -171,6 +171,7 @@ else
         rw_fail "-v /:/host fails"
 fi
 rw_expect_grep "docker names the host-mount rule" "$ERR" 'runwarden: refused by rule host-mount'
+echo "# docker said: $(grep -m1 runwarden "$ERR" || true)"
 
 echo "# refused: --pid host"
 rw_capture hostpid "${drun[@]}" --runtime runwarden --pid host "$image" true
@@ -181,6 +182,7 @@ else
 fi
 rw_expect_grep "docker names the host-namespace rule" "$ERR" \
         'runwarden: refused by rule host-namespace'
+echo "# docker said: $(grep -m1 runwarden "$ERR" || true)"
 
 echo "# docker exec --privileged"
 name=rw-integ-exec-$$
