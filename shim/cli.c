@@ -415,7 +415,9 @@ static int parse_global(int argc, char *const *argv, struct rw_cli *cli, bool *d
                         struct rw_error *err)
 {
         int i = 1;
+        int failed = 0;
 
+        /* After a bad runwarden flag, keep reading: a later --log says where the refusal goes. */
         while (i < argc && is_flag(argv[i])) {
                 struct flag_arg arg;
                 const struct flag *f;
@@ -448,21 +450,25 @@ static int parse_global(int argc, char *const *argv, struct rw_cli *cli, bool *d
                         drop[i++] = own;
                 }
                 if (value == NULL && own)
-                        return rw_error_set(err, EINVAL, "--%s needs a value", f->name);
+                        return failed < 0
+                                   ? failed
+                                   : rw_error_set(err, EINVAL, "--%s needs a value", f->name);
                 if (value == NULL) {
                         /* runc refuses a missing value: there is no command to find */
-                        return argc;
+                        return failed < 0 ? failed : argc;
                 }
                 if (own) {
-                        r = set_own_flag(cli, f->slot, value, err);
-                        if (r < 0)
-                                return r;
+                        struct rw_error later;
+
+                        r = set_own_flag(cli, f->slot, value, failed < 0 ? &later : err);
+                        if (r < 0 && failed == 0)
+                                failed = r;
                 } else {
                         set_value(cli, f->slot, value);
                 }
         }
 
-        return i;
+        return failed < 0 ? failed : i;
 }
 
 /* urfave's argIsFlag: an argument naming one of the command's flags, with one, two or three
@@ -603,8 +609,12 @@ int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_erro
                 return rw_error_set_errno(err, ENOMEM, "parsing the command line");
 
         command = parse_global(argc, argv, &cli, drop, err);
-        if (command < 0)
+        if (command < 0) {
+                /* where the engine wants to read why runwarden refused */
+                ret->log = cli.log;
+                ret->log_format = cli.log_format;
                 return command;
+        }
 
         if (command < argc) {
                 cli.command_name = argv[command];

@@ -59,22 +59,22 @@ struct rw_cli {
         const char *seccomp_dir; /* --seccomp-dir DIR, NULL: the installed profiles */
 
         /* runc's global flags that runwarden needs to read */
-        const char *root;       /* --root */
-        const char *log;        /* --log FILE */
+        const char *root;              /* --root */
+        const char *log;               /* --log FILE */
         enum rw_log_format log_format; /* --log-format text|json */
-        bool debug;             /* --debug */
-        bool help;              /* --help / -h before the command */
-        bool version;           /* --version / -v before the command */
+        bool debug;                    /* --debug */
+        bool help;                     /* --help / -h before the command */
+        bool version;                  /* --version / -v before the command */
 
         /* the command and what runwarden reads of its arguments */
         enum rw_command command;
-        const char *command_name;   /* as given, NULL for RW_CMD_NONE */
-        const char *container_id;   /* first positional argument, NULL if none */
-        const char *bundle;         /* create/run/restore --bundle/-b; NULL: working directory */
-        const char *process;        /* exec --process/-p FILE */
-        const char *exec_cwd;       /* exec --cwd DIR */
-        const char *exec_cap;       /* exec --cap/-c: the first capability asked for, or NULL */
-        const char *signal;         /* kill: second positional argument, NULL if none */
+        const char *command_name; /* as given, NULL for RW_CMD_NONE */
+        const char *container_id; /* first positional argument, NULL if none */
+        const char *bundle;       /* create/run/restore --bundle/-b; NULL: working directory */
+        const char *process;      /* exec --process/-p FILE */
+        const char *exec_cwd;     /* exec --cwd DIR */
+        const char *exec_cap;     /* exec --cap/-c: the first capability asked for, or NULL */
+        const char *signal;       /* kill: second positional argument, NULL if none */
 
         /* The delegate's argv: argv without runwarden's own flags, NULL-terminated. Element 0 is
          * a copy of argv[0]; the caller replaces it with the delegate's path before execv. The
@@ -83,7 +83,11 @@ struct rw_cli {
         size_t delegate_argc;
 };
 
-/* Parse argv. Only runwarden's own flags can make this fail (missing or bad value). */
+/*
+ * Parse argv. Only runwarden's own flags (missing or bad value), an empty argv or lack of memory
+ * can make this fail. On failure only `log` and `log_format` of *ret are filled, from the global
+ * flags, so that the refusal still reaches the engine's log.
+ */
 int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_error *err);
 void rw_cli_clear(struct rw_cli *cli);
 

@@ -42,6 +42,7 @@ export RW_BUILD_ROOT=$root/$build
 . tests/integration/lib.sh
 rw_init
 trap rw_cleanup EXIT
+trap 'exit 143' TERM INT
 
 # A spec as an engine would hand it over for a careless CI job: runc spec's defaults plus the
 # capabilities of `docker run --privileged`-style jobs and the engine's socket.

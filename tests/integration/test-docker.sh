@@ -15,8 +15,9 @@ set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+rw_need_cmd dockerd containerd docker meson ninja ctr pgrep flock
+
 rw_init
-rw_need_cmd dockerd containerd docker meson ninja ctr
 
 image=rw-busybox:integ
 containerd_sock=/run/containerd/containerd.sock
@@ -54,6 +55,12 @@ cleanup()
         rw_cleanup
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+# Another build directory's test run may be here too: one docker test at a time on the host. The
+# lock is held until the shell exits, after the EXIT trap has stopped the daemons.
+exec 9>/run/runwarden-test-docker.lock
+flock -w 300 9 || rw_fatal "another runwarden docker test held the lock for 5 minutes"
 
 fail_daemon()
 {

@@ -10,6 +10,7 @@ set -euo pipefail
 
 rw_init
 trap rw_cleanup EXIT
+trap 'exit 143' TERM INT
 
 echo "# runwarden: $RW_BIN"
 echo "# runc:      $RW_RUNC ($("$RW_RUNC" --version | head -n 1))"

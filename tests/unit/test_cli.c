@@ -840,9 +840,27 @@ static void test_bad_input(void **state)
         rw_cli_clear(NULL);
 }
 
+/* A bad runwarden flag still tells the caller where the engine's log is. */
+static void test_error_keeps_log(void **state)
+{
+        char *argv[] = {"runwarden",    "--runtime", "runc",   "--log", "/run/x/log.json",
+                        "--log-format", "json",      "create", "ID",    NULL};
+        struct rw_cli cli;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_true(rw_cli_parse(9, argv, &cli, &err) < 0);
+        assert_non_null(strstr(err.msg, "runtime"));
+        assert_string_equal(cli.log, "/run/x/log.json");
+        assert_int_equal(cli.log_format, RW_LOG_FORMAT_JSON);
+        assert_null(cli.delegate_argv);
+        rw_cli_clear(&cli);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_error_keeps_log),
             cmocka_unit_test(test_docker_create),
             cmocka_unit_test(test_docker_create_console_socket),
             cmocka_unit_test(test_docker_start),

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The hand-off, with a recording stand-in for runc (fake-delegate): runwarden must execv the
+# delegate in place (same pid, same descriptors, same exit status), pass every argument through
+# except its own flags, print nothing on stdout, and fail closed — config.json byte-for-byte
+# unchanged, the delegate never started, the reason on stderr and as exactly one line of the
+# engine's log — whenever something is wrong before the hand-off.
+set -u
+
+RW=${RW_BUILD_ROOT:?run through meson test}/shim/runwarden
+FAKE=$RW_BUILD_ROOT/tests/integration/fake-delegate
+PROFILES=$RW_SOURCE_ROOT/seccomp-profiles
+FIXTURES=${RW_FIXTURES_DIR:?}
+pass=0
+fail=0
+T=$(mktemp -d /tmp/rw-handoff.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+not_ok() {
+	fail=$((fail + 1))
+	echo "FAIL - $1"
+	shift
+	for line in "$@"; do echo "       $line"; done
+}
+check() { # check NAME COMMAND...: passes when the command succeeds
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "command: $*"; fi
+}
+
+export RW_FAKE_RECORD=$T/record
+reset_record() { rm -f "$RW_FAKE_RECORD" "$T/out" "$T/err" "$T/log.json"; }
+
+# argv the fake recorded, without argv[0], one per line
+recorded_args() { sed -n 's/^argv\[[1-9][0-9]*\] //p' "$RW_FAKE_RECORD"; }
+
+# Copy a captured spec into a bundle. The files docker bound into the captured container
+# (/var/lib/docker/...) do not exist on this host, and runwarden refuses bind sources it cannot
+# resolve: they are recreated inside the bundle, which runwarden allows like the engine's dirs.
+new_bundle() { # new_bundle DIR FIXTURE-PATH
+	local b=$1 src
+	mkdir -p "$b/rootfs"
+	jq -c --arg b "$b" '.mounts |= map(if ((.source // "") | startswith("/var/lib/docker/"))
+		then .source = ($b + "/" + (.source | split("/") | .[-2:] | join("-"))) else . end)' \
+		"$2" >"$b/config.json"
+	for src in $(jq -r --arg b "$b/" '.mounts[].source | select(startswith($b))' "$b/config.json"); do
+		case $src in
+		*_data) mkdir -p "$src" ;;
+		*) : >"$src" ;;
+		esac
+	done
+}
+bundle_files() { ls -A "$1" | grep -v -e '^rootfs$' -e '^config.json$' | sort | tr '\n' ' '; }
+
+# --- argv passes through untouched, runwarden's own flags removed ------------------------------
+args_case() { # args_case NAME EXPECTED-ARGS... -- ACTUAL-ARGS...
+	local name=$1 expected=() actual=()
+	shift
+	while [ "$1" != "--" ]; do expected+=("$1"); shift; done
+	shift
+	actual=("$@")
+	reset_record
+	"$RW" --runtime "$FAKE" "${actual[@]}" >"$T/out" 2>"$T/err"
+	local rc=$?
+	if [ $rc -ne 0 ]; then not_ok "$name: exit $rc" "$(cat "$T/err")"; return; fi
+	if [ "$(recorded_args)" != "$(printf '%s\n' "${expected[@]}")" ]; then
+		not_ok "$name: argv" "want: ${expected[*]}" "got:  $(recorded_args | tr '\n' ' ')"
+		return
+	fi
+	if [ -s "$T/out" ] || [ -s "$T/err" ]; then
+		not_ok "$name: runwarden printed something" "$(cat "$T/out" "$T/err")"
+		return
+	fi
+	ok "$name"
+}
+
+ROOT=/var/run/docker/runtime-runc/moby
+LOG=/run/containerd/io.containerd.runtime.v2.task/moby/ID/log.json
+args_case "dockerd start" --root $ROOT --log $LOG --log-format json start ID -- \
+	--root $ROOT --log $LOG --log-format json start ID
+args_case "dockerd kill" --root $ROOT --log $LOG --log-format json kill ID 9 -- \
+	--root $ROOT --log $LOG --log-format json kill ID 9
+args_case "dockerd delete --force" --root $ROOT --log $LOG --log-format json delete --force ID -- \
+	--root $ROOT --log $LOG --log-format json delete --force ID
+args_case "crio kill by name" --root /run/runc --systemd-cgroup kill ID KILL -- \
+	--root /run/runc --systemd-cgroup kill ID KILL
+args_case "own flags removed, order kept" --root /r --debug state ID -- \
+	--mode=audit --root /r --seccomp-dir "$PROFILES" --debug state ID
+args_case "unknown flags and commands pass through" --frobnicate=1 frob --x -y z ID -- \
+	--frobnicate=1 frob --x -y z ID
+args_case "features with no global flags" features -- features
+
+# --- stdout and exit status are the delegate's --------------------------------------------------
+reset_record
+RW_FAKE_STDOUT=$'runc version 1.1.5\nspec: 1.0.2-dev\n' "$RW" --runtime "$FAKE" --version >"$T/out" 2>"$T/err"
+check "--version prints exactly what the delegate prints" \
+	test "$(cat "$T/out")" = "$(printf 'runc version 1.1.5\nspec: 1.0.2-dev')"
+RW_FAKE_EXIT=7 "$RW" --runtime "$FAKE" state ID >/dev/null 2>&1
+rc=$?
+check "the delegate's exit status reaches the engine (7)" test $rc -eq 7
+
+# --- in place: same pid, same descriptors ------------------------------------------------------
+reset_record
+bash -c 'echo $$ > "$1/pid"; exec 5>"$1/fd5" 7<"$1/pid"; exec "$2" --runtime "$3" start ID' \
+	_ "$T" "$RW" "$FAKE" >/dev/null 2>&1
+check "execv in place: the delegate has runwarden's pid" \
+	grep -qx "pid $(cat "$T/pid")" "$RW_FAKE_RECORD"
+check "descriptors 5 and 7 (console socket, preserved fds) reach the delegate" \
+	bash -c "grep -qx 'fd 5' '$RW_FAKE_RECORD' && grep -qx 'fd 7' '$RW_FAKE_RECORD'"
+with_runwarden=$(grep '^fd ' "$RW_FAKE_RECORD")
+bash -c 'exec 5>"$1/fd5" 7<"$1/pid"; exec "$2" start ID' _ "$T" "$FAKE" >/dev/null 2>&1
+check "runwarden leaks no descriptor of its own into the delegate" \
+	test "$with_runwarden" = "$(grep '^fd ' "$RW_FAKE_RECORD")"
+
+# --- create: the bundle's config.json is hardened, then the delegate runs ------------------------
+B=$T/bundle
+new_bundle "$B" "$FIXTURES/docker-default.json"
+chmod 0640 "$B/config.json"
+files_before=$(bundle_files "$B")
+reset_record
+"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root /r --log "$T/log.json" --log-format json \
+	create --bundle "$B" --pid-file "$B/init.pid" ID >"$T/out" 2>"$T/err"
+check "create hands off after hardening" test -s "$RW_FAKE_RECORD"
+check "hardened config.json: no capabilities left" \
+	test "$(jq -c '.process.capabilities.bounding' "$B/config.json")" = "[]"
+check "hardened config.json: read-only root, /tmp scratch" \
+	test "$(jq -c '[.root.readonly, ([.mounts[] | select(.destination=="/tmp")] | length)]' "$B/config.json")" = "[true,1]"
+check "a successful create writes nothing to the engine log without --debug" test ! -s "$T/log.json"
+check "config.json keeps its mode (0640)" test "$(stat -c %a "$B/config.json")" = 640
+check "no temporary file left in the bundle" test "$(bundle_files "$B")" = "$files_before"
+
+# --debug: each change at debug level
+new_bundle "$T/dbg" "$FIXTURES/containerd-ctr-default.json"
+reset_record
+"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --debug --log "$T/log.json" --log-format json \
+	create --bundle "$T/dbg" ID >/dev/null 2>&1
+check "--debug logs each change as a JSON debug line" \
+	bash -c "jq -e -s 'length > 5 and all(.level == \"debug\") and any(.msg | test(\"changed seccomp /linux/seccomp\"))' '$T/log.json' >/dev/null"
+
+# --- refusals: fail closed --------------------------------------------------------------------
+refusal_case() { # refusal_case NAME FIXTURE-OR-FILE LOG-FORMAT EXPECTED-MSG-REGEX [extra args]
+	local name=$1 src=$2 fmt=$3 want=$4
+	shift 4
+	local b=$T/refuse-$RANDOM
+	if jq -e '.mounts | type == "array"' "$src" >/dev/null 2>&1; then
+		new_bundle "$b" "$src"
+	else
+		mkdir -p "$b/rootfs"
+		cp "$src" "$b/config.json"
+	fi
+	local before files
+	before=$(sha256sum <"$b/config.json")
+	files=$(bundle_files "$b")
+	reset_record
+	"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format "$fmt" \
+		"$@" create --bundle "$b" ID >"$T/out" 2>"$T/err"
+	local rc=$?
+	local problems=()
+	[ $rc -eq 1 ] || problems+=("exit status $rc, want 1")
+	[ ! -e "$RW_FAKE_RECORD" ] || problems+=("the delegate was started")
+	[ "$(sha256sum <"$b/config.json")" = "$before" ] || problems+=("config.json changed")
+	[ "$(bundle_files "$b")" = "$files" ] || problems+=("files left: $(ls -A "$b")")
+	[ ! -s "$T/out" ] || problems+=("stdout: $(cat "$T/out")")
+	grep -Eq "$want" "$T/err" || problems+=("stderr lacks /$want/: $(cat "$T/err")")
+	grep -q '^runwarden: ' "$T/err" || problems+=("stderr does not start with runwarden:")
+	[ "$(wc -l <"$T/log.json")" -eq 1 ] || problems+=("log has $(wc -l <"$T/log.json") lines, want 1")
+	if [ "$fmt" = json ]; then
+		jq -e --arg re "$want" '.level == "error" and (.msg | test($re)) and (.time | length > 0)' \
+			"$T/log.json" >/dev/null || problems+=("log line: $(cat "$T/log.json")")
+	else
+		grep -Eq "^time=\"[^\"]+\" level=error msg=\".*($want)" "$T/log.json" ||
+			problems+=("text log line: $(cat "$T/log.json")")
+	fi
+	if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
+}
+
+refusal_case "host bind of / and a host dir refused (JSON log)" \
+	"$FIXTURES/docker-privileged-sock-host.json" json \
+	'refused by rule host-mount: bind mount of the host root filesystem \(/\) at /host'
+refusal_case "host namespaces refused (text log)" \
+	"$FIXTURES/docker-readonly-hostns.json" text \
+	"refused by rule host-namespace: the spec shares the host's pid namespace"
+printf '{"ociVersion":"1.0.2","process":' >"$T/truncated.json"
+refusal_case "malformed config.json refused" "$T/truncated.json" json 'not valid JSON'
+printf '{"ociVersion":"1","ociVersion":"2"}' >"$T/dup.json"
+refusal_case "duplicate keys refused" "$T/dup.json" json 'duplicate'
+refusal_case "missing seccomp profile: fail closed" "$FIXTURES/containerd-ctr-default.json" json \
+	'seccomp profile' --seccomp-dir "$T/no-such-dir"
+refusal_case "a delegate that is runwarden itself is refused" "$FIXTURES/docker-default.json" json \
+	'is runwarden itself' --runtime "$RW"
+refusal_case "a relative delegate path is refused" "$FIXTURES/docker-default.json" json \
+	'must be an absolute path' --runtime runc
+refusal_case "a missing delegate is refused before the rewrite" "$FIXTURES/docker-default.json" json \
+	'No such file' --runtime "$T/no-such-runc"
+
+# a symlinked config.json is never followed out of the bundle
+SB=$T/symlinked
+mkdir -p "$SB/rootfs"
+cp "$FIXTURES/docker-default.json" "$T/outside.json"
+ln -s "$T/outside.json" "$SB/config.json"
+before=$(sha256sum <"$T/outside.json")
+reset_record
+"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" create --bundle "$SB" ID >/dev/null 2>"$T/err"
+rc=$?
+check "a symlinked config.json is refused and its target untouched" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && [ \"\$(sha256sum <'$T/outside.json')\" = '$before' ]"
+
+# --- audit mode: nothing changes, what would have happened is logged ----------------------------
+AB=$T/audit
+new_bundle "$AB" "$FIXTURES/docker-privileged-sock-host.json"
+before=$(sha256sum <"$AB/config.json")
+reset_record
+"$RW" --runtime "$FAKE" --mode audit --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format json \
+	create --bundle "$AB" ID >/dev/null 2>"$T/err"
+rc=$?
+check "audit mode hands off a spec enforce would refuse" bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
+check "audit mode leaves config.json unchanged" test "$(sha256sum <"$AB/config.json")" = "$before"
+check "audit mode logs what enforce would have done" \
+	bash -c "jq -e -s 'any(.msg | test(\"would change caps-drop\")) and any(.msg | test(\"would have refused by rule host-mount\")) and all(.level == \"warning\")' '$T/log.json' >/dev/null"
+check "audit mode prints nothing on stderr" test ! -s "$T/err"
+
+# --- exec ----------------------------------------------------------------------------------------
+cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
+reset_record
+"$RW" --runtime "$FAKE" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+check "exec --process: capabilities emptied in the process file" \
+	test "$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")" = '[[],[],true]'
+check "exec --process hands off" test -e "$RW_FAKE_RECORD"
+reset_record
+"$RW" --runtime "$FAKE" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
+rc=$?
+check "exec --cap is refused" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-caps' '$T/err'"
+reset_record
+"$RW" --runtime "$FAKE" exec --cwd /proc/self/fd/7 ID sh >/dev/null 2>"$T/err"
+rc=$?
+check "exec --cwd /proc/self/fd/7 is refused (CVE-2024-21626)" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule process-cwd' '$T/err'"
+
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
