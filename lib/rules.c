@@ -2,6 +2,7 @@
 #include "rules.h"
 
 #include "cleanup.h"
+#include "seccomp_profile.h"
 
 #define MIB (1024u * 1024u)
 

@@ -42,6 +42,11 @@ struct rw_scratch_mount {
         unsigned mode; /* e.g. 01777 */
 };
 
+enum rw_seccomp_mode {
+        RW_SECCOMP_REPLACE, /* the engine's filter is discarded, the tier's profile applied */
+        RW_SECCOMP_INJECT,  /* the engine's filter is kept when it is at least as strict */
+};
+
 /* What a tier asks of the rules. The built-in baseline fills it with rw_settings_baseline(). */
 struct rw_settings {
         int64_t pids_limit;
@@ -49,9 +54,16 @@ struct rw_settings {
         /* Host directories below which bind mount sources are allowed (engine-managed state),
          * NULL-terminated. The bundle directory is always allowed in addition. */
         const char *const *bind_prefixes;
-        /* Profile injected when the spec has no seccomp filter; borrowed. NULL: refuse such a
-         * spec instead (fail closed). */
+        /* The tier's seccomp profile (OCI LinuxSeccomp, already converted and checked), its
+         * name for messages, and what to do with a filter the engine sent. Borrowed. NULL
+         * profile: a spec that needs one is refused (fail closed). */
         const json_t *seccomp_profile;
+        const char *seccomp_profile_name;
+        enum rw_seccomp_mode seccomp_mode;
+        /* Capabilities the tier lets a container keep ("CAP_NET_BIND_SERVICE"), NULL-terminated;
+         * NULL or empty: none (the baseline). Profiles with capability conditions are resolved
+         * against this set, never against what the engine asked for. */
+        const char *const *capabilities;
 };
 
 void rw_settings_baseline(struct rw_settings *ret);
@@ -78,9 +90,10 @@ void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
 
-/* True when rw_rules_seccomp() would apply settings->seccomp_profile to `spec` (it has no filter,
- * or one that stops nothing), so callers load and compile a profile only when it is needed. */
-bool rw_rules_seccomp_wants_profile(const json_t *spec);
+/* True when rw_rules_seccomp() needs settings->seccomp_profile for `spec` (a filter is to be
+ * replaced, compared, or is missing), so callers load and compile a profile only when needed.
+ * Only seccomp_mode of `settings` is read. */
+bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings);
 
 /* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the
  * scratch rule; *ret_home is NULL when there is none to protect. Points into `spec`. */

@@ -39,10 +39,11 @@ static bool filter_unconfined(const json_t *seccomp)
         return true;
 }
 
-bool rw_rules_seccomp_wants_profile(const json_t *spec)
+bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings)
 {
         const json_t *seccomp = json_object_get(json_object_get(spec, "linux"), "seccomp");
 
+        (void)settings;
         return !json_is_object(seccomp) || filter_unconfined(seccomp);
 }
 

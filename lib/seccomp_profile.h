@@ -21,6 +21,15 @@
 int rw_seccomp_load_profile(const char *dir, const char *name, json_t **ret, struct rw_error *err);
 
 /*
+ * The profile a tier applies, ready to put in a spec: DIR/NAME.json, in OCI or Docker format,
+ * converted to OCI and resolved against `capabilities` (NULL-terminated "CAP_*" names the
+ * container keeps; NULL: none), then checked and compiled with libseccomp — unless the same
+ * profile was already checked (results remembered under `cache_dir`; NULL: no cache).
+ */
+int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
+                           const char *cache_dir, json_t **ret, struct rw_error *err);
+
+/*
  * Check an OCI LinuxSeccomp object: known default action and actions, every architecture known
  * to libseccomp, every syscall name resolvable on at least one listed architecture (unknown names
  * are errors, as a typo would silently allow or deny nothing), argument operators valid, and the

@@ -164,10 +164,11 @@ static int harden_bundle(const struct rw_cli *cli, struct rw_rewrite *rw, char *
         if (r < 0)
                 return rw_error_prefix(err, "bundle %s", bundle);
         /* Compiling a profile costs tens of milliseconds: only when the spec has no filter. */
-        if (rw_rules_seccomp_wants_profile(spec)) {
-                r = rw_seccomp_load_profile(cli->seccomp_dir != NULL ? cli->seccomp_dir
-                                                                     : RW_SECCOMP_DIR,
-                                            RW_SECCOMP_DEFAULT_PROFILE, &profile, err);
+        if (rw_rules_seccomp_wants_profile(spec, &settings)) {
+                r = rw_seccomp_profile_for(cli->seccomp_dir != NULL ? cli->seccomp_dir
+                                                                    : RW_SECCOMP_DIR,
+                                           settings.seccomp_profile_name, settings.capabilities,
+                                           RW_SECCOMP_CACHE_DIR, &profile, err);
                 if (r < 0)
                         return rw_error_prefix(err, "loading the seccomp profile");
                 settings.seccomp_profile = profile;
