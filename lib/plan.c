@@ -32,8 +32,11 @@ void rw_plan_clear(struct rw_plan *plan)
                 free(plan->denials[i].item);
                 free(plan->denials[i].reason);
         }
+        for (size_t i = 0; i < plan->n_warnings; i++)
+                free(plan->warnings[i].text);
         free(plan->changes);
         free(plan->denials);
+        free(plan->warnings);
         rw_plan_init(plan);
 }
 
@@ -165,6 +168,89 @@ void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, cons
                 return;
         }
         plan->denials[plan->n_denials++] = d;
+}
+
+void rw_plan_warn(struct rw_plan *plan, const char *rule, const char *fmt, ...)
+{
+        struct rw_warning w = {.rule = rule};
+        va_list ap;
+
+        va_start(ap, fmt);
+        w.text = vformat(fmt, ap);
+        va_end(ap);
+        if (w.text == NULL || !grow((void **)&plan->warnings, &plan->cap_warnings, plan->n_warnings,
+                                    sizeof(*plan->warnings))) {
+                free(w.text);
+                plan->oom = true;
+                return;
+        }
+        plan->warnings[plan->n_warnings++] = w;
+}
+
+void rw_plan_array_remove_redacted(struct rw_plan *plan, const char *rule,
+                                   const char *array_pointer, size_t index, json_t *element,
+                                   json_t *shown_stolen, const char *fmt, ...)
+{
+        size_t before = plan->n_changes;
+        va_list ap;
+
+        va_start(ap, fmt);
+        add_change(plan, RW_CHANGE_ARRAY_REMOVE, rule, array_pointer,
+                   rw_pointer_join_index(array_pointer, index), element, NULL, NULL, fmt, ap);
+        va_end(ap);
+        if (plan->n_changes == before || shown_stolen == NULL) {
+                json_decref(shown_stolen);
+                plan->oom = plan->oom || shown_stolen == NULL;
+                return;
+        }
+        plan->changes[before].before = shown_stolen;
+}
+
+static enum rw_rule_action tuning_for(const struct rw_rule_tuning *tuning, const char *rule)
+{
+        for (const struct rw_rule_tuning *t = tuning; t != NULL && t->rule != NULL; t++)
+                if (strcmp(t->rule, rule) == 0)
+                        return t->action;
+        return RW_RULE_ENFORCE;
+}
+
+void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning)
+{
+        size_t kept = 0;
+
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                struct rw_change *c = &plan->changes[i];
+                enum rw_rule_action action = tuning_for(tuning, c->rule);
+                _cleanup_free_ char *what = NULL;
+
+                if (action == RW_RULE_ENFORCE) {
+                        plan->changes[kept++] = *c;
+                        continue;
+                }
+                what = rw_change_describe(c, 200);
+                if (what == NULL)
+                        plan->oom = true;
+                else if (action == RW_RULE_REFUSE)
+                        rw_plan_deny(plan, c->rule, c->path,
+                                     "the tier refuses what the rule would change: %s", what);
+                else
+                        rw_plan_warn(plan, c->rule, "would change %s", what);
+                change_clear(c);
+        }
+        plan->n_changes = kept;
+        kept = 0;
+        for (size_t i = 0; i < plan->n_denials; i++) {
+                struct rw_denial *d = &plan->denials[i];
+
+                if (tuning_for(tuning, d->rule) != RW_RULE_WARN) {
+                        plan->denials[kept++] = *d;
+                        continue;
+                }
+                rw_plan_warn(plan, d->rule, "would refuse: %s", d->reason);
+                free(d->item);
+                free(d->reason);
+        }
+        plan->n_denials = kept;
 }
 
 /* JSON pointers (RFC 6901) */

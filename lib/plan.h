@@ -50,12 +50,32 @@ struct rw_denial {
         char *reason;     /* full sentence without the "refused by rule" prefix */
 };
 
+/* What a rule would have done where the tier says to only warn (or a rule's own warning). */
+struct rw_warning {
+        const char *rule;
+        char *text;
+};
+
 struct rw_plan {
         struct rw_change *changes;
         size_t n_changes, cap_changes;
         struct rw_denial *denials;
         size_t n_denials, cap_denials;
+        struct rw_warning *warnings;
+        size_t n_warnings, cap_warnings;
         bool oom; /* an allocation failed while building: the plan must not be used */
+};
+
+/* How a tier tunes one rule (the policy file's "rules": {"ID": "ACTION"}). */
+enum rw_rule_action {
+        RW_RULE_ENFORCE, /* as the rule says: change (e.g. strip) or refuse */
+        RW_RULE_REFUSE,  /* refuse where the rule would change */
+        RW_RULE_WARN,    /* change and refuse nothing; record what it would have done */
+};
+
+struct rw_rule_tuning {
+        const char *rule; /* NULL terminates a list */
+        enum rw_rule_action action;
 };
 
 void rw_plan_init(struct rw_plan *plan);
@@ -88,6 +108,21 @@ void rw_plan_array_insert_new(struct rw_plan *plan, const char *rule, const char
     __attribute__((format(printf, 6, 7)));
 void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void rw_plan_warn(struct rw_plan *plan, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Like rw_plan_array_remove(), but logs and audits show `shown_stolen` as the value before, not
+ * the element: for elements that hold a secret (an environment entry with a token). */
+void rw_plan_array_remove_redacted(struct rw_plan *plan, const char *rule,
+                                   const char *array_pointer, size_t index, json_t *element,
+                                   json_t *shown_stolen, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/*
+ * Apply a tier's tuning (list terminated by rule == NULL) to a built plan: the changes of a rule
+ * set to RW_RULE_REFUSE become denials, and the changes and denials of a rule set to RW_RULE_WARN
+ * become warnings. Rules not listed keep their outcome.
+ */
+void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning);
 
 static inline bool rw_plan_denied(const struct rw_plan *plan)
 {

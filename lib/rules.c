@@ -38,6 +38,13 @@ void rw_settings_baseline(struct rw_settings *ret)
             .scratch = baseline_scratch,
             .bind_prefixes = baseline_bind_prefixes,
             .seccomp_profile = NULL,
+            .seccomp_profile_name = RW_SECCOMP_DEFAULT_PROFILE,
+            .seccomp_mode = RW_SECCOMP_REPLACE,
+            .capabilities = NULL,
+            .readonly_rootfs = true,
+            .extra_bind_prefixes = NULL,
+            .requirements = NULL,
+            .tuning = NULL,
         };
 }
 
@@ -55,7 +62,7 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         if (process == NULL)
                 rw_plan_deny(plan, RW_RULE_SPEC, "process", "the spec has no process");
         else
-                rw_rules_process(process, "/process", plan);
+                rw_rules_process(process, "/process", settings, plan);
         /* scratch-tmpfs reads the plan to know which mounts engine-socket removes */
         rw_rules_mounts(spec, settings, facts, plan);
         rw_rules_rootfs(spec, settings, plan);
@@ -65,4 +72,8 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         rw_rules_limits(spec, settings, plan);
         rw_rules_seccomp(spec, settings, plan);
         rw_rules_annotations(spec, plan);
+        if (process != NULL)
+                rw_rules_secrets(process, "/process", plan);
+        rw_rules_required(spec, settings, plan);
+        rw_plan_tune(plan, settings->tuning);
 }

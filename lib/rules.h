@@ -34,7 +34,27 @@
 #define RW_RULE_PIDS           "pids-limit"
 #define RW_RULE_SYSCTL         "sysctl"
 #define RW_RULE_ANNOTATIONS    "runtime-annotation"
+#define RW_RULE_SECRET_ENV     "secret-in-env"
+#define RW_RULE_REQUIRED       "required-label"
 #define RW_RULE_SPEC           "spec" /* the spec itself is malformed */
+
+/* A host directory below which a tier allows bind mount sources, beyond the engine's own. */
+struct rw_bind_prefix {
+        const char *path; /* NULL terminates a list */
+        bool read_only;   /* binds from here get "ro" */
+};
+
+/* A label a container must carry to be created (e.g. annotation runwarden.io/ephemeral=true). */
+enum rw_requirement_kind {
+        RW_REQUIRE_ANNOTATION,
+        RW_REQUIRE_ENV,
+};
+
+struct rw_requirement {
+        enum rw_requirement_kind kind;
+        const char *key;   /* NULL terminates a list */
+        const char *value; /* NULL: any value */
+};
 
 struct rw_scratch_mount {
         const char *destination; /* NULL for the job user's HOME */
@@ -64,6 +84,14 @@ struct rw_settings {
          * NULL or empty: none (the baseline). Profiles with capability conditions are resolved
          * against this set, never against what the engine asked for. */
         const char *const *capabilities;
+        /* Root filesystem read-only with scratch tmpfs (true in the baseline). */
+        bool readonly_rootfs;
+        /* Operator-listed host directories for bind mounts; NULL: none. */
+        const struct rw_bind_prefix *extra_bind_prefixes;
+        /* Labels every container of the tier must carry; NULL: none. */
+        const struct rw_requirement *requirements;
+        /* Per-rule actions (lib/plan.h); NULL: every rule as it is. */
+        const struct rw_rule_tuning *tuning;
 };
 
 void rw_settings_baseline(struct rw_settings *ret);
@@ -75,9 +103,11 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
 /*
  * The rule families, callable one by one (tests). `process` is the OCI process object and
  * `pointer` its JSON pointer in the document ("/process" in config.json, "" in an exec --process
- * file, which is a bare process object).
+ * file, which is a bare process object). rw_rules_process() reads only settings->capabilities
+ * (the capabilities the tier lets a process keep); settings may be NULL: keep none.
  */
-void rw_rules_process(const json_t *process, const char *pointer, struct rw_plan *plan);
+void rw_rules_process(const json_t *process, const char *pointer,
+                      const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
@@ -89,6 +119,12 @@ void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
                      struct rw_plan *plan); /* pids */
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
+/* secret-in-env: long-lived credentials in process.env are stripped (the tier may tune it to
+ * warn or refuse). Never records a value: only the variable name and the kind of credential. */
+void rw_rules_secrets(const json_t *process, const char *pointer, struct rw_plan *plan);
+/* required-label: refuse unless every settings->requirements entry is present. */
+void rw_rules_required(const json_t *spec, const struct rw_settings *settings,
+                       struct rw_plan *plan);
 
 /* True when rw_rules_seccomp() needs settings->seccomp_profile for `spec` (a filter is to be
  * replaced, compared, or is missing), so callers load and compile a profile only when needed.

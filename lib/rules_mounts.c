@@ -25,8 +25,9 @@ struct mount_entry {
         char *destination;     /* lexically normalized */
         bool valid;            /* well formed; the rules only judge valid entries */
         bool bind;
-        bool removed; /* stripped by engine-socket */
-        bool denied;  /* refused by host-mount */
+        bool removed;   /* stripped by engine-socket */
+        bool denied;    /* refused by host-mount */
+        bool read_only; /* allowed only through a read-only prefix of the tier */
 };
 
 struct mount_table {
@@ -309,6 +310,22 @@ static void judge_host_mount(struct mount_entry *e, const struct rw_settings *se
                 e->denied = false;
                 return;
         }
+        /* The tier's own directories: as written and resolved, within the same one. */
+        for (const struct rw_bind_prefix *p = settings->extra_bind_prefixes;
+             p != NULL && p->path != NULL; p++) {
+                _cleanup_free_ char *prefix = NULL;
+
+                if (rw_path_normalize(p->path, &prefix, NULL) < 0) {
+                        plan->oom = true;
+                        return;
+                }
+                if ((!absolute || rw_path_within(lexical, prefix)) &&
+                    rw_path_within(fact->realpath, prefix)) {
+                        e->denied = false;
+                        e->read_only = p->read_only;
+                        return;
+                }
+        }
         if (absolute && strcmp(lexical, fact->realpath) == 0)
                 rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
                              "bind mount of host path %s at %s is outside the engine-managed "
@@ -440,9 +457,19 @@ static void rule_bind_options(struct mount_table *t, struct rw_plan *plan)
         for (size_t i = 0; i < t->n; i++) {
                 const struct mount_entry *e = &t->entries[i];
 
-                if (e->valid && e->bind && !e->removed && !e->denied)
-                        set_options(plan, RW_RULE_BIND_OPTIONS, e, bind_options(e->options),
-                                    "bind mounts get nosuid, nodev and private propagation");
+                if (!e->valid || !e->bind || e->removed || e->denied)
+                        continue;
+                if (e->read_only) {
+                        _cleanup_json_ json_t *opts = bind_options(e->options);
+
+                        set_options(plan, RW_RULE_BIND_OPTIONS, e,
+                                    opts != NULL ? readonly_options(opts) : NULL,
+                                    "bind mounts get nosuid, nodev and private propagation; "
+                                    "this one comes from a read-only directory of the tier");
+                        continue;
+                }
+                set_options(plan, RW_RULE_BIND_OPTIONS, e, bind_options(e->options),
+                            "bind mounts get nosuid, nodev and private propagation");
         }
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "cleanup.h"
 #include "json.h"
@@ -12,7 +13,40 @@ static const char *const cap_sets[] = {
     "bounding", "effective", "inheritable", "permitted", "ambient",
 };
 
-static void drop_capabilities(const json_t *process, const char *pointer, struct rw_plan *plan)
+static bool cap_allowed(const char *cap, const char *const *allowed)
+{
+        for (const char *const *a = allowed; a != NULL && *a != NULL; a++)
+                if (strcmp(*a, cap) == 0)
+                        return true;
+        return false;
+}
+
+/* The set without what the tier does not allow; NULL when nothing is dropped. */
+static json_t *filter_set(const json_t *set, const char *const *allowed, size_t *ret_dropped)
+{
+        json_t *kept = json_array();
+        json_t *cap;
+        size_t i;
+
+        if (kept == NULL)
+                return NULL;
+        *ret_dropped = 0;
+        json_array_foreach(set, i, cap)
+        {
+                if (json_is_string(cap) && cap_allowed(json_string_value(cap), allowed)) {
+                        if (json_array_append(kept, cap) < 0) {
+                                json_decref(kept);
+                                return NULL;
+                        }
+                } else {
+                        (*ret_dropped)++;
+                }
+        }
+        return kept;
+}
+
+static void drop_capabilities(const json_t *process, const char *pointer,
+                              const char *const *allowed, struct rw_plan *plan)
 {
         _cleanup_free_ char *caps_pointer = NULL;
         json_t *caps;
@@ -38,7 +72,8 @@ static void drop_capabilities(const json_t *process, const char *pointer, struct
         for (size_t i = 0; i < RW_ELEMENTSOF(cap_sets); i++) {
                 _cleanup_free_ char *set_pointer = NULL;
                 json_t *set = json_object_get(caps, cap_sets[i]);
-                json_t *empty;
+                size_t dropped;
+                json_t *kept;
 
                 if (set == NULL)
                         continue;
@@ -51,15 +86,23 @@ static void drop_capabilities(const json_t *process, const char *pointer, struct
                         continue;
 
                 set_pointer = rw_pointer_join(caps_pointer, cap_sets[i]);
-                empty = json_array();
-                if (set_pointer == NULL || empty == NULL) {
-                        json_decref(empty);
+                kept = filter_set(set, allowed, &dropped);
+                if (set_pointer == NULL || kept == NULL) {
+                        json_decref(kept);
                         plan->oom = true;
                         return;
                 }
-                rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, empty,
-                                "all %zu %s capabilities dropped", json_array_size(set),
-                                cap_sets[i]);
+                if (dropped == 0) {
+                        json_decref(kept);
+                        continue;
+                }
+                if (json_array_size(kept) == 0)
+                        rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, kept,
+                                        "all %zu %s capabilities dropped", dropped, cap_sets[i]);
+                else
+                        rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, kept,
+                                        "%zu %s capabilities dropped, %zu the tier allows kept",
+                                        dropped, cap_sets[i], json_array_size(kept));
         }
 }
 
@@ -116,7 +159,8 @@ static void check_cwd(const json_t *process, struct rw_plan *plan)
                              "process.cwd %s is inside /proc (CVE-2024-21626)", cwd);
 }
 
-void rw_rules_process(const json_t *process, const char *pointer, struct rw_plan *plan)
+void rw_rules_process(const json_t *process, const char *pointer,
+                      const struct rw_settings *settings, struct rw_plan *plan)
 {
         if (!json_is_object(process)) {
                 rw_plan_deny(plan, RW_RULE_SPEC, "process",
@@ -127,7 +171,7 @@ void rw_rules_process(const json_t *process, const char *pointer, struct rw_plan
 
         /* oomScoreAdj is left alone: it only ranks the container for the OOM killer, a choice
          * that belongs to the engine and grants nothing inside the container. */
-        drop_capabilities(process, pointer, plan);
+        drop_capabilities(process, pointer, settings != NULL ? settings->capabilities : NULL, plan);
         set_no_new_privileges(process, pointer, plan);
         check_cwd(process, plan);
 }

@@ -360,6 +360,9 @@ oom:
 
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
 {
+        /* A tier may keep a writable root: then it needs no scratch either. */
+        if (!settings->readonly_rootfs)
+                return;
         rule_readonly_root(spec, plan);
         rule_scratch(spec, settings, plan);
 }

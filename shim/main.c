@@ -210,7 +210,7 @@ static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **r
                 rw_plan_init(&cwd_plan);
                 if (cwd_only == NULL)
                         return rw_error_set(err, ENOMEM, "checking --cwd");
-                rw_rules_process(cwd_only, "", &cwd_plan);
+                rw_rules_process(cwd_only, "", NULL, &cwd_plan);
                 if (rw_plan_denied(&cwd_plan)) {
                         *ret_denial = rw_plan_describe_denials(&cwd_plan);
                         return *ret_denial != NULL ? 0 : rw_error_set(err, ENOMEM, "describing");
@@ -227,7 +227,7 @@ static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **r
         rw->name = base;
         r = load_document(rw, &process, err);
         if (r >= 0) {
-                rw_rules_process(process, "", &plan);
+                rw_rules_process(process, "", NULL, &plan);
                 r = carry_out(cli, rw, process, &plan, ret_denial, err);
         }
         rw->name = NULL;

@@ -132,9 +132,69 @@ static void test_describe(void **state)
                                      "host path / at /host");
 }
 
+static void test_tune(void **state)
+{
+        static const struct rw_rule_tuning tuning[] = {
+            {"engine-socket", RW_RULE_REFUSE},
+            {"host-namespace", RW_RULE_WARN},
+            {"caps-drop", RW_RULE_ENFORCE},
+            {NULL, RW_RULE_ENFORCE},
+        };
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_plan_ struct rw_plan plan;
+        json_t *mounts = json_object_get(doc, "mounts");
+
+        (void)state;
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "caps-drop", "/process/capabilities/bounding", NULL, json_array(),
+                        "dropped");
+        rw_plan_array_remove(&plan, "engine-socket", "/mounts", 1, json_array_get(mounts, 1),
+                             "socket");
+        rw_plan_deny(&plan, "host-namespace", "pid", "the spec shares the host's pid namespace");
+        rw_plan_deny(&plan, "host-mount", "/", "bind of /");
+        rw_plan_tune(&plan, tuning);
+        assert_false(plan.oom);
+        /* enforce: kept as a change */
+        assert_int_equal(plan.n_changes, 1);
+        assert_string_equal(plan.changes[0].rule, "caps-drop");
+        /* refuse: the change became a denial; untuned denials stay */
+        assert_int_equal(plan.n_denials, 2);
+        assert_non_null(rw_test_find_denial(&plan, "engine-socket"));
+        assert_non_null(strstr(rw_test_find_denial(&plan, "engine-socket")->reason,
+                               "the tier refuses what the rule would change"));
+        assert_non_null(rw_test_find_denial(&plan, "host-mount"));
+        /* warn: the denial became a warning */
+        assert_null(rw_test_find_denial(&plan, "host-namespace"));
+        assert_int_equal(plan.n_warnings, 1);
+        assert_string_equal(plan.warnings[0].rule, "host-namespace");
+        assert_string_equal(plan.warnings[0].text,
+                            "would refuse: the spec shares the host's pid namespace");
+}
+
+static void test_redacted_remove(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse("{\"env\":[\"A=1\",\"TOKEN=ghp_secretvalue\"]}");
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_free_ char *line = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+
+        (void)state;
+        rw_plan_init(&plan);
+        rw_plan_array_remove_redacted(&plan, "secret-in-env", "/env", 1,
+                                      json_array_get(json_object_get(doc, "env"), 1),
+                                      json_string("TOKEN=<redacted>"), "token stripped");
+        line = rw_change_describe(&plan.changes[0], 200);
+        assert_null(strstr(line, "secretvalue"));
+        assert_non_null(strstr(line, "TOKEN=<redacted>"));
+        out = rw_test_apply(doc, &plan);
+        assert_int_equal(json_array_size(json_object_get(out, "env")), 1);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_tune),
+            cmocka_unit_test(test_redacted_remove),
             cmocka_unit_test(test_set_creates_intermediates),
             cmocka_unit_test(test_array_identity),
             cmocka_unit_test(test_delete_escaped_key),

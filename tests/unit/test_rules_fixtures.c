@@ -246,7 +246,7 @@ static void test_exec_processes(void **state)
                 _cleanup_plan_ struct rw_plan plan;
 
                 rw_plan_init(&plan);
-                rw_rules_process(process, "", &plan);
+                rw_rules_process(process, "", NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 out = rw_test_apply(process, &plan);
                 assert_caps_empty(out);

@@ -1089,7 +1089,7 @@ static void test_families_compose(void **state)
                 rw_settings_baseline(&settings);
                 rw_test_facts_init(&facts);
                 rw_plan_init(&plan);
-                rw_rules_process(json_object_get(spec, "process"), "/process", &plan);
+                rw_rules_process(json_object_get(spec, "process"), "/process", NULL, &plan);
                 rw_rules_namespaces(spec, &facts, &plan);
                 rw_rules_kernel(spec, &plan);
                 rw_rules_devices(spec, &plan);

@@ -35,6 +35,7 @@ static struct rw_settings test_settings(void)
             .pids_limit = 1000,
             .scratch = test_scratch,
             .bind_prefixes = test_prefixes,
+            .readonly_rootfs = true,
         };
 }
 
@@ -1283,6 +1284,73 @@ static void test_job_home(void **state)
         }
 }
 
+/* A tier's own directories: read-write or read-only, and never an excuse for a source that
+ * resolves elsewhere; a tier without a read-only root gets neither readonly nor scratch. */
+static void test_tier_bind_prefixes_and_writable_root(void **state)
+{
+        static const struct rw_bind_prefix extra[] = {
+            {"/srv/ci-cache", false},
+            {"/srv/toolchains/", true},
+            {NULL, false},
+        };
+        _cleanup_json_ json_t *cache = one_bind("/srv/ci-cache/job1", "/cache");
+        _cleanup_json_ json_t *tools = one_bind("/srv/toolchains/gcc", "/opt/gcc");
+        _cleanup_json_ json_t *escape = one_bind("/srv/ci-cache/link", "/x");
+        struct rw_settings settings = test_settings();
+
+        (void)state;
+        settings.extra_bind_prefixes = extra;
+        {
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *out = NULL;
+
+                init_facts(&facts);
+                add_fact(&facts, "/srv/ci-cache/job1", "/srv/ci-cache/job1", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(cache, &settings, &facts, &plan, true, false);
+                assert_int_equal(plan.n_denials, 0);
+                out = rw_test_apply(cache, &plan);
+                assert_false(rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "ro"));
+                assert_true(
+                    rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "nosuid"));
+        }
+        {
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *out = NULL;
+
+                init_facts(&facts);
+                add_fact(&facts, "/srv/toolchains/gcc", "/srv/toolchains/gcc", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(tools, &settings, &facts, &plan, true, false);
+                assert_int_equal(plan.n_denials, 0);
+                out = rw_test_apply(tools, &plan);
+                assert_true(rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "ro"));
+                assert_false(rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "rw"));
+        }
+        {
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                add_fact(&facts, "/srv/ci-cache/link", "/etc", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(escape, &settings, &facts, &plan, true, false);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
+        }
+        {
+                _cleanup_json_ json_t *spec = rw_test_load_fixture("docker-default.json");
+                _cleanup_plan_ struct rw_plan plan;
+
+                settings.readonly_rootfs = false;
+                rw_plan_init(&plan);
+                run_rules(spec, &settings, NULL, &plan, false, true);
+                assert_int_equal(plan.n_changes, 0);
+                assert_int_equal(plan.n_denials, 0);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1309,6 +1377,7 @@ int main(void)
             cmocka_unit_test(test_scratch_invalid_user),
             cmocka_unit_test(test_job_home),
             cmocka_unit_test(test_host_mount_resolved_prefix),
+            cmocka_unit_test(test_tier_bind_prefixes_and_writable_root),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

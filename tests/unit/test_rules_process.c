@@ -61,7 +61,7 @@ static void check_fixture(const struct process_fixture *fx)
         print_message("fixture %s\n", fx->name);
         assert_non_null(process);
         rw_plan_init(&plan);
-        rw_rules_process(process, fx->pointer, &plan);
+        rw_rules_process(process, fx->pointer, NULL, &plan);
 
         assert_false(plan.oom);
         assert_int_equal(plan.n_denials, 0);
@@ -149,7 +149,8 @@ static void test_fixture_counts(void **state)
                 _cleanup_json_ json_t *doc = rw_test_load_fixture(expect[i].name);
 
                 rw_plan_init(&plan);
-                rw_rules_process(rw_test_get(doc, expect[i].pointer), expect[i].pointer, &plan);
+                rw_rules_process(rw_test_get(doc, expect[i].pointer), expect[i].pointer, NULL,
+                                 &plan);
                 assert_int_equal(plan.n_denials, 0);
                 assert_int_equal(plan.n_changes, expect[i].n_changes);
         }
@@ -164,7 +165,7 @@ static void test_exec_pointer(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(doc, "", &plan);
+        rw_rules_process(doc, "", NULL, &plan);
 
         c = rw_test_find_change(&plan, RW_RULE_CAPS, "/capabilities/bounding");
         assert_non_null(c);
@@ -200,7 +201,7 @@ static void test_all_sets(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(json_object_get(doc, "process"), "/process", &plan);
+        rw_rules_process(json_object_get(doc, "process"), "/process", NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(rw_test_count_changes(&plan, RW_RULE_CAPS), 5);
 
@@ -226,7 +227,7 @@ static void test_empty_and_absent_sets(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(doc, "", &plan);
+        rw_rules_process(doc, "", NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 1);
         assert_non_null(rw_test_find_change(&plan, RW_RULE_CAPS, "/capabilities/effective"));
@@ -244,7 +245,7 @@ static void test_nnp_not_bool(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(doc, "", &plan);
+        rw_rules_process(doc, "", NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         c = rw_test_find_change(&plan, RW_RULE_NNP, "/noNewPrivileges");
         assert_non_null(c);
@@ -268,7 +269,7 @@ static void run_cwd(const char *cwd, struct rw_plan *plan)
 
         assert_non_null(process);
         rw_plan_init(plan);
-        rw_rules_process(process, "/process", plan);
+        rw_rules_process(process, "/process", NULL, plan);
 }
 
 static void test_cwd_denied(void **state)
@@ -337,7 +338,7 @@ static void test_cwd_malformed(void **state)
 
                 print_message("process %s\n", cases[i].process);
                 rw_plan_init(&plan);
-                rw_rules_process(process, "", &plan);
+                rw_rules_process(process, "", NULL, &plan);
                 d = only_denial(&plan);
                 assert_string_equal(d->rule, RW_RULE_SPEC);
                 assert_string_equal(d->item, cases[i].item);
@@ -353,14 +354,14 @@ static void test_not_an_object(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(array, "/process", &plan);
+        rw_rules_process(array, "/process", NULL, &plan);
         d = only_denial(&plan);
         assert_string_equal(d->rule, RW_RULE_SPEC);
         assert_string_equal(d->reason, "the process is not a JSON object");
         assert_int_equal(plan.n_changes, 0);
         rw_plan_clear(&plan);
 
-        rw_rules_process(NULL, "/process", &plan);
+        rw_rules_process(NULL, "/process", NULL, &plan);
         d = only_denial(&plan);
         assert_string_equal(d->rule, RW_RULE_SPEC);
         assert_int_equal(plan.n_changes, 0);
@@ -387,7 +388,7 @@ static void test_malformed_capabilities(void **state)
                 const struct rw_denial *d;
 
                 rw_plan_init(&plan);
-                rw_rules_process(process, "", &plan);
+                rw_rules_process(process, "", NULL, &plan);
                 d = only_denial(&plan);
                 assert_string_equal(d->rule, RW_RULE_SPEC);
                 assert_string_equal(d->reason, cases[i].reason);
@@ -404,27 +405,52 @@ static void test_describe(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_process(process, "/process", &plan);
+        rw_rules_process(process, "/process", NULL, &plan);
         line = rw_change_describe(rw_test_find_change(&plan, RW_RULE_CAPS, NULL), 200);
         assert_non_null(line);
         assert_string_equal(line, "caps-drop /process/capabilities/bounding: [\"CAP_KILL\"] -> [] "
                                   "(all 1 bounding capabilities dropped)");
 }
 
+/* A tier that allows a capability keeps exactly that one, in every set that had it. */
+static void test_caps_tier_allows(void **state)
+{
+        static const char *const allowed[] = {"CAP_NET_BIND_SERVICE", "CAP_NOT_IN_SPEC", NULL};
+        _cleanup_json_ json_t *spec = rw_test_load_fixture("docker-default.json");
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+        struct rw_settings settings;
+
+        (void)state;
+        rw_settings_baseline(&settings);
+        settings.capabilities = allowed;
+        rw_plan_init(&plan);
+        rw_rules_process(json_object_get(spec, "process"), "/process", &settings, &plan);
+        assert_int_equal(plan.n_denials, 0);
+        out = rw_test_apply(spec, &plan);
+        for (const char *const *set =
+                 (const char *const[]){"bounding", "effective", "permitted", NULL};
+             *set != NULL; set++) {
+                json_t *caps = json_object_get(rw_test_get(out, "/process/capabilities"), *set);
+
+                assert_int_equal(json_array_size(caps), 1);
+                assert_string_equal(json_string_value(json_array_get(caps, 0)),
+                                    "CAP_NET_BIND_SERVICE");
+        }
+        assert_non_null(strstr(
+            rw_test_find_change(&plan, RW_RULE_CAPS, "/process/capabilities/bounding")->reason,
+            "13 bounding capabilities dropped, 1 the tier allows kept"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_fixtures),
-            cmocka_unit_test(test_fixture_counts),
-            cmocka_unit_test(test_exec_pointer),
-            cmocka_unit_test(test_all_sets),
-            cmocka_unit_test(test_empty_and_absent_sets),
-            cmocka_unit_test(test_nnp_not_bool),
-            cmocka_unit_test(test_cwd_denied),
-            cmocka_unit_test(test_cwd_allowed),
-            cmocka_unit_test(test_cwd_malformed),
-            cmocka_unit_test(test_not_an_object),
-            cmocka_unit_test(test_malformed_capabilities),
+            cmocka_unit_test(test_caps_tier_allows), cmocka_unit_test(test_fixtures),
+            cmocka_unit_test(test_fixture_counts),   cmocka_unit_test(test_exec_pointer),
+            cmocka_unit_test(test_all_sets),         cmocka_unit_test(test_empty_and_absent_sets),
+            cmocka_unit_test(test_nnp_not_bool),     cmocka_unit_test(test_cwd_denied),
+            cmocka_unit_test(test_cwd_allowed),      cmocka_unit_test(test_cwd_malformed),
+            cmocka_unit_test(test_not_an_object),    cmocka_unit_test(test_malformed_capabilities),
             cmocka_unit_test(test_describe),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
