@@ -25,6 +25,8 @@ enum slot {
         SLOT_RUNTIME,
         SLOT_MODE,
         SLOT_SECCOMP_DIR,
+        SLOT_POLICY,
+        SLOT_TIER,
         /* runc's global flags that runwarden reads */
         SLOT_ROOT,
         SLOT_LOG,
@@ -56,6 +58,8 @@ static const struct flag global_flags[] = {
     {"runtime", NULL, FLAG_VALUE, SLOT_RUNTIME},
     {"mode", NULL, FLAG_VALUE, SLOT_MODE},
     {"seccomp-dir", NULL, FLAG_VALUE, SLOT_SECCOMP_DIR},
+    {"policy", NULL, FLAG_VALUE, SLOT_POLICY},
+    {"tier", NULL, FLAG_VALUE, SLOT_TIER},
     {"debug", NULL, FLAG_BOOL, SLOT_DEBUG},
     {"log", NULL, FLAG_VALUE, SLOT_LOG},
     {"log-format", NULL, FLAG_VALUE, SLOT_LOG_FORMAT},
@@ -317,7 +321,8 @@ static bool parse_bool(const char *s, bool *ret)
 
 static bool is_own_slot(enum slot slot)
 {
-        return slot == SLOT_RUNTIME || slot == SLOT_MODE || slot == SLOT_SECCOMP_DIR;
+        return slot == SLOT_RUNTIME || slot == SLOT_MODE || slot == SLOT_SECCOMP_DIR ||
+               slot == SLOT_POLICY || slot == SLOT_TIER;
 }
 
 static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, struct rw_error *err)
@@ -335,6 +340,17 @@ static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, s
                                             "--seccomp-dir must be an absolute path, got \"%s\"",
                                             value);
                 cli->seccomp_dir = value;
+                return 0;
+        case SLOT_POLICY:
+                if (value[0] != '/')
+                        return rw_error_set(err, EINVAL,
+                                            "--policy must be an absolute path, got \"%s\"", value);
+                cli->policy = value;
+                return 0;
+        case SLOT_TIER:
+                if (value[0] == '\0')
+                        return rw_error_set(err, EINVAL, "--tier needs a tier name");
+                cli->tier = value;
                 return 0;
         case SLOT_MODE:
                 if (strcmp(value, "enforce") == 0)

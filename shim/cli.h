@@ -10,9 +10,9 @@
  *    non-flag argument (the command) or at "--";
  *  - a command's flags may come before or after its positional arguments (urfave reorders them).
  *
- * runwarden's own global flags (--runtime, --mode, --seccomp-dir) are recognised among runc's
- * global flags and left out of the delegate's argv. Everything else, known or not, is passed
- * through untouched and in order.
+ * runwarden's own global flags (--runtime, --mode, --seccomp-dir, --policy, --tier) are recognised
+ * among runc's global flags and left out of the delegate's argv. Everything else, known or not, is
+ * passed through untouched and in order.
  */
 
 #include <stdbool.h>
@@ -57,6 +57,8 @@ struct rw_cli {
         const char *runtime;     /* --runtime PATH, NULL: the built-in default */
         enum rw_mode mode;       /* --mode enforce|audit */
         const char *seccomp_dir; /* --seccomp-dir DIR, NULL: the installed profiles */
+        const char *policy;      /* --policy FILE, NULL: /etc/runwarden/policy.json if present */
+        const char *tier;        /* --tier NAME, NULL: chosen by the policy */
 
         /* runc's global flags that runwarden needs to read */
         const char *root;              /* --root */
