@@ -159,6 +159,14 @@ void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, cons
         va_start(ap, fmt);
         d.reason = vformat(fmt, ap);
         va_end(ap);
+        /* Several rules read the same member: a malformed one is reported once. */
+        for (size_t i = 0; d.reason != NULL && i < plan->n_denials; i++)
+                if (strcmp(plan->denials[i].rule, rule) == 0 &&
+                    strcmp(plan->denials[i].reason, d.reason) == 0) {
+                        free(d.item);
+                        free(d.reason);
+                        return;
+                }
         if (d.item == NULL || d.reason == NULL ||
             !grow((void **)&plan->denials, &plan->cap_denials, plan->n_denials,
                   sizeof(*plan->denials))) {

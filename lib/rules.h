@@ -20,8 +20,8 @@
 #define RW_RULE_CAPS           "caps-drop"
 #define RW_RULE_NNP            "no-new-privileges"
 #define RW_RULE_CWD            "process-cwd"
-#define RW_RULE_EXEC_CAPS       "exec-caps"
-#define RW_RULE_EXEC_POLICY     "exec-policy"
+#define RW_RULE_EXEC_CAPS      "exec-caps"
+#define RW_RULE_EXEC_POLICY    "exec-policy"
 #define RW_RULE_ROOTFS         "readonly-rootfs"
 #define RW_RULE_SCRATCH        "scratch-tmpfs"
 #define RW_RULE_ENGINE_SOCKET  "engine-socket"
@@ -131,6 +131,15 @@ void rw_rules_required(const json_t *spec, const struct rw_settings *settings,
  * replaced, compared, or is missing), so callers load and compile a profile only when needed.
  * Only seccomp_mode of `settings` is read. */
 bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings);
+
+/*
+ * The member `key` of `parent` (which may be NULL) for a rule to read: *ret_ok is true and the
+ * result NULL when it is absent, or the member when it has JSON type `type`. A member of another
+ * type makes the spec malformed: denied under RW_RULE_SPEC naming `path` ("linux.devices"),
+ * *ret_ok false.
+ */
+const json_t *rw_spec_member(const json_t *parent, const char *key, json_type type,
+                             const char *path, struct rw_plan *plan, bool *ret_ok);
 
 /* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the
  * scratch rule; *ret_home is NULL when there is none to protect. Points into `spec`. */

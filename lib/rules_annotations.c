@@ -27,16 +27,14 @@ static bool is_runtime_annotation(const char *key)
 
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan)
 {
-        const json_t *annotations = json_object_get(spec, "annotations");
+        bool ok;
+        const json_t *annotations =
+            rw_spec_member(spec, "annotations", JSON_OBJECT, "annotations", plan, &ok);
         const char *key;
         json_t *value;
 
         if (annotations == NULL)
                 return;
-        if (!json_is_object(annotations)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "annotations", "annotations is not a JSON object");
-                return;
-        }
 
         json_object_foreach((json_t *)annotations, key, value)
         {

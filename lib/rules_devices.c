@@ -65,17 +65,14 @@ static bool device_is_safe(const json_t *device)
 
 static void filter_devices(const json_t *linux_obj, struct rw_plan *plan)
 {
-        const json_t *devices = json_object_get(linux_obj, "devices");
+        bool ok;
+        const json_t *devices =
+            rw_spec_member(linux_obj, "devices", JSON_ARRAY, "linux.devices", plan, &ok);
         json_t *device;
         size_t i;
 
         if (devices == NULL)
                 return;
-        if (!json_is_array(devices)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.devices",
-                             "linux.devices is not a JSON array");
-                return;
-        }
 
         json_array_foreach(devices, i, device)
         {
@@ -145,15 +142,14 @@ static bool same_allow_list(const json_t *current, const json_t *wanted)
 
 static void restrict_cgroup(const json_t *linux_obj, struct rw_plan *plan)
 {
-        const json_t *resources = json_object_get(linux_obj, "resources");
+        bool ok;
+        const json_t *resources =
+            rw_spec_member(linux_obj, "resources", JSON_OBJECT, "linux.resources", plan, &ok);
         json_t *current;
         json_t *wanted;
 
-        if (resources != NULL && !json_is_object(resources)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.resources",
-                             "linux.resources is not a JSON object");
+        if (!ok)
                 return;
-        }
         current = json_object_get(resources, "devices");
 
         wanted = cgroup_allow_list();
@@ -171,12 +167,11 @@ static void restrict_cgroup(const json_t *linux_obj, struct rw_plan *plan)
 
 void rw_rules_devices(const json_t *spec, struct rw_plan *plan)
 {
-        const json_t *linux_obj = json_object_get(spec, "linux");
+        bool ok;
+        const json_t *linux_obj = rw_spec_member(spec, "linux", JSON_OBJECT, "linux", plan, &ok);
 
-        if (linux_obj != NULL && !json_is_object(linux_obj)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+        if (!ok)
                 return;
-        }
         filter_devices(linux_obj, plan);
         restrict_cgroup(linux_obj, plan);
 }

@@ -128,17 +128,14 @@ static bool sysctl_is_safe(const char *key)
 
 static void check_sysctl(const json_t *linux_obj, struct rw_plan *plan)
 {
-        const json_t *sysctl = json_object_get(linux_obj, "sysctl");
+        bool ok;
+        const json_t *sysctl =
+            rw_spec_member(linux_obj, "sysctl", JSON_OBJECT, "linux.sysctl", plan, &ok);
         const char *key;
         json_t *value;
 
         if (sysctl == NULL)
                 return;
-        if (!json_is_object(sysctl)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.sysctl",
-                             "linux.sysctl is not a JSON object");
-                return;
-        }
 
         json_object_foreach((json_t *)sysctl, key, value)
         {
@@ -174,12 +171,11 @@ static void check_sysctl(const json_t *linux_obj, struct rw_plan *plan)
 
 void rw_rules_kernel(const json_t *spec, struct rw_plan *plan)
 {
-        const json_t *linux_obj = json_object_get(spec, "linux");
+        bool ok;
+        const json_t *linux_obj = rw_spec_member(spec, "linux", JSON_OBJECT, "linux", plan, &ok);
 
-        if (linux_obj != NULL && !json_is_object(linux_obj)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+        if (!ok)
                 return;
-        }
 
         /* --privileged sends neither list; put back what it took away. */
         require_paths(linux_obj, "maskedPaths", masked_paths, RW_ELEMENTSOF(masked_paths),

@@ -5,29 +5,23 @@
 
 void rw_rules_limits(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
 {
-        const json_t *linux_obj = json_object_get(spec, "linux");
-        const json_t *resources, *pids, *limit;
+        const json_t *linux_obj, *resources, *pids, *limit;
+        bool ok;
 
         /* A tier without a pids limit leaves whatever the engine asked for. */
         if (settings->pids_limit <= 0)
                 return;
 
-        if (linux_obj != NULL && !json_is_object(linux_obj)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+        linux_obj = rw_spec_member(spec, "linux", JSON_OBJECT, "linux", plan, &ok);
+        if (!ok)
                 return;
-        }
-        resources = json_object_get(linux_obj, "resources");
-        if (resources != NULL && !json_is_object(resources)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.resources",
-                             "linux.resources is not a JSON object");
+        resources =
+            rw_spec_member(linux_obj, "resources", JSON_OBJECT, "linux.resources", plan, &ok);
+        if (!ok)
                 return;
-        }
-        pids = json_object_get(resources, "pids");
-        if (pids != NULL && !json_is_object(pids)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.resources.pids",
-                             "linux.resources.pids is not a JSON object");
+        pids = rw_spec_member(resources, "pids", JSON_OBJECT, "linux.resources.pids", plan, &ok);
+        if (!ok)
                 return;
-        }
 
         /* 0 and -1 both mean "unlimited" to runc; a fork bomb then takes the whole host's pid
          * space with it. */

@@ -45,21 +45,18 @@ void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
                          struct rw_plan *plan)
 {
         bool seen[RW_NS_COUNT] = {false};
-        const json_t *linux_obj = json_object_get(spec, "linux");
+        bool ok;
+        const json_t *linux_obj = rw_spec_member(spec, "linux", JSON_OBJECT, "linux", plan, &ok);
         const json_t *namespaces = NULL;
         json_t *entry;
         size_t i;
 
-        if (linux_obj != NULL && !json_is_object(linux_obj)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+        if (!ok)
                 return;
-        }
-        namespaces = json_object_get(linux_obj, "namespaces");
-        if (namespaces != NULL && !json_is_array(namespaces)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.namespaces",
-                             "linux.namespaces is not a JSON array");
+        namespaces =
+            rw_spec_member(linux_obj, "namespaces", JSON_ARRAY, "linux.namespaces", plan, &ok);
+        if (!ok)
                 return;
-        }
 
         json_array_foreach(namespaces, i, entry)
         {

@@ -857,10 +857,45 @@ static void test_error_keeps_log(void **state)
         rw_cli_clear(&cli);
 }
 
+/* --policy and --tier are runwarden's: read, and removed from the delegate's argv. */
+static void test_policy_and_tier_flags(void **state)
+{
+        char *argv[] = {"runwarden-untrusted",
+                        "--policy=/etc/rw/p.json",
+                        "--root",
+                        "/r",
+                        "--tier",
+                        "service",
+                        "create",
+                        "--bundle",
+                        "/b",
+                        "ID",
+                        NULL};
+        char *bad[] = {"runwarden", "--policy", "relative.json", "state", "ID", NULL};
+        struct rw_cli cli;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_int_equal(rw_cli_parse(10, argv, &cli, &err), 0);
+        assert_string_equal(cli.policy, "/etc/rw/p.json");
+        assert_string_equal(cli.tier, "service");
+        assert_string_equal(cli.bundle, "/b");
+        assert_int_equal(cli.delegate_argc, 7);
+        assert_string_equal(cli.delegate_argv[1], "--root");
+        assert_string_equal(cli.delegate_argv[2], "/r");
+        assert_string_equal(cli.delegate_argv[3], "create");
+        assert_null(cli.delegate_argv[7]);
+        rw_cli_clear(&cli);
+        assert_true(rw_cli_parse(5, bad, &cli, &err) < 0);
+        assert_non_null(strstr(err.msg, "--policy must be an absolute path"));
+        rw_cli_clear(&cli);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_error_keeps_log),
+            cmocka_unit_test(test_policy_and_tier_flags),
             cmocka_unit_test(test_docker_create),
             cmocka_unit_test(test_docker_create_console_socket),
             cmocka_unit_test(test_docker_start),
