@@ -49,11 +49,12 @@ struct rw_decision {
 };
 
 /*
- * The line for `d`, with its trailing newline. Fields: time, id, command, container_id, bundle,
- * tier, tier_reason, mode, job (gitlab: job_id, project_path, pipeline_id; github: repository,
- * run_id; kubernetes: namespace, pod — only those present), outcome, changes [{rule, path,
- * before, after, reason}], denials [{rule, item, reason}], warnings [{rule, text}], message,
- * delegate, duration_us. Caller frees.
+ * The line for `d`, with its trailing newline (docs/audit.md). Fields, in this order: time, id,
+ * command, container_id, bundle, tier, tier_reason, tier_skipped, mode (only with a tier), job
+ * (gitlab: job_id, project_path, pipeline_id; github: repository, run_id; kubernetes: namespace,
+ * pod — only those present), outcome, changes [{rule, path, before, after, reason}], denials
+ * [{rule, item, reason}], warnings [{rule, text}], message, delegate, duration_us. NULL fields
+ * and empty arrays are left out. Caller frees; NULL when out of memory.
  */
 char *rw_audit_format(const struct rw_decision *d);
 

@@ -222,6 +222,14 @@ static enum rw_rule_action tuning_for(const struct rw_rule_tuning *tuning, const
         return RW_RULE_ENFORCE;
 }
 
+/* What a refusal names: a mount by its source (the socket, the host path), else the path. */
+static const char *change_item(const struct rw_change *c)
+{
+        const char *source = json_string_value(json_object_get(c->before, "source"));
+
+        return c->kind == RW_CHANGE_ARRAY_REMOVE && source != NULL ? source : c->path;
+}
+
 void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning)
 {
         size_t kept = 0;
@@ -239,7 +247,7 @@ void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning)
                 if (what == NULL)
                         plan->oom = true;
                 else if (action == RW_RULE_REFUSE)
-                        rw_plan_deny(plan, c->rule, c->path,
+                        rw_plan_deny(plan, c->rule, change_item(c),
                                      "the tier refuses what the rule would change: %s", what);
                 else
                         rw_plan_warn(plan, c->rule, "would change %s", what);

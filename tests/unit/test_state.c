@@ -1,16 +1,433 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER: being written */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "state.h"
+
+#define ROOT_A "/run/containerd/runc/default"
+#define ROOT_B "/var/run/docker/runtime-runc/moby"
+
+struct fixture {
+        char dir[64];   /* a fresh temporary directory */
+        char state[96]; /* the state directory inside it (not created yet) */
+};
+
+static int setup(void **state)
 {
-        (void)state;
+        struct fixture *f = calloc(1, sizeof(*f));
+
+        assert_non_null(f);
+        snprintf(f->dir, sizeof(f->dir), "/tmp/rw-test-state-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        snprintf(f->state, sizeof(f->state), "%s/run/state", f->dir);
+        *state = f;
+        return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+
+        nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(f);
+        return 0;
+}
+
+static struct rw_container_state make_state(const char *tier, int64_t uid, int64_t gid)
+{
+        struct rw_container_state st = {.uid = uid, .gid = gid};
+
+        snprintf(st.tier, sizeof(st.tier), "%s", tier);
+        return st;
+}
+
+static void save_ok(const char *dir, const char *root, const char *id, const char *tier)
+{
+        struct rw_container_state st = make_state(tier, 1000, 1001);
+        struct rw_error err = {0};
+
+        if (rw_state_save(dir, root, id, &st, &err) < 0)
+                fail_msg("save %s: %s", id, err.msg);
+}
+
+/* The tier recorded for id, or NULL when nothing is. */
+static const char *load_tier(const char *dir, const char *root, const char *id)
+{
+        static struct rw_container_state st;
+        struct rw_error err = {0};
+        bool found = true;
+
+        memset(&st, 0xaa, sizeof(st));
+        if (rw_state_load(dir, root, id, &st, &found, &err) < 0)
+                fail_msg("load %s: %s", id, err.msg);
+        return found ? st.tier : NULL;
+}
+
+/* The one namespace directory inside the state directory. */
+static char *namespace_dir(const char *state_dir)
+{
+        DIR *d = opendir(state_dir);
+        struct dirent *e;
+        char *path = NULL;
+        int n = 0;
+
+        assert_non_null(d);
+        while ((e = readdir(d)) != NULL) {
+                if (e->d_name[0] == '.')
+                        continue;
+                free(path);
+                assert_true(asprintf(&path, "%s/%s", state_dir, e->d_name) > 0);
+                n++;
+        }
+        closedir(d);
+        assert_int_equal(n, 1);
+        return path;
+}
+
+static char *join(const char *dir, const char *name)
+{
+        char *path = NULL;
+
+        assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+        return path;
+}
+
+static void test_round_trip(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_state st = make_state("trusted", 1000, 1001), back;
+        struct rw_error err = {0};
+        _cleanup_free_ char *ns = NULL, *path = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct stat sb;
+        bool found = false;
+
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(found);
+        assert_string_equal(back.tier, "trusted");
+        assert_int_equal(back.uid, 1000);
+        assert_int_equal(back.gid, 1001);
+
+        ns = namespace_dir(f->state);
+        assert_int_equal(strlen(strrchr(ns, '/') + 1), 16);
+        assert_int_equal(stat(f->state, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, 0700);
+        assert_int_equal(stat(ns, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, 0700);
+        path = join(ns, "c1.json");
+        assert_int_equal(stat(path, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, 0600);
+        text = rw_test_read_file(path, NULL);
+        assert_string_equal(text, "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"trusted\","
+                                  "\"uid\":1000,\"gid\":1001}");
+
+        /* Saving again replaces the record. */
+        st = make_state("untrusted", -1, -1);
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(found);
+        assert_string_equal(back.tier, "untrusted");
+        assert_int_equal(back.uid, -1);
+        assert_int_equal(back.gid, -1);
+
+        assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
+        assert_null(load_tier(f->state, ROOT_A, "c1"));
+        assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
+}
+
+static void test_nothing_recorded(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_error err = {0};
+
+        /* no state directory at all */
+        assert_null(load_tier(f->state, ROOT_A, "c1"));
+        assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
+        assert_int_equal(access(f->state, F_OK), -1);
+
+        /* a state directory, but no namespace for this root / no file for this id */
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        assert_null(load_tier(f->state, ROOT_B, "c1"));
+        assert_null(load_tier(f->state, ROOT_A, "c2"));
+        assert_int_equal(rw_state_remove(f->state, ROOT_B, "c1", &err), 0);
+        assert_string_equal(load_tier(f->state, ROOT_A, "c1"), "trusted");
+}
+
+static void test_root_separation(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_error err = {0};
+
+        save_ok(f->state, ROOT_A, "same", "a");
+        save_ok(f->state, ROOT_B, "same", "b");
+        save_ok(f->state, NULL, "same", "default");
+        assert_string_equal(load_tier(f->state, ROOT_A, "same"), "a");
+        assert_string_equal(load_tier(f->state, ROOT_B, "same"), "b");
+        assert_string_equal(load_tier(f->state, NULL, "same"), "default");
+
+        assert_int_equal(rw_state_remove(f->state, ROOT_A, "same", &err), 0);
+        assert_null(load_tier(f->state, ROOT_A, "same"));
+        assert_string_equal(load_tier(f->state, ROOT_B, "same"), "b");
+        assert_string_equal(load_tier(f->state, NULL, "same"), "default");
+}
+
+/* A file recording another root (a hash collision) is not this root's container. */
+static void test_root_compared_on_load(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_free_ char *ns = NULL, *path = NULL;
+        FILE *out;
+
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        ns = namespace_dir(f->state);
+        path = join(ns, "c1.json");
+        out = fopen(path, "w");
+        assert_non_null(out);
+        fputs("{\"root\":\"/other/root\",\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}",
+              out);
+        fclose(out);
+        assert_null(load_tier(f->state, ROOT_A, "c1"));
+
+        out = fopen(path, "w");
+        assert_non_null(out);
+        fputs("{\"root\":null,\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}", out);
+        fclose(out);
+        assert_null(load_tier(f->state, ROOT_A, "c1"));
+}
+
+static void expect_load_error(const char *dir, const char *root, const char *id, int code)
+{
+        struct rw_container_state st;
+        struct rw_error err = {0};
+        bool found = false;
+
+        assert_int_equal(rw_state_load(dir, root, id, &st, &found, &err), -code);
+        assert_int_equal(err.code, code);
+        assert_true(err.msg[0] != '\0');
+}
+
+static void test_malformed_file(void **state)
+{
+        static const char *const bad[] = {
+            "not json",
+            "[]",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c2\",\"tier\":\"t\",\"uid\":0,\"gid\":0}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"\",\"uid\":0,\"gid\":0}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":-2,\"gid\":0}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":\"0\"}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"tier\":\"u\",\"uid\":0,"
+            "\"gid\":0}",
+        };
+        struct fixture *f = *state;
+        _cleanup_free_ char *ns = NULL, *path = NULL;
+
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        ns = namespace_dir(f->state);
+        path = join(ns, "c1.json");
+        for (size_t i = 0; i < RW_ELEMENTSOF(bad); i++) {
+                FILE *out = fopen(path, "w");
+
+                assert_non_null(out);
+                fputs(bad[i], out);
+                fclose(out);
+                expect_load_error(f->state, ROOT_A, "c1", EINVAL);
+        }
+}
+
+static void test_id_validation(void **state)
+{
+        static const char *const invalid[] = {
+            "", ".", "..", "a/b", "../etc", "/abs", "a b", "a\nb", "a:b", "caf\xc3\xa9", "a*",
+        };
+        static const char *const valid[] = {
+            "c1",
+            "a..b",
+            ".hidden",
+            "x_y+z-w.1",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        };
+        struct fixture *f = *state;
+        struct rw_container_state st = make_state("t", 0, 0);
+        struct rw_error err = {0};
+        char too_long[1100], file_too_long[300];
+        bool found;
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(invalid); i++) {
+                assert_int_equal(rw_state_save(f->state, NULL, invalid[i], &st, &err), -EINVAL);
+                assert_int_equal(rw_state_load(f->state, NULL, invalid[i], &st, &found, &err),
+                                 -EINVAL);
+                assert_int_equal(rw_state_remove(f->state, NULL, invalid[i], &err), -EINVAL);
+        }
+        assert_int_equal(rw_state_save(f->state, NULL, NULL, &st, &err), -EINVAL);
+        memset(too_long, 'a', sizeof(too_long));
+        too_long[1025] = '\0';
+        assert_int_equal(rw_state_save(f->state, NULL, too_long, &st, &err), -EINVAL);
+        /* a valid id, but longer than a file name can be */
+        memset(file_too_long, 'a', sizeof(file_too_long));
+        file_too_long[sizeof(file_too_long) - 1] = '\0';
+        assert_int_equal(rw_state_save(f->state, NULL, file_too_long, &st, &err), -ENAMETOOLONG);
+        /* what load would refuse is not written either */
+        st = make_state("", 0, 0);
+        assert_int_equal(rw_state_save(f->state, NULL, "c1", &st, &err), -EINVAL);
+        st = make_state("t", -2, 0);
+        assert_int_equal(rw_state_save(f->state, NULL, "c1", &st, &err), -EINVAL);
+        st = make_state("t", 0, (int64_t)UINT32_MAX + 1);
+        assert_int_equal(rw_state_save(f->state, NULL, "c1", &st, &err), -EINVAL);
+        memset(st.tier, 'x', sizeof(st.tier));
+        st.gid = 0;
+        assert_int_equal(rw_state_save(f->state, NULL, "c1", &st, &err), -EINVAL);
+        st = make_state("t", 0, 0);
+        /* nothing was created by the refused calls */
+        assert_int_equal(access(f->state, F_OK), -1);
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(valid); i++) {
+                save_ok(f->state, NULL, valid[i], "t");
+                assert_string_equal(load_tier(f->state, NULL, valid[i]), "t");
+        }
+}
+
+static bool dir_is_empty(const char *path)
+{
+        DIR *d = opendir(path);
+        struct dirent *e;
+        bool empty = true;
+
+        assert_non_null(d);
+        while ((e = readdir(d)) != NULL)
+                if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                        empty = false;
+        closedir(d);
+        return empty;
+}
+
+static void test_symlinked_namespace_not_followed(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_state st = make_state("trusted", 0, 0);
+        struct rw_error err = {0};
+        _cleanup_free_ char *ns = NULL;
+        char elsewhere[128], aside[128];
+
+        save_ok(f->state, ROOT_A, "first", "trusted");
+        ns = namespace_dir(f->state);
+        snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", f->dir);
+        assert_int_equal(mkdir(elsewhere, 0700), 0);
+        snprintf(aside, sizeof(aside), "%s/aside", f->dir);
+        assert_int_equal(rename(ns, aside), 0);
+        assert_int_equal(symlink(elsewhere, ns), 0);
+
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), -ELOOP);
+        assert_non_null(strstr(err.msg, "symbolic link"));
+        assert_true(dir_is_empty(elsewhere));
+        expect_load_error(f->state, ROOT_A, "c1", ELOOP);
+        assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), -ELOOP);
+}
+
+static void test_symlinked_state_dir_not_followed(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_state st = make_state("trusted", 0, 0);
+        struct rw_error err = {0};
+        char real[128], link[128], via_link[160];
+
+        snprintf(real, sizeof(real), "%s/real", f->dir);
+        snprintf(link, sizeof(link), "%s/link", f->dir);
+        snprintf(via_link, sizeof(via_link), "%s/link/state", f->dir);
+        assert_int_equal(mkdir(real, 0700), 0);
+        assert_int_equal(symlink(real, link), 0);
+
+        assert_int_equal(rw_state_save(via_link, ROOT_A, "c1", &st, &err), -ELOOP);
+        assert_true(dir_is_empty(real));
+        expect_load_error(via_link, ROOT_A, "c1", ELOOP);
+
+        /* the last component too */
+        assert_int_equal(rw_state_save(link, ROOT_A, "c1", &st, &err), -ELOOP);
+        assert_true(dir_is_empty(real));
+}
+
+static void test_symlinked_file_not_followed(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_free_ char *ns = NULL, *path = NULL;
+        char target[128];
+        _cleanup_free_ char *text = NULL;
+        struct stat sb;
+        FILE *out;
+
+        save_ok(f->state, ROOT_A, "first", "trusted");
+        ns = namespace_dir(f->state);
+        snprintf(target, sizeof(target), "%s/target.json", f->dir);
+        out = fopen(target, "w");
+        assert_non_null(out);
+        fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"weak\",\"uid\":0,\"gid\":0}", out);
+        fclose(out);
+        path = join(ns, "c1.json");
+        assert_int_equal(symlink(target, path), 0);
+
+        expect_load_error(f->state, ROOT_A, "c1", ELOOP);
+        /* Saving replaces the link itself; the file it pointed to is untouched. */
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        assert_int_equal(lstat(path, &sb), 0);
+        assert_true(S_ISREG(sb.st_mode));
+        assert_string_equal(load_tier(f->state, ROOT_A, "c1"), "trusted");
+        text = rw_test_read_file(target, NULL);
+        assert_non_null(strstr(text, "\"weak\""));
+}
+
+static void test_foreign_namespace_refused(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_free_ char *ns = NULL;
+
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        ns = namespace_dir(f->state);
+        assert_int_equal(chmod(ns, 0777), 0);
+        expect_load_error(f->state, ROOT_A, "c1", EPERM);
+        assert_int_equal(chmod(ns, 0700), 0);
+        assert_int_equal(chmod(f->state, 0770), 0);
+        expect_load_error(f->state, ROOT_A, "c1", EPERM);
+        assert_int_equal(chmod(f->state, 0700), 0);
+        assert_string_equal(load_tier(f->state, ROOT_A, "c1"), "trusted");
+        /* planted by another user */
+        if (geteuid() == 0) {
+                assert_int_equal(chown(ns, 12345, 12345), 0);
+                expect_load_error(f->state, ROOT_A, "c1", EPERM);
+        }
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_placeholder),
+            cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_nothing_recorded, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_root_separation, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_root_compared_on_load, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_malformed_file, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_id_validation, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_symlinked_namespace_not_followed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_symlinked_state_dir_not_followed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_symlinked_file_not_followed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_foreign_namespace_refused, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
