@@ -109,11 +109,29 @@ static int set_text(json_t *obj, const char *key, const char *s)
 }
 
 /* An owned value of the plan, shared rather than copied: the line lives shorter than the plan. */
+/* A change's value above this many bytes of JSON (a whole seccomp profile) is summarised: the
+ * log stays greppable and a create line stays a few KB; `runwardenctl explain` shows it all. */
+#define AUDIT_VALUE_MAX 1024
+
 static int set_value(json_t *obj, const char *key, json_t *value)
 {
+        _cleanup_free_ char *text = NULL;
+        char summary[96];
+        size_t len;
+
         if (value == NULL)
                 return 0;
-        return json_object_set(obj, key, value);
+        if (!json_is_object(value) && !json_is_array(value))
+                return json_object_set(obj, key, value);
+        text = json_dumps(value, JSON_COMPACT);
+        if (text == NULL)
+                return -1;
+        len = strlen(text);
+        if (len <= AUDIT_VALUE_MAX)
+                return json_object_set(obj, key, value);
+        snprintf(summary, sizeof(summary), "<%s of %zu bytes, not logged in full>",
+                 json_is_object(value) ? "object" : "array", len);
+        return json_object_set_new(obj, key, json_string(summary));
 }
 
 static int format_time(const struct timespec *ts, char *buf, size_t size)

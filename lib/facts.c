@@ -234,6 +234,48 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
         return 0;
 }
 
+int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err)
+{
+        const json_t *mounts = json_object_get(spec, "mounts");
+        size_t i;
+        json_t *m;
+        int r;
+
+        memset(ret, 0, sizeof(*ret));
+        for (int t = 0; t < RW_NS_COUNT; t++)
+                ret->host_ns[t] = (struct rw_file_id){true, 1, (ino_t)(4026531830u + t)};
+        ret->engine_sockets = calloc(RW_ELEMENTSOF(rw_engine_socket_paths), sizeof(char *));
+        if (ret->engine_sockets == NULL)
+                return rw_error_set(err, ENOMEM, "synthetic facts");
+        for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
+                ret->engine_sockets[ret->n_engine_sockets] = strdup(*s);
+                if (ret->engine_sockets[ret->n_engine_sockets] == NULL)
+                        return rw_error_set(err, ENOMEM, "synthetic facts");
+                ret->n_engine_sockets++;
+        }
+        json_array_foreach(mounts, i, m)
+        {
+                const char *src = json_string_value(json_object_get(m, "source"));
+                _cleanup_free_ char *norm = NULL;
+                mode_t mode = S_IFREG | 0644;
+
+                if (src == NULL || src[0] != '/' || !mount_is_bind(m))
+                        continue;
+                r = rw_path_normalize(src, &norm, err);
+                if (r < 0)
+                        return r;
+                for (const char *const *n = rw_engine_socket_names; *n != NULL; n++)
+                        if (strcmp(rw_path_basename(norm), *n) == 0)
+                                mode = S_IFSOCK | 0660;
+                if (strcmp(norm, "/") == 0)
+                        mode = S_IFDIR | 0755;
+                r = rw_facts_add_path(ret, src, 0, norm, mode, 1, (ino_t)(1000 + i), err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 void rw_facts_clear(struct rw_host_facts *facts)
 {
         for (size_t i = 0; i < facts->n_paths; i++) {

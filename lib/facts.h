@@ -81,6 +81,15 @@ int rw_facts_gather(const json_t *spec, const char *bundle, struct rw_host_facts
 int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *prefixes,
                               struct rw_error *err);
 
+/*
+ * Facts for `spec` as a typical host would give them, without touching the filesystem, for table
+ * tests of a policy (runwardenctl policy test) and unit tests: pid 1's namespaces are fixed ids
+ * (a namespace path therefore never matches them), every absolute bind source resolves to itself
+ * (lexically normalized) as a regular file, except engine socket names (sockets) and "/" (a
+ * directory), the engine socket paths are the well-known ones, and nothing else resolves.
+ */
+int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err);
+
 /* Add one path fact by hand (tests) or from rw_facts_gather(). Takes copies of the strings. */
 int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,
                       const char *realpath, mode_t mode, dev_t dev, ino_t ino,

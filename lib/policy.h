@@ -99,7 +99,7 @@ const struct rw_tier *rw_policy_find_tier(const struct rw_policy *policy, const 
 /*
  * Warnings that do not make the policy invalid but that an operator must see, one string each
  * (NULL-terminated array, caller frees with rw_strv_free): select rules that read job-controlled
- * input and name a tier weaker than default_tier (they can never apply), tiers never selected.
+ * input and name a tier weaker than default_tier (they can never apply).
  */
 int rw_policy_warnings(const struct rw_policy *policy, char ***ret, struct rw_error *err);
 
@@ -124,7 +124,7 @@ struct rw_tier_choice {
         const struct rw_tier *tier;
         enum rw_tier_source source;
         size_t rule;       /* RW_TIER_FROM_SELECT: index in policy->select */
-        char reason[512];  /* e.g. "select rule 2 (env CI_... differs from CI_...)" */
+        char reason[512];  /* e.g. "select rule 2: env A differs from B" */
         char skipped[512]; /* select rules skipped because they would weaken; "" when none */
 };
 

@@ -7,9 +7,10 @@
 #include "rules.h"
 #include "seccomp_profile.h"
 
-int rw_evaluate_spec(const struct rw_policy *policy, const char *flag_tier, const char *invoked_as,
-                     const json_t *spec, const char *bundle, const char *seccomp_dir,
-                     const char *cache_dir, struct rw_evaluation *ret, struct rw_error *err)
+static int evaluate(const struct rw_policy *policy, const char *flag_tier, const char *invoked_as,
+                    const json_t *spec, const char *bundle, const char *seccomp_dir,
+                    const char *cache_dir, bool synthetic, struct rw_evaluation *ret,
+                    struct rw_error *err)
 {
         const json_t *process = json_object_get(spec, "process");
         int r;
@@ -33,7 +34,8 @@ int rw_evaluate_spec(const struct rw_policy *policy, const char *flag_tier, cons
                                                ret->choice.tier->name);
                 ret->settings.seccomp_profile = ret->profile;
         }
-        r = rw_facts_gather(spec, bundle, &ret->facts, err);
+        r = synthetic ? rw_facts_synthetic(spec, &ret->facts, err)
+                      : rw_facts_gather(spec, bundle, &ret->facts, err);
         if (r < 0)
                 return r;
         r = rw_facts_resolve_prefixes(&ret->facts, ret->settings.bind_prefixes, err);
@@ -41,6 +43,22 @@ int rw_evaluate_spec(const struct rw_policy *policy, const char *flag_tier, cons
                 return r;
         rw_rules_spec(spec, &ret->settings, &ret->facts, &ret->plan);
         return 0;
+}
+
+int rw_evaluate_spec(const struct rw_policy *policy, const char *flag_tier, const char *invoked_as,
+                     const json_t *spec, const char *bundle, const char *seccomp_dir,
+                     const char *cache_dir, struct rw_evaluation *ret, struct rw_error *err)
+{
+        return evaluate(policy, flag_tier, invoked_as, spec, bundle, seccomp_dir, cache_dir, false,
+                        ret, err);
+}
+
+int rw_evaluate_spec_synthetic(const struct rw_policy *policy, const char *flag_tier,
+                               const char *invoked_as, const json_t *spec, const char *seccomp_dir,
+                               struct rw_evaluation *ret, struct rw_error *err)
+{
+        return evaluate(policy, flag_tier, invoked_as, spec, NULL, seccomp_dir, NULL, true, ret,
+                        err);
 }
 
 void rw_evaluation_clear(struct rw_evaluation *ev)

@@ -30,6 +30,14 @@ int rw_evaluate_spec(const struct rw_policy *policy, const char *flag_tier, cons
                      const json_t *spec, const char *bundle, const char *seccomp_dir,
                      const char *cache_dir, struct rw_evaluation *ret, struct rw_error *err);
 
+/*
+ * The same with synthetic host facts (rw_facts_synthetic, lib/facts.h): the decision for a spec
+ * captured on another host, as `runwardenctl policy test` needs it. No profile cache.
+ */
+int rw_evaluate_spec_synthetic(const struct rw_policy *policy, const char *flag_tier,
+                               const char *invoked_as, const json_t *spec, const char *seccomp_dir,
+                               struct rw_evaluation *ret, struct rw_error *err);
+
 void rw_evaluation_clear(struct rw_evaluation *ev);
 static inline void rw_evaluation_clearp(struct rw_evaluation *ev)
 {

@@ -2,48 +2,88 @@
 /*
  * runwarden: a runc-compatible runtime that hardens the container spec, then hands off.
  *
- *   argv -> parse (cli.c) -> load spec (json.c, fileio.c) -> host facts (facts.c)
- *        -> rules build a plan (rules*.c, pure) -> apply plan -> atomic write -> execv delegate
+ *   argv -> parse (cli.c) -> policy, tier (policy.c) -> load spec (json.c, fileio.c)
+ *        -> host facts, rules build a plan (evaluate.c, rules*.c) -> apply plan -> atomic write
+ *        -> decision log (audit.c) -> execv delegate
  *
  * Nothing is written to stdout, ever: during create the runtime's stdio are the container's, and
  * state/features/ps/--version are parsed from the delegate's stdout. stderr and the engine's --log
- * file are written only when runwarden refuses (and, with --debug or --mode audit, the log file
+ * file are written only when runwarden refuses (and, with --debug or in audit mode, the log file
  * gets what was changed or would have been).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
 #include "enginelog.h"
 #include "error.h"
+#include "evaluate.h"
 #include "fileio.h"
 #include "json.h"
 #include "plan.h"
+#include "policy.h"
 #include "rules.h"
-#include "seccomp_profile.h"
+#include "state.h"
 
-/* What the hand-off needs to undo a rewrite should execv() itself fail. */
+/* The document runwarden rewrites, kept so that a failed execv() can put the original back. */
 struct rw_rewrite {
         int dirfd;
         const char *name;
+        char *name_owned;
         char *original;
         size_t original_len;
         struct stat st;
+        bool written;
 };
 
-static void rewrite_clear(struct rw_rewrite *rw)
+/* Everything one invocation decides: for the engine log, the decision log and the hand-off. */
+struct rw_call {
+        struct rw_cli cli;
+        const char *invoked_as;
+        struct timespec started, started_mono;
+        char id[33];
+        struct rw_policy policy;
+        bool have_policy;
+        const struct rw_tier *tier;
+        const char *tier_reason;
+        const char *tier_skipped;
+        char tier_reason_buf[600];
+        bool audit_mode;
+        const char *delegate;
+        struct rw_rewrite rw;
+        json_t *doc; /* the spec or exec process, for the job's identity in the decision log */
+        struct rw_evaluation ev;
+        struct rw_plan plan; /* exec */
+        const struct rw_plan *used_plan;
+        enum rw_outcome outcome;
+        char *message; /* the refusal or error, "runwarden: ..." */
+        struct rw_container_state state;
+        bool have_state;
+};
+
+static void call_clear(struct rw_call *c)
 {
-        if (rw->dirfd >= 0)
-                close(rw->dirfd);
-        free(rw->original);
-        rw->dirfd = -1;
-        rw->original = NULL;
+        if (c->rw.dirfd >= 0)
+                close(c->rw.dirfd);
+        free(c->rw.name_owned);
+        free(c->rw.original);
+        json_decref(c->doc);
+        rw_evaluation_clear(&c->ev);
+        rw_plan_clear(&c->plan);
+        free(c->message);
+        if (c->have_policy)
+                rw_policy_clear(&c->policy);
+        rw_cli_clear(&c->cli);
 }
 
 static void log_line(const struct rw_cli *cli, enum rw_log_level level, const char *msg)
@@ -54,45 +94,49 @@ static void log_line(const struct rw_cli *cli, enum rw_log_level level, const ch
                 fprintf(stderr, "runwarden: %s\n", err.msg);
 }
 
-/* The one way runwarden refuses: the reason on stderr and as the last error line of the log. */
-static int refuse(const struct rw_cli *cli, const char *msg)
+/* Record why runwarden refuses; the first reason wins. */
+static void set_message(struct rw_call *c, enum rw_outcome outcome, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_message(struct rw_call *c, enum rw_outcome outcome, const char *fmt, ...)
 {
-        fprintf(stderr, "%s\n", msg);
-        log_line(cli, RW_LOG_ERROR, msg);
-        return EXIT_FAILURE;
-}
+        va_list ap;
 
-static int refuse_error(const struct rw_cli *cli, const struct rw_error *err)
-{
-        _cleanup_free_ char *msg = NULL;
-
-        if (asprintf(&msg, "runwarden: %s", err->msg) < 0)
-                return refuse(cli, "runwarden: out of memory");
-        return refuse(cli, msg);
+        c->outcome = outcome;
+        if (c->message != NULL)
+                return;
+        va_start(ap, fmt);
+        if (vasprintf(&c->message, fmt, ap) < 0)
+                c->message = NULL;
+        va_end(ap);
 }
 
 /* Audit mode reports what enforce would do; --debug reports what was done. */
-static void report_plan(const struct rw_cli *cli, const struct rw_plan *plan)
+static void report_plan(const struct rw_call *c, const struct rw_plan *plan)
 {
-        bool audit = cli->mode == RW_MODE_AUDIT;
+        const char *prefix = c->audit_mode ? "runwarden audit: would change" : "runwarden: changed";
 
-        if (!audit && !cli->debug)
+        if (!c->audit_mode && !c->cli.debug)
                 return;
         for (size_t i = 0; i < plan->n_changes; i++) {
                 _cleanup_free_ char *what = rw_change_describe(&plan->changes[i], 200);
                 _cleanup_free_ char *msg = NULL;
 
-                if (what == NULL || asprintf(&msg, "runwarden%s: %s %s", audit ? " audit" : "",
-                                             audit ? "would change" : "changed", what) < 0)
-                        continue;
-                log_line(cli, audit ? RW_LOG_WARNING : RW_LOG_DEBUG, msg);
+                if (what != NULL && asprintf(&msg, "%s %s", prefix, what) >= 0)
+                        log_line(&c->cli, c->audit_mode ? RW_LOG_WARNING : RW_LOG_DEBUG, msg);
         }
-        if (audit && rw_plan_denied(plan)) {
+        for (size_t i = 0; i < plan->n_warnings; i++) {
+                _cleanup_free_ char *msg = NULL;
+
+                if (asprintf(&msg, "runwarden: warning from rule %s: %s", plan->warnings[i].rule,
+                             plan->warnings[i].text) >= 0)
+                        log_line(&c->cli, RW_LOG_WARNING, msg);
+        }
+        if (c->audit_mode && rw_plan_denied(plan)) {
                 _cleanup_free_ char *why = rw_plan_describe_denials(plan);
                 _cleanup_free_ char *msg = NULL;
 
                 if (why != NULL && asprintf(&msg, "runwarden audit: would have %s", why) >= 0)
-                        log_line(cli, RW_LOG_WARNING, msg);
+                        log_line(&c->cli, RW_LOG_WARNING, msg);
         }
 }
 
@@ -111,129 +155,191 @@ static int load_document(struct rw_rewrite *rw, json_t **ret, struct rw_error *e
         return 0;
 }
 
-/*
- * Act on a plan: report it, and unless refused or in audit mode, apply it and write the document
- * back atomically. A refusal is returned in *ret_denial (enforce mode only).
- */
-static int carry_out(const struct rw_cli *cli, struct rw_rewrite *rw, json_t *doc,
-                     const struct rw_plan *plan, char **ret_denial, struct rw_error *err)
+/* Act on a plan: report it; unless refused or in audit mode, apply it and write the document. */
+static int carry_out(struct rw_call *c, const struct rw_plan *plan, struct rw_error *err)
 {
         _cleanup_free_ char *out = NULL;
         size_t out_len;
         int r;
 
-        report_plan(cli, plan);
-        if (cli->mode == RW_MODE_AUDIT)
-                return 0;
-        if (rw_plan_denied(plan)) {
-                *ret_denial = rw_plan_describe_denials(plan);
-                if (*ret_denial == NULL)
-                        return rw_error_set(err, ENOMEM, "describing the refusal");
+        c->used_plan = plan;
+        report_plan(c, plan);
+        if (c->audit_mode) {
+                c->outcome = RW_OUTCOME_AUDITED;
                 return 0;
         }
+        if (rw_plan_denied(plan)) {
+                _cleanup_free_ char *why = rw_plan_describe_denials(plan);
+
+                if (why == NULL)
+                        return rw_error_set(err, ENOMEM, "describing the refusal");
+                set_message(c, RW_OUTCOME_REFUSED, "runwarden: %s", why);
+                return 0;
+        }
+        c->outcome = plan->n_changes == 0 ? RW_OUTCOME_UNCHANGED : RW_OUTCOME_REWRITTEN;
         if (plan->n_changes == 0)
                 return 0;
-        r = rw_plan_apply(plan, doc, err);
+        r = rw_plan_apply(plan, c->doc, err);
         if (r < 0)
                 return r;
-        r = rw_json_dump(doc, &out, &out_len, err);
+        r = rw_json_dump(c->doc, &out, &out_len, err);
         if (r < 0)
                 return r;
-        return rw_file_replace_at(rw->dirfd, rw->name, out, out_len, &rw->st, err);
+        r = rw_file_replace_at(c->rw.dirfd, c->rw.name, out, out_len, &c->rw.st, err);
+        if (r < 0)
+                return r;
+        c->rw.written = true;
+        return 0;
 }
 
-/* create, run, restore: harden BUNDLE/config.json */
-static int harden_bundle(const struct rw_cli *cli, struct rw_rewrite *rw, char **ret_denial,
-                         struct rw_error *err)
+static void use_tier(struct rw_call *c, const struct rw_tier *tier, const char *reason)
 {
-        const char *bundle = cli->bundle != NULL ? cli->bundle : ".";
-        _cleanup_json_ json_t *profile = NULL;
-        _cleanup_json_ json_t *spec = NULL;
-        _cleanup_facts_ struct rw_host_facts facts = {0};
-        _cleanup_plan_ struct rw_plan plan;
-        struct rw_settings settings;
+        c->tier = tier;
+        c->tier_reason = reason;
+        c->audit_mode = c->cli.mode == RW_MODE_AUDIT || tier->mode == RW_TIER_AUDIT;
+}
+
+/* The uid/gid a process runs as (process.user), -1 when absent or not an integer. */
+static void process_user(const json_t *process, int64_t *ret_uid, int64_t *ret_gid)
+{
+        const json_t *user = json_object_get(process, "user");
+        const json_t *uid = json_object_get(user, "uid");
+        const json_t *gid = json_object_get(user, "gid");
+
+        *ret_uid = json_is_integer(uid) ? json_integer_value(uid) : -1;
+        *ret_gid = json_is_integer(gid) ? json_integer_value(gid) : -1;
+}
+
+/* create, run, restore: harden BUNDLE/config.json in the tier the policy chooses */
+static int harden_bundle(struct rw_call *c, struct rw_error *err)
+{
+        const char *bundle = c->cli.bundle != NULL ? c->cli.bundle : ".";
         int r;
 
-        rw_plan_init(&plan);
-        rw_settings_baseline(&settings);
-        r = rw_dir_open(bundle, &rw->dirfd, err);
+        r = rw_dir_open(bundle, &c->rw.dirfd, err);
         if (r < 0)
                 return rw_error_prefix(err, "opening bundle %s", bundle);
-        rw->name = "config.json";
-        r = load_document(rw, &spec, err);
+        c->rw.name = "config.json";
+        r = load_document(&c->rw, &c->doc, err);
         if (r < 0)
                 return rw_error_prefix(err, "bundle %s", bundle);
-        /* Compiling a profile costs tens of milliseconds: only when the spec has no filter. */
-        if (rw_rules_seccomp_wants_profile(spec, &settings)) {
-                r = rw_seccomp_profile_for(cli->seccomp_dir != NULL ? cli->seccomp_dir
-                                                                    : RW_SECCOMP_DIR,
-                                           settings.seccomp_profile_name, settings.capabilities,
-                                           RW_SECCOMP_CACHE_DIR, &profile, err);
-                if (r < 0)
-                        return rw_error_prefix(err, "loading the seccomp profile");
-                settings.seccomp_profile = profile;
-        }
-        r = rw_facts_gather(spec, bundle, &facts, err);
-        if (r < 0)
-                return r;
-        r = rw_facts_resolve_prefixes(&facts, settings.bind_prefixes, err);
-        if (r < 0)
-                return r;
-        rw_rules_spec(spec, &settings, &facts, &plan);
-        r = carry_out(cli, rw, spec, &plan, ret_denial, err);
+        r = rw_evaluate_spec(&c->policy, c->cli.tier, c->invoked_as, c->doc, bundle,
+                             c->cli.seccomp_dir, RW_SECCOMP_CACHE_DIR, &c->ev, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s/config.json", bundle);
+        use_tier(c, c->ev.choice.tier, c->ev.choice.reason);
+        c->tier_skipped = c->ev.choice.skipped;
+        r = carry_out(c, &c->ev.plan, err);
+        if (r < 0)
+                return rw_error_prefix(err, "%s/config.json", bundle);
+        snprintf(c->state.tier, sizeof(c->state.tier), "%s", c->tier->name);
+        process_user(json_object_get(c->doc, "process"), &c->state.uid, &c->state.gid);
         return 0;
 }
 
-/* exec: refuse --cap, check --cwd, harden the --process file */
-static int harden_exec(const struct rw_cli *cli, struct rw_rewrite *rw, char **ret_denial,
-                       struct rw_error *err)
+/* The tier of an existing container: recorded at create, else what the policy would choose
+ * without the spec (--tier, the binary name, default_tier). */
+static int container_tier(struct rw_call *c, const json_t *env, struct rw_error *err)
 {
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *base = NULL;
-        _cleanup_json_ json_t *process = NULL;
-        _cleanup_plan_ struct rw_plan plan;
+        struct rw_tier_choice choice;
+        const struct rw_tier *tier;
         int r;
 
-        rw_plan_init(&plan);
-        if (cli->exec_cap != NULL) {
-                if (asprintf(ret_denial, "refused by rule %s: exec asks for capability %s (--cap)",
-                             RW_RULE_EXEC_CAPS, cli->exec_cap) < 0)
-                        return rw_error_set(err, ENOMEM, "describing the refusal");
+        if (c->cli.container_id != NULL) {
+                r = rw_state_load(NULL, c->cli.root, c->cli.container_id, &c->state, &c->have_state,
+                                  err);
+                if (r < 0)
+                        return r;
+        }
+        if (c->have_state) {
+                tier = rw_policy_find_tier(&c->policy, c->state.tier);
+                if (tier == NULL)
+                        return rw_error_set(err, ENOENT,
+                                            "container %s was created in tier %s, which the "
+                                            "policy no longer has",
+                                            c->cli.container_id, c->state.tier);
+                snprintf(c->tier_reason_buf, sizeof(c->tier_reason_buf),
+                         "the container's tier, recorded at create");
+                use_tier(c, tier, c->tier_reason_buf);
                 return 0;
         }
-        if (cli->exec_cwd != NULL) {
-                _cleanup_json_ json_t *cwd_only = json_pack("{s:s}", "cwd", cli->exec_cwd);
-                _cleanup_plan_ struct rw_plan cwd_plan;
+        r = rw_policy_choose_tier(&c->policy, c->cli.tier, c->invoked_as, NULL, env, &choice, err);
+        if (r < 0)
+                return rw_error_prefix(err, "choosing the tier");
+        snprintf(c->tier_reason_buf, sizeof(c->tier_reason_buf), "%s (no record of the container)",
+                 choice.reason);
+        use_tier(c, choice.tier, c->tier_reason_buf);
+        return 0;
+}
 
-                rw_plan_init(&cwd_plan);
-                if (cwd_only == NULL)
-                        return rw_error_set(err, ENOMEM, "checking --cwd");
-                rw_rules_process(cwd_only, "", NULL, &cwd_plan);
-                if (rw_plan_denied(&cwd_plan)) {
-                        *ret_denial = rw_plan_describe_denials(&cwd_plan);
-                        return *ret_denial != NULL ? 0 : rw_error_set(err, ENOMEM, "describing");
-                }
+/* exec: the tier's exec policy, --cap refused, --cwd checked, the --process file hardened */
+static int harden_exec(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_json_ json_t *cwd_only = NULL;
+        const struct rw_settings *settings;
+        int64_t uid = -1, gid = -1;
+        int r;
+
+        rw_plan_init(&c->plan);
+        if (c->cli.process != NULL) {
+                r = rw_path_split(c->cli.process, &dir, &c->rw.name_owned, err);
+                if (r < 0)
+                        return r;
+                r = rw_dir_open(dir, &c->rw.dirfd, err);
+                if (r < 0)
+                        return rw_error_prefix(err, "exec --process %s", c->cli.process);
+                c->rw.name = c->rw.name_owned;
+                r = load_document(&c->rw, &c->doc, err);
+                if (r < 0)
+                        return rw_error_prefix(err, "exec --process %s", c->cli.process);
         }
-        if (cli->process == NULL)
-                return 0;
-        r = rw_path_split(cli->process, &dir, &base, err);
+        r = container_tier(c, json_object_get(c->doc, "env"), err);
         if (r < 0)
                 return r;
-        r = rw_dir_open(dir, &rw->dirfd, err);
-        if (r < 0)
-                return rw_error_prefix(err, "exec --process %s", cli->process);
-        rw->name = base;
-        r = load_document(rw, &process, err);
-        if (r >= 0) {
-                rw_rules_process(process, "", NULL, &plan);
-                r = carry_out(cli, rw, process, &plan, ret_denial, err);
+        settings = &c->tier->settings;
+
+        if (c->tier->exec == RW_EXEC_DENY)
+                rw_plan_deny(&c->plan, RW_RULE_EXEC_POLICY, "exec",
+                             "tier %s does not allow exec into its containers", c->tier->name);
+        if (c->cli.exec_cap != NULL)
+                rw_plan_deny(&c->plan, RW_RULE_EXEC_CAPS, c->cli.exec_cap,
+                             "exec asks for capability %s (--cap)", c->cli.exec_cap);
+        if (c->doc != NULL) {
+                rw_rules_process(c->doc, "", settings, &c->plan);
+                rw_rules_secrets(c->doc, "", &c->plan);
+                process_user(c->doc, &uid, &gid);
         }
-        rw->name = NULL;
-        if (r < 0)
-                return rw_error_prefix(err, "exec --process %s", cli->process);
-        return 0;
+        if (c->cli.exec_cwd != NULL) {
+                /* runc takes --cwd over the process's own: the same rule judges it */
+                cwd_only = json_pack("{s:s}", "cwd", c->cli.exec_cwd);
+                if (cwd_only == NULL)
+                        return rw_error_set(err, ENOMEM, "checking --cwd");
+                rw_rules_process(cwd_only, "", settings, &c->plan);
+        }
+        if (c->tier->exec == RW_EXEC_ALLOW_AS_OWNER && c->have_state &&
+            (uid != c->state.uid || gid != c->state.gid))
+                rw_plan_deny(&c->plan, RW_RULE_EXEC_POLICY, "user",
+                             "tier %s allows exec only as the container's own user "
+                             "(%lld:%lld), not %lld:%lld",
+                             c->tier->name, (long long)c->state.uid, (long long)c->state.gid,
+                             (long long)uid, (long long)gid);
+        rw_plan_tune(&c->plan, settings->tuning);
+        if (c->doc == NULL) {
+                /* Nothing to rewrite: only refusals matter. */
+                c->used_plan = &c->plan;
+                report_plan(c, &c->plan);
+                if (!c->audit_mode && rw_plan_denied(&c->plan)) {
+                        _cleanup_free_ char *why = rw_plan_describe_denials(&c->plan);
+
+                        set_message(c, RW_OUTCOME_REFUSED, "runwarden: %s",
+                                    why != NULL ? why : "refused");
+                } else {
+                        c->outcome = c->audit_mode ? RW_OUTCOME_AUDITED : RW_OUTCOME_UNCHANGED;
+                }
+                return 0;
+        }
+        return carry_out(c, &c->plan, err);
 }
 
 /* The delegate: an absolute path, never looked up on PATH, never runwarden itself. */
@@ -258,60 +364,215 @@ static int check_delegate(const char *path, struct rw_error *err)
         return 0;
 }
 
-int main(int argc, char **argv)
+/* One write() on an O_APPEND descriptor: concurrent runwarden processes never interleave. */
+static int append_audit(const char *path, const char *line, struct rw_error *err)
 {
-        struct rw_cli cli = {0};
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_close_ int fd = -1;
+        size_t len = strlen(line);
+        ssize_t n;
+
+        if (copy == NULL)
+                return rw_error_set(err, ENOMEM, "audit log");
+        /* The directory, one level, as logrotate setups expect it; never the whole path. */
+        if (mkdir(dirname(copy), 0750) < 0 && errno != EEXIST)
+                return rw_error_set_errno(err, errno, "creating the directory of %s", path);
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "opening audit log %s", path);
+        do
+                n = write(fd, line, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return rw_error_set_errno(err, errno, "writing audit log %s", path);
+        if ((size_t)n != len)
+                return rw_error_set(err, EIO, "short write to audit log %s", path);
+        return 0;
+}
+
+static bool command_is_logged(enum rw_command command)
+{
+        switch (command) {
+        case RW_CMD_CREATE:
+        case RW_CMD_RUN:
+        case RW_CMD_RESTORE:
+        case RW_CMD_EXEC:
+        case RW_CMD_START:
+        case RW_CMD_KILL:
+        case RW_CMD_DELETE:
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* Whether a failure to write the decision log stops this call (only before a container or an
+ * exec starts: refusing a delete because of a full disk would leak containers). */
+static bool audit_failure_refuses(const struct rw_call *c)
+{
+        return c->have_policy && c->policy.audit_log_refuse && !c->audit_mode &&
+               (rw_cli_command_takes_bundle(c->cli.command) || c->cli.command == RW_CMD_EXEC);
+}
+
+static int write_decision(struct rw_call *c, struct rw_error *err)
+{
+        struct timespec now;
+        _cleanup_free_ char *line = NULL;
+        struct rw_decision d = {
+            .time = c->started,
+            .id = c->id,
+            .command = c->cli.command_name,
+            .container_id = c->cli.container_id,
+            .bundle = rw_cli_command_takes_bundle(c->cli.command)
+                          ? (c->cli.bundle != NULL ? c->cli.bundle : ".")
+                          : NULL,
+            .tier = c->tier != NULL ? c->tier->name : NULL,
+            .tier_reason = c->tier_reason,
+            .tier_skipped = c->tier_skipped,
+            .mode = c->audit_mode ? RW_TIER_AUDIT : RW_TIER_ENFORCE,
+            .spec = c->doc,
+            .plan = c->used_plan,
+            .outcome = c->outcome,
+            .message = c->message,
+            .delegate = c->delegate,
+        };
+
+        if (!c->have_policy || c->policy.audit_log == NULL)
+                return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        d.duration_ns = (uint64_t)(now.tv_sec - c->started_mono.tv_sec) * 1000000000u +
+                        (uint64_t)(now.tv_nsec - c->started_mono.tv_nsec);
+        line = rw_audit_format(&d);
+        if (line == NULL)
+                return rw_error_set(err, ENOMEM, "formatting the decision log line");
+        return append_audit(c->policy.audit_log, line, err);
+}
+
+/* Refuse: the reason on stderr and as the one error line of the engine's log. */
+static int refuse(struct rw_call *c)
+{
+        const char *msg = c->message != NULL ? c->message : "runwarden: refused";
+
+        fprintf(stderr, "%s\n", msg);
+        log_line(&c->cli, RW_LOG_ERROR, msg);
+        return EXIT_FAILURE;
+}
+
+/* Put back what was rewritten before a hand-off that did not happen. */
+static void restore_original(struct rw_call *c)
+{
         struct rw_error err = {0};
-        struct rw_rewrite rw = {.dirfd = -1};
-        _cleanup_free_ char *denial = NULL;
-        const char *delegate;
+
+        if (!c->rw.written)
+                return;
+        if (rw_file_replace_at(c->rw.dirfd, c->rw.name, c->rw.original, c->rw.original_len,
+                               &c->rw.st, &err) < 0)
+                fprintf(stderr, "runwarden: restoring %s failed: %s\n", c->rw.name, err.msg);
+        else
+                c->rw.written = false;
+}
+
+/* Everything before the hand-off. On return, c->message set means: refuse. */
+static void decide(struct rw_call *c)
+{
+        struct rw_error err = {0};
+        bool found = false;
         int r;
 
-        r = rw_cli_parse(argc, argv, &cli, &err);
-        if (r < 0)
-                return refuse_error(&cli, &err);
-        delegate = cli.runtime != NULL ? cli.runtime : RW_DEFAULT_RUNTIME;
-        r = check_delegate(delegate, &err);
-        if (r < 0)
-                goto fail;
+        if (command_is_logged(c->cli.command) && !c->cli.help) {
+                r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
+                if (r < 0) {
+                        set_message(c, RW_OUTCOME_ERROR, "runwarden: policy: %s", err.msg);
+                        return;
+                }
+                c->have_policy = true;
+                r = rw_audit_new_id(c->id, &err);
+                if (r < 0) {
+                        set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                        return;
+                }
+        }
+        c->outcome = RW_OUTCOME_PASSTHROUGH;
+        if (rw_cli_command_takes_bundle(c->cli.command) && !c->cli.help)
+                r = harden_bundle(c, &err);
+        else if (c->cli.command == RW_CMD_EXEC && !c->cli.help)
+                r = harden_exec(c, &err);
+        else if (c->have_policy)
+                r = container_tier(c, NULL, &err);
+        else
+                r = 0;
+        if (r < 0) {
+                set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                return;
+        }
 
-        if (rw_cli_command_takes_bundle(cli.command) && !cli.help)
-                r = harden_bundle(&cli, &rw, &denial, &err);
-        else if (cli.command == RW_CMD_EXEC && !cli.help)
-                r = harden_exec(&cli, &rw, &denial, &err);
+        /* The delegate: the operator's --runtime, else the tier's, else the built-in default. */
+        c->delegate = c->cli.runtime != NULL                        ? c->cli.runtime
+                      : c->tier != NULL && c->tier->runtime != NULL ? c->tier->runtime
+                                                                    : RW_DEFAULT_RUNTIME;
+        r = check_delegate(c->delegate, &err);
         if (r < 0)
-                goto fail;
-        if (denial != NULL) {
-                _cleanup_free_ char *msg = NULL;
+                set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+}
 
-                rewrite_clear(&rw);
-                if (asprintf(&msg, "runwarden: %s", denial) < 0)
-                        r = refuse(&cli, "runwarden: refused (out of memory describing why)");
-                else
-                        r = refuse(&cli, msg);
-                rw_cli_clear(&cli);
+int main(int argc, char **argv)
+{
+        struct rw_call c = {.rw.dirfd = -1, .outcome = RW_OUTCOME_PASSTHROUGH};
+        struct rw_error err = {0};
+        int r;
+
+        clock_gettime(CLOCK_REALTIME, &c.started);
+        clock_gettime(CLOCK_MONOTONIC, &c.started_mono);
+        rw_plan_init(&c.plan);
+        c.invoked_as = argc > 0 && argv[0] != NULL ? basename(argv[0]) : "runwarden";
+        r = rw_cli_parse(argc, argv, &c.cli, &err);
+        if (r < 0) {
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                r = refuse(&c);
+                call_clear(&c);
                 return r;
         }
 
-        cli.delegate_argv[0] = (char *)delegate;
-        execv(delegate, cli.delegate_argv);
-        r = rw_error_set_errno(&err, errno, "cannot execute delegate runtime %s", delegate);
-        /* Hand-off failed after a rewrite: put the original spec back before refusing. */
-        if (rw.original != NULL && rw.dirfd >= 0 && rw.name != NULL) {
-                struct rw_error restore_err = {0};
-
-                if (rw_file_replace_at(rw.dirfd, rw.name, rw.original, rw.original_len, &rw.st,
-                                       &restore_err) < 0) {
-                        char first[RW_ERROR_MSG_MAX];
-
-                        memcpy(first, err.msg, sizeof(first));
-                        rw_error_set(&err, err.code, "%.400s; restoring %s also failed: %.400s",
-                                     first, rw.name, restore_err.msg);
-                }
+        decide(&c);
+        if (c.message != NULL) {
+                restore_original(&c);
+                if (write_decision(&c, &err) < 0)
+                        fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
+                r = refuse(&c);
+                call_clear(&c);
+                return r;
         }
-fail:
-        rewrite_clear(&rw);
-        r = refuse_error(&cli, &err);
-        rw_cli_clear(&cli);
+        if (write_decision(&c, &err) < 0) {
+                if (audit_failure_refuses(&c)) {
+                        restore_original(&c);
+                        set_message(&c, RW_OUTCOME_ERROR,
+                                    "runwarden: the decision log cannot be written and the policy "
+                                    "says to refuse: %s",
+                                    err.msg);
+                        r = refuse(&c);
+                        call_clear(&c);
+                        return r;
+                }
+                fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
+        }
+
+        /* What later calls about this container need: its tier. A delete forgets it. */
+        if (c.have_policy && c.tier != NULL && c.cli.container_id != NULL) {
+                struct rw_error state_err = {0};
+
+                if (rw_cli_command_takes_bundle(c.cli.command) &&
+                    rw_state_save(NULL, c.cli.root, c.cli.container_id, &c.state, &state_err) < 0)
+                        log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
+                else if (c.cli.command == RW_CMD_DELETE)
+                        rw_state_remove(NULL, c.cli.root, c.cli.container_id, &state_err);
+        }
+
+        c.cli.delegate_argv[0] = (char *)c.delegate;
+        execv(c.delegate, c.cli.delegate_argv);
+        set_message(&c, RW_OUTCOME_ERROR, "runwarden: cannot execute delegate runtime %s: %s",
+                    c.delegate, strerror(errno));
+        restore_original(&c);
+        r = refuse(&c);
+        call_clear(&c);
         return r;
 }

@@ -371,10 +371,43 @@ static void test_ids_unique_hex(void **state)
         free(ids);
 }
 
+/* A whole seccomp profile as a change's value is summarised, not logged in full. */
+static void test_large_values_summarised(void **state)
+{
+        _cleanup_plan_ struct rw_plan plan;
+        _cleanup_free_ char *line = NULL;
+        _cleanup_json_ json_t *parsed = NULL;
+        json_t *big = json_array();
+        struct rw_decision d = {
+            .command = "create",
+            .outcome = RW_OUTCOME_REWRITTEN,
+        };
+
+        (void)state;
+        for (int i = 0; i < 400; i++)
+                json_array_append_new(big, json_string("SCMP_ACT_ALLOW"));
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "seccomp", "/linux/seccomp", NULL, big, "profile applied");
+        rw_plan_set_new(&plan, "pids-limit", "/linux/resources/pids/limit", NULL,
+                        json_integer(4096), "limit");
+        d.plan = &plan;
+        line = format(&d);
+        assert_true(strlen(line) < 1024);
+        parsed = json_loads(line, 0, NULL);
+        assert_non_null(parsed);
+        assert_string_equal(json_string_value(json_object_get(
+                                json_array_get(json_object_get(parsed, "changes"), 0), "after")),
+                            "<array of 6801 bytes, not logged in full>");
+        assert_int_equal(json_integer_value(json_object_get(
+                             json_array_get(json_object_get(parsed, "changes"), 1), "after")),
+                         4096);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_realistic_line),
+            cmocka_unit_test(test_large_values_summarised),
             cmocka_unit_test(test_fixture_secret_never_logged),
             cmocka_unit_test(test_exec_process_identity),
             cmocka_unit_test(test_containerd_cri_annotations),

@@ -204,36 +204,7 @@ int rw_test_array_has_string(const json_t *array, const char *s)
 void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts)
 {
         struct rw_error err = {0};
-        size_t i;
-        json_t *m;
 
-        rw_test_facts_init(facts);
-        for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
-                facts->engine_sockets = reallocarray(facts->engine_sockets,
-                                                     facts->n_engine_sockets + 1, sizeof(char *));
-                assert_non_null(facts->engine_sockets);
-                facts->engine_sockets[facts->n_engine_sockets] = strdup(*s);
-                assert_non_null(facts->engine_sockets[facts->n_engine_sockets]);
-                facts->n_engine_sockets++;
-        }
-        json_array_foreach(json_object_get(spec, "mounts"), i, m)
-        {
-                const char *src = json_string_value(json_object_get(m, "source"));
-                _cleanup_free_ char *norm = NULL;
-                mode_t mode = S_IFREG | 0644;
-                bool is_socket = false;
-
-                if (src == NULL || src[0] != '/')
-                        continue;
-                assert_int_equal(rw_path_normalize(src, &norm, &err), 0);
-                for (const char *const *n = rw_engine_socket_names; *n != NULL; n++)
-                        if (strcmp(rw_path_basename(norm), *n) == 0)
-                                is_socket = true;
-                if (is_socket)
-                        mode = S_IFSOCK | 0660;
-                else if (strcmp(norm, "/") == 0)
-                        mode = S_IFDIR | 0755;
-                assert_int_equal(
-                    rw_facts_add_path(facts, src, 0, norm, mode, 1, 1000 + (ino_t)i, &err), 0);
-        }
+        if (rw_facts_synthetic(spec, facts, &err) < 0)
+                fail_msg("synthetic facts: %s", err.msg);
 }

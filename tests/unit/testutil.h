@@ -48,10 +48,5 @@ json_t *rw_test_find_mount(const json_t *spec, const char *destination);
 /* True when the JSON array of strings `array` contains `s`. */
 int rw_test_array_has_string(const json_t *array, const char *s);
 
-/*
- * Facts for `spec` as a typical docker host would give them, without touching the filesystem:
- * pid 1 namespaces as rw_test_facts_init(), every bind source resolving to itself (lexically
- * normalized) as a regular file, except names of engine sockets (S_IFSOCK) and "/" (a directory),
- * and the well-known engine socket paths both as /var/run/... and /run/....
- */
+/* rw_facts_synthetic() (lib/facts.h), failing the test on error. */
 void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts);
