@@ -514,6 +514,50 @@ int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err)
         return 0;
 }
 
+json_t *rw_pointer_get(const json_t *doc, const char *pointer)
+{
+        json_t *found = NULL;
+
+        if (pointer_resolve((json_t *)doc, pointer, false, false, &found, NULL, 0, NULL) < 0)
+                return NULL;
+        return found;
+}
+
+int rw_plan_apply_copy(const struct rw_plan *plan, const json_t *orig, json_t *copy,
+                       struct rw_error *err)
+{
+        _cleanup_free_ struct rw_change *changes = NULL;
+        struct rw_plan remapped = *plan;
+
+        if (plan->n_changes > 0) {
+                changes = calloc(plan->n_changes, sizeof(*changes));
+                if (changes == NULL)
+                        return rw_error_set(err, ENOMEM, "copying the plan");
+                memcpy(changes, plan->changes, plan->n_changes * sizeof(*changes));
+        }
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const json_t *array;
+                size_t k, n;
+
+                if (changes[i].anchor == NULL)
+                        continue;
+                array = rw_pointer_get(orig, changes[i].pointer);
+                n = json_array_size(array);
+                for (k = 0; k < n; k++)
+                        if (json_array_get(array, k) == changes[i].anchor)
+                                break;
+                changes[i].anchor =
+                    k < n ? json_array_get(rw_pointer_get(copy, changes[i].pointer), k) : NULL;
+                if (changes[i].anchor == NULL)
+                        return rw_error_set(err, ENOENT, "change %s %s: the element is not in %s",
+                                            changes[i].rule, changes[i].path,
+                                            k < n ? "the copy" : "the document");
+        }
+        /* Only the anchors differ: the references the plan owns are neither taken nor freed. */
+        remapped.changes = changes;
+        return rw_plan_apply(&remapped, copy, err);
+}
+
 static char *value_text(const json_t *v, size_t max)
 {
         char *s;

@@ -138,6 +138,17 @@ static inline bool rw_plan_denied(const struct rw_plan *plan)
 int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err);
 
 /*
+ * Apply `plan`, built for `orig`, to `copy`, a deep copy of `orig` (json_deep_copy), leaving
+ * `orig` as it is: for showing or testing what a plan does. Array changes name elements by
+ * identity, so they are pointed at the copy's elements at the same index first.
+ */
+int rw_plan_apply_copy(const struct rw_plan *plan, const json_t *orig, json_t *copy,
+                       struct rw_error *err);
+
+/* The value at JSON pointer `pointer` (RFC 6901) in `doc`; NULL when there is none. */
+json_t *rw_pointer_get(const json_t *doc, const char *pointer);
+
+/*
  * One line describing a change, e.g.
  *   caps-drop /process/capabilities/bounding: ["CAP_CHOWN",...] -> [] (all capabilities dropped)
  * Values longer than `max_value` bytes are shortened with "...". Caller frees.

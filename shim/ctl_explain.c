@@ -88,40 +88,6 @@ static int read_spec(const char *target, char **ret_bundle, json_t **ret_spec, s
 
 /* ---- the documents before and after ---- */
 
-/* The value at JSON pointer `pointer` (RFC 6901) in `doc`, NULL when there is none. */
-static json_t *pointer_get(const json_t *doc, const char *pointer)
-{
-        json_t *cur = (json_t *)doc;
-        const char *p = pointer;
-
-        while (cur != NULL && *p == '/') {
-                char token[512];
-                size_t n = 0;
-
-                for (p++; *p != '\0' && *p != '/'; p++) {
-                        char ch = *p;
-
-                        if (ch == '~' && (p[1] == '0' || p[1] == '1'))
-                                ch = *++p == '0' ? '~' : '/';
-                        if (n + 1 >= sizeof(token))
-                                return NULL;
-                        token[n++] = ch;
-                }
-                token[n] = '\0';
-                if (json_is_object(cur)) {
-                        cur = json_object_get(cur, token);
-                } else if (json_is_array(cur) && token[0] >= '0' && token[0] <= '9') {
-                        char *end = NULL;
-                        unsigned long index = strtoul(token, &end, 10);
-
-                        cur = *end == '\0' ? json_array_get(cur, index) : NULL;
-                } else {
-                        cur = NULL;
-                }
-        }
-        return *p == '\0' ? cur : NULL;
-}
-
 static bool array_index_of(const json_t *array, const json_t *element, size_t *ret)
 {
         for (size_t i = 0; i < json_array_size(array); i++)
@@ -133,42 +99,6 @@ static bool array_index_of(const json_t *array, const json_t *element, size_t *r
 }
 
 /*
- * Apply `plan`, built for `orig`, to `copy`, a deep copy of it (same arrays, same lengths). Array
- * changes name elements by identity, so their anchors are first pointed at the copy's elements.
- * This belongs in lib/plan.c (rw_plan_apply_copy) next to rw_plan_apply().
- */
-static int apply_to_copy(const struct rw_plan *plan, const json_t *orig, json_t *copy,
-                         struct rw_error *err)
-{
-        _cleanup_free_ struct rw_change *changes = NULL;
-        struct rw_plan remapped = *plan;
-
-        if (plan->n_changes > 0) {
-                changes = calloc(plan->n_changes, sizeof(*changes));
-                if (changes == NULL)
-                        return rw_error_set(err, ENOMEM, "out of memory");
-                memcpy(changes, plan->changes, plan->n_changes * sizeof(*changes));
-        }
-        for (size_t i = 0; i < plan->n_changes; i++) {
-                size_t k;
-
-                if (changes[i].anchor == NULL)
-                        continue;
-                if (!array_index_of(pointer_get(orig, changes[i].pointer), changes[i].anchor, &k))
-                        return rw_error_set(err, ENOENT,
-                                            "change %s %s: its element is not in the spec",
-                                            changes[i].rule, changes[i].path);
-                changes[i].anchor = json_array_get(pointer_get(copy, changes[i].pointer), k);
-                if (changes[i].anchor == NULL)
-                        return rw_error_set(err, ENOENT, "change %s %s: the copy differs",
-                                            changes[i].rule, changes[i].path);
-        }
-        /* Only the copy's anchor pointers differ; the plan's references are untouched. */
-        remapped.changes = changes;
-        return rw_plan_apply(&remapped, copy, err);
-}
-
-/*
  * Replace, in `copy` (a deep copy of `spec`), every process.env entry secret-in-env recognises by
  * the redacted text the rule shows for it. The rule is run on its own here because a tier that
  * only warns about (or refuses) credentials leaves them in both documents.
@@ -177,7 +107,7 @@ static int redact_secrets(const json_t *spec, json_t *copy, struct rw_error *err
 {
         const json_t *process = json_object_get(spec, "process");
         const json_t *env = json_object_get(process, "env");
-        json_t *copy_env = pointer_get(copy, "/process/env");
+        json_t *copy_env = rw_pointer_get(copy, "/process/env");
         _cleanup_plan_ struct rw_plan found;
 
         rw_plan_init(&found);
@@ -208,17 +138,12 @@ struct lines {
         size_t n, cap;
 };
 
-static void lines_clear(struct lines *l)
+static void lines_clearp(struct lines *l)
 {
         for (size_t i = 0; i < l->n; i++)
                 free(l->v[i]);
         free(l->v);
         *l = (struct lines){0};
-}
-
-static void lines_clearp(struct lines *l)
-{
-        lines_clear(l);
 }
 
 static int add_linef(struct lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -354,6 +279,12 @@ static int script_replace(struct script *s, size_t base, size_t n, size_t m)
         return 0;
 }
 
+/* Where step d's 2d+3 saved values begin: the sum of 2i+3 for i < d. */
+static size_t trace_start(ptrdiff_t d)
+{
+        return (size_t)(d * d + 2 * d);
+}
+
 /*
  * The shortest edit script from a[0..n) to b[0..m) (Myers 1986), appended to `s` with positions
  * offset by `base`. For each number of edits d, the furthest-reaching x on every diagonal k is
@@ -365,26 +296,28 @@ static int myers(char *const *a, ptrdiff_t n, char *const *b, ptrdiff_t m, size_
         ptrdiff_t max = n + m, off = max + 1, found = -1;
         _cleanup_free_ ptrdiff_t *v = calloc((size_t)(2 * max + 3), sizeof(*v));
         _cleanup_free_ ptrdiff_t *trace = NULL;
-        _cleanup_free_ size_t *start = NULL;
         _cleanup_free_ struct edit *rev = NULL;
-        size_t used = 0, n_rev = 0;
+        size_t cap = 0, n_rev = 0;
         ptrdiff_t x, y;
 
         if (v == NULL)
                 return -ENOMEM;
         for (ptrdiff_t d = 0; d <= max && d <= DIFF_MAX_EDIT && found < 0; d++) {
-                ptrdiff_t *nt = reallocarray(trace, used + (size_t)(2 * d + 3), sizeof(*trace));
-                size_t *ns = reallocarray(start, (size_t)d + 1, sizeof(*start));
+                size_t need = trace_start(d + 1);
 
-                if (nt != NULL)
-                        trace = nt;
-                if (ns != NULL)
-                        start = ns;
-                if (nt == NULL || ns == NULL)
-                        return -ENOMEM;
-                start[d] = used;
-                memcpy(trace + used, v + off - d - 1, (size_t)(2 * d + 3) * sizeof(*v));
-                used += (size_t)(2 * d + 3);
+                if (need > cap) {
+                        size_t ncap = cap == 0 ? 1024 : cap;
+                        ptrdiff_t *grown;
+
+                        while (ncap < need)
+                                ncap *= 2;
+                        grown = reallocarray(trace, ncap, sizeof(*trace));
+                        if (grown == NULL)
+                                return -ENOMEM;
+                        trace = grown;
+                        cap = ncap;
+                }
+                memcpy(trace + trace_start(d), v + off - d - 1, (size_t)(2 * d + 3) * sizeof(*v));
                 for (ptrdiff_t k = -d; k <= d; k += 2) {
                         if (k == -d || (k != d && v[off + k - 1] < v[off + k + 1]))
                                 x = v[off + k + 1];
@@ -411,7 +344,7 @@ static int myers(char *const *a, ptrdiff_t n, char *const *b, ptrdiff_t m, size_
         x = n;
         y = m;
         for (ptrdiff_t d = found; d > 0; d--) {
-                const ptrdiff_t *vd = trace + start[d] + d + 1; /* vd[k], k in -d-1..d+1 */
+                const ptrdiff_t *vd = trace + trace_start(d) + d + 1; /* vd[k], k in -d-1..d+1 */
                 ptrdiff_t k = x - y, prev_k, prev_x, prev_y;
 
                 if (k == -d || (k != d && vd[k - 1] < vd[k + 1]))
@@ -813,7 +746,7 @@ int rw_ctl_explain(int argc, char **argv)
         if (r >= 0 && enforce != RW_OUTCOME_REFUSED) {
                 /* A copy of the redacted copy has the same shape as the spec the plan names. */
                 after = json_deep_copy(before);
-                r = after != NULL ? apply_to_copy(&ev.plan, spec, after, &err)
+                r = after != NULL ? rw_plan_apply_copy(&ev.plan, spec, after, &err)
                                   : rw_error_set(&err, ENOMEM, "out of memory");
         }
         if (r >= 0) {

@@ -5,7 +5,9 @@
  *
  * Both read the file's text and hand it to rw_policy_parse(): they judge what the policy says,
  * wherever it is checked out. rw_policy_load()'s extra check that an installed policy belongs to
- * root is runwarden's (and explain's) business, not a CI job's.
+ * root is runwarden's (and explain's) business, not a CI job's. Cases are evaluated by
+ * rw_evaluate_spec_synthetic(): runwarden's pipeline on host facts that do not depend on the
+ * machine running the tests.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,12 +23,9 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "evaluate.h"
-#include "facts.h"
 #include "fileio.h"
 #include "json.h"
-#include "paths.h"
 #include "policy.h"
-#include "rules.h"
 
 /* Read a whole file through the safe accessors (no symlink as the last component). */
 static int read_text(const char *path, char **ret_text, size_t *ret_len, struct rw_error *err)
@@ -130,15 +129,6 @@ static int policy_validate(int argc, char **argv)
 }
 
 /* ---- test ---- */
-
-/*
- * Host facts that do not depend on the machine running the tests (tests/README.md, "How a case
- * is evaluated"): the numbers only have to be distinct from one another.
- */
-#define CASE_DEV          ((dev_t)1)
-#define CASE_HOST_NS_INO  ((ino_t)4026531830u)
-#define CASE_OTHER_NS_INO ((ino_t)4026540000u)
-#define CASE_FILE_INO     ((ino_t)1000u)
 
 struct test_options {
         const char *dir;
@@ -381,13 +371,11 @@ static int parse_case(int dirfd, const char *name, struct test_case *ret, struct
         return 0;
 }
 
-/* The case's spec, and the bundle its relative bind sources lie in (resolved). */
+/* The case's spec: its config (relative to the case file) or a fixture. */
 static int load_case_spec(const struct test_options *o, const struct test_case *c,
-                          json_t **ret_spec, char **ret_bundle, struct rw_error *err)
+                          json_t **ret_spec, struct rw_error *err)
 {
         _cleanup_free_ char *path = NULL;
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *base = NULL;
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
@@ -403,6 +391,9 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
                                             c->fixture);
                 r = asprintf(&path, "%s/%s", o->fixtures, c->fixture);
         } else {
+                if (c->config[0] == '/')
+                        return rw_error_set(
+                            err, EINVAL, "config %s: a path relative to the case file", c->config);
                 r = asprintf(&path, "%s/%s", o->dir, c->config);
         }
         if (r < 0)
@@ -413,12 +404,6 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
         r = rw_json_parse(text, len, ret_spec, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", path);
-        r = rw_path_split(path, &dir, &base, err);
-        if (r < 0)
-                return r;
-        *ret_bundle = realpath(dir, NULL);
-        if (*ret_bundle == NULL)
-                return rw_error_set_errno(err, errno, "%s", dir);
         return 0;
 }
 
@@ -482,128 +467,21 @@ static int apply_overrides(json_t *spec, const struct test_case *c, struct rw_er
         return 0;
 }
 
-static int push_string(char ***v, size_t *n, const char *s, struct rw_error *err)
-{
-        char **grown = reallocarray(*v, *n + 1, sizeof(**v));
-        char *copy = strdup(s);
-
-        if (grown != NULL)
-                *v = grown;
-        if (grown == NULL || copy == NULL) {
-                free(copy);
-                return rw_error_set(err, ENOMEM, "out of memory");
-        }
-        (*v)[(*n)++] = copy;
-        return 0;
-}
-
-static int add_source_fact(struct rw_host_facts *facts, const char *source, size_t index,
-                           struct rw_error *err)
-{
-        _cleanup_free_ char *joined = NULL;
-        _cleanup_free_ char *norm = NULL;
-        mode_t mode = S_IFREG | 0644;
-        int r;
-
-        if (source[0] != '/' && asprintf(&joined, "%s/%s", facts->bundle, source) < 0)
-                return rw_error_set(err, ENOMEM, "out of memory");
-        r = rw_path_normalize(joined != NULL ? joined : source, &norm, err);
-        if (r < 0)
-                return r;
-        if (strcmp(norm, "/") == 0)
-                mode = S_IFDIR | 0755;
-        for (const char *const *s = rw_engine_socket_names; *s != NULL; s++)
-                if (strcmp(rw_path_basename(norm), *s) == 0)
-                        mode = S_IFSOCK | 0660;
-        return rw_facts_add_path(facts, source, 0, norm, mode, CASE_DEV, CASE_FILE_INO + index,
-                                 err);
-}
-
-static int add_namespace_fact(struct rw_host_facts *facts, const char *path, size_t index,
-                              struct rw_error *err)
-{
-        struct rw_file_id id = {true, CASE_DEV, CASE_OTHER_NS_INO + index};
-
-        for (int t = 0; t < RW_NS_COUNT; t++) {
-                char host[64];
-
-                snprintf(host, sizeof(host), "/proc/1/ns/%s", rw_ns_proc_name(t));
-                if (strcmp(path, host) == 0)
-                        id = facts->host_ns[t];
-        }
-        return rw_facts_add_path(facts, path, 0, path, S_IFREG | 0444, id.dev, id.ino, err);
-}
-
 /*
- * The facts of the format (tests/README.md): every bind source exists as written, sockets by
- * their name, "/" a directory, relative sources in the bundle, prefixes resolve to themselves,
- * /proc/1/ns/TYPE is the host's namespace and every other namespace path another container's.
- */
-static int case_facts(const json_t *spec, const char *bundle, const struct rw_settings *settings,
-                      struct rw_host_facts *facts, struct rw_error *err)
-{
-        const json_t *namespaces = json_object_get(json_object_get(spec, "linux"), "namespaces");
-        const json_t *v;
-        size_t i;
-        int r;
-
-        memset(facts, 0, sizeof(*facts));
-        for (int t = 0; t < RW_NS_COUNT; t++)
-                facts->host_ns[t] = (struct rw_file_id){true, CASE_DEV, CASE_HOST_NS_INO + t};
-        facts->bundle = strdup(bundle);
-        if (facts->bundle == NULL)
-                return rw_error_set(err, ENOMEM, "out of memory");
-        for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++)
-                if ((r = push_string(&facts->engine_sockets, &facts->n_engine_sockets, *s, err)) <
-                    0)
-                        return r;
-        for (const char *const *p = settings->bind_prefixes; p != NULL && *p != NULL; p++) {
-                _cleanup_free_ char *norm = NULL;
-
-                if ((r = rw_path_normalize(*p, &norm, err)) < 0 ||
-                    (r = push_string(&facts->resolved_prefixes, &facts->n_resolved_prefixes, norm,
-                                     err)) < 0)
-                        return r;
-        }
-        /* Every mount with a source: the rules only ever look up the bind mounts'. */
-        json_array_foreach(json_object_get(spec, "mounts"), i, v)
-        {
-                const char *source = json_string_value(json_object_get(v, "source"));
-
-                if (source != NULL && (r = add_source_fact(facts, source, i, err)) < 0)
-                        return r;
-        }
-        json_array_foreach((json_t *)namespaces, i, v)
-        {
-                const char *path = json_string_value(json_object_get(v, "path"));
-
-                if (path != NULL && (r = add_namespace_fact(facts, path, i, err)) < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/*
- * runwarden's own evaluation, with the rules run again on the facts above in place of this
- * machine's: tier choice, settings and profile stay exactly rw_evaluate_spec()'s. A variant of
- * rw_evaluate_spec() that takes the facts from its caller would save the first rule run.
+ * runwarden's own evaluation with the host facts of the format (tests/README.md, "How a case is
+ * evaluated"), so that a case gives the same answer on every machine.
  */
 static int evaluate_case(const struct rw_policy *policy, const struct test_options *o,
-                         const struct test_case *c, const json_t *spec, const char *bundle,
-                         struct rw_evaluation *ev, struct rw_error *err)
+                         const struct test_case *c, const json_t *spec, struct rw_evaluation *ev,
+                         struct rw_error *err)
 {
         int r;
 
-        r = rw_evaluate_spec(policy, c->tier, c->invoked_as != NULL ? c->invoked_as : "runwarden",
-                             spec, bundle, o->seccomp_dir, NULL, ev, err);
+        r = rw_evaluate_spec_synthetic(policy, c->tier,
+                                       c->invoked_as != NULL ? c->invoked_as : "runwarden", spec,
+                                       o->seccomp_dir, ev, err);
         if (r < 0)
                 return r;
-        rw_facts_clear(&ev->facts);
-        rw_plan_clear(&ev->plan);
-        r = case_facts(spec, bundle, &ev->settings, &ev->facts, err);
-        if (r < 0)
-                return r;
-        rw_rules_spec(spec, &ev->settings, &ev->facts, &ev->plan);
         if (ev->plan.oom)
                 return rw_error_set(err, ENOMEM, "out of memory while evaluating");
         return 0;
@@ -767,17 +645,16 @@ static int run_case(const struct rw_policy *policy, const struct test_options *o
 {
         _cleanup_evaluation_ struct rw_evaluation ev = {0};
         _cleanup_json_ json_t *spec = NULL;
-        _cleanup_free_ char *bundle = NULL;
         struct test_case c = {0};
         int failures = 0, r;
 
         r = parse_case(dirfd, file, &c, err);
         if (r >= 0)
-                r = load_case_spec(o, &c, &spec, &bundle, err);
+                r = load_case_spec(o, &c, &spec, err);
         if (r >= 0)
                 r = apply_overrides(spec, &c, err);
         if (r >= 0)
-                r = evaluate_case(policy, o, &c, spec, bundle, &ev, err);
+                r = evaluate_case(policy, o, &c, spec, &ev, err);
         if (r >= 0 && compare_case(case_name, &c, &ev, &failures) < 0)
                 r = rw_error_set(err, ENOMEM, "out of memory");
         test_case_clear(&c);

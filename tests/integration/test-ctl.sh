@@ -5,7 +5,7 @@
 # runwardenctl explain, policy validate and policy test, on bundles written here, on the policy
 # shipped in deploy/policy and on broken copies of it. Nothing is started: no runc, no root needed
 # (as root, the copies of the policy live in a root-owned 0700 directory, as rw_policy_load wants).
-set -euo pipefail
+set -uo pipefail # no -e: every check runs and counts, a failing one included
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -94,6 +94,7 @@ explain()
 
 B=$RW_TMP/bundle
 make_bundle "$B"
+B_SHA=$(rw_sha256 "$B/config.json")
 
 rw_capture explain-rewritten explain "$B"
 rw_expect_rc "explain: a bundle the default tier rewrites exits 0" 0
@@ -111,8 +112,7 @@ rw_expect_grep "explain: RLIM_INFINITY prints as its number in the diff" "$OUT" 
         "^ +\"hard\": $BIG\$"
 rw_expect_grep "explain: a long seccomp profile is shortened" "$OUT" \
         '^\.\.\. [0-9]+ more added lines \(--full-diff shows every line\)$'
-rw_expect_eq "explain: the bundle is not touched" "$(rw_sha256 "$B/config.json")" \
-        "$(cp "$B/config.json" "$RW_TMP/copy.json" && rw_sha256 "$RW_TMP/copy.json")"
+rw_expect_eq "explain: the bundle is not touched" "$B_SHA" "$(rw_sha256 "$B/config.json")"
 
 rw_capture explain-full explain --full-diff "$B"
 rw_expect_no_grep "explain --full-diff: nothing shortened" "$OUT" '^\.\.\. [0-9]+ more'
@@ -275,3 +275,73 @@ rw_capture validate-strict ctl policy validate --strict "$RW_TMP/weaker.json"
 rw_expect_rc "validate --strict: warnings fail" 1
 rw_capture validate-missing ctl policy validate "$RW_TMP/nosuch.json"
 rw_expect_rc "validate: a missing file is not valid" 1
+
+# ---- policy test ----
+
+FIXTURES=${RW_FIXTURES_DIR:-$RW_SOURCE_ROOT/../shared/fixtures/engines}
+[ -d "$FIXTURES" ] || rw_fatal "no engine fixtures at $FIXTURES (set RW_FIXTURES_DIR)"
+
+rw_capture test-shipped ctl policy test --fixtures "$FIXTURES" --seccomp-dir "$SECCOMP_DIR" \
+        "$SHIPPED/tests"
+rw_expect_rc "policy test: the shipped cases pass against the shipped policy" 0
+rw_expect_grep "policy test: one ok line per case" "$OUT" '^ok - docker-default$'
+rw_expect_eq "policy test: as many ok lines as cases" \
+        "$(find "$SHIPPED/tests" -maxdepth 1 -name '*.json' -type f | wc -l)" \
+        "$(grep -c '^ok - ' "$OUT")"
+rw_expect_grep "policy test: the closing count" "$OUT" '^[0-9]+ passed, 0 failed$'
+
+# A copy of the cases next to a copy of the policy: the default policy is TESTDIR/../policy.json.
+T=$RW_TMP/suite
+mkdir -p "$T/tests"
+cp "$SHIPPED/policy.json" "$T/policy.json"
+cp -r "$SHIPPED/tests/." "$T/tests/"
+RW_FIXTURES_DIR=$FIXTURES rw_capture test-copy ctl policy test --seccomp-dir "$SECCOMP_DIR" \
+        "$T/tests"
+rw_expect_rc "policy test: policy from ../policy.json, fixtures from RW_FIXTURES_DIR" 0
+
+# A wrong expectation fails, says which field, and exits 1.
+jq '.expect.tier = "trusted" | .expect.refused = ["host-mount"]' \
+        "$SHIPPED/tests/docker-default.json" >"$T/tests/docker-default.json"
+rw_capture test-wrong ctl policy test --fixtures "$FIXTURES" --seccomp-dir "$SECCOMP_DIR" \
+        "$T/tests"
+rw_expect_rc "policy test: a wrong expectation exits 1" 1
+rw_expect_grep "policy test: FAIL line for the tier" "$OUT" \
+        '^FAIL - docker-default: tier: expected trusted, got untrusted$'
+rw_expect_grep "policy test: FAIL line for the refused rules" "$OUT" \
+        '^FAIL - docker-default: refused: expected \[host-mount\], got \[\]$'
+rw_expect_grep "policy test: the other cases still pass" "$OUT" '^ok - service$'
+rw_expect_grep "policy test: counts the failure" "$OUT" '^[0-9]+ passed, 1 failed$'
+
+# The same case against a policy that changed: the test catches the change.
+cp "$SHIPPED/tests/docker-default.json" "$T/tests/docker-default.json"
+jq '.tiers.untrusted.rules["no-new-privileges"] = "warn"' "$SHIPPED/policy.json" \
+        >"$T/policy.json"
+rw_capture test-policy-changed ctl policy test --fixtures "$FIXTURES" \
+        --seccomp-dir "$SECCOMP_DIR" "$T/tests"
+rw_expect_rc "policy test: a weakened policy fails its tests" 1
+rw_expect_grep "policy test: ... in the warned rules" "$OUT" \
+        '^FAIL - docker-default: warned: expected \[\], got \[no-new-privileges\]$'
+cp "$SHIPPED/policy.json" "$T/policy.json"
+
+# A case the format does not define never passes: exit 2.
+jq '.expect.refuse = ["host-mount"]' "$SHIPPED/tests/docker-default.json" \
+        >"$T/tests/docker-default.json"
+rw_capture test-malformed ctl policy test --fixtures "$FIXTURES" --seccomp-dir "$SECCOMP_DIR" \
+        "$T/tests"
+rw_expect_rc "policy test: a misspelled expectation key exits 2" 2
+rw_expect_grep "policy test: ... and names it" "$OUT" \
+        '^ERROR - docker-default: expect: unknown key "refuse"$'
+cp "$SHIPPED/tests/docker-default.json" "$T/tests/docker-default.json"
+
+env -u RW_FIXTURES_DIR "$CTL" policy test --seccomp-dir "$SECCOMP_DIR" "$T/tests" \
+        </dev/null >"$RW_TMP/test-nofixtures.out" 2>&1 && RW_RC=0 || RW_RC=$?
+OUT=$RW_TMP/test-nofixtures.out
+ERR=$OUT
+rw_expect_rc "policy test: a fixture without a fixtures directory exits 2" 2
+rw_expect_grep "policy test: ... and says so" "$OUT" \
+        '^ERROR - docker-default: fixture docker-default.json: no fixtures directory'
+
+rw_capture test-nodir ctl policy test "$RW_TMP/nosuch"
+rw_expect_rc "policy test: a missing test directory exits 2" 2
+
+rw_summary

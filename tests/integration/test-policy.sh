@@ -141,6 +141,31 @@ rw_expect_grep "audit --prometheus: decisions by outcome and tier" "$OUT" \
         '^runwarden_decisions_total\{outcome="refused",tier="untrusted"\} [0-9]+$'
 rw_expect_grep "audit --prometheus: open containers" "$OUT" '^runwarden_containers_open 1$'
 
+# --- a decision log that cannot be written: the policy decides ----------------------------------
+# /proc/self/... can never hold a file, whoever runs the test
+for on_failure in refuse continue; do
+        jq --arg f "$on_failure" '.audit_log = {path: "/proc/self/runwarden/audit.jsonl", on_failure: $f}' \
+                "$POLICY" >"$RW_TMP/policy-$on_failure.json"
+        chmod 0644 "$RW_TMP/policy-$on_failure.json"
+        rw_make_bundle "$RW_TMP/b-$on_failure" /probe caps
+        before=$(rw_sha256 "$RW_TMP/b-$on_failure/config.json")
+        rw_use_log "audit-$on_failure"
+        rw_capture "audit-$on_failure" "$RW_TMP/bin/runwarden-untrusted" \
+                --policy "$RW_TMP/policy-$on_failure.json" --root "$RW_STATE" --log "$RW_LOG" \
+                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
+                run --bundle "$RW_TMP/b-$on_failure" "t-audit-$on_failure"
+        if [ "$on_failure" = refuse ]; then
+                rw_expect_refusal "unwritable decision log, on_failure refuse" "" \
+                        "$RW_TMP/b-$on_failure" "t-audit-$on_failure" "$before"
+                rw_expect_grep "... says the decision log cannot be written" "$ERR" \
+                        'decision log cannot be written'
+        else
+                rw_expect_rc "unwritable decision log, on_failure continue: the job runs" 0
+                rw_expect_line "... hardened" "$OUT" "CapEff: 0000000000000000"
+                rw_expect_grep "... with a line on stderr" "$ERR" '^runwarden: decision log: '
+        fi
+done
+
 # --- a broken policy refuses every container, with where it is broken ---------------------------
 printf '{\n  "version": 1,\n  "default_tier": "untrusted",\n  "tiers": {\n' >"$RW_TMP/broken.json"
 chmod 0644 "$RW_TMP/broken.json"

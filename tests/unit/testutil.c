@@ -106,71 +106,18 @@ size_t rw_test_count_changes(const struct rw_plan *plan, const char *rule)
 
 json_t *rw_test_apply(const json_t *spec, const struct rw_plan *plan)
 {
-        _cleanup_free_ struct rw_change *changes = NULL;
-        struct rw_plan copy_plan = *plan;
         struct rw_error err = {0};
         json_t *copy = json_deep_copy(spec);
 
         assert_non_null(copy);
-        /* Array changes name elements by identity: point them at the copy's elements. */
-        if (plan->n_changes > 0) {
-                changes = calloc(plan->n_changes, sizeof(*changes));
-                assert_non_null(changes);
-                memcpy(changes, plan->changes, plan->n_changes * sizeof(*changes));
-        }
-        for (size_t i = 0; i < plan->n_changes; i++) {
-                json_t *orig_array, *copy_array;
-                size_t k, n;
-
-                if (changes[i].anchor == NULL)
-                        continue;
-                orig_array = rw_test_get(spec, changes[i].pointer);
-                copy_array = rw_test_get(copy, changes[i].pointer);
-                n = json_array_size(orig_array);
-                for (k = 0; k < n; k++)
-                        if (json_array_get(orig_array, k) == changes[i].anchor)
-                                break;
-                if (k == n)
-                        fail_msg("change %s %s: anchor is not in the spec", changes[i].rule,
-                                 changes[i].path);
-                changes[i].anchor = json_array_get(copy_array, k);
-        }
-        copy_plan.changes = changes;
-        if (rw_plan_apply(&copy_plan, copy, &err) < 0)
+        if (rw_plan_apply_copy(plan, spec, copy, &err) < 0)
                 fail_msg("applying the plan failed: %s", err.msg);
         return copy;
 }
 
 json_t *rw_test_get(const json_t *doc, const char *pointer)
 {
-        char token[512];
-        const char *p = pointer;
-        json_t *cur = (json_t *)doc;
-
-        while (*p == '/' && cur != NULL) {
-                size_t n = 0;
-
-                p++;
-                while (*p != '\0' && *p != '/' && n + 1 < sizeof(token)) {
-                        if (p[0] == '~' && p[1] == '1') {
-                                token[n++] = '/';
-                                p += 2;
-                        } else if (p[0] == '~' && p[1] == '0') {
-                                token[n++] = '~';
-                                p += 2;
-                        } else {
-                                token[n++] = *p++;
-                        }
-                }
-                token[n] = '\0';
-                if (json_is_object(cur))
-                        cur = json_object_get(cur, token);
-                else if (json_is_array(cur))
-                        cur = json_array_get(cur, strtoul(token, NULL, 10));
-                else
-                        cur = NULL;
-        }
-        return cur;
+        return rw_pointer_get(doc, pointer);
 }
 
 json_t *rw_test_find_mount(const json_t *spec, const char *destination)
