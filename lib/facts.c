@@ -244,6 +244,9 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
         memset(ret, 0, sizeof(*ret));
         for (int t = 0; t < RW_NS_COUNT; t++)
                 ret->host_ns[t] = (struct rw_file_id){true, 1, (ino_t)(4026531830u + t)};
+        ret->bundle = strdup(RW_FACTS_SYNTHETIC_BUNDLE);
+        if (ret->bundle == NULL)
+                return rw_error_set(err, ENOMEM, "synthetic facts");
         ret->engine_sockets = calloc(RW_ELEMENTSOF(rw_engine_socket_paths), sizeof(char *));
         if (ret->engine_sockets == NULL)
                 return rw_error_set(err, ENOMEM, "synthetic facts");
@@ -259,9 +262,14 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
                 _cleanup_free_ char *norm = NULL;
                 mode_t mode = S_IFREG | 0644;
 
-                if (src == NULL || src[0] != '/' || !mount_is_bind(m))
+                _cleanup_free_ char *joined = NULL;
+
+                if (src == NULL || !mount_is_bind(m))
                         continue;
-                r = rw_path_normalize(src, &norm, err);
+                /* A relative source is the bundle's, as runc reads it. */
+                if (src[0] != '/' && asprintf(&joined, "%s/%s", ret->bundle, src) < 0)
+                        return rw_error_set(err, ENOMEM, "synthetic facts");
+                r = rw_path_normalize(joined != NULL ? joined : src, &norm, err);
                 if (r < 0)
                         return r;
                 for (const char *const *n = rw_engine_socket_names; *n != NULL; n++)
@@ -270,6 +278,25 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
                 if (strcmp(norm, "/") == 0)
                         mode = S_IFDIR | 0755;
                 r = rw_facts_add_path(ret, src, 0, norm, mode, 1, (ino_t)(1000 + i), err);
+                if (r < 0)
+                        return r;
+        }
+        /* Namespace paths: pid 1's are the host's, any other is another container's. */
+        json_array_foreach(json_object_get(json_object_get(spec, "linux"), "namespaces"), i, m)
+        {
+                const char *path = json_string_value(json_object_get(m, "path"));
+                int type = rw_ns_type_from_name(json_string_value(json_object_get(m, "type")));
+                char host[64];
+                struct rw_file_id id = {true, 2, (ino_t)(5000 + i)};
+
+                if (path == NULL || path[0] == '\0')
+                        continue;
+                if (type >= 0) {
+                        snprintf(host, sizeof(host), "/proc/1/ns/%s", ns_proc_names[type]);
+                        if (strcmp(path, host) == 0)
+                                id = ret->host_ns[type];
+                }
+                r = rw_facts_add_path(ret, path, 0, path, S_IFREG | 0444, id.dev, id.ino, err);
                 if (r < 0)
                         return r;
         }

@@ -86,9 +86,13 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
  * tests of a policy (runwardenctl policy test) and unit tests: pid 1's namespaces are fixed ids
  * (a namespace path therefore never matches them), every absolute bind source resolves to itself
  * (lexically normalized) as a regular file, except engine socket names (sockets) and "/" (a
- * directory), the engine socket paths are the well-known ones, and nothing else resolves.
+ * directory), a relative one below RW_FACTS_SYNTHETIC_BUNDLE; the engine socket paths are the
+ * well-known ones; a namespace path is the host's when it is /proc/1/ns/TYPE, another
+ * container's otherwise.
  */
 int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err);
+/* The bundle of synthetic facts: relative bind sources resolve below it. */
+#define RW_FACTS_SYNTHETIC_BUNDLE "/run/runwarden-synthetic/bundle"
 
 /* Add one path fact by hand (tests) or from rw_facts_gather(). Takes copies of the strings. */
 int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,

@@ -38,7 +38,9 @@ static int evaluate(const struct rw_policy *policy, const char *flag_tier, const
                       : rw_facts_gather(spec, bundle, &ret->facts, err);
         if (r < 0)
                 return r;
-        r = rw_facts_resolve_prefixes(&ret->facts, ret->settings.bind_prefixes, err);
+        /* Synthetic facts describe no real host: prefixes stay as the policy spells them. */
+        r = synthetic ? 0
+                      : rw_facts_resolve_prefixes(&ret->facts, ret->settings.bind_prefixes, err);
         if (r < 0)
                 return r;
         rw_rules_spec(spec, &ret->settings, &ret->facts, &ret->plan);
