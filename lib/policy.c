@@ -946,87 +946,108 @@ static int parse_rules(const struct parser *ps, const json_t *v, const struct pa
         return 0;
 }
 
+static int parse_extends(const struct parser *ps, const json_t *v, const struct path *p,
+                         struct tier_def *t)
+{
+        return expect_nonempty_string(ps, v, p, &t->extends);
+}
+
+static int parse_tier_mode(const struct parser *ps, const json_t *v, const struct path *p,
+                           struct tier_def *t)
+{
+        static const char *const modes[] = {"enforce", "audit", NULL};
+        int r, e;
+
+        if ((r = expect_enum(ps, v, p, modes, &e)) < 0)
+                return r;
+        t->mode = e == 0 ? RW_TIER_ENFORCE : RW_TIER_AUDIT;
+        t->set_mode = true;
+        return 0;
+}
+
+static int parse_readonly_rootfs(const struct parser *ps, const json_t *v, const struct path *p,
+                                 struct tier_def *t)
+{
+        int r = expect_bool(ps, v, p, &t->readonly_rootfs);
+
+        t->set_rootfs = r >= 0;
+        return r;
+}
+
+static int parse_pids_limit(const struct parser *ps, const json_t *v, const struct path *p,
+                            struct tier_def *t)
+{
+        int r = expect_integer(ps, v, p, &t->pids_limit);
+
+        if (r < 0)
+                return r;
+        if (t->pids_limit <= 0)
+                return fail(ps, p, false, "must be above 0");
+        t->set_pids = true;
+        return 0;
+}
+
+static int parse_exec(const struct parser *ps, const json_t *v, const struct path *p,
+                      struct tier_def *t)
+{
+        static const char *const execs[] = {"allow", "deny", "allow-as-owner", NULL};
+        int r, e;
+
+        if ((r = expect_enum(ps, v, p, execs, &e)) < 0)
+                return r;
+        t->exec = e == 0 ? RW_EXEC_ALLOW : e == 1 ? RW_EXEC_DENY : RW_EXEC_ALLOW_AS_OWNER;
+        t->set_exec = true;
+        return 0;
+}
+
+static int parse_runtime(const struct parser *ps, const json_t *v, const struct path *p,
+                         struct tier_def *t)
+{
+        int r = expect_abs_path(ps, v, p, t->arena, &t->runtime);
+
+        t->set_runtime = r >= 0;
+        return r;
+}
+
+/* The members of a tier, each with its parser; a key not listed here is an error. */
+static const struct {
+        const char *key;
+        int (*parse)(const struct parser *ps, const json_t *v, const struct path *p,
+                     struct tier_def *t);
+} tier_fields[] = {
+    {"extends", parse_extends},
+    {"mode", parse_tier_mode},
+    {"capabilities", parse_capabilities},
+    {"readonly_rootfs", parse_readonly_rootfs},
+    {"scratch", parse_scratch},
+    {"bind_prefixes", parse_bind_prefixes},
+    {"seccomp", parse_seccomp},
+    {"pids_limit", parse_pids_limit},
+    {"exec", parse_exec},
+    {"runtime", parse_runtime},
+    {"require", parse_require},
+    {"rules", parse_rules},
+};
+
 static int parse_tier(const struct parser *ps, const json_t *v, const struct path *p,
                       struct tier_def *t)
 {
-        static const char *const keys[] = {
-            "extends", "mode",       "capabilities", "readonly_rootfs", "scratch", "bind_prefixes",
-            "seccomp", "pids_limit", "exec",         "runtime",         "require", "rules",
-            NULL};
-        static const char *const modes[] = {"enforce", "audit", NULL};
-        static const char *const execs[] = {"allow", "deny", "allow-as-owner", NULL};
-        const json_t *m;
-        int r, e;
+        const char *keys[RW_ELEMENTSOF(tier_fields) + 1];
+        int r;
 
+        for (size_t i = 0; i < RW_ELEMENTSOF(tier_fields); i++)
+                keys[i] = tier_fields[i].key;
+        keys[RW_ELEMENTSOF(tier_fields)] = NULL;
         if ((r = expect_object(ps, v, p)) < 0 || (r = check_keys(ps, v, p, keys)) < 0)
                 return r;
-        if ((m = json_object_get(v, "extends")) != NULL) {
-                struct path mp = path_key(p, "extends");
-                if ((r = expect_nonempty_string(ps, m, &mp, &t->extends)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "mode")) != NULL) {
-                struct path mp = path_key(p, "mode");
-                if ((r = expect_enum(ps, m, &mp, modes, &e)) < 0)
-                        return r;
-                t->mode = e == 0 ? RW_TIER_ENFORCE : RW_TIER_AUDIT;
-                t->set_mode = true;
-        }
-        if ((m = json_object_get(v, "capabilities")) != NULL) {
-                struct path mp = path_key(p, "capabilities");
-                if ((r = parse_capabilities(ps, m, &mp, t)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "readonly_rootfs")) != NULL) {
-                struct path mp = path_key(p, "readonly_rootfs");
-                if ((r = expect_bool(ps, m, &mp, &t->readonly_rootfs)) < 0)
-                        return r;
-                t->set_rootfs = true;
-        }
-        if ((m = json_object_get(v, "scratch")) != NULL) {
-                struct path mp = path_key(p, "scratch");
-                if ((r = parse_scratch(ps, m, &mp, t)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "bind_prefixes")) != NULL) {
-                struct path mp = path_key(p, "bind_prefixes");
-                if ((r = parse_bind_prefixes(ps, m, &mp, t)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "seccomp")) != NULL) {
-                struct path mp = path_key(p, "seccomp");
-                if ((r = parse_seccomp(ps, m, &mp, t)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "pids_limit")) != NULL) {
-                struct path mp = path_key(p, "pids_limit");
-                if ((r = expect_integer(ps, m, &mp, &t->pids_limit)) < 0)
-                        return r;
-                if (t->pids_limit <= 0)
-                        return fail(ps, &mp, false, "must be above 0");
-                t->set_pids = true;
-        }
-        if ((m = json_object_get(v, "exec")) != NULL) {
-                struct path mp = path_key(p, "exec");
-                if ((r = expect_enum(ps, m, &mp, execs, &e)) < 0)
-                        return r;
-                t->exec = e == 0 ? RW_EXEC_ALLOW : e == 1 ? RW_EXEC_DENY : RW_EXEC_ALLOW_AS_OWNER;
-                t->set_exec = true;
-        }
-        if ((m = json_object_get(v, "runtime")) != NULL) {
-                struct path mp = path_key(p, "runtime");
-                if ((r = expect_abs_path(ps, m, &mp, t->arena, &t->runtime)) < 0)
-                        return r;
-                t->set_runtime = true;
-        }
-        if ((m = json_object_get(v, "require")) != NULL) {
-                struct path mp = path_key(p, "require");
-                if ((r = parse_require(ps, m, &mp, t)) < 0)
-                        return r;
-        }
-        if ((m = json_object_get(v, "rules")) != NULL) {
-                struct path mp = path_key(p, "rules");
-                if ((r = parse_rules(ps, m, &mp, t)) < 0)
+        for (size_t i = 0; i < RW_ELEMENTSOF(tier_fields); i++) {
+                const json_t *m = json_object_get(v, tier_fields[i].key);
+                struct path mp;
+
+                if (m == NULL)
+                        continue;
+                mp = path_key(p, tier_fields[i].key);
+                if ((r = tier_fields[i].parse(ps, m, &mp, t)) < 0)
                         return r;
         }
         return 0;
