@@ -145,8 +145,10 @@ static void test_docker_default(void **state)
         assert_int_equal(plan.n_denials, 0);
         out = rw_test_apply(spec, &plan);
         assert_hardened(out);
-        /* docker's own seccomp profile is kept; its sysctls are safe and survive */
-        assert_null(rw_test_find_change(&plan, RW_RULE_SECCOMP, NULL));
+        /* the baseline replaces docker's own seccomp profile with ci-default (engine_profile
+         * "replace"); docker's sysctls are safe and survive */
+        assert_non_null(rw_test_find_change(&plan, RW_RULE_SECCOMP, "/linux/seccomp"));
+        assert_true(json_equal(rw_test_get(out, "/linux/seccomp"), profile));
         assert_string_equal(json_string_value(rw_test_get(out, "/linux/sysctl/"
                                                                "net.ipv4.ping_group_range")),
                             "0 2147483647");
