@@ -127,9 +127,9 @@ void rw_rules_secrets(const json_t *process, const char *pointer, struct rw_plan
 void rw_rules_required(const json_t *spec, const struct rw_settings *settings,
                        struct rw_plan *plan);
 
-/* True when rw_rules_seccomp() needs settings->seccomp_profile for `spec` (a filter is to be
- * replaced, compared, or is missing), so callers load and compile a profile only when needed.
- * Only seccomp_mode of `settings` is read. */
+/* True when rw_rules_seccomp() needs settings->seccomp_profile for `spec`: always, in both
+ * modes, unless linux or linux.seccomp is malformed (the spec is refused then). `settings` is
+ * not read; it stays in the signature for tiers that may one day apply no profile. */
 bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings);
 
 /*

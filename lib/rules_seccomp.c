@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "rules.h"
+#include "seccomp_compare.h"
 
 /* SCMP_ACT_LOG lets the call through as well: it only writes an audit record. */
 static bool action_lets_through(const json_t *action)
@@ -16,8 +19,7 @@ static bool action_lets_through(const json_t *action)
 /*
  * True when the filter stops nothing: runc reads one with neither a default action nor rules as
  * no filter at all, and a default that lets calls through with only rules that let calls through
- * (or name no call) filters nothing either. Anything else is left to runc, which refuses what it
- * cannot read.
+ * (or name no call) filters nothing either.
  */
 static bool filter_unconfined(const json_t *seccomp)
 {
@@ -39,47 +41,115 @@ static bool filter_unconfined(const json_t *seccomp)
         return true;
 }
 
-bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings)
-{
-        const json_t *seccomp = json_object_get(json_object_get(spec, "linux"), "seccomp");
-
-        (void)settings;
-        return !json_is_object(seccomp) || filter_unconfined(seccomp);
-}
-
-void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
+/* linux.seccomp when the spec is well-formed enough to have one; *ret_ok false otherwise
+ * (denied under RW_RULE_SPEC when `plan` is given). */
+static const json_t *spec_filter(const json_t *spec, struct rw_plan *plan, bool *ret_ok)
 {
         const json_t *linux_obj = json_object_get(spec, "linux");
         const json_t *seccomp;
 
+        *ret_ok = false;
         if (linux_obj != NULL && !json_is_object(linux_obj)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
-                return;
+                if (plan != NULL)
+                        rw_plan_deny(plan, RW_RULE_SPEC, "linux", "linux is not a JSON object");
+                return NULL;
         }
         seccomp = json_object_get(linux_obj, "seccomp");
         if (seccomp != NULL && !json_is_null(seccomp) && !json_is_object(seccomp)) {
-                rw_plan_deny(plan, RW_RULE_SPEC, "linux.seccomp",
-                             "linux.seccomp is not a JSON object");
-                return;
+                if (plan != NULL)
+                        rw_plan_deny(plan, RW_RULE_SPEC, "linux.seccomp",
+                                     "linux.seccomp is not a JSON object");
+                return NULL;
         }
-        if (json_is_object(seccomp) && !filter_unconfined(seccomp))
-                return;
+        *ret_ok = true;
+        return json_is_object(seccomp) ? seccomp : NULL;
+}
 
+bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings *settings)
+{
+        bool ok;
+
+        /* Both modes need the profile whatever the spec holds: replace applies it (or finds it
+         * already there), inject compares the engine's filter with it. A malformed spec is
+         * refused without it. */
+        (void)settings;
+        spec_filter(spec, NULL, &ok);
+        return ok;
+}
+
+/*
+ * Inject mode: the engine's filter stays when it is at least as strict as the profile
+ * (docs/seccomp.md). Otherwise `why` says what it lets through.
+ */
+static bool engine_filter_suffices(const json_t *engine, const json_t *profile, char *why,
+                                   size_t why_size)
+{
+        _cleanup_seccomp_model_ struct rw_seccomp_model *theirs = NULL;
+        _cleanup_seccomp_model_ struct rw_seccomp_model *ours = NULL;
+        struct rw_error err = {0};
+
+        if (rw_seccomp_model_new(engine, RW_SECCOMP_AS_RUNC, &theirs, &err) < 0) {
+                snprintf(why, why_size, "it cannot be read as runc would load it: %.300s", err.msg);
+                return false;
+        }
+        if (rw_seccomp_model_new(profile, RW_SECCOMP_STRICT, &ours, &err) < 0) {
+                snprintf(why, why_size, "the profile cannot be modelled: %.300s", err.msg);
+                return false;
+        }
+        return rw_seccomp_at_least_as_strict(theirs, ours, why, why_size);
+}
+
+void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
+{
+        const char *name =
+            settings->seccomp_profile_name != NULL ? settings->seccomp_profile_name : "(unnamed)";
+        const json_t *seccomp;
+        char why[512];
+        bool ok;
+
+        seccomp = spec_filter(spec, plan, &ok);
+        if (!ok)
+                return;
         if (settings->seccomp_profile == NULL) {
-                if (json_is_object(seccomp))
-                        rw_plan_deny(plan, RW_RULE_SECCOMP, "linux.seccomp",
-                                     "the spec's seccomp filter lets every system call through "
-                                     "and no profile is configured");
-                else
-                        rw_plan_deny(plan, RW_RULE_SECCOMP, "linux.seccomp",
-                                     "the spec has no seccomp filter and no profile is configured");
+                rw_plan_deny(plan, RW_RULE_SECCOMP, "linux.seccomp",
+                             "no seccomp profile is loaded for profile %s: the container would "
+                             "run with %s",
+                             name,
+                             seccomp == NULL ? "no filter at all" : "a filter nobody checked");
                 return;
         }
-        /* A copy: the plan owns what it applies, and the profile is shared by every spec. */
+        if (seccomp == NULL) {
+                rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", NULL,
+                                json_deep_copy(settings->seccomp_profile),
+                                "no seccomp filter: applied profile %s", name);
+                return;
+        }
+        /* Already the profile (a spec written by runwarden before, a restore): nothing to do. */
+        if (json_equal((json_t *)seccomp, (json_t *)settings->seccomp_profile))
+                return;
+        if (filter_unconfined(seccomp)) {
+                rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
+                                json_deep_copy(settings->seccomp_profile),
+                                "the seccomp filter lets every system call through: replaced it "
+                                "with profile %s",
+                                name);
+                return;
+        }
+        if (settings->seccomp_mode == RW_SECCOMP_INJECT) {
+                if (engine_filter_suffices(seccomp, settings->seccomp_profile, why, sizeof(why)))
+                        return;
+                /* A copy: the plan owns what it applies, and the profile is shared by every
+                 * spec. */
+                rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
+                                json_deep_copy(settings->seccomp_profile),
+                                "the engine's seccomp filter is not as strict as profile %s (%s): "
+                                "replaced it with the profile",
+                                name, why);
+                return;
+        }
         rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
-                        json_deep_copy(settings->seccomp_profile), "%s",
-                        json_is_object(seccomp)
-                            ? "the seccomp filter lets every system call through: replaced it "
-                              "with the configured profile"
-                            : "no seccomp filter: applied the configured profile");
+                        json_deep_copy(settings->seccomp_profile),
+                        "replaced the engine's seccomp filter with profile %s (seccomp mode "
+                        "replace)",
+                        name);
 }

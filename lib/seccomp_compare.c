@@ -25,6 +25,7 @@ struct rect {
 struct rule {
         int key;          /* the call's number on the architecture, or libseccomp's placeholder */
         const char *name; /* as the profile spells it; points into the profile */
+        const char *call; /* the call at `key`: `name`, or the multiplexer it reaches */
         size_t entry;     /* its index in "syscalls" */
         uint32_t action;
         bool lets_through;
@@ -335,9 +336,20 @@ static int push_rule(struct arch_rules *ar, const struct rule *rule)
         return 0;
 }
 
+/* The multiplexer libseccomp files a call under on 32-bit x86 and s390. */
+static const char *multiplexer_name(uint32_t arch, int nr)
+{
+        static const char *const multiplexers[] = {"socketcall", "ipc"};
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(multiplexers); i++)
+                if (seccomp_syscall_resolve_name_arch(arch, multiplexers[i]) == nr)
+                        return multiplexers[i];
+        return "a multiplexer";
+}
+
 /* A rule on every architecture of the filter that has the call, as libseccomp places it. */
-static int add_name(struct rw_seccomp_model *model, const char *name, size_t entry,
-                    uint32_t action, const struct rect *rects, size_t n_rects)
+static int add_name(struct rw_seccomp_model *model, const char *name, size_t entry, uint32_t action,
+                    const struct rect *rects, size_t n_rects)
 {
         for (size_t a = 0; a < model->n_arches; a++) {
                 struct arch_rules *ar = &model->arches[a];
@@ -345,6 +357,7 @@ static int add_name(struct rw_seccomp_model *model, const char *name, size_t ent
                 int rewritten = seccomp_syscall_resolve_name_rewrite(ar->arch->token, name);
                 struct rule rule = {
                     .name = name,
+                    .call = name,
                     .entry = entry,
                     .action = action,
                     .lets_through = rw_seccomp_action_lets_through(action),
@@ -364,6 +377,7 @@ static int add_name(struct rw_seccomp_model *model, const char *name, size_t ent
                 }
                 if (rewritten >= 0 && rewritten != direct) {
                         rule.key = rewritten;
+                        rule.call = multiplexer_name(ar->arch->token, rewritten);
                         rule.via_multiplexer = true;
                         rule.rect = all_calls;
                         r = push_rule(ar, &rule);
@@ -441,7 +455,7 @@ static int model_entries(struct rw_seccomp_model *model, const json_t *syscalls,
         {
                 const json_t *names = json_object_get(entry, "names"), *name;
                 struct rect rects[16];
-                size_t n_rects, k;
+                size_t n_rects = 0, k;
                 uint32_t action;
                 char where[160];
                 int r;
@@ -449,8 +463,8 @@ static int model_entries(struct rw_seccomp_model *model, const json_t *syscalls,
                 if (!json_is_object(entry))
                         return rw_error_set(err, EINVAL, "syscalls[%zu] is not an object", i);
                 rw_seccomp_entry_where(entry, i, where, sizeof(where));
-                r = rw_seccomp_parse_action(entry, "action", "errnoRet", where, strictness,
-                                            &action, err);
+                r = rw_seccomp_parse_action(entry, "action", "errnoRet", where, strictness, &action,
+                                            err);
                 if (r < 0)
                         return r;
                 /* runc skips it (the strict checker refuses it before). */
@@ -533,7 +547,8 @@ int rw_seccomp_model_new(const json_t *profile, enum rw_seccomp_strictness stric
                 return rw_error_set(err, EINVAL, "architectures must be an array of strings");
         json_array_foreach((json_t *)list, i, item)
         {
-                const struct rw_seccomp_arch *arch = rw_seccomp_arch_by_name(json_string_value(item));
+                const struct rw_seccomp_arch *arch =
+                    rw_seccomp_arch_by_name(json_string_value(item));
 
                 if (arch == NULL)
                         return rw_error_set(err, EINVAL, "architectures[%zu]: unknown architecture",
@@ -549,7 +564,9 @@ int rw_seccomp_model_new(const json_t *profile, enum rw_seccomp_strictness stric
         if (r < 0)
                 return r;
         for (i = 0; i < model->n_arches; i++)
-                qsort(model->arches[i].rules, model->arches[i].n, sizeof(struct rule), rule_cmp);
+                if (model->arches[i].n > 0)
+                        qsort(model->arches[i].rules, model->arches[i].n, sizeof(struct rule),
+                              rule_cmp);
         *ret = TAKE_PTR(model);
         return 0;
 }
@@ -650,7 +667,7 @@ static bool key_covered(const struct arch_rules *e, uint32_t e_default, const st
                 for (size_t i = eb; i < ee; i++) {
                         const struct rule *x = &e->rules[i];
 
-                        if (x->lets_through) {
+                        if (x->lets_through && (x->via_multiplexer || !rect_empty(&x->rect, max))) {
                                 *ret_culprit = x;
                                 return false;
                         }
@@ -693,7 +710,8 @@ static bool key_covered(const struct arch_rules *e, uint32_t e_default, const st
                 const struct rect *rx = x->via_multiplexer ? &all_calls : &x->rect;
                 bool covered = o_lets;
 
-                if (!x->lets_through)
+                /* A rule whose conditions nothing meets lets nothing through. */
+                if (!x->lets_through || rect_empty(rx, max))
                         continue;
                 for (size_t j = ob; j < oe; j++) {
                         const struct rule *y = &o->rules[j];
@@ -762,9 +780,9 @@ static const char *key_name(const struct arch_rules *a, const struct arch_rules 
 
         key_range(a, key, &begin, &end);
         if (begin < end)
-                return a->rules[begin].name;
+                return a->rules[begin].call;
         key_range(b, key, &begin, &end);
-        return begin < end ? b->rules[begin].name : "?";
+        return begin < end ? b->rules[begin].call : "?";
 }
 
 static void say(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -789,8 +807,7 @@ bool rw_seccomp_at_least_as_strict(const struct rw_seccomp_model *engine,
         rw_seccomp_action_describe(ours->default_action, o_action, sizeof(o_action));
         if (rw_seccomp_action_rank(engine->default_action) <
             rw_seccomp_action_rank(ours->default_action)) {
-                say(why, why_size, "its default action %s stops less than %s", e_action,
-                    o_action);
+                say(why, why_size, "its default action %s stops less than %s", e_action, o_action);
                 return false;
         }
         if (engine->spec_allow && !ours->spec_allow) {
@@ -815,8 +832,8 @@ bool rw_seccomp_at_least_as_strict(const struct rw_seccomp_model *engine,
                         say(why, why_size, "it lets %s through on %s (syscalls[%zu]%s)",
                             w.culprit->name, w.e->arch->name, w.culprit->entry,
                             w.culprit->via_multiplexer ? ", through the multiplexer"
-                            : w.culprit->rect.n > 0 ? ", for the arguments it names"
-                                                    : "");
+                            : w.culprit->rect.n > 0    ? ", for the arguments it names"
+                                                       : "");
                 else
                         say(why, why_size, "it lets %s through on %s by its default action",
                             key_name(w.e, w.o, w.key), w.e->arch->name);
@@ -851,6 +868,8 @@ static enum rw_seccomp_verdict key_verdict(const struct rw_seccomp_model *model,
                 const struct rule *x = &ar->rules[i];
                 bool full = !x->via_multiplexer && rect_full(&x->rect, max);
 
+                if (!x->via_multiplexer && rect_empty(&x->rect, max))
+                        continue;
                 if (x->lets_through) {
                         some_let = true;
                         all_let = all_let || full;
@@ -918,10 +937,10 @@ static bool diff_key(int key, void *userdata)
             .b = key_verdict(w->b, w->rb, key),
         };
 
-        d.a_wider = !key_covered(w->ra, w->a->default_action, w->rb, w->b->default_action, key,
-                                 &culprit);
-        d.b_wider = !key_covered(w->rb, w->b->default_action, w->ra, w->a->default_action, key,
-                                 &culprit);
+        d.a_wider =
+            !key_covered(w->ra, w->a->default_action, w->rb, w->b->default_action, key, &culprit);
+        d.b_wider =
+            !key_covered(w->rb, w->b->default_action, w->ra, w->a->default_action, key, &culprit);
         if (d.a == d.b && !d.a_wider && !d.b_wider)
                 return true;
         return diff_push(w, &d);
@@ -935,8 +954,10 @@ int rw_seccomp_diff(const struct rw_seccomp_model *a, const struct rw_seccomp_mo
 
         for (size_t m = 0; m < 2 && w.error == 0; m++) {
                 for (size_t i = 0; i < models[m]->n_arches && w.error == 0; i++) {
-                        const struct arch_rules *ra = model_arch(a, models[m]->arches[i].arch->token);
-                        const struct arch_rules *rb = model_arch(b, models[m]->arches[i].arch->token);
+                        const struct arch_rules *ra =
+                            model_arch(a, models[m]->arches[i].arch->token);
+                        const struct arch_rules *rb =
+                            model_arch(b, models[m]->arches[i].arch->token);
                         bool a_lets = rw_seccomp_action_lets_through(a->default_action);
                         bool b_lets = rw_seccomp_action_lets_through(b->default_action);
 
@@ -1003,9 +1024,8 @@ int rw_seccomp_arch_syscalls(uint32_t arch, char ***ret, size_t *ret_n, struct r
                 uint32_t arch;
                 int base;
         } bases[] = {
-            {SCMP_ARCH_X32, 0x40000000},        {SCMP_ARCH_MIPS, 4000},
-            {SCMP_ARCH_MIPSEL, 4000},           {SCMP_ARCH_MIPS64, 5000},
-            {SCMP_ARCH_MIPSEL64, 5000},         {SCMP_ARCH_MIPS64N32, 6000},
+            {SCMP_ARCH_X32, 0x40000000},   {SCMP_ARCH_MIPS, 4000},     {SCMP_ARCH_MIPSEL, 4000},
+            {SCMP_ARCH_MIPS64, 5000},      {SCMP_ARCH_MIPSEL64, 5000}, {SCMP_ARCH_MIPS64N32, 6000},
             {SCMP_ARCH_MIPSEL64N32, 6000},
         };
         int ranges[2][2] = {{0, 1024}, {0, 0}};
@@ -1027,7 +1047,8 @@ int rw_seccomp_arch_syscalls(uint32_t arch, char ***ret, size_t *ret_n, struct r
                         if (name == NULL)
                                 continue;
                         if (n == cap) {
-                                char **grown = realloc(names, (cap ? cap * 2 : 512) * sizeof(*grown));
+                                char **grown =
+                                    realloc(names, (cap ? cap * 2 : 512) * sizeof(*grown));
 
                                 if (grown == NULL) {
                                         free(name);

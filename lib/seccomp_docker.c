@@ -125,8 +125,8 @@ static int check_filter(const json_t *filter, const char *where, const char *wha
         json_array_foreach(json_object_get(filter, "arches"), i, item)
         {
                 if (rw_seccomp_arch_by_goarch(json_string_value(item)) == NULL)
-                        return rw_error_set(err, EINVAL, "%s[%zu]: unknown architecture \"%s\"",
-                                            at, i, json_string_value(item));
+                        return rw_error_set(err, EINVAL, "%s[%zu]: unknown architecture \"%s\"", at,
+                                            i, json_string_value(item));
         }
         snprintf(at, sizeof(at), "%s%s.caps", where, what);
         r = string_list(json_object_get(filter, "caps"), at, err);
@@ -149,8 +149,7 @@ static int check_filter(const json_t *filter, const char *where, const char *wha
 }
 
 /* The names of an entry: "names", or Docker's older single "name". */
-static int entry_names(const json_t *entry, const char *where, json_t **ret,
-                       struct rw_error *err)
+static int entry_names(const json_t *entry, const char *where, json_t **ret, struct rw_error *err)
 {
         const json_t *names = json_object_get(entry, "names");
         const json_t *name = json_object_get(entry, "name");
@@ -162,8 +161,7 @@ static int entry_names(const json_t *entry, const char *where, json_t **ret,
                                     where);
         if (name != NULL) {
                 if (!json_is_string(name) || json_string_length(name) == 0)
-                        return rw_error_set(err, EINVAL, "%sname is not a system call name",
-                                            where);
+                        return rw_error_set(err, EINVAL, "%sname is not a system call name", where);
                 *ret = json_pack("[O]", name);
                 return *ret != NULL ? 0 : rw_error_set(err, ENOMEM, "out of memory");
         }
@@ -335,7 +333,7 @@ static int check_arch_map(const json_t *map, struct rw_error *err)
         {
                 const struct rw_seccomp_arch *arch;
                 const json_t *subs = json_object_get(entry, "subArchitectures");
-                char at[64];
+                char at[96];
 
                 snprintf(at, sizeof(at), "archMap[%zu]", i);
                 if (!json_is_object(entry))
@@ -364,8 +362,8 @@ static int check_arch_map(const json_t *map, struct rw_error *err)
 }
 
 /* The filter's architectures on a host whose native architecture is `native`, as names. */
-static int filter_arches(const json_t *profile, const struct rw_seccomp_arch *native,
-                         json_t **ret, struct rw_error *err)
+static int filter_arches(const json_t *profile, const struct rw_seccomp_arch *native, json_t **ret,
+                         struct rw_error *err)
 {
         _cleanup_json_ json_t *list = json_array();
         const json_t *legacy = json_object_get(profile, "architectures");
@@ -389,7 +387,8 @@ static int filter_arches(const json_t *profile, const struct rw_seccomp_arch *na
 
                 if (rw_seccomp_arch_by_name(json_string_value(arch)) != native)
                         continue;
-                if (!in_list(list, json_string_value(arch)) && json_array_append(list, (json_t *)arch) < 0)
+                if (!in_list(list, json_string_value(arch)) &&
+                    json_array_append(list, (json_t *)arch) < 0)
                         return rw_error_set(err, ENOMEM, "out of memory");
                 json_array_foreach(json_object_get(entry, "subArchitectures"), k, item)
                 {
@@ -412,7 +411,8 @@ static bool on_some_arch(const char *name, const struct rw_seccomp_arch *native,
                 return true;
         json_array_foreach((json_t *)arches, i, item)
         {
-                const struct rw_seccomp_arch *arch = rw_seccomp_arch_by_name(json_string_value(item));
+                const struct rw_seccomp_arch *arch =
+                    rw_seccomp_arch_by_name(json_string_value(item));
 
                 if (arch != NULL && rw_seccomp_name_on_arch(arch->token, name))
                         return true;
@@ -469,7 +469,8 @@ static int convert_entry(const json_t *entry, const json_t *names,
                 return rw_error_set(err, ENOMEM, "out of memory");
         json_array_foreach((json_t *)names, i, name)
         {
-                /* Names of other architectures (arch_prctl on arm64) have nothing to filter here. */
+                /* Names of other architectures (arch_prctl on arm64) have nothing to filter here.
+                 */
                 if (on_some_arch(json_string_value(name), t->arch, arches) &&
                     json_array_append(kept, (json_t *)name) < 0)
                         return rw_error_set(err, ENOMEM, "out of memory");
@@ -483,8 +484,8 @@ static int convert_entry(const json_t *entry, const json_t *names,
         return 0;
 }
 
-int rw_seccomp_convert(const json_t *profile, const struct rw_seccomp_target *target,
-                       json_t **ret, struct rw_error *err)
+int rw_seccomp_convert(const json_t *profile, const struct rw_seccomp_target *target, json_t **ret,
+                       struct rw_error *err)
 {
         _cleanup_json_ json_t *out = NULL;
         _cleanup_json_ json_t *arches = NULL;
@@ -594,8 +595,7 @@ int rw_seccomp_lint_docker(const json_t *profile, struct rw_error *err)
         return 0;
 }
 
-int rw_seccomp_docker_capabilities(const json_t *profile, const char ***ret,
-                                   struct rw_error *err)
+int rw_seccomp_docker_capabilities(const json_t *profile, const char ***ret, struct rw_error *err)
 {
         static const char *const sides[] = {"includes", "excludes"};
         _cleanup_free_ const char **caps = NULL;

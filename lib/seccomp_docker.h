@@ -18,7 +18,7 @@
 
 /* Where and for what a profile is converted. */
 struct rw_seccomp_target {
-        const struct rw_seccomp_arch *arch; /* the host's: rw_seccomp_arch_native() */
+        const struct rw_seccomp_arch *arch;  /* the host's: rw_seccomp_arch_native() */
         unsigned kernel_major, kernel_minor; /* the running kernel, for "minKernel" */
         /* What the container keeps ("CAP_CHOWN"), NULL-terminated; NULL: nothing. */
         const char *const *capabilities;
@@ -40,8 +40,8 @@ bool rw_seccomp_is_docker_format(const json_t *profile);
  * ones that exist on an architecture of the resulting filter (the format describes every host).
  * Errors name the entry as the file numbers it.
  */
-int rw_seccomp_convert(const json_t *profile, const struct rw_seccomp_target *target,
-                       json_t **ret, struct rw_error *err);
+int rw_seccomp_convert(const json_t *profile, const struct rw_seccomp_target *target, json_t **ret,
+                       struct rw_error *err);
 
 /*
  * A Docker-format profile checked as a whole, for every host it may serve: each entry applies on
@@ -51,5 +51,4 @@ int rw_seccomp_lint_docker(const json_t *profile, struct rw_error *err);
 
 /* The capabilities the includes/excludes of a Docker-format profile name, NULL-terminated and
  * pointing into the profile (caller frees the array; NULL-terminated empty array for none). */
-int rw_seccomp_docker_capabilities(const json_t *profile, const char ***ret,
-                                   struct rw_error *err);
+int rw_seccomp_docker_capabilities(const json_t *profile, const char ***ret, struct rw_error *err);

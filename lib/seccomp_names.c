@@ -222,8 +222,8 @@ void rw_seccomp_entry_where(const json_t *entry, size_t index, char *buf, size_t
 }
 
 int rw_seccomp_parse_action(const json_t *obj, const char *action_key, const char *errno_key,
-                            const char *where, enum rw_seccomp_strictness strictness,
-                            uint32_t *ret, struct rw_error *err)
+                            const char *where, enum rw_seccomp_strictness strictness, uint32_t *ret,
+                            struct rw_error *err)
 {
         const struct named_action *found = NULL;
         const json_t *errno_json = json_object_get(obj, errno_key);

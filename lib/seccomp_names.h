@@ -46,8 +46,9 @@ bool rw_seccomp_name_known(const char *name);
  */
 bool rw_seccomp_name_on_arch(uint32_t arch, const char *name);
 
-/* SCMP_ACT_ALLOW, SCMP_ACT_LOG and SCMP_ACT_TRACE (a tracer may let the call run) let a call
- * through; the other actions stop it. */
+/* SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_TRACE (a tracer may let the call run) and
+ * SCMP_ACT_NOTIFY (an agent decides) let a call through, as does an action this table does not
+ * know; the others stop it. */
 bool rw_seccomp_action_lets_through(uint32_t action);
 
 /* How much an action stops: letting through 0, ERRNO 1, TRAP 2, KILL_THREAD 3, KILL_PROCESS 4. */
@@ -72,8 +73,8 @@ enum rw_seccomp_strictness {
  * are errors. `where` prefixes messages ("" or "syscalls[3] (mount): ").
  */
 int rw_seccomp_parse_action(const json_t *obj, const char *action_key, const char *errno_key,
-                            const char *where, enum rw_seccomp_strictness strictness,
-                            uint32_t *ret, struct rw_error *err);
+                            const char *where, enum rw_seccomp_strictness strictness, uint32_t *ret,
+                            struct rw_error *err);
 
 /*
  * One element of "args". Strictly, unknown members and a valueTwo that the operator does not read

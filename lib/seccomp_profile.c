@@ -15,62 +15,12 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "json.h"
+#include "seccomp_compare.h"
+#include "seccomp_docker.h"
+#include "seccomp_names.h"
 
-/* A profile is a few KB; a file far larger than that is not one. */
+/* A profile is a few tens of KB; a file far larger than that is not one. */
 #define PROFILE_MAX_SIZE (1024u * 1024u)
-
-/* The kernel's limit on seccomp filter arguments (syscall arguments are numbered 0-5). */
-#define ARG_COUNT 6
-
-/* Above this many rules runc asks libseccomp for a binary tree; do the same so the program
- * checked here is the one runc loads. */
-#define RUNC_OPTIMIZE_THRESHOLD 32
-
-/* The OCI names are libseccomp's own macro names, so one table serves both directions. */
-#define NAMED(x) #x, x
-
-struct named_arch {
-        const char *name;
-        uint32_t token;
-};
-
-static const struct named_arch arches[] = {
-    {NAMED(SCMP_ARCH_X86)},      {NAMED(SCMP_ARCH_X86_64)},      {NAMED(SCMP_ARCH_X32)},
-    {NAMED(SCMP_ARCH_ARM)},      {NAMED(SCMP_ARCH_AARCH64)},     {NAMED(SCMP_ARCH_MIPS)},
-    {NAMED(SCMP_ARCH_MIPS64)},   {NAMED(SCMP_ARCH_MIPS64N32)},   {NAMED(SCMP_ARCH_MIPSEL)},
-    {NAMED(SCMP_ARCH_MIPSEL64)}, {NAMED(SCMP_ARCH_MIPSEL64N32)}, {NAMED(SCMP_ARCH_PPC)},
-    {NAMED(SCMP_ARCH_PPC64)},    {NAMED(SCMP_ARCH_PPC64LE)},     {NAMED(SCMP_ARCH_S390)},
-    {NAMED(SCMP_ARCH_S390X)},    {NAMED(SCMP_ARCH_PARISC)},      {NAMED(SCMP_ARCH_PARISC64)},
-    {NAMED(SCMP_ARCH_RISCV64)},
-};
-
-struct named_op {
-        const char *name;
-        enum scmp_compare op;
-};
-
-static const struct named_op ops[] = {
-    {NAMED(SCMP_CMP_NE)}, {NAMED(SCMP_CMP_LT)}, {NAMED(SCMP_CMP_LE)},        {NAMED(SCMP_CMP_EQ)},
-    {NAMED(SCMP_CMP_GE)}, {NAMED(SCMP_CMP_GT)}, {NAMED(SCMP_CMP_MASKED_EQ)},
-};
-
-struct named_action {
-        const char *name;
-        uint32_t action; /* with errno 0 for the two that carry one */
-        bool takes_errno;
-};
-
-/* As runc maps them: SCMP_ACT_KILL kills the thread, ERRNO and TRACE default to EPERM. */
-static const struct named_action actions[] = {
-    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false},
-    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
-    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
-    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
-    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
-    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
-    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
-    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
-};
 
 /* Members runwarden understands. listenerPath/listenerMetadata only serve SCMP_ACT_NOTIFY, which
  * is refused, and an unknown member is more likely a typo ("arg" for "args") that would silently
@@ -79,113 +29,10 @@ static const char *const profile_members[] = {
     "defaultAction", "defaultErrnoRet", "architectures", "flags", "syscalls", NULL,
 };
 static const char *const syscall_members[] = {"names", "action", "errnoRet", "args", NULL};
-static const char *const arg_members[] = {"index", "value", "valueTwo", "op", NULL};
 
-static int check_members(const json_t *object, const char *const *allowed, const char *where,
-                         struct rw_error *err)
-{
-        const char *key;
-        json_t *value;
-
-        json_object_foreach((json_t *)object, key, value)
-        {
-                bool known = false;
-
-                for (const char *const *a = allowed; *a != NULL; a++)
-                        if (strcmp(*a, key) == 0)
-                                known = true;
-                if (!known)
-                        return rw_error_set(err, EINVAL, "%sunsupported member \"%s\"", where, key);
-        }
-        return 0;
-}
-
-/* An unsigned 64-bit integer: a jansson integer, or (above INT64_MAX) a verbatim number. */
-static bool get_u64(const json_t *value, uint64_t *ret)
-{
-        const char *text;
-        char *end;
-
-        if (json_is_integer(value)) {
-                if (json_integer_value(value) < 0)
-                        return false;
-                *ret = (uint64_t)json_integer_value(value);
-                return true;
-        }
-        text = rw_json_verbatim_number_text(value);
-        if (text == NULL || text[0] < '0' || text[0] > '9')
-                return false;
-        errno = 0;
-        *ret = strtoull(text, &end, 10);
-        return errno == 0 && *end == '\0';
-}
-
-/* The action without the 16 bits of data that ERRNO and TRACE carry. */
-static uint32_t action_base(uint32_t action)
-{
-        return action & 0xffff0000u;
-}
-
-static const char *action_name(uint32_t action)
-{
-        for (size_t i = 0; i < RW_ELEMENTSOF(actions); i++)
-                if (actions[i].action == action_base(action))
-                        return actions[i].name;
-        return "an unknown action";
-}
-
-/*
- * The action named by obj[action_key], with the errno of obj[errno_key] for the actions that
- * carry one. `where` prefixes messages ("" or "syscalls[3] (mount): ").
- */
-static int parse_action(const json_t *obj, const char *action_key, const char *errno_key,
-                        const char *where, uint32_t *ret, struct rw_error *err)
-{
-        const struct named_action *found = NULL;
-        const json_t *errno_json = json_object_get(obj, errno_key);
-        const char *name = json_string_value(json_object_get(obj, action_key));
-        uint64_t errno_value = EPERM;
-
-        if (name == NULL)
-                return rw_error_set(err, EINVAL, "%s%s is missing or not a string", where,
-                                    action_key);
-        if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-                return rw_error_set(err, EINVAL,
-                                    "%s%s: SCMP_ACT_NOTIFY is not supported (it hands system calls "
-                                    "to a user space agent)",
-                                    where, action_key);
-        for (size_t i = 0; i < RW_ELEMENTSOF(actions); i++)
-                if (strcmp(actions[i].name, name) == 0)
-                        found = &actions[i];
-        if (found == NULL)
-                return rw_error_set(err, EINVAL, "%s%s: unknown action \"%s\"", where, action_key,
-                                    name);
-
-        if (errno_json != NULL) {
-                /* runc ignores the errno of other actions; a profile that sets one expects
-                 * something that will not happen. */
-                if (!found->takes_errno)
-                        return rw_error_set(err, EINVAL,
-                                            "%s%s is only meaningful with SCMP_ACT_ERRNO and "
-                                            "SCMP_ACT_TRACE, not %s",
-                                            where, errno_key, name);
-                /* The kernel caps the value at MAX_ERRNO; anything above is a mistake. */
-                if (!get_u64(errno_json, &errno_value) || errno_value > 4095)
-                        return rw_error_set(err, EINVAL, "%s%s must be an integer from 0 to 4095",
-                                            where, errno_key);
-        }
-        *ret = found->takes_errno ? (found->action | (uint32_t)errno_value) : found->action;
-        return 0;
-}
-
-static void describe_action(uint32_t action, char *buf, size_t size)
-{
-        if (action_base(action) == SCMP_ACT_ERRNO(0) || action_base(action) == SCMP_ACT_TRACE(0))
-                snprintf(buf, size, "%s with errno %u", action_name(action),
-                         (unsigned)(action & 0xffffu));
-        else
-                snprintf(buf, size, "%s", action_name(action));
-}
+/* Above this many rules runc asks libseccomp for a binary tree; do the same so the program
+ * checked here is the one runc loads. */
+#define RUNC_OPTIMIZE_THRESHOLD 32
 
 /* Adds the listed architectures and records every architecture of the filter in ret_tokens. */
 static int add_architectures(scmp_filter_ctx ctx, const json_t *list, uint32_t *ret_tokens,
@@ -201,14 +48,11 @@ static int add_architectures(scmp_filter_ctx ctx, const json_t *list, uint32_t *
         json_array_foreach((json_t *)list, i, item)
         {
                 const char *name = json_string_value(item);
-                const struct named_arch *found = NULL;
+                const struct rw_seccomp_arch *found = rw_seccomp_arch_by_name(name);
                 int r;
 
                 if (name == NULL)
                         return rw_error_set(err, EINVAL, "architectures[%zu] is not a string", i);
-                for (size_t a = 0; a < RW_ELEMENTSOF(arches); a++)
-                        if (strcmp(arches[a].name, name) == 0)
-                                found = &arches[a];
                 if (found == NULL)
                         return rw_error_set(err, EINVAL,
                                             "architectures[%zu]: unknown architecture \"%s\"", i,
@@ -265,7 +109,7 @@ static int set_flags(scmp_filter_ctx ctx, const json_t *list, struct rw_error *e
 static int parse_args(const json_t *list, const char *where, struct scmp_arg_cmp *ret_cmps,
                       unsigned *ret_n, struct rw_error *err)
 {
-        bool seen[ARG_COUNT] = {false};
+        bool seen[RW_SECCOMP_ARG_COUNT] = {false};
         const json_t *item;
         size_t i;
         int r;
@@ -277,67 +121,26 @@ static int parse_args(const json_t *list, const char *where, struct scmp_arg_cmp
                 return rw_error_set(err, EINVAL, "%sargs must be an array", where);
         json_array_foreach((json_t *)list, i, item)
         {
-                const json_t *value_two_json = json_object_get(item, "valueTwo");
-                const char *op_name = json_string_value(json_object_get(item, "op"));
-                const struct named_op *op = NULL;
-                uint64_t index, value, value_two = 0;
+                struct scmp_arg_cmp cmp;
                 char at[224];
 
                 snprintf(at, sizeof(at), "%sargs[%zu]: ", where, i);
-                if (!json_is_object(item))
-                        return rw_error_set(err, EINVAL, "%snot an object", at);
-                r = check_members(item, arg_members, at, err);
+                r = rw_seccomp_parse_condition(item, at, RW_SECCOMP_STRICT, &cmp, err);
                 if (r < 0)
                         return r;
-                if (!json_is_integer(json_object_get(item, "index")) ||
-                    !get_u64(json_object_get(item, "index"), &index) || index >= ARG_COUNT)
-                        return rw_error_set(err, EINVAL, "%sindex must be an integer from 0 to %d",
-                                            at, ARG_COUNT - 1);
-                if (!get_u64(json_object_get(item, "value"), &value))
-                        return rw_error_set(err, EINVAL,
-                                            "%svalue must be an unsigned 64-bit integer", at);
-                if (value_two_json != NULL && !get_u64(value_two_json, &value_two))
-                        return rw_error_set(err, EINVAL,
-                                            "%svalueTwo must be an unsigned 64-bit integer", at);
-                if (op_name == NULL)
-                        return rw_error_set(err, EINVAL, "%sop is missing or not a string", at);
-                for (size_t o = 0; o < RW_ELEMENTSOF(ops); o++)
-                        if (strcmp(ops[o].name, op_name) == 0)
-                                op = &ops[o];
-                if (op == NULL)
-                        return rw_error_set(err, EINVAL, "%sunknown operator \"%s\"", at, op_name);
                 /*
                  * OCI says the conditions of a rule are ANDed, but runc turns a rule with two
                  * conditions on the same argument into one rule per condition, ORed: "arg0 != 38
                  * and arg0 != 40" would allow everything. Such a rule means two different things.
                  */
-                if (seen[index])
+                if (seen[cmp.arg])
                         return rw_error_set(err, EINVAL,
-                                            "%sa second condition on argument %" PRIu64
-                                            ": runc would OR the conditions of this rule, not "
-                                            "AND them (write one rule per allowed range)",
-                                            at, index);
-                seen[index] = true;
-                if (op->op == SCMP_CMP_MASKED_EQ) {
-                        if ((value_two & ~value) != 0)
-                                return rw_error_set(err, EINVAL,
-                                                    "%svalueTwo has bits outside the mask in "
-                                                    "value, the condition can never match",
-                                                    at);
-                } else if (value_two != 0) {
-                        /* Only the masked comparison reads the second value. */
-                        return rw_error_set(err, EINVAL,
-                                            "%svalueTwo is only used by SCMP_CMP_MASKED_EQ, not %s",
-                                            at, op->name);
-                }
-                /* For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo the datum: runc's order,
-                 * and libseccomp's. */
-                ret_cmps[(*ret_n)++] = (struct scmp_arg_cmp){
-                    .arg = (unsigned)index,
-                    .op = op->op,
-                    .datum_a = value,
-                    .datum_b = value_two,
-                };
+                                            "%sa second condition on argument %u: runc would OR "
+                                            "the conditions of this rule, not AND them (write "
+                                            "one rule per allowed range)",
+                                            at, cmp.arg);
+                seen[cmp.arg] = true;
+                ret_cmps[(*ret_n)++] = cmp;
         }
         return 0;
 }
@@ -353,13 +156,8 @@ static int add_name(scmp_filter_ctx ctx, const json_t *name_json, size_t index, 
         if (name == NULL || name[0] == '\0')
                 return rw_error_set(err, EINVAL, "%snames[%zu] is not a system call name", where,
                                     index);
-        /*
-         * Negative numbers are libseccomp's placeholders for calls an architecture lacks. The
-         * rewrite maps calls that 32-bit x86 multiplexes (recv, semop, ...) to socketcall / ipc,
-         * where libseccomp places their rules.
-         */
         for (size_t t = 0; t < n_tokens; t++)
-                if (seccomp_syscall_resolve_name_rewrite(tokens[t], name) >= 0)
+                if (rw_seccomp_name_on_arch(tokens[t], name))
                         known = true;
         if (!known)
                 return rw_error_set(err, EINVAL,
@@ -385,7 +183,7 @@ static int add_syscalls_entry(scmp_filter_ctx ctx, const json_t *entry, size_t i
                               uint32_t default_action, const uint32_t *tokens, size_t n_tokens,
                               struct rw_error *err)
 {
-        struct scmp_arg_cmp cmps[ARG_COUNT];
+        struct scmp_arg_cmp cmps[RW_SECCOMP_ARG_COUNT];
         const json_t *names, *name;
         char where[160], action_text[64];
         unsigned n_cmps;
@@ -396,25 +194,20 @@ static int add_syscalls_entry(scmp_filter_ctx ctx, const json_t *entry, size_t i
         if (!json_is_object(entry))
                 return rw_error_set(err, EINVAL, "syscalls[%zu] is not an object", index);
         names = json_object_get(entry, "names");
-        if (json_is_array(names) && json_is_string(json_array_get(names, 0)))
-                snprintf(where, sizeof(where), "syscalls[%zu] (%s%s): ", index,
-                         json_string_value(json_array_get(names, 0)),
-                         json_array_size(names) > 1 ? ", ..." : "");
-        else
-                snprintf(where, sizeof(where), "syscalls[%zu]: ", index);
-
-        r = check_members(entry, syscall_members, where, err);
+        rw_seccomp_entry_where(entry, index, where, sizeof(where));
+        r = rw_seccomp_check_members(entry, syscall_members, where, err);
         if (r < 0)
                 return r;
         if (!json_is_array(names) || json_array_size(names) == 0)
                 return rw_error_set(err, EINVAL, "%snames must be a non-empty array of strings",
                                     where);
-        r = parse_action(entry, "action", "errnoRet", where, &action, err);
+        r = rw_seccomp_parse_action(entry, "action", "errnoRet", where, RW_SECCOMP_STRICT, &action,
+                                    err);
         if (r < 0)
                 return r;
         /* runc skips such a rule silently; it cannot be what the profile meant. */
         if (action == default_action) {
-                describe_action(action, action_text, sizeof(action_text));
+                rw_seccomp_action_describe(action, action_text, sizeof(action_text));
                 return rw_error_set(err, EINVAL,
                                     "%sthe action (%s) is the default action, the rule does "
                                     "nothing",
@@ -434,8 +227,9 @@ static int add_syscalls_entry(scmp_filter_ctx ctx, const json_t *entry, size_t i
 
 int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_error *err)
 {
+        _cleanup_seccomp_model_ struct rw_seccomp_model *model = NULL;
         _cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
-        uint32_t tokens[RW_ELEMENTSOF(arches) + 1];
+        uint32_t tokens[32];
         size_t n_tokens = 0, n_rules = 0, i;
         const json_t *syscalls, *entry;
         uint32_t default_action;
@@ -443,10 +237,12 @@ int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_erro
 
         if (!json_is_object(profile))
                 return rw_error_set(err, EINVAL, "a seccomp profile must be a JSON object");
-        r = check_members(profile, profile_members, "", err);
+        /* The caller converts Docker's format first; here its members are typos. */
+        r = rw_seccomp_check_members(profile, profile_members, "", err);
         if (r < 0)
                 return r;
-        r = parse_action(profile, "defaultAction", "defaultErrnoRet", "", &default_action, err);
+        r = rw_seccomp_parse_action(profile, "defaultAction", "defaultErrnoRet", "",
+                                    RW_SECCOMP_STRICT, &default_action, err);
         if (r < 0)
                 return r;
         syscalls = json_object_get(profile, "syscalls");
@@ -458,7 +254,7 @@ int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_erro
                 return rw_error_set(err, EINVAL,
                                     "defaultAction: libseccomp refused %s (not supported by this "
                                     "kernel?)",
-                                    action_name(default_action));
+                                    rw_seccomp_action_name(default_action));
         tokens[n_tokens++] = seccomp_arch_native();
         r = add_architectures(ctx, json_object_get(profile, "architectures"), tokens, &n_tokens,
                               err);
@@ -480,6 +276,14 @@ int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_erro
                         return r;
                 n_rules += (size_t)r;
         }
+        /* libseccomp would keep one of two such rules without a word (or refuse the second
+         * with EEXIST, depending on the order): name them instead. */
+        r = rw_seccomp_model_new(profile, RW_SECCOMP_STRICT, &model, err);
+        if (r < 0)
+                return r;
+        r = rw_seccomp_model_check_conflicts(model, err);
+        if (r < 0)
+                return r;
         /* An older libseccomp without the attribute builds a linear filter, as runc then does. */
         if (n_rules > RUNC_OPTIMIZE_THRESHOLD)
                 (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
@@ -488,7 +292,7 @@ int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_erro
         return 0;
 }
 
-int rw_seccomp_check(const json_t *profile, struct rw_error *err)
+int rw_seccomp_compile(const json_t *profile, size_t *ret_instructions, struct rw_error *err)
 {
         _cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
         _cleanup_close_ int fd = -1;
@@ -520,56 +324,104 @@ int rw_seccomp_check(const json_t *profile, struct rw_error *err)
                                     "the filter compiles to %zu BPF instructions, the kernel "
                                     "accepts at most %d",
                                     n_insns, BPF_MAXINSNS);
+        if (ret_instructions != NULL)
+                *ret_instructions = n_insns;
         return 0;
 }
 
-static bool profile_name_valid(const char *name)
+int rw_seccomp_check(const json_t *profile, struct rw_error *err)
+{
+        return rw_seccomp_compile(profile, NULL, err);
+}
+
+bool rw_seccomp_profile_name_valid(const char *name)
 {
         size_t len = strlen(name);
 
         return len > 0 && len <= 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
 }
 
-int rw_seccomp_load_profile(const char *dir, const char *name, json_t **ret, struct rw_error *err)
+static int read_at(int dirfd, const char *file, json_t **ret, struct rw_error *err)
 {
-        _cleanup_json_ json_t *profile = NULL;
-        _cleanup_free_ char *file = NULL;
         _cleanup_free_ char *data = NULL;
-        _cleanup_close_ int dirfd = -1;
         size_t len;
         int r;
 
+        r = rw_file_read_at(dirfd, file, PROFILE_MAX_SIZE, &data, &len, NULL, err);
+        if (r < 0)
+                return r;
+        return rw_json_parse(data, len, ret, err);
+}
+
+int rw_seccomp_read_file(const char *path, json_t **ret, struct rw_error *err)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *base = NULL;
+        _cleanup_close_ int dirfd = -1;
+        int r;
+
+        r = rw_path_split(path, &dir, &base, err);
+        if (r < 0)
+                return r;
+        r = rw_dir_open(dir, &dirfd, err);
+        if (r >= 0)
+                r = read_at(dirfd, base, ret, err);
+        if (r < 0)
+                return rw_error_prefix(err, "%s", path);
+        return 0;
+}
+
+int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struct rw_error *err)
+{
+        _cleanup_close_ int dirfd = -1;
+        char file[80];
+        int r;
+
         /* The name becomes a file name: nothing that could leave the directory. */
-        if (!profile_name_valid(name))
+        if (!rw_seccomp_profile_name_valid(name))
                 return rw_error_set(err, EINVAL,
                                     "invalid seccomp profile name \"%.64s\" (1 to 64 of a-z, 0-9 "
                                     "and -)",
                                     name);
-        if (asprintf(&file, "%s.json", name) < 0) {
-                file = NULL;
-                return rw_error_set(err, ENOMEM, "out of memory");
-        }
+        snprintf(file, sizeof(file), "%s.json", name);
         r = rw_dir_open(dir, &dirfd, err);
+        if (r >= 0)
+                r = read_at(dirfd, file, ret, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s/%s", dir, file);
-        r = rw_file_read_at(dirfd, file, PROFILE_MAX_SIZE, &data, &len, NULL, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/%s", dir, file);
-        r = rw_json_parse(data, len, &profile, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/%s", dir, file);
-        r = rw_seccomp_check(profile, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/%s", dir, file);
-        *ret = TAKE_PTR(profile);
         return 0;
 }
 
 int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
                            const char *cache_dir, json_t **ret, struct rw_error *err)
 {
-        /* PLACEHOLDER until the Docker-format conversion and the cache land */
-        (void)capabilities;
-        (void)cache_dir;
-        return rw_seccomp_load_profile(dir, name, ret, err);
+        _cleanup_json_ json_t *raw = NULL;
+        _cleanup_json_ json_t *profile = NULL;
+        struct rw_seccomp_target target;
+        int r, result;
+
+        r = rw_seccomp_read_named(dir, name, &raw, err);
+        if (r < 0)
+                return r;
+        r = rw_seccomp_target_host(capabilities, &target, err);
+        if (r < 0)
+                return r;
+        r = rw_seccomp_convert(raw, &target, &profile, err);
+        if (r < 0)
+                return rw_error_prefix(err, "%s/%s.json", dir, name);
+        result = rw_seccomp_check_cached(profile, cache_dir, NULL, 0, err);
+        if (result < 0)
+                return rw_error_prefix(err, "%s/%s.json%s", dir, name,
+                                       rw_seccomp_is_docker_format(raw)
+                                           ? " (converted for this host and its capabilities)"
+                                           : "");
+        *ret = TAKE_PTR(profile);
+        return result;
+}
+
+int rw_seccomp_load_profile(const char *dir, const char *name, json_t **ret, struct rw_error *err)
+{
+        int r = rw_seccomp_profile_for(dir, name, NULL, NULL, ret, err);
+
+        return r < 0 ? r : 0;
 }

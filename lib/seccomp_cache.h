@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * Remembering which seccomp profiles passed the check, so that a create does not compile the
+ * same filter again (libseccomp takes tens of milliseconds; reading an entry, well under one).
+ *
+ * An entry is a file in the cache directory holding the exact text that was checked: a header
+ * naming the runwarden version, the libseccomp version and API level and the native
+ * architecture, then the converted OCI profile as rw_json_dump() writes it. Its file name is a
+ * 64-bit FNV-1a hash of that text; the hash only finds the entry, a hit needs the whole text to
+ * be equal, so a collision or a stale entry is a miss, never a wrong answer.
+ *
+ * Only root's own entries are believed: the directory (created 0700 when missing) and the file
+ * must belong to uid 0 and not be writable by group or others, and are never followed through a
+ * symbolic link. A cache that cannot be used is never an error: the profile is compiled.
+ */
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Above this many entries the cache is emptied before a new one is stored. */
+#define RW_SECCOMP_CACHE_MAX_ENTRIES 64
+
+enum rw_seccomp_cache_result {
+        RW_SECCOMP_COMPILED,       /* no cache directory given: checked and compiled */
+        RW_SECCOMP_CACHE_HIT,      /* passed before: not compiled again */
+        RW_SECCOMP_CACHE_STORED,   /* checked and compiled now, and remembered */
+        RW_SECCOMP_CACHE_UNUSABLE, /* checked and compiled now; the cache could not be used */
+};
+
+/*
+ * rw_seccomp_check(profile), unless `cache_dir` (NULL: no cache) remembers this very profile.
+ * Returns an rw_seccomp_cache_result, or a negative errno when the profile fails the check.
+ * `why` (may be NULL) is set to what was wrong with the cache, or to "" when nothing was.
+ */
+int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *why,
+                            size_t why_size, struct rw_error *err);
+
+/* "hit", "stored", ... for messages. */
+const char *rw_seccomp_cache_result_name(int result);
