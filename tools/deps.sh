@@ -5,7 +5,7 @@
 # from Debian's packages, and nothing when all of it is already there.
 
 rw_deps_packages=(
-        gcc libc6-dev meson ninja-build pkg-config
+        gcc libc6-dev make python3 meson ninja-build pkg-config
         libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libcmocka-dev
         clang-format jq binutils procps util-linux iproute2 hyperfine
         runc crun runsc containerd docker.io busybox-static

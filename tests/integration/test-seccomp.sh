@@ -344,9 +344,7 @@ rw_expect_eq "build job: the root filesystem was made read-only" true \
 for step in compile run-hello make archive asan-build asan-clean; do
         rw_expect_line "build job: $step" "$OUT" "$step: ok"
 done
-if command -v python3 >/dev/null; then
-        rw_expect_line "build job: python" "$OUT" "python: ok"
-fi
+rw_expect_line "build job: python" "$OUT" "python: ok"
 rw_expect_line "build job: LeakSanitizer fails the run on the deliberate leak (exitcode=23)" "$OUT" "leak-status: 23"
 rw_expect_line "build job: LeakSanitizer reports the leak" "$OUT" "leak-report: ok"
 rw_expect_line "build job: LeakSanitizer counts it right" "$OUT" "leak-summary: ok"
