@@ -188,11 +188,10 @@ static int entry_names(const json_t *entry, const char *where, json_t **ret, str
 static int check_entry(const json_t *entry, size_t index, uint32_t default_action,
                        json_t **ret_names, char *where, size_t where_size, struct rw_error *err)
 {
-        bool seen[RW_SECCOMP_ARG_COUNT] = {false};
-        const json_t *args, *item;
-        char text[64], at[224];
+        struct scmp_arg_cmp cmps[RW_SECCOMP_ARG_COUNT];
+        unsigned n_cmps;
+        char text[64];
         uint32_t action;
-        size_t i;
         int r;
 
         if (!json_is_object(entry))
@@ -216,26 +215,9 @@ static int check_entry(const json_t *entry, size_t index, uint32_t default_actio
                                     "nothing",
                                     where, text);
         }
-        args = json_object_get(entry, "args");
-        if (args != NULL && !json_is_null(args) && !json_is_array(args))
-                return rw_error_set(err, EINVAL, "%sargs must be an array", where);
-        json_array_foreach((json_t *)args, i, item)
-        {
-                struct scmp_arg_cmp cmp;
-
-                snprintf(at, sizeof(at), "%sargs[%zu]: ", where, i);
-                r = rw_seccomp_parse_condition(item, at, RW_SECCOMP_STRICT, &cmp, err);
-                if (r < 0)
-                        return r;
-                /* runc ORs two conditions on one argument where the profile means AND. */
-                if (seen[cmp.arg])
-                        return rw_error_set(err, EINVAL,
-                                            "%sa second condition on argument %u: runc would OR "
-                                            "the conditions of this rule, not AND them (write "
-                                            "one rule per allowed range)",
-                                            at, cmp.arg);
-                seen[cmp.arg] = true;
-        }
+        r = rw_seccomp_parse_args(json_object_get(entry, "args"), where, cmps, &n_cmps, err);
+        if (r < 0)
+                return r;
         r = check_filter(json_object_get(entry, "includes"), where, "includes", err);
         if (r < 0)
                 return r;

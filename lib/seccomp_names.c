@@ -330,3 +330,42 @@ int rw_seccomp_parse_condition(const json_t *item, const char *where,
         };
         return 0;
 }
+
+int rw_seccomp_parse_args(const json_t *list, const char *where, struct scmp_arg_cmp *ret_cmps,
+                          unsigned *ret_n, struct rw_error *err)
+{
+        bool seen[RW_SECCOMP_ARG_COUNT] = {false};
+        const json_t *item;
+        size_t i;
+        int r;
+
+        *ret_n = 0;
+        if (list == NULL || json_is_null(list))
+                return 0;
+        if (!json_is_array(list))
+                return rw_error_set(err, EINVAL, "%sargs must be an array", where);
+        json_array_foreach((json_t *)list, i, item)
+        {
+                struct scmp_arg_cmp cmp;
+                char at[224];
+
+                snprintf(at, sizeof(at), "%sargs[%zu]: ", where, i);
+                r = rw_seccomp_parse_condition(item, at, RW_SECCOMP_STRICT, &cmp, err);
+                if (r < 0)
+                        return r;
+                /*
+                 * OCI says the conditions of a rule are ANDed, but runc turns a rule with two
+                 * conditions on the same argument into one rule per condition, ORed: "arg0 != 38
+                 * and arg0 != 40" would allow everything. Such a rule means two different things.
+                 */
+                if (seen[cmp.arg])
+                        return rw_error_set(err, EINVAL,
+                                            "%sa second condition on argument %u: runc would OR "
+                                            "the conditions of this rule, not AND them (write "
+                                            "one rule per allowed range)",
+                                            at, cmp.arg);
+                seen[cmp.arg] = true;
+                ret_cmps[(*ret_n)++] = cmp;
+        }
+        return 0;
+}

@@ -94,3 +94,11 @@ int rw_seccomp_check_members(const json_t *object, const char *const *allowed, c
 
 /* "syscalls[3] (mount, ...): " for messages about entry `index`. */
 void rw_seccomp_entry_where(const json_t *entry, size_t index, char *buf, size_t size);
+
+/*
+ * The "args" of one rule (`list`; NULL or JSON null: none) into at most RW_SECCOMP_ARG_COUNT
+ * conditions in `ret_cmps`. Two conditions on one argument are an error: OCI means AND, but runc
+ * ORs them, so such a rule means two different things. `where` prefixes messages.
+ */
+int rw_seccomp_parse_args(const json_t *list, const char *where, struct scmp_arg_cmp *ret_cmps,
+                          unsigned *ret_n, struct rw_error *err);

@@ -21,18 +21,9 @@ static json_t *profile;
 
 static int load_profile(void **state)
 {
-        const char *root = getenv("RW_SOURCE_ROOT");
-        _cleanup_free_ char *dir = NULL;
-        struct rw_error err = {0};
-
         (void)state;
-        if (root == NULL || asprintf(&dir, "%s/seccomp-profiles", root) < 0)
-                return -1;
-        if (rw_seccomp_load_profile(dir, RW_SECCOMP_DEFAULT_PROFILE, &profile, &err) < 0) {
-                print_error("loading the profile: %s\n", err.msg);
-                return -1;
-        }
-        return 0;
+        profile = rw_test_load_profile(RW_SECCOMP_DEFAULT_PROFILE);
+        return profile != NULL ? 0 : -1;
 }
 
 static int free_profile(void **state)

@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "paths.h"
+#include "seccomp_profile.h"
 
 #include <sys/stat.h>
 
@@ -154,4 +155,22 @@ void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts)
 
         if (rw_facts_synthetic(spec, facts, &err) < 0)
                 fail_msg("synthetic facts: %s", err.msg);
+}
+
+json_t *rw_test_load_profile(const char *name)
+{
+        const char *root = getenv("RW_SOURCE_ROOT");
+        _cleanup_free_ char *dir = NULL;
+        struct rw_error err = {0};
+        json_t *profile = NULL;
+
+        if (root == NULL || asprintf(&dir, "%s/seccomp-profiles", root) < 0) {
+                print_error("RW_SOURCE_ROOT is not set (run the tests with meson test)\n");
+                return NULL;
+        }
+        if (rw_seccomp_load_profile(dir, name, &profile, &err) < 0) {
+                print_error("loading profile %s: %s\n", name, err.msg);
+                return NULL;
+        }
+        return profile;
 }

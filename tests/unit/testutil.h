@@ -50,3 +50,7 @@ int rw_test_array_has_string(const json_t *array, const char *s);
 
 /* rw_facts_synthetic() (lib/facts.h), failing the test on error. */
 void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts);
+
+/* The profile NAME from $RW_SOURCE_ROOT/seccomp-profiles, loaded and checked as runwarden does
+ * (rw_seccomp_load_profile); NULL, with the reason printed, when that fails. For group setups. */
+json_t *rw_test_load_profile(const char *name);
