@@ -72,9 +72,9 @@ static const struct flag global_flags[] = {
     {"version", "v", FLAG_BOOL, SLOT_VERSION},
 };
 
-/* urfave adds its help flag to every command. Only -h/--help before the command is recorded
- * (struct rw_cli.help); inside a command it matters as a boolean that takes no value. */
-static const struct flag command_help_flag = {"help", "h", FLAG_BOOL, SLOT_NONE};
+/* urfave adds its help flag to every command: `create --help` prints help and creates nothing,
+ * so it is recorded like a global --help (runwarden then only hands off). */
+static const struct flag command_help_flag = {"help", "h", FLAG_BOOL, SLOT_HELP};
 
 static const struct flag create_flags[] = {
     {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},       {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
@@ -576,6 +576,8 @@ static int parse_command(const struct command *cmd, int argc, char *const *argv,
                         break;
                 a = split_flag(arg);
                 f = a.malformed ? NULL : find_command_flag(cmd, a.name, a.name_len);
+                if (f != NULL && f->kind == FLAG_BOOL)
+                        set_bool(cli, f->slot, a.value);
                 if (f == NULL || f->kind == FLAG_BOOL) {
                         /* a boolean, or unknown (runc refuses it): takes no separate value */
                         continue;

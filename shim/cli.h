@@ -65,7 +65,7 @@ struct rw_cli {
         const char *log;               /* --log FILE */
         enum rw_log_format log_format; /* --log-format text|json */
         bool debug;                    /* --debug */
-        bool help;                     /* --help / -h before the command */
+        bool help;                     /* --help / -h, before the command or in it */
         bool version;                  /* --version / -v before the command */
 
         /* the command and what runwarden reads of its arguments */

@@ -701,11 +701,16 @@ static void test_reorder(void **state)
                                                                              .command_name = "kill",
                                                                              .container_id = "9",
                                                                              .signal = "c1"});
-        /* -h inside a command is a boolean; only -h before the command is recorded */
-        check_passthrough(ARGV("delete", "-h", "c1"), &del);
+        /* -h inside a command is a boolean that takes no value, and is recorded: runc prints
+         * the command's help and does nothing else */
+        check_passthrough(ARGV("delete", "-h", "c1"), &(struct expect){.command = RW_CMD_DELETE,
+                                                                       .command_name = "delete",
+                                                                       .container_id = "c1",
+                                                                       .help = true});
         check_passthrough(ARGV("state", "c1", "--help"), &(struct expect){.command = RW_CMD_STATE,
                                                                           .command_name = "state",
-                                                                          .container_id = "c1"});
+                                                                          .container_id = "c1",
+                                                                          .help = true});
         /* ps is not reordered either: ps(1) options follow the container id */
         check_passthrough(
             ARGV("ps", "--format", "json", "c1", "-f", "table", "-ef"),
@@ -891,11 +896,31 @@ static void test_policy_and_tier_flags(void **state)
         rw_cli_clear(&cli);
 }
 
+/* `create --help` prints runc's help and creates nothing: recorded, so runwarden only hands off. */
+static void test_command_help(void **state)
+{
+        char *argv[] = {"runwarden", "create", "--help", NULL};
+        char *exec_argv[] = {"runwarden", "exec", "ID", "sh", "--help", NULL};
+        struct rw_cli cli;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_int_equal(rw_cli_parse(3, argv, &cli, &err), 0);
+        assert_true(cli.help);
+        assert_int_equal(cli.command, RW_CMD_CREATE);
+        rw_cli_clear(&cli);
+        /* after exec's container id everything is the process's own argv */
+        assert_int_equal(rw_cli_parse(5, exec_argv, &cli, &err), 0);
+        assert_false(cli.help);
+        rw_cli_clear(&cli);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_error_keeps_log),
             cmocka_unit_test(test_policy_and_tier_flags),
+            cmocka_unit_test(test_command_help),
             cmocka_unit_test(test_docker_create),
             cmocka_unit_test(test_docker_create_console_socket),
             cmocka_unit_test(test_docker_start),
