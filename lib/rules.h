@@ -109,6 +109,9 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
  */
 void rw_rules_process(const json_t *process, const char *pointer,
                       const struct rw_settings *settings, struct rw_plan *plan);
+/* process-cwd alone, for a working directory given elsewhere (`exec --cwd`); `what` names it in
+ * messages ("exec --cwd"). */
+void rw_rules_cwd(const char *cwd, const char *what, struct rw_plan *plan);
 void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);

@@ -126,10 +126,7 @@ static void set_no_new_privileges(const json_t *process, const char *pointer, st
 
 static void check_cwd(const json_t *process, struct rw_plan *plan)
 {
-        struct rw_error err = {0};
-        _cleanup_free_ char *normalized = NULL;
         json_t *value = json_object_get(process, "cwd");
-        const char *cwd;
 
         if (!json_is_string(value) || rw_json_is_verbatim_number(value)) {
                 rw_plan_deny(plan, RW_RULE_SPEC, "process.cwd",
@@ -137,26 +134,31 @@ static void check_cwd(const json_t *process, struct rw_plan *plan)
                                            : "process.cwd is not a string");
                 return;
         }
-        cwd = json_string_value(value);
+        rw_rules_cwd(json_string_value(value), "process.cwd", plan);
+}
+
+void rw_rules_cwd(const char *cwd, const char *what, struct rw_plan *plan)
+{
+        struct rw_error err = {0};
+        _cleanup_free_ char *normalized = NULL;
+
         if (cwd[0] != '/') {
-                rw_plan_deny(plan, RW_RULE_SPEC, cwd, "process.cwd \"%s\" is not an absolute path",
+                rw_plan_deny(plan, RW_RULE_SPEC, cwd, "%s \"%s\" is not an absolute path", what,
                              cwd);
                 return;
         }
-
         if (rw_path_normalize(cwd, &normalized, &err) < 0) {
                 if (err.code == ENOMEM)
                         plan->oom = true;
                 else
-                        rw_plan_deny(plan, RW_RULE_SPEC, cwd, "process.cwd %s: %s", cwd, err.msg);
+                        rw_plan_deny(plan, RW_RULE_SPEC, cwd, "%s %s: %s", what, cwd, err.msg);
                 return;
         }
-
         /* A working directory anywhere in /proc can be a descriptor or a cwd link of another
          * process, which is how CVE-2024-21626 left the container through a leaked host fd. */
         if (rw_path_within(normalized, "/proc"))
-                rw_plan_deny(plan, RW_RULE_CWD, cwd,
-                             "process.cwd %s is inside /proc (CVE-2024-21626)", cwd);
+                rw_plan_deny(plan, RW_RULE_CWD, cwd, "%s %s is inside /proc (CVE-2024-21626)", what,
+                             cwd);
 }
 
 void rw_rules_process(const json_t *process, const char *pointer,

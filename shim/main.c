@@ -155,13 +155,9 @@ static int load_document(struct rw_rewrite *rw, json_t **ret, struct rw_error *e
         return 0;
 }
 
-/* Act on a plan: report it; unless refused or in audit mode, apply it and write the document. */
-static int carry_out(struct rw_call *c, const struct rw_plan *plan, struct rw_error *err)
+/* Judge a plan: report it and set the outcome, with the refusal when it holds denials. */
+static int judge(struct rw_call *c, const struct rw_plan *plan, struct rw_error *err)
 {
-        _cleanup_free_ char *out = NULL;
-        size_t out_len;
-        int r;
-
         c->used_plan = plan;
         report_plan(c, plan);
         if (c->audit_mode) {
@@ -177,9 +173,19 @@ static int carry_out(struct rw_call *c, const struct rw_plan *plan, struct rw_er
                 return 0;
         }
         c->outcome = plan->n_changes == 0 ? RW_OUTCOME_UNCHANGED : RW_OUTCOME_REWRITTEN;
-        if (plan->n_changes == 0)
+        return 0;
+}
+
+/* The last step before the hand-off that touches the document: apply the plan, write it. */
+static int write_document(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *out = NULL;
+        size_t out_len;
+        int r;
+
+        if (c->outcome != RW_OUTCOME_REWRITTEN || c->doc == NULL)
                 return 0;
-        r = rw_plan_apply(plan, c->doc, err);
+        r = rw_plan_apply(c->used_plan, c->doc, err);
         if (r < 0)
                 return r;
         r = rw_json_dump(c->doc, &out, &out_len, err);
@@ -187,7 +193,7 @@ static int carry_out(struct rw_call *c, const struct rw_plan *plan, struct rw_er
                 return r;
         r = rw_file_replace_at(c->rw.dirfd, c->rw.name, out, out_len, &c->rw.st, err);
         if (r < 0)
-                return r;
+                return rw_error_prefix(err, "writing %s", c->rw.name);
         c->rw.written = true;
         return 0;
 }
@@ -229,9 +235,9 @@ static int harden_bundle(struct rw_call *c, struct rw_error *err)
                 return rw_error_prefix(err, "%s/config.json", bundle);
         use_tier(c, c->ev.choice.tier, c->ev.choice.reason);
         c->tier_skipped = c->ev.choice.skipped;
-        r = carry_out(c, &c->ev.plan, err);
+        r = judge(c, &c->ev.plan, err);
         if (r < 0)
-                return rw_error_prefix(err, "%s/config.json", bundle);
+                return r;
         snprintf(c->state.tier, sizeof(c->state.tier), "%s", c->tier->name);
         process_user(json_object_get(c->doc, "process"), &c->state.uid, &c->state.gid);
         return 0;
@@ -276,7 +282,6 @@ static int container_tier(struct rw_call *c, const json_t *env, struct rw_error 
 static int harden_exec(struct rw_call *c, struct rw_error *err)
 {
         _cleanup_free_ char *dir = NULL;
-        _cleanup_json_ json_t *cwd_only = NULL;
         const struct rw_settings *settings;
         int64_t uid = -1, gid = -1;
         int r;
@@ -310,13 +315,9 @@ static int harden_exec(struct rw_call *c, struct rw_error *err)
                 rw_rules_secrets(c->doc, "", &c->plan);
                 process_user(c->doc, &uid, &gid);
         }
-        if (c->cli.exec_cwd != NULL) {
-                /* runc takes --cwd over the process's own: the same rule judges it */
-                cwd_only = json_pack("{s:s}", "cwd", c->cli.exec_cwd);
-                if (cwd_only == NULL)
-                        return rw_error_set(err, ENOMEM, "checking --cwd");
-                rw_rules_process(cwd_only, "", settings, &c->plan);
-        }
+        /* runc takes --cwd over the process's own: the same rule judges it */
+        if (c->cli.exec_cwd != NULL)
+                rw_rules_cwd(c->cli.exec_cwd, "exec --cwd", &c->plan);
         if (c->tier->exec == RW_EXEC_ALLOW_AS_OWNER && c->have_state &&
             (uid != c->state.uid || gid != c->state.gid))
                 rw_plan_deny(&c->plan, RW_RULE_EXEC_POLICY, "user",
@@ -325,21 +326,7 @@ static int harden_exec(struct rw_call *c, struct rw_error *err)
                              c->tier->name, (long long)c->state.uid, (long long)c->state.gid,
                              (long long)uid, (long long)gid);
         rw_plan_tune(&c->plan, settings->tuning);
-        if (c->doc == NULL) {
-                /* Nothing to rewrite: only refusals matter. */
-                c->used_plan = &c->plan;
-                report_plan(c, &c->plan);
-                if (!c->audit_mode && rw_plan_denied(&c->plan)) {
-                        _cleanup_free_ char *why = rw_plan_describe_denials(&c->plan);
-
-                        set_message(c, RW_OUTCOME_REFUSED, "runwarden: %s",
-                                    why != NULL ? why : "refused");
-                } else {
-                        c->outcome = c->audit_mode ? RW_OUTCOME_AUDITED : RW_OUTCOME_UNCHANGED;
-                }
-                return 0;
-        }
-        return carry_out(c, &c->plan, err);
+        return judge(c, &c->plan, err);
 }
 
 /* The delegate: an absolute path, never looked up on PATH, never runwarden itself. */
@@ -505,13 +492,20 @@ static void decide(struct rw_call *c)
                 set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
                 return;
         }
+        if (c->message != NULL) /* refused: no delegate to look for */
+                return;
 
         /* The delegate: the operator's --runtime, else the tier's, else the built-in default. */
         c->delegate = c->cli.runtime != NULL                        ? c->cli.runtime
                       : c->tier != NULL && c->tier->runtime != NULL ? c->tier->runtime
                                                                     : RW_DEFAULT_RUNTIME;
         r = check_delegate(c->delegate, &err);
-        if (r < 0)
+        if (r < 0) {
+                set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                return;
+        }
+        /* Only now, with nothing left to refuse for, is the document rewritten. */
+        if (write_document(c, &err) < 0)
                 set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
 }
 

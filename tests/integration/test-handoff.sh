@@ -238,6 +238,13 @@ rc=$?
 check "exec --cwd /proc/self/fd/7 is refused (CVE-2024-21626)" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule process-cwd' '$T/err'"
 
+cp "$FIXTURES/docker-exec-process-user.json" "$T/process2.json"
+reset_record
+"$RW" --runtime "$FAKE" exec --process "$T/process2.json" --cwd /tmp ID >/dev/null 2>"$T/err"
+rc=$?
+check "exec --process with an allowed --cwd hands off (one rule judges both)" \
+	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ] && [ ! -s '$T/err' ]"
+
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
