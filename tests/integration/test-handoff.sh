@@ -179,6 +179,8 @@ refusal_case() { # refusal_case NAME FIXTURE-OR-FILE LOG-FORMAT EXPECTED-MSG-REG
 refusal_case "host bind of / and a host dir refused (JSON log)" \
 	"$FIXTURES/docker-privileged-sock-host.json" json \
 	'refused by rule host-mount: bind mount of the host root filesystem \(/\) at /host'
+refusal_case "a refusal with --debug is still exactly one line" \
+	"$FIXTURES/docker-privileged-sock-host.json" json 'refused by rule host-mount' --debug
 refusal_case "host namespaces refused (text log)" \
 	"$FIXTURES/docker-readonly-hostns.json" text \
 	"refused by rule host-namespace: the spec shares the host's pid namespace"
