@@ -158,7 +158,7 @@ static int load_document(struct rw_rewrite *rw, json_t **ret, struct rw_error *e
 /* Judge a plan: report it and set the outcome, with the refusal when it holds denials. */
 static int judge(struct rw_call *c, const struct rw_plan *plan, struct rw_error *err)
 {
-                c->used_plan = plan;
+        c->used_plan = plan;
         /* A refusal is the one line of the engine's log (podman reads it as one JSON object):
          * what would have changed is in the decision log, not there. */
         if (c->audit_mode || !rw_plan_denied(plan))
