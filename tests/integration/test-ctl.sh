@@ -13,7 +13,7 @@ set -uo pipefail # no -e: every check runs and counts, a failing one included
 [ -n "${RW_SOURCE_ROOT:-}" ] || rw_fatal "RW_SOURCE_ROOT is not set (run through meson test)"
 [ -n "${RW_BUILD_ROOT:-}" ] || rw_fatal "RW_BUILD_ROOT is not set (run through meson test)"
 rw_need_cmd jq
-CTL=${RW_CTL:-$RW_BUILD_ROOT/shim/runwardenctl}
+CTL=${RW_CTL:-$RW_BUILD_ROOT/ctl/runwardenctl}
 [ -x "$CTL" ] || rw_fatal "runwardenctl not found at $CTL (build first)"
 SECCOMP_DIR=${RW_SECCOMP_DIR:-$RW_SOURCE_ROOT/seccomp-profiles}
 SHIPPED=$RW_SOURCE_ROOT/deploy/policy
@@ -278,7 +278,7 @@ rw_expect_rc "validate: a missing file is not valid" 1
 
 # ---- policy test ----
 
-FIXTURES=${RW_FIXTURES_DIR:-$RW_SOURCE_ROOT/../shared/fixtures/engines}
+FIXTURES=${RW_FIXTURES_DIR:-$RW_SOURCE_ROOT/tests/fixtures/engines}
 [ -d "$FIXTURES" ] || rw_fatal "no engine fixtures at $FIXTURES (set RW_FIXTURES_DIR)"
 
 rw_capture test-shipped ctl policy test --fixtures "$FIXTURES" --seccomp-dir "$SECCOMP_DIR" \

@@ -12,7 +12,7 @@ set -uo pipefail
 rw_init
 trap rw_cleanup EXIT
 
-CTL=$RW_BUILD_ROOT/shim/runwardenctl
+CTL=$RW_BUILD_ROOT/ctl/runwardenctl
 [ -x "$CTL" ] || rw_fatal "runwardenctl not built at $CTL"
 AUDIT=$RW_TMP/audit.jsonl
 POLICY=$RW_TMP/policy.json

@@ -13,7 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rw_init
-CTL=$RW_BUILD_ROOT/shim/runwardenctl
+CTL=$RW_BUILD_ROOT/ctl/runwardenctl
 SPROBE=$RW_BUILD_ROOT/tests/integration/seccomp-probe
 CACHE=/run/runwarden/seccomp-cache
 [ -x "$CTL" ] || rw_fatal "runwardenctl not built at $CTL"
