@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config.h" /* RW_POLICY_DEFAULT_PATH, meson option policy_path */
 #include "error.h"
 #include "rules.h"
 
-#define RW_POLICY_DEFAULT_PATH  "/etc/runwarden/policy.json"
 #define RW_AUDIT_LOG_DEFAULT    "/var/log/runwarden/audit.jsonl"
 #define RW_POLICY_BASELINE_TIER "baseline"
 
