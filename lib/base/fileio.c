@@ -230,3 +230,33 @@ int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_e
         *ret_base = TAKE_PTR(base);
         return 0;
 }
+
+int rw_file_append_line(const char *path, const char *line, struct rw_error *err)
+{
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_close_ int fd = -1;
+        size_t len = strlen(line);
+        char *slash;
+        ssize_t n;
+
+        if (copy == NULL)
+                return rw_error_set(err, ENOMEM, "%s", path);
+        /* The directory, one level, as logrotate setups expect it; never the whole path. */
+        slash = strrchr(copy, '/');
+        if (slash != NULL && slash != copy) {
+                *slash = '\0';
+                if (mkdir(copy, 0750) < 0 && errno != EEXIST)
+                        return rw_error_set_errno(err, errno, "creating the directory of %s", path);
+        }
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "opening %s", path);
+        do
+                n = write(fd, line, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return rw_error_set_errno(err, errno, "writing %s", path);
+        if ((size_t)n != len)
+                return rw_error_set(err, EIO, "short write to %s", path);
+        return 0;
+}

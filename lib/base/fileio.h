@@ -34,3 +34,8 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
 
 /* Split "/a/b/c.json" into a directory ("/a/b", "." when there is no "/") and a basename. */
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err);
+
+/* Append `line` to `path` with one write() on an O_APPEND descriptor (concurrent writers never
+ * interleave), creating the file 0640 and its directory (one level) if missing, never following
+ * a symlink. */
+int rw_file_append_line(const char *path, const char *line, struct rw_error *err);

@@ -107,5 +107,4 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         if (process != NULL)
                 rw_rules_secrets(process, "/process", plan);
         rw_rules_required(spec, settings, plan);
-        rw_plan_tune(plan, settings->tuning);
 }

@@ -88,8 +88,8 @@ args_case "crio kill by name" --root /run/runc --systemd-cgroup kill ID KILL -- 
 	--root /run/runc --systemd-cgroup kill ID KILL
 args_case "own flags removed, order kept" --root /r --debug state ID -- \
 	--mode=audit --root /r --seccomp-dir "$PROFILES" --debug state ID
-args_case "unknown flags and commands pass through" --frobnicate=1 frob --x -y z ID -- \
-	--frobnicate=1 frob --x -y z ID
+args_case "unknown flags of a known command pass through" --frobnicate=1 state --x -y z ID -- \
+	--frobnicate=1 state --x -y z ID
 args_case "features with no global flags" features -- features
 
 # --- stdout and exit status are the delegate's --------------------------------------------------
@@ -230,12 +230,25 @@ reset_record
 check "exec --process: capabilities emptied in the process file" \
 	test "$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")" = '[[],[],true]'
 check "exec --process hands off" test -e "$RW_FAKE_RECORD"
+# Without --process runc runs the container's own config.json process with the flags over it; it
+# finds the bundle in its state (ROOT/ID/state.json, label bundle=...): a state of runc's shape.
+mkdir -p "$T/runc-root/ID"
+jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
 reset_record
-"$RW" --runtime "$FAKE" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
+"$RW" --runtime "$FAKE" --root "$T/runc-root" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
 rc=$?
-check "exec --cap is refused" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-caps' '$T/err'"
+check "exec --cap is refused" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule caps-drop' '$T/err'"
 reset_record
-"$RW" --runtime "$FAKE" exec --cwd /proc/self/fd/7 ID sh >/dev/null 2>"$T/err"
+"$RW" --runtime "$FAKE" --root "$T/runc-root" exec --user 1000 ID sh >/dev/null 2>"$T/err"
+rc=$?
+check "exec --user 1000 without --process hands off" bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
+reset_record
+"$RW" --runtime "$FAKE" frob ID >/dev/null 2>"$T/err"
+rc=$?
+check "an unknown runtime command is refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule runtime-command' '$T/err'"
+reset_record
+"$RW" --runtime "$FAKE" --root "$T/runc-root" exec --cwd /proc/self/fd/7 ID sh >/dev/null 2>"$T/err"
 rc=$?
 check "exec --cwd /proc/self/fd/7 is refused (CVE-2024-21626)" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule process-cwd' '$T/err'"

@@ -28,7 +28,7 @@ static const char ci_spec[] =
     "\"io.kubernetes.pod.name\":\"runner-abc-project-7-concurrent-0\","
     "\"secret.example/token\":\"do-not-log-me\"}}";
 
-static char *format(const struct rw_decision *d)
+static char *format(const struct rw_audit_entry *d)
 {
         char *line = rw_audit_format(d);
 
@@ -72,7 +72,7 @@ static void test_realistic_line(void **state)
         json_t *value;
         size_t i = 0;
         json_error_t jerr;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .id = TEST_ID,
             .command = "create",
@@ -151,7 +151,7 @@ static void test_fixture_secret_never_logged(void **state)
                 _cleanup_plan_ struct rw_plan plan;
                 _cleanup_free_ char *line = NULL;
                 _cleanup_json_ json_t *doc = NULL;
-                struct rw_decision d = {
+                struct rw_audit_entry d = {
                     .time = test_time,
                     .id = TEST_ID,
                     .command = "create",
@@ -188,7 +188,7 @@ static void test_exec_process_identity(void **state)
             "\"GITHUB_RUN_ID=1234567\",\"GITHUB_REPOSITORY=second/ignored\",\"GITHUB_TOKEN=ghs_x\","
             "\"CI_JOB_ID\",1,\"io.kubernetes.pod.name=not-an-annotation\"]}");
         _cleanup_free_ char *line = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .id = TEST_ID,
             .command = "exec",
@@ -214,7 +214,7 @@ static void test_containerd_cri_annotations(void **state)
                           "\"io.kubernetes.cri.sandbox-name\":\"job-17\"}}");
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *line = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .tier = "trusted",
@@ -242,7 +242,7 @@ static void test_verbatim_numbers(void **state)
         _cleanup_plan_ struct rw_plan plan;
         _cleanup_free_ char *line = NULL;
         _cleanup_json_ json_t *doc = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .plan = &plan,
@@ -272,7 +272,7 @@ static void test_null_fields_omitted(void **state)
 {
         _cleanup_plan_ struct rw_plan empty;
         _cleanup_free_ char *line = NULL, *line2 = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = {.tv_sec = 0, .tv_nsec = 5},
             .command = "start",
             .tier_skipped = "",
@@ -307,7 +307,7 @@ static void test_text_not_utf8(void **state)
         _cleanup_json_ json_t *spec = NULL;
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *line = NULL, *spec_text = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .bundle = "/run/bundles/caf\xe9/\xc3\xa9t\xc3",
@@ -378,7 +378,7 @@ static void test_large_values_summarised(void **state)
         _cleanup_free_ char *line = NULL;
         _cleanup_json_ json_t *parsed = NULL;
         json_t *big = json_array();
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .command = "create",
             .outcome = RW_OUTCOME_REWRITTEN,
         };
