@@ -286,19 +286,33 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
         struct rw_host_io *h = userdata;
         _cleanup_free_ char *dir = NULL;
         _cleanup_free_ char *base = NULL;
-        const char *bundle = req->bundle;
+        _cleanup_free_ char *root = NULL;
+        const char *scratch[16];
+        size_t n = 0;
+        struct rw_facts_options o = {
+            .bundle = req->bundle,
+            .container_id = req->container_id,
+            .bind_prefixes = req->settings->bind_prefixes,
+            .state_dir = h->state_dir,
+        };
         int r;
 
         if (h->bundle_is_file) {
                 r = rw_path_split(req->bundle, &dir, &base, err);
                 if (r < 0)
                         return r;
-                bundle = dir;
+                o.bundle = dir;
         }
-        r = rw_facts_gather(req->spec, bundle, ret, err);
+        r = rw_host_canonical_root(req->cli->root, &root, err);
         if (r < 0)
                 return r;
-        return rw_facts_resolve_prefixes(ret, req->settings->bind_prefixes, err);
+        o.runtime_root = root;
+        for (const struct rw_scratch_mount *s = req->settings->scratch;
+             s != NULL && s->size_bytes > 0 && n + 1 < RW_ELEMENTSOF(scratch); s++)
+                scratch[n++] = s->destination != NULL ? s->destination : "$HOME";
+        scratch[n] = NULL;
+        o.scratch = scratch;
+        return rw_facts_gather(req->spec, &o, ret, err);
 }
 
 void rw_host_io_init(struct rw_host_io *h)
