@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,43 +18,13 @@
 #include "config.h"
 #include "fileio.h"
 #include "json.h"
+#include "seccomp_check.h"
 #include "seccomp_names.h"
-#include "seccomp_profile.h"
 
 #define ENTRY_SUFFIX ".checked"
 
 /* An entry is one profile: a few tens of KB. */
 #define ENTRY_MAX_SIZE (1024u * 1024u)
-
-const char *rw_seccomp_cache_result_name(int result)
-{
-        switch (result) {
-        case RW_SECCOMP_COMPILED:
-                return "compiled (no cache)";
-        case RW_SECCOMP_CACHE_HIT:
-                return "hit";
-        case RW_SECCOMP_CACHE_STORED:
-                return "compiled and stored";
-        case RW_SECCOMP_CACHE_UNUSABLE:
-                return "compiled (cache unusable)";
-        default:
-                return "unknown";
-        }
-}
-
-static void note(char *why, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void note(char *why, size_t size, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (why == NULL || size == 0)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(why, size, fmt, ap);
-        va_end(ap);
-}
 
 /* What a hit must match exactly: everything the check's outcome depends on, then the profile. */
 static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct rw_error *err)
@@ -94,60 +63,52 @@ static uint64_t fnv1a(const char *text, size_t len)
 }
 
 /* Only root's, and nobody else may write to it. */
-static bool trusted(const struct stat *st, char *why, size_t why_size, const char *what)
+static bool trusted(const struct stat *st, const char *what, struct rw_error *cache_err)
 {
         if (st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
                 return true;
-        note(why, why_size,
-             "%s belongs to uid %u with mode %04o (root's and not writable by "
-             "group or others expected)",
-             what, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
+        rw_error_set(cache_err, EPERM,
+                     "%s belongs to uid %u with mode %04o (root's and not writable by "
+                     "group or others expected)",
+                     what, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
         return false;
 }
 
 /* Walk `path` one component at a time from "/", never through a symlink, making missing
  * directories 0700. */
-static int open_cache_dir(const char *path, int *ret_fd, char *why, size_t why_size)
+static int open_cache_dir(const char *path, int *ret_fd, struct rw_error *cache_err)
 {
         _cleanup_free_ char *copy = strdup(path);
         _cleanup_close_ int fd = -1;
         struct stat st;
         char *save = NULL;
 
-        if (copy == NULL || path[0] != '/') {
-                note(why, why_size, "%s is not an absolute path", path);
-                return -EINVAL;
-        }
+        if (copy == NULL || path[0] != '/')
+                return rw_error_set(cache_err, EINVAL, "%s is not an absolute path", path);
         fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
-                return -errno;
+                return rw_error_set_errno(cache_err, errno, "cannot open /");
         for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
                 int child;
 
-                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
-                        note(why, why_size, "%s contains \".\" or \"..\"", path);
-                        return -EINVAL;
-                }
+                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+                        return rw_error_set(cache_err, EINVAL, "%s contains \".\" or \"..\"", path);
                 child = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (child < 0 && errno == ENOENT) {
-                        if (mkdirat(fd, c, 0700) < 0 && errno != EEXIST) {
-                                note(why, why_size, "cannot create %s in %s: %s", c, path,
-                                     strerror(errno));
-                                return -errno;
-                        }
+                        if (mkdirat(fd, c, 0700) < 0 && errno != EEXIST)
+                                return rw_error_set_errno(cache_err, errno,
+                                                          "cannot create %s in %s", c, path);
                         child = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 }
-                if (child < 0) {
-                        note(why, why_size, "cannot open %s (component %s): %s", path, c,
-                             strerror(errno));
-                        return -errno;
-                }
+                if (child < 0)
+                        return rw_error_set_errno(cache_err, errno, "cannot open %s (component %s)",
+                                                  path, c);
                 close(fd);
                 fd = child;
         }
         if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!trusted(&st, why, why_size, path))
+                return rw_error_set_errno(cache_err, errno, "cannot stat %s", path);
+        if (!trusted(&st, path, cache_err))
                 return -EPERM;
         *ret_fd = TAKE_FD(fd);
         return 0;
@@ -159,21 +120,22 @@ enum lookup {
         LOOKUP_UNTRUSTED,
 };
 
-static enum lookup lookup(int dirfd, const char *name, const char *text, size_t len, char *why,
-                          size_t why_size)
+static enum lookup lookup(int dirfd, const char *name, const char *text, size_t len,
+                          struct rw_error *cache_err)
 {
         _cleanup_free_ char *data = NULL;
-        struct rw_error ignored = {0};
+        struct rw_error sub = {0};
         size_t data_len;
         struct stat st;
 
         /* rw_file_read_at refuses symlinks and anything but a regular file. */
-        if (rw_file_read_at(dirfd, name, ENTRY_MAX_SIZE, &data, &data_len, &st, &ignored) < 0) {
-                if (ignored.code != ENOENT)
-                        note(why, why_size, "entry %s: %s", name, ignored.msg);
-                return ignored.code == ENOENT ? LOOKUP_MISS : LOOKUP_UNTRUSTED;
+        if (rw_file_read_at(dirfd, name, ENTRY_MAX_SIZE, &data, &data_len, &st, &sub) < 0) {
+                if (sub.code == ENOENT)
+                        return LOOKUP_MISS;
+                rw_error_set(cache_err, sub.code, "entry %s: %s", name, sub.msg);
+                return LOOKUP_UNTRUSTED;
         }
-        if (!trusted(&st, why, why_size, name))
+        if (!trusted(&st, name, cache_err))
                 return LOOKUP_UNTRUSTED;
         if (data_len != len || memcmp(data, text, len) != 0)
                 return LOOKUP_MISS;
@@ -215,8 +177,8 @@ static void prune(int dirfd, const char *keep)
         closedir(dir);
 }
 
-int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *why,
-                            size_t why_size, struct rw_error *err)
+int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
+                            struct rw_error *ret_cache_err, struct rw_error *err)
 {
         /* A root-owned 0600 file (the owner is only applied when running as root). */
         const struct stat like = {.st_mode = S_IFREG | 0600, .st_uid = 0, .st_gid = 0};
@@ -228,7 +190,8 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *
         enum lookup found;
         int r;
 
-        note(why, why_size, "%s", "");
+        if (ret_cache_err != NULL)
+                *ret_cache_err = (struct rw_error){0};
         if (cache_dir == NULL) {
                 r = rw_seccomp_check(profile, err);
                 return r < 0 ? r : RW_SECCOMP_COMPILED;
@@ -236,13 +199,13 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *
         r = entry_text(profile, &text, &len, err);
         if (r < 0)
                 return r;
-        r = open_cache_dir(cache_dir, &dirfd, why, why_size);
+        r = open_cache_dir(cache_dir, &dirfd, ret_cache_err);
         if (r < 0) {
                 r = rw_seccomp_check(profile, err);
                 return r < 0 ? r : RW_SECCOMP_CACHE_UNUSABLE;
         }
         snprintf(name, sizeof(name), "%016" PRIx64 ENTRY_SUFFIX, fnv1a(text, len));
-        found = lookup(dirfd, name, text, len, why, why_size);
+        found = lookup(dirfd, name, text, len, ret_cache_err);
         if (found == LOOKUP_HIT)
                 return RW_SECCOMP_CACHE_HIT;
 
@@ -251,7 +214,8 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *
                 return r;
         /* An untrusted entry is replaced by root's own: rename() takes its place. */
         if (rw_file_replace_at(dirfd, name, text, len, &like, &store_err) < 0) {
-                note(why, why_size, "cannot store %s in %s: %s", name, cache_dir, store_err.msg);
+                rw_error_set(ret_cache_err, store_err.code, "cannot store %s in %s: %s", name,
+                             cache_dir, store_err.msg);
                 return RW_SECCOMP_CACHE_UNUSABLE;
         }
         prune(dirfd, name);

@@ -576,12 +576,6 @@ size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model)
         return model->n_arches;
 }
 
-const struct rw_seccomp_arch *rw_seccomp_model_arch(const struct rw_seccomp_model *model,
-                                                    size_t index)
-{
-        return index < model->n_arches ? model->arches[index].arch : NULL;
-}
-
 uint32_t rw_seccomp_model_default_action(const struct rw_seccomp_model *model)
 {
         return model->default_action;
