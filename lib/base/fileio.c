@@ -30,8 +30,7 @@ static void temp_file_removep(struct temp_file *t)
         }
 }
 
-/* Names are resolved relative to a directory descriptor: one component, never "..", never "/". */
-static int check_name(const char *name, struct rw_error *err)
+int rw_file_check_name(const char *name, struct rw_error *err)
 {
         if (name == NULL || name[0] == '\0')
                 return rw_error_set(err, EINVAL, "empty file name");
@@ -79,7 +78,7 @@ int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_dat
         size_t size, len = 0;
         int r;
 
-        r = check_name(name, err);
+        r = rw_file_check_name(name, err);
         if (r < 0)
                 return r;
 
@@ -172,7 +171,7 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
         _cleanup_close_ int fd = -1;
         int r;
 
-        r = check_name(name, err);
+        r = rw_file_check_name(name, err);
         if (r < 0)
                 return r;
         if (like == NULL)

@@ -12,6 +12,10 @@
 
 #include "error.h"
 
+/* Names are resolved relative to a directory descriptor: one component, never "." or "..", never
+ * "/". -EINVAL otherwise. */
+int rw_file_check_name(const char *name, struct rw_error *err);
+
 /* Open a directory (O_DIRECTORY|O_CLOEXEC|O_PATH is not enough to create files: O_RDONLY). */
 int rw_dir_open(const char *path, int *ret_fd, struct rw_error *err);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* rw_policy_load(): the policy file, read safely, and refused when someone else could edit it. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "policy_internal.h"
+#include "store.h"
 
 /*
  * A job must never be able to edit the policy that confines it: when runwarden runs as root, the
@@ -17,32 +19,25 @@
 static int check_ownership(const char *path, const char *dir, int dirfd, const struct stat *st,
                            struct rw_error *err)
 {
+        _cleanup_free_ char *what = NULL;
         struct stat dst;
+        int r;
 
         if (geteuid() != 0)
                 return 0;
-        if (st->st_uid != 0)
-                return rw_error_set(err, EPERM,
-                                    "%s: owned by uid %u, not root: refusing a policy that "
-                                    "someone else can edit",
-                                    path, (unsigned)st->st_uid);
-        if (st->st_mode & (S_IWGRP | S_IWOTH))
-                return rw_error_set(err, EPERM,
-                                    "%s: writable by group or others (mode %04o): refusing a "
-                                    "policy that someone else can edit",
-                                    path, (unsigned)(st->st_mode & 07777));
+        r = rw_store_check_owner(st, path, false, err);
+        if (r < 0)
+                return rw_error_prefix(err, "refusing a policy that someone else can edit");
         if (fstat(dirfd, &dst) < 0)
                 return rw_error_set_errno(err, errno, "%s: cannot stat its directory", path);
-        if (dst.st_uid != 0)
-                return rw_error_set(err, EPERM,
-                                    "%s: directory %s is owned by uid %u, not root: the policy "
-                                    "could be replaced",
-                                    path, dir, (unsigned)dst.st_uid);
-        if ((dst.st_mode & (S_IWGRP | S_IWOTH)) && !(dst.st_mode & S_ISVTX))
-                return rw_error_set(err, EPERM,
-                                    "%s: directory %s is writable by group or others (mode "
-                                    "%04o): the policy could be replaced",
-                                    path, dir, (unsigned)(dst.st_mode & 07777));
+        if (asprintf(&what, "directory %s", dir) < 0) {
+                what = NULL;
+                return rw_error_set(err, ENOMEM, "out of memory");
+        }
+        r = rw_store_check_owner(&dst, what, true, err);
+        if (r < 0)
+                return rw_error_prefix(err, "refusing policy %s, which someone else could replace",
+                                       path);
         return 0;
 }
 

@@ -52,32 +52,9 @@ static void scratch_init(struct scratch *s)
         snprintf(s->cache, sizeof(s->cache), "%s/run/seccomp-cache", s->root);
 }
 
-static void remove_tree(const char *path)
-{
-        DIR *dir = opendir(path);
-        struct dirent *e;
-
-        if (dir != NULL) {
-                while ((e = readdir(dir)) != NULL) {
-                        char child[1024];
-                        struct stat st;
-
-                        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                                continue;
-                        snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-                        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-                                remove_tree(child);
-                        else
-                                unlink(child);
-                }
-                closedir(dir);
-        }
-        rmdir(path);
-}
-
 static void scratch_clear(struct scratch *s)
 {
-        remove_tree(s->root);
+        rw_test_remove_tree(s->root);
 }
 
 static json_t *ci_default(void)
