@@ -55,10 +55,8 @@ static int read_spec(const char *target, char **ret_bundle, json_t **ret_spec, s
 {
         _cleanup_free_ char *dir = NULL;
         _cleanup_free_ char *name = NULL;
-        _cleanup_free_ char *text = NULL;
         _cleanup_close_ int dirfd = -1;
         struct stat st;
-        size_t len;
         int r;
 
         if (stat(target, &st) < 0)
@@ -76,12 +74,9 @@ static int read_spec(const char *target, char **ret_bundle, json_t **ret_spec, s
         r = rw_dir_open(dir, &dirfd, err);
         if (r < 0)
                 return r;
-        r = rw_file_read_at(dirfd, name, RW_JSON_MAX_SIZE, &text, &len, NULL, err);
+        r = rw_file_read_json_at(dirfd, name, RW_JSON_MAX_SIZE, ret_spec, err);
         if (r < 0)
-                return rw_error_prefix(err, "%s", dir);
-        r = rw_json_parse(text, len, ret_spec, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/%s is not valid JSON", dir, name);
+                return rw_error_prefix(err, "%s/%s", dir, name);
         *ret_bundle = TAKE_PTR(dir);
         return 0;
 }

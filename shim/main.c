@@ -354,32 +354,6 @@ static int check_delegate(const char *path, struct rw_error *err)
         return 0;
 }
 
-/* One write() on an O_APPEND descriptor: concurrent runwarden processes never interleave. */
-static int append_audit(const char *path, const char *line, struct rw_error *err)
-{
-        _cleanup_free_ char *copy = strdup(path);
-        _cleanup_close_ int fd = -1;
-        size_t len = strlen(line);
-        ssize_t n;
-
-        if (copy == NULL)
-                return rw_error_set(err, ENOMEM, "audit log");
-        /* The directory, one level, as logrotate setups expect it; never the whole path. */
-        if (mkdir(dirname(copy), 0750) < 0 && errno != EEXIST)
-                return rw_error_set_errno(err, errno, "creating the directory of %s", path);
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
-        if (fd < 0)
-                return rw_error_set_errno(err, errno, "opening audit log %s", path);
-        do
-                n = write(fd, line, len);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return rw_error_set_errno(err, errno, "writing audit log %s", path);
-        if ((size_t)n != len)
-                return rw_error_set(err, EIO, "short write to audit log %s", path);
-        return 0;
-}
-
 static bool command_is_logged(enum rw_command command)
 {
         switch (command) {
@@ -435,7 +409,8 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
         line = rw_audit_format(&d);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting the decision log line");
-        return append_audit(c->policy.audit_log, line, err);
+        /* The directory, one level, as logrotate setups expect it; never the whole path. */
+        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750, err);
 }
 
 /* Refuse: the reason on stderr and as the one error line of the engine's log. */

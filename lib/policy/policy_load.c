@@ -16,11 +16,10 @@
  * file must belong to root and be writable by nobody else, and its directory must not let anyone
  * else replace it (owned by root, not writable by group or others unless sticky).
  */
-static int check_ownership(const char *path, const char *dir, int dirfd, const struct stat *st,
+static int check_ownership(const char *path, const struct stat *st, const struct stat *dir_st,
                            struct rw_error *err)
 {
-        _cleanup_free_ char *what = NULL;
-        struct stat dst;
+        _cleanup_free_ char *dir = NULL, *base = NULL, *what = NULL;
         int r;
 
         if (geteuid() != 0)
@@ -28,13 +27,14 @@ static int check_ownership(const char *path, const char *dir, int dirfd, const s
         r = rw_store_check_owner(st, path, false, err);
         if (r < 0)
                 return rw_error_prefix(err, "refusing a policy that someone else can edit");
-        if (fstat(dirfd, &dst) < 0)
-                return rw_error_set_errno(err, errno, "%s: cannot stat its directory", path);
+        r = rw_path_split(path, &dir, &base, err);
+        if (r < 0)
+                return r;
         if (asprintf(&what, "directory %s", dir) < 0) {
                 what = NULL;
                 return rw_error_set(err, ENOMEM, "out of memory");
         }
-        r = rw_store_check_owner(&dst, what, true, err);
+        r = rw_store_check_owner(dir_st, what, true, err);
         if (r < 0)
                 return rw_error_prefix(err, "refusing policy %s, which someone else could replace",
                                        path);
@@ -44,25 +44,19 @@ static int check_ownership(const char *path, const char *dir, int dirfd, const s
 int rw_policy_load(const char *path, struct rw_policy *ret, bool *ret_found, struct rw_error *err)
 {
         const char *file = path != NULL ? path : RW_POLICY_DEFAULT_PATH;
-        _cleanup_free_ char *dir = NULL, *base = NULL, *data = NULL;
-        _cleanup_close_ int dirfd = -1;
-        struct stat st;
+        _cleanup_free_ char *data = NULL;
+        struct stat st, dir_st;
         size_t len;
         int r;
 
-        r = rw_path_split(file, &dir, &base, err);
-        if (r < 0)
-                return rw_error_prefix(err, "policy %s", file);
-        r = rw_dir_open(dir, &dirfd, err);
-        if (r == 0)
-                r = rw_file_read_at(dirfd, base, RW_POLICY_MAX_SIZE, &data, &len, &st, err);
+        r = rw_file_read(file, RW_POLICY_MAX_SIZE, &data, &len, &st, &dir_st, err);
         if (r == -ENOENT && path == NULL) {
                 *ret_found = false;
                 return rw_policy_baseline(ret, err);
         }
         if (r < 0)
                 return rw_error_prefix(err, "policy %s", file);
-        r = check_ownership(file, dir, dirfd, &st, err);
+        r = check_ownership(file, &st, &dir_st, err);
         if (r < 0)
                 return r;
         r = rw_policy_parse(data, len, file, ret, err);

@@ -21,34 +21,11 @@ bool rw_seccomp_profile_name_valid(const char *name)
         return len > 0 && len <= 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
 }
 
-static int read_at(int dirfd, const char *file, json_t **ret, struct rw_error *err)
-{
-        _cleanup_free_ char *data = NULL;
-        size_t len;
-        int r;
-
-        r = rw_file_read_at(dirfd, file, PROFILE_MAX_SIZE, &data, &len, NULL, err);
-        if (r < 0)
-                return r;
-        return rw_json_parse(data, len, ret, err);
-}
-
 int rw_seccomp_read_file(const char *path, json_t **ret, struct rw_error *err)
 {
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *base = NULL;
-        _cleanup_close_ int dirfd = -1;
-        int r;
+        int r = rw_file_read_json(path, PROFILE_MAX_SIZE, ret, err);
 
-        r = rw_path_split(path, &dir, &base, err);
-        if (r < 0)
-                return r;
-        r = rw_dir_open(dir, &dirfd, err);
-        if (r >= 0)
-                r = read_at(dirfd, base, ret, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s", path);
-        return 0;
+        return r < 0 ? rw_error_prefix(err, "%s", path) : 0;
 }
 
 int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struct rw_error *err)
@@ -66,7 +43,7 @@ int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struc
         snprintf(file, sizeof(file), "%s.json", name);
         r = rw_dir_open(dir, &dirfd, err);
         if (r >= 0)
-                r = read_at(dirfd, file, ret, err);
+                r = rw_file_read_json_at(dirfd, file, PROFILE_MAX_SIZE, ret, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s/%s", dir, file);
         return 0;
