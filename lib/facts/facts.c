@@ -59,11 +59,6 @@ const char *rw_ns_type_name(enum rw_ns_type type)
         return (unsigned)type < RW_NS_COUNT ? ns_names[type] : "unknown";
 }
 
-const char *rw_ns_proc_name(enum rw_ns_type type)
-{
-        return (unsigned)type < RW_NS_COUNT ? ns_proc_names[type] : "unknown";
-}
-
 const struct rw_path_fact *rw_facts_lookup(const struct rw_host_facts *facts, const char *path)
 {
         for (size_t i = 0; i < facts->n_paths; i++)

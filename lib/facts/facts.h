@@ -27,8 +27,6 @@ enum rw_ns_type {
 /* OCI name ("pid", "network", ...) <-> type; -1 for an unknown name. */
 int rw_ns_type_from_name(const char *name);
 const char *rw_ns_type_name(enum rw_ns_type type);
-/* The name of the namespace under /proc/PID/ns/ ("net" for network). */
-const char *rw_ns_proc_name(enum rw_ns_type type);
 
 struct rw_file_id {
         bool known;

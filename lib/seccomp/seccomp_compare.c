@@ -576,11 +576,6 @@ size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model)
         return model->n_arches;
 }
 
-uint32_t rw_seccomp_model_default_action(const struct rw_seccomp_model *model)
-{
-        return model->default_action;
-}
-
 /* The rules of `ar` for `key`: [*ret_begin, *ret_end). */
 static void key_range(const struct arch_rules *ar, int key, size_t *ret_begin, size_t *ret_end)
 {

@@ -42,7 +42,6 @@ static inline void rw_seccomp_model_freep(struct rw_seccomp_model **model)
 
 /* How many architectures the filter covers, the native one included. */
 size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model);
-uint32_t rw_seccomp_model_default_action(const struct rw_seccomp_model *model);
 
 /*
  * Rules that libseccomp would not both keep: two rules for the same system call with different
