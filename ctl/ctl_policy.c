@@ -29,33 +29,16 @@
 #include "policy.h"
 #include "synthio.h"
 
-/* Read a whole file through the safe accessors (no symlink as the last component). */
-static int read_text(const char *path, char **ret_text, size_t *ret_len, struct rw_error *err)
-{
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *base = NULL;
-        _cleanup_close_ int dirfd = -1;
-        int r;
-
-        r = rw_path_split(path, &dir, &base, err);
-        if (r >= 0)
-                r = rw_dir_open(dir, &dirfd, err);
-        if (r >= 0)
-                r = rw_file_read_at(dirfd, base, RW_JSON_MAX_SIZE, ret_text, ret_len, NULL, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s", path);
-        return 0;
-}
-
 static int parse_policy_file(const char *path, struct rw_policy *ret, struct rw_error *err)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
-        r = read_text(path, &text, &len, err);
+        /* Through the safe accessors: no symlink as the last component. */
+        r = rw_file_read(path, RW_JSON_MAX_SIZE, &text, &len, NULL, NULL, err);
         if (r < 0)
-                return r;
+                return rw_error_prefix(err, "%s", path);
         return rw_policy_parse(text, len, path, ret, err);
 }
 
@@ -161,11 +144,6 @@ static void test_case_clear(struct test_case *c)
         *c = (struct test_case){0};
 }
 
-static void strv_freep(char ***strv)
-{
-        rw_strv_free(*strv);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
         return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -174,7 +152,7 @@ static int cmp_str(const void *a, const void *b)
 /* Every "*.json" directly in `dir` (not directories), sorted by name, NULL-terminated. */
 static int list_cases(const char *dir, char ***ret, size_t *ret_n, struct rw_error *err)
 {
-        _cleanup_(strv_freep) char **names = NULL;
+        _cleanup_strv_ char **names = NULL;
         DIR *d = opendir(dir);
         struct dirent *e;
         size_t n = 0;
@@ -360,15 +338,10 @@ static int parse_case(int dirfd, const char *name, struct test_case *ret, struct
         static const char *const keys[] = {"description", "config", "fixture",    "annotations",
                                            "env",         "tier",   "invoked_as", "command",
                                            "process",     "record", "expect",     NULL};
-        _cleanup_free_ char *text = NULL;
         struct test_case c = {0};
-        size_t len;
         int r;
 
-        r = rw_file_read_at(dirfd, name, RW_JSON_MAX_SIZE, &text, &len, NULL, err);
-        if (r < 0)
-                return r;
-        r = rw_json_parse(text, len, &c.doc, err);
+        r = rw_file_read_json_at(dirfd, name, RW_JSON_MAX_SIZE, &c.doc, err);
         if (r < 0)
                 return r;
         if (!json_is_object(c.doc))
@@ -415,8 +388,6 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
                           json_t **ret_spec, struct rw_error *err)
 {
         _cleanup_free_ char *path = NULL;
-        _cleanup_free_ char *text = NULL;
-        size_t len;
         int r;
 
         if (c->fixture != NULL) {
@@ -437,10 +408,7 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
         }
         if (r < 0)
                 return rw_error_set(err, ENOMEM, "out of memory");
-        r = read_text(path, &text, &len, err);
-        if (r < 0)
-                return r;
-        r = rw_json_parse(text, len, ret_spec, err);
+        r = rw_file_read_json(path, RW_JSON_MAX_SIZE, ret_spec, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", path);
         return 0;
@@ -800,7 +768,7 @@ static int policy_test(int argc, char **argv)
 {
         struct test_options o = {0};
         _cleanup_policy_ struct rw_policy policy = {0};
-        _cleanup_(strv_freep) char **cases = NULL;
+        _cleanup_strv_ char **cases = NULL;
         _cleanup_free_ char *default_policy = NULL;
         _cleanup_close_ int dirfd = -1;
         struct rw_error err = {0};

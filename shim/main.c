@@ -275,7 +275,8 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
         line = rw_audit_format(&e);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting the decision log line");
-        return rw_file_append_line(c->policy.audit_log, line, err);
+        /* The directory, one level, as logrotate setups expect it; never the whole path. */
+        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750, err);
 }
 
 /* Refuse: the reason on stderr and as the one error line of the engine's log. */

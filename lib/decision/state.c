@@ -1,34 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One file per container: STATE_DIR/<namespace>/<id>.json, where the namespace is "default" for
- * the delegate's default --root and the FNV-1a hash of the --root string otherwise. The hash only
- * keeps the file names short and free of "/"; the file holds the root itself, and a file whose
- * root differs (a collision) is taken as "nothing recorded".
+ * the delegate's default --root and the hash of the --root string otherwise (rw_store_key_name()).
+ * The hash only keeps the directory names short and free of "/"; the file holds the root itself,
+ * and a file whose root differs (a collision) is taken as "nothing recorded".
  *
- * The state decides the tier of every later call, so a planted file could weaken it: every
- * directory is opened component by component without following symlinks, the two directories
- * runwarden owns must belong to it and be writable by nobody else, and files are replaced
- * atomically.
+ * The state decides the tier of every later call, so a planted file could weaken it: the state
+ * directory and each namespace are trusted stores (store.h), reached without following symlinks,
+ * belonging to runwarden's user and writable by nobody else, and files are replaced atomically.
  */
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cleanup.h"
-#include "fileio.h"
+#include "store.h"
+#include "strv.h"
 
-#define STATE_FILE_MAX  (64u * 1024u)
-#define ID_MAX          1024
-#define STATE_SUFFIX    ".json"
-#define NAMESPACE_CHARS 17 /* 16 hex digits, or "default", and the NUL */
+#define STATE_FILE_MAX    (64u * 1024u)
+#define ID_MAX            1024
+#define STATE_SUFFIX      ".json"
+#define DEFAULT_NAMESPACE "default"
 
 /* runc's rule: [A-Za-z0-9_+.-]+, and not "." or ".." (it names a directory of its own). */
 static bool valid_id(const char *id)
@@ -57,138 +54,53 @@ static int file_name(const char *id, char *buf, size_t size, struct rw_error *er
         return 0;
 }
 
-static void namespace_name(const char *root, char buf[NAMESPACE_CHARS])
+static void namespace_name(const char *root, char buf[RW_STORE_NAME_MAX])
 {
-        uint64_t hash = 0xcbf29ce484222325u;
-
-        if (root == NULL) {
-                snprintf(buf, NAMESPACE_CHARS, "default");
-                return;
-        }
-        for (const unsigned char *c = (const unsigned char *)root; *c != '\0'; c++) {
-                hash ^= *c;
-                hash *= 0x100000001b3u;
-        }
-        snprintf(buf, NAMESPACE_CHARS, "%016llx", (unsigned long long)hash);
+        if (root == NULL)
+                snprintf(buf, RW_STORE_NAME_MAX, DEFAULT_NAMESPACE);
+        else
+                rw_store_key_name(root, strlen(root), "", buf);
 }
 
-/* A directory of runwarden's own: someone else's (or a writable one) could hold a planted file. */
-static int check_owned(int fd, const char *what, struct rw_error *err)
+static const char *state_dir_or_default(const char *state_dir)
 {
-        struct stat st;
-
-        if (fstat(fd, &st) < 0)
-                return rw_error_set_errno(err, errno, "cannot stat %s", what);
-        if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-                return rw_error_set(err, EPERM,
-                                    "%s belongs to uid %u with mode %04o; expected uid %u, not "
-                                    "writable by group or others",
-                                    what, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
-                                    (unsigned)geteuid());
-        return 0;
+        return state_dir != NULL ? state_dir : RW_STATE_DIR;
 }
 
-/* Open (with `create`, make 0700 first) the directory `name` inside `dirfd`, never a symlink. */
-static int open_child(int dirfd, const char *name, bool create, const char *path, int *ret_fd,
-                      struct rw_error *err)
+/* The store holding the files of `root`; -ENOENT (err not set) when absent and !create. */
+static int open_namespace(const char *state_dir, const char *root, bool create,
+                          struct rw_store *ret, struct rw_error *err)
 {
-        int fd;
-
-        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT && create) {
-                if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-                        return rw_error_set_errno(err, errno, "cannot create %s", path);
-                fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (fd < 0) {
-                struct stat st;
-
-                /* O_DIRECTORY|O_NOFOLLOW report a symlink as ENOTDIR, a plain file the same. */
-                if (errno == ELOOP ||
-                    (errno == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                     S_ISLNK(st.st_mode)))
-                        return rw_error_set(err, ELOOP, "%s is a symbolic link, not following it",
-                                            path);
-                return rw_error_set_errno(err, errno, "cannot open directory %s", path);
-        }
-        *ret_fd = fd;
-        return 0;
-}
-
-/* Walk `path` from "/" (or the working directory) one component at a time. */
-static int open_path(const char *path, bool create, int *ret_fd, struct rw_error *err)
-{
-        _cleanup_free_ char *copy = strdup(path);
-        _cleanup_close_ int fd = -1;
-        char *save = NULL;
-
-        if (copy == NULL)
-                return rw_error_set(err, ENOMEM, "out of memory");
-        fd = open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return rw_error_set_errno(err, errno, "cannot open the start of %s", path);
-        for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
-                int child, r;
-
-                if (strcmp(c, ".") == 0)
-                        continue;
-                if (strcmp(c, "..") == 0)
-                        return rw_error_set(err, EINVAL, "state directory %s contains \"..\"",
-                                            path);
-                r = open_child(fd, c, create, path, &child, err);
-                if (r < 0)
-                        return r;
-                close(fd);
-                fd = child;
-        }
-        *ret_fd = TAKE_FD(fd);
-        return 0;
-}
-
-/* The directory holding the files of `root`; -ENOENT (err not set) when absent and !create. */
-static int open_namespace(const char *state_dir, const char *root, bool create, int *ret_fd,
-                          struct rw_error *err)
-{
-        _cleanup_close_ int dirfd = -1, fd = -1;
-        char name[NAMESPACE_CHARS];
+        _cleanup_store_ struct rw_store top = RW_STORE_INIT;
+        char name[RW_STORE_NAME_MAX];
         struct rw_error sub = {0};
         int r;
 
-        if (state_dir == NULL)
-                state_dir = RW_STATE_DIR;
-        r = open_path(state_dir, create, &dirfd, &sub);
+        state_dir = state_dir_or_default(state_dir);
+        r = rw_store_open(state_dir, create, &top, &sub);
         if (r == -ENOENT && !create)
                 return r;
         if (r < 0) {
                 *err = sub;
                 return r;
         }
-        r = check_owned(dirfd, state_dir, err);
-        if (r < 0)
-                return r;
         namespace_name(root, name);
-        r = open_child(dirfd, name, create, name, &fd, &sub);
+        r = rw_store_open_child(&top, name, create, ret, &sub);
         if (r == -ENOENT && !create)
                 return r;
         if (r < 0) {
                 *err = sub;
                 return rw_error_prefix(err, "state directory %s", state_dir);
         }
-        r = check_owned(fd, name, err);
-        if (r < 0)
-                return rw_error_prefix(err, "state directory %s", state_dir);
-        *ret_fd = TAKE_FD(fd);
         return 0;
 }
 
 int rw_state_save(const char *state_dir, const char *root, const char *id,
                   const struct rw_container_state *st, struct rw_error *err)
 {
-        /* A root-owned 0600 file (the owner is only applied when running as root). */
-        const struct stat like = {.st_mode = S_IFREG | 0600, .st_uid = 0, .st_gid = 0};
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *text = NULL;
-        _cleanup_close_ int dirfd = -1;
         char name[NAME_MAX + 1];
         int r;
 
@@ -216,10 +128,10 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
         if (text == NULL)
                 return rw_error_set(err, ENOMEM, "out of memory");
 
-        r = open_namespace(state_dir, root, true, &dirfd, err);
+        r = open_namespace(state_dir, root, true, &ns, err);
         if (r < 0)
                 return rw_error_prefix(err, "cannot record container %s", id);
-        r = rw_file_replace_at(dirfd, name, text, strlen(text), &like, err);
+        r = rw_store_write(&ns, name, text, strlen(text), err);
         if (r < 0)
                 return rw_error_prefix(err, "cannot record container %s", id);
         return 0;
@@ -232,44 +144,74 @@ static bool is_id_number(const json_t *v)
         return json_is_integer(v) && n >= -1 && n <= (json_int_t)UINT32_MAX;
 }
 
-/* The fields of a state file; *ret_ours false when it belongs to another root with the same
- * hash. */
-static int parse_state(const char *data, size_t len, const char *root, const char *id,
-                       struct rw_container_state *ret, bool *ret_ours, struct rw_error *err)
+/* A state file as written; the strings point into *ret_doc. */
+struct record_view {
+        const char *root; /* NULL: the default root */
+        const char *id;
+        const json_t *tier, *uid, *gid;
+};
+
+static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
+                        struct rw_error *err)
 {
         _cleanup_json_ json_t *doc = NULL;
-        json_t *file_root, *file_id, *tier, *uid, *gid;
+        json_t *root;
         json_error_t jerr;
 
         doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
         if (doc == NULL)
                 return rw_error_set(err, EINVAL, "line %d, column %d: %s", jerr.line, jerr.column,
                                     jerr.text);
-        file_root = json_object_get(doc, "root");
-        file_id = json_object_get(doc, "id");
-        tier = json_object_get(doc, "tier");
-        uid = json_object_get(doc, "uid");
-        gid = json_object_get(doc, "gid");
-        if (!json_is_object(doc) || !(json_is_null(file_root) || json_is_string(file_root)) ||
-            !json_is_string(file_id) || !json_is_string(tier) || !is_id_number(uid) ||
-            !is_id_number(gid))
+        root = json_object_get(doc, "root");
+        *ret = (struct record_view){
+            .root = json_string_value(root),
+            .id = json_string_value(json_object_get(doc, "id")),
+            .tier = json_object_get(doc, "tier"),
+            .uid = json_object_get(doc, "uid"),
+            .gid = json_object_get(doc, "gid"),
+        };
+        if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
+            ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
+            !is_id_number(ret->gid))
                 return rw_error_set(err, EINVAL, "not a runwarden state file");
-        if (root == NULL
-                ? !json_is_null(file_root)
-                : !json_is_string(file_root) || strcmp(json_string_value(file_root), root) != 0) {
+        *ret_doc = TAKE_PTR(doc);
+        return 0;
+}
+
+static int record_state(const struct record_view *v, struct rw_container_state *ret,
+                        struct rw_error *err)
+{
+        if (json_string_length(v->tier) == 0 || json_string_length(v->tier) >= sizeof(ret->tier) ||
+            strlen(json_string_value(v->tier)) != json_string_length(v->tier))
+                return rw_error_set(err, EINVAL, "invalid tier name");
+        memset(ret, 0, sizeof(*ret));
+        memcpy(ret->tier, json_string_value(v->tier), json_string_length(v->tier));
+        ret->uid = json_integer_value(v->uid);
+        ret->gid = json_integer_value(v->gid);
+        return 0;
+}
+
+/* The fields of a state file; *ret_ours false when it belongs to another root with the same
+ * hash. */
+static int parse_state(const char *data, size_t len, const char *root, const char *id,
+                       struct rw_container_state *ret, bool *ret_ours, struct rw_error *err)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        struct record_view v;
+        int r;
+
+        r = parse_record(data, len, &doc, &v, err);
+        if (r < 0)
+                return r;
+        if (root == NULL ? v.root != NULL : v.root == NULL || strcmp(v.root, root) != 0) {
                 *ret_ours = false;
                 return 0;
         }
-        if (strcmp(json_string_value(file_id), id) != 0)
-                return rw_error_set(err, EINVAL, "it records container %s",
-                                    json_string_value(file_id));
-        if (json_string_length(tier) == 0 || json_string_length(tier) >= sizeof(ret->tier) ||
-            strlen(json_string_value(tier)) != json_string_length(tier))
-                return rw_error_set(err, EINVAL, "invalid tier name");
-        memset(ret, 0, sizeof(*ret));
-        memcpy(ret->tier, json_string_value(tier), json_string_length(tier));
-        ret->uid = json_integer_value(uid);
-        ret->gid = json_integer_value(gid);
+        if (strcmp(v.id, id) != 0)
+                return rw_error_set(err, EINVAL, "it records container %s", v.id);
+        r = record_state(&v, ret, err);
+        if (r < 0)
+                return r;
         *ret_ours = true;
         return 0;
 }
@@ -277,8 +219,8 @@ static int parse_state(const char *data, size_t len, const char *root, const cha
 int rw_state_load(const char *state_dir, const char *root, const char *id,
                   struct rw_container_state *ret, bool *ret_found, struct rw_error *err)
 {
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
         _cleanup_free_ char *data = NULL;
-        _cleanup_close_ int dirfd = -1;
         char name[NAME_MAX + 1];
         struct rw_error sub = {0};
         bool ours = false;
@@ -288,14 +230,14 @@ int rw_state_load(const char *state_dir, const char *root, const char *id,
         r = file_name(id, name, sizeof(name), err);
         if (r < 0)
                 return r;
-        r = open_namespace(state_dir, root, false, &dirfd, err);
+        r = open_namespace(state_dir, root, false, &ns, err);
         if (r == -ENOENT) {
                 *ret_found = false;
                 return 0;
         }
         if (r < 0)
                 return rw_error_prefix(err, "cannot read the record of container %s", id);
-        r = rw_file_read_at(dirfd, name, STATE_FILE_MAX, &data, &len, NULL, &sub);
+        r = rw_store_read(&ns, name, STATE_FILE_MAX, &data, &len, &sub);
         if (r == -ENOENT) {
                 *ret_found = false;
                 return 0;
@@ -313,20 +255,122 @@ int rw_state_load(const char *state_dir, const char *root, const char *id,
 
 int rw_state_remove(const char *state_dir, const char *root, const char *id, struct rw_error *err)
 {
-        _cleanup_close_ int dirfd = -1;
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
         char name[NAME_MAX + 1];
         int r;
 
         r = file_name(id, name, sizeof(name), err);
         if (r < 0)
                 return r;
-        r = open_namespace(state_dir, root, false, &dirfd, err);
+        r = open_namespace(state_dir, root, false, &ns, err);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
                 return rw_error_prefix(err, "cannot remove the record of container %s", id);
-        if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-                return rw_error_set_errno(err, errno, "cannot remove the record of container %s",
-                                          id);
+        r = rw_store_remove(&ns, name, err);
+        if (r < 0)
+                return rw_error_prefix(err, "cannot remove the record of container %s", id);
+        return 0;
+}
+
+void rw_state_records_free(struct rw_container_record *records, size_t n)
+{
+        for (size_t i = 0; records != NULL && i < n; i++) {
+                free(records[i].root);
+                free(records[i].id);
+        }
+        free(records);
+}
+
+struct record_list {
+        struct rw_container_record *items;
+        size_t n;
+};
+
+static void record_list_clear(struct record_list *l)
+{
+        rw_state_records_free(l->items, l->n);
+}
+
+/* The record in `file` of the namespace store `ns`, appended to `list`: it must be where it
+ * would be looked up. */
+static int list_one(const struct rw_store *ns, const char *ns_name, const char *file,
+                    struct record_list *list, struct rw_error *err)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_free_ char *data = NULL;
+        char expected_ns[RW_STORE_NAME_MAX], expected_file[NAME_MAX + 1];
+        struct rw_container_record *grown, *rec;
+        struct record_view v;
+        size_t len;
+        int r;
+
+        r = rw_store_read(ns, file, STATE_FILE_MAX, &data, &len, err);
+        if (r >= 0)
+                r = parse_record(data, len, &doc, &v, err);
+        if (r < 0)
+                return rw_error_prefix(err, "record %s/%s", ns->path, file);
+        namespace_name(v.root, expected_ns);
+        if (strcmp(ns_name, expected_ns) != 0 ||
+            file_name(v.id, expected_file, sizeof(expected_file), err) < 0 ||
+            strcmp(file, expected_file) != 0)
+                return rw_error_set(err, EINVAL, "record %s/%s: it records another container",
+                                    ns->path, file);
+        grown = reallocarray(list->items, list->n + 1, sizeof(*list->items));
+        if (grown == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        list->items = grown;
+        rec = &list->items[list->n];
+        *rec = (struct rw_container_record){0};
+        list->n++;
+        r = record_state(&v, &rec->state, err);
+        if (r < 0)
+                return rw_error_prefix(err, "record %s/%s", ns->path, file);
+        rec->id = strdup(v.id);
+        if (rec->id == NULL || (v.root != NULL && (rec->root = strdup(v.root)) == NULL))
+                return rw_error_set(err, ENOMEM, "out of memory");
+        return 0;
+}
+
+int rw_state_list(const char *state_dir, struct rw_container_record **ret, size_t *ret_n,
+                  struct rw_error *err)
+{
+        _cleanup_(record_list_clear) struct record_list list = {0};
+        _cleanup_store_ struct rw_store top = RW_STORE_INIT;
+        _cleanup_strv_ char **namespaces = NULL;
+        struct rw_error sub = {0};
+        int r;
+
+        r = rw_store_open(state_dir_or_default(state_dir), false, &top, &sub);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+        if (r < 0) {
+                *err = sub;
+                return r;
+        }
+        r = rw_store_list(&top, "", &namespaces, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; namespaces[i] != NULL; i++) {
+                _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
+                _cleanup_strv_ char **files = NULL;
+
+                r = rw_store_open_child(&top, namespaces[i], false, &ns, err);
+                if (r >= 0)
+                        r = rw_store_list(&ns, STATE_SUFFIX, &files, err);
+                if (r < 0)
+                        return rw_error_prefix(err, "state directory %s", top.path);
+                for (size_t k = 0; files[k] != NULL; k++) {
+                        r = list_one(&ns, namespaces[i], files[k], &list, err);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        *ret = TAKE_PTR(list.items);
+        *ret_n = list.n;
+        list.n = 0;
         return 0;
 }

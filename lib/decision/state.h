@@ -9,6 +9,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -28,3 +29,19 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
 int rw_state_load(const char *state_dir, const char *root, const char *id,
                   struct rw_container_state *ret, bool *ret_found, struct rw_error *err);
 int rw_state_remove(const char *state_dir, const char *root, const char *id, struct rw_error *err);
+
+/* One recorded container, as rw_state_list() finds it. */
+struct rw_container_record {
+        char *root; /* the runtime's --root; NULL: the delegate's default root */
+        char *id;
+        struct rw_container_state state;
+};
+
+/*
+ * Every container recorded under `state_dir` (NULL: RW_STATE_DIR), grouped by root, sorted by id
+ * within one; none when nothing was ever recorded. A record that cannot be read or is not where
+ * it would be looked up is an error. Free *ret with rw_state_records_free().
+ */
+int rw_state_list(const char *state_dir, struct rw_container_record **ret, size_t *ret_n,
+                  struct rw_error *err);
+void rw_state_records_free(struct rw_container_record *records, size_t n);

@@ -138,8 +138,8 @@ char *rw_toml_string(const char *text, const char *table, const char *key)
                         tlen = end != NULL ? (size_t)(end - p) : 0;
                         while (tlen > 0 && (p[tlen - 1] == ' ' || p[tlen - 1] == '\t'))
                                 tlen--;
-                        in_table = table != NULL && tlen == strlen(table) &&
-                                   strncmp(p, table, tlen) == 0;
+                        in_table =
+                            table != NULL && tlen == strlen(table) && strncmp(p, table, tlen) == 0;
                 } else if (in_table && strncmp(p, key, key_len) == 0) {
                         const char *v = skip_space(p + key_len);
 
@@ -154,9 +154,8 @@ char *rw_toml_string(const char *text, const char *table, const char *key)
                                         stop = strchr(start, quote);
                                         /* escapes in basic strings: not in any real path here */
                                         if (stop != NULL && (nl == NULL || stop < nl) &&
-                                            (quote == '\'' || memchr(start, '\\',
-                                                                     (size_t)(stop - start)) ==
-                                                                  NULL))
+                                            (quote == '\'' ||
+                                             memchr(start, '\\', (size_t)(stop - start)) == NULL))
                                                 return strndup(start, (size_t)(stop - start));
                                 }
                                 return NULL;
@@ -204,8 +203,7 @@ int rw_engine_dirs_discover(const struct rw_engine_config *config, struct rw_eng
 
         *ret = (struct rw_engine_dirs){0};
         for (int k = 0; config != NULL && k < RW_ENGINE_KIND_COUNT && r >= 0; k++)
-                for (const char *const *p = config->dirs[k]; p != NULL && *p != NULL && r >= 0;
-                     p++)
+                for (const char *const *p = config->dirs[k]; p != NULL && *p != NULL && r >= 0; p++)
                         r = rw_engine_dirs_add(ret, (enum rw_engine_kind)k, *p, err);
         if (r >= 0)
                 r = add_daemon_json(ret, err);

@@ -25,8 +25,8 @@ static char *unescape(const char *s, size_t len)
                 if (s[i] == '\\' && i + 3 < len + 1 && i + 3 <= len && s[i + 1] >= '0' &&
                     s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' &&
                     s[i + 3] <= '7') {
-                        out[o++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-                                          (s[i + 3] - '0'));
+                        out[o++] =
+                            (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
                         i += 3;
                 } else {
                         out[o++] = s[i];
@@ -154,12 +154,12 @@ int rw_mountinfo_parse(const char *text, struct rw_mountinfo *ret, struct rw_err
                         if (r < 0) {
                                 mount_clear(&m);
                                 rw_mountinfo_clear(&mi);
-                                return r == -ENOMEM ? rw_error_set(err, ENOMEM, "mountinfo")
-                                                    : rw_error_set(err, EINVAL,
-                                                                   "mountinfo: malformed line "
-                                                                   "%.*s",
-                                                                   (int)(end < 200 ? end : 200),
-                                                                   line);
+                                return r == -ENOMEM
+                                           ? rw_error_set(err, ENOMEM, "mountinfo")
+                                           : rw_error_set(err, EINVAL,
+                                                          "mountinfo: malformed line "
+                                                          "%.*s",
+                                                          (int)(end < 200 ? end : 200), line);
                         }
                         mi.mounts[mi.n++] = m;
                 }
@@ -187,7 +187,8 @@ int rw_mountinfo_read(struct rw_mountinfo *ret, struct rw_error *err)
                         char *grown;
 
                         if (cap >= MOUNTINFO_MAX)
-                                return rw_error_set(err, EFBIG, "/proc/self/mountinfo is too large");
+                                return rw_error_set(err, EFBIG,
+                                                    "/proc/self/mountinfo is too large");
                         cap = cap == 0 ? 16384 : cap * 2;
                         grown = realloc(text, cap + 1);
                         if (grown == NULL)
@@ -291,8 +292,7 @@ bool rw_mountinfo_device_shared(const struct rw_mountinfo *mi, const struct rw_m
 }
 
 int rw_mountinfo_foreach_below(const struct rw_mountinfo *mi, const char *path,
-                               int (*fn)(const struct rw_mount *m, void *userdata),
-                               void *userdata)
+                               int (*fn)(const struct rw_mount *m, void *userdata), void *userdata)
 {
         for (size_t i = 0; i < mi->n; i++) {
                 const struct rw_mount *m = &mi->mounts[i];

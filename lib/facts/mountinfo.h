@@ -56,5 +56,4 @@ bool rw_mountinfo_device_shared(const struct rw_mountinfo *mi, const struct rw_m
 /* Mounts strictly below `path` (what a recursive bind of it brings along), in table order:
  * calls `fn` for each; stops and returns its value when it is not 0. */
 int rw_mountinfo_foreach_below(const struct rw_mountinfo *mi, const char *path,
-                               int (*fn)(const struct rw_mount *m, void *userdata),
-                               void *userdata);
+                               int (*fn)(const struct rw_mount *m, void *userdata), void *userdata);

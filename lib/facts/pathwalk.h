@@ -15,12 +15,12 @@
 #include "error.h"
 
 struct rw_walk {
-        int error;          /* 0, or the errno that stopped the walk (ENOENT, ELOOP, ...) */
-        char *resolved;     /* the path reached, symlinks resolved; NULL when error != 0 */
-        struct stat st;     /* what it is (valid when error == 0) */
-        char *unsafe_dir;   /* the first directory a lookup went through that anyone but root
-                               may change, NULL when none */
-        bool via_symlink;   /* a symlink was followed on the way */
+        int error;        /* 0, or the errno that stopped the walk (ENOENT, ELOOP, ...) */
+        char *resolved;   /* the path reached, symlinks resolved; NULL when error != 0 */
+        struct stat st;   /* what it is (valid when error == 0) */
+        char *unsafe_dir; /* the first directory a lookup went through that anyone but root
+                             may change, NULL when none */
+        bool via_symlink; /* a symlink was followed on the way */
 };
 
 /* Walk `path` (absolute, or relative to `base`, which must then be absolute). Only out of memory

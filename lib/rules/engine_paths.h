@@ -21,11 +21,11 @@ struct rw_engine_ids {
 };
 
 enum rw_engine_path_kind {
-        RW_ENGINE_PATH_NONE,      /* not an engine's shape */
-        RW_ENGINE_PATH_OWN_FILE,  /* this container's own file (hosts, resolv.conf, shm, ...) */
-        RW_ENGINE_PATH_VOLUME,    /* the top directory of a volume */
-        RW_ENGINE_PATH_INIT,      /* the engine's init binary (docker --init) */
-        RW_ENGINE_PATH_FOREIGN,   /* the shape of another container's or pod's file */
+        RW_ENGINE_PATH_NONE,     /* not an engine's shape */
+        RW_ENGINE_PATH_OWN_FILE, /* this container's own file (hosts, resolv.conf, shm, ...) */
+        RW_ENGINE_PATH_VOLUME,   /* the top directory of a volume */
+        RW_ENGINE_PATH_INIT,     /* the engine's init binary (docker --init) */
+        RW_ENGINE_PATH_FOREIGN,  /* the shape of another container's or pod's file */
 };
 
 struct rw_engine_path {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "auditlog.h"
 #include "cleanup.h"
 #include "json.h"
 
@@ -403,6 +404,64 @@ static void test_large_values_summarised(void **state)
                          4096);
 }
 
+static json_int_t count(const json_t *counts, const char *key)
+{
+        return json_integer_value(json_object_get(counts, key));
+}
+
+/* What the writer writes, the reader reads back: a create, its start, its delete. */
+static void test_log_read_back(void **state)
+{
+        _cleanup_json_ json_t *spec = rw_test_parse(ci_spec);
+        _cleanup_(rw_auditlog_summary_clear) struct rw_auditlog_summary sum = {0};
+        _cleanup_plan_ struct rw_plan plan;
+        _cleanup_free_ char *create = NULL, *start = NULL, *delete = NULL;
+        struct rw_error err = {0};
+        struct rw_audit_entry d = {
+            .time = test_time,
+            .command = "create",
+            .container_id = "c1",
+            .tier = "untrusted",
+            .mode = RW_TIER_ENFORCE,
+            .spec = spec,
+            .plan = &plan,
+            .outcome = RW_OUTCOME_REWRITTEN,
+        };
+
+        (void)state;
+        build_ci_plan(spec, &plan);
+        create = format(&d);
+        d = (struct rw_audit_entry){.time = test_time,
+                                    .command = "start",
+                                    .container_id = "c1",
+                                    .tier = "untrusted",
+                                    .outcome = RW_OUTCOME_PASSTHROUGH};
+        start = format(&d);
+        d.command = "delete";
+        delete = format(&d);
+
+        assert_int_equal(rw_auditlog_summary_init(&sum, &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, create, strlen(create), &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, start, strlen(start), &err), 0);
+        assert_int_equal(json_object_size(sum.open), 1);
+        assert_int_equal(rw_auditlog_add_line(&sum, delete, strlen(delete), &err), 0);
+        /* a line cut short while it is appended, and a blank one */
+        assert_int_equal(rw_auditlog_add_line(&sum, create, strlen(create) / 2, &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, "\n", 1, &err), 0);
+
+        assert_int_equal(sum.decisions, 3);
+        assert_int_equal(sum.malformed, 1);
+        assert_int_equal(count(sum.outcomes, "rewritten"), 1);
+        assert_int_equal(count(sum.outcomes, "passthrough"), 2);
+        assert_int_equal(count(sum.tiers, "untrusted"), 3);
+        /* the project of the create, for the start and the delete that carry no job */
+        assert_int_equal(count(sum.projects, "group/app"), 3);
+        assert_int_equal(count(json_object_get(sum.rules, "caps-drop"), "changed"), 1);
+        assert_int_equal(count(json_object_get(sum.rules, "host-mount"), "refused"), 1);
+        assert_int_equal(count(sum.mounts, "/var/run/docker.sock"), 1);
+        assert_int_equal(json_object_size(sum.open), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -416,6 +475,7 @@ int main(void)
             cmocka_unit_test(test_text_not_utf8),
             cmocka_unit_test(test_outcome_names),
             cmocka_unit_test(test_ids_unique_hex),
+            cmocka_unit_test(test_log_read_back),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,4 +174,25 @@ json_t *rw_test_load_profile(const char *name)
                 return NULL;
         }
         return profile;
+}
+
+void rw_test_mkdtemp(char *buf, size_t size, const char *tag)
+{
+        int n = snprintf(buf, size, "/tmp/rw-test-%s-XXXXXX", tag);
+
+        assert_true(n > 0 && (size_t)n < size);
+        assert_non_null(mkdtemp(buf));
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+void rw_test_remove_tree(const char *path)
+{
+        nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
