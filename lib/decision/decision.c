@@ -43,7 +43,7 @@ static int choose_tier(struct rw_decision *d, const struct rw_cli *cli,
  * without its spec (--tier, the binary name, default_tier). */
 static int existing_tier(struct rw_decision *d, const struct rw_cli *cli,
                          const struct rw_policy *policy, const char *invoked_as,
-                         const struct rw_decision_io *io, struct rw_error *err)
+                         const struct rw_decision_io *io, bool judged, struct rw_error *err)
 {
         const struct rw_tier *tier;
         int r;
@@ -63,6 +63,17 @@ static int existing_tier(struct rw_decision *d, const struct rw_cli *cli,
                 return 0;
         }
         tier = rw_policy_find_tier(policy, d->record.tier);
+        /* Stopping and deleting must work whatever became of the policy: an engine that cannot
+         * delete leaks containers. What is judged (exec, update) is refused instead. */
+        if (tier == NULL && !judged) {
+                r = choose_tier(d, cli, policy, invoked_as, NULL, err);
+                if (r < 0)
+                        return r;
+                snprintf(d->tier_reason, sizeof(d->tier_reason),
+                         "%s (the recorded tier %s is no longer in the policy)", d->choice.reason,
+                         d->record.tier);
+                return 0;
+        }
         if (tier == NULL)
                 return rw_error_set(err, ENOENT,
                                     "container %s was created in tier %s, which the policy no "
@@ -205,7 +216,7 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
         int r;
 
         rw_plan_init(&judged);
-        r = existing_tier(d, cli, policy, invoked_as, io, err);
+        r = existing_tier(d, cli, policy, invoked_as, io, true, err);
         if (r < 0)
                 return r;
         judge_command_flags(cli, &d->plan);
@@ -263,7 +274,7 @@ static int decide_update(struct rw_decision *d, const struct rw_cli *cli,
         _cleanup_json_ json_t *resources = NULL;
         int r;
 
-        r = existing_tier(d, cli, policy, invoked_as, io, err);
+        r = existing_tier(d, cli, policy, invoked_as, io, true, err);
         if (r < 0)
                 return r;
         judge_command_flags(cli, &d->plan);
@@ -322,7 +333,7 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                 r = decide_update(ret, cli, policy, invoked_as, io, err);
         } else {
                 passthrough = true;
-                r = existing_tier(ret, cli, policy, invoked_as, io, err);
+                r = existing_tier(ret, cli, policy, invoked_as, io, false, err);
                 if (r >= 0) {
                         judge_command_flags(cli, &ret->plan);
                         if (!command_is_known(cli->command))

@@ -71,7 +71,7 @@ struct rw_decision {
         enum rw_command command;
         bool have_tier;
         struct rw_tier_choice choice;
-        char tier_reason[600];            /* how the tier was known (choice.reason or the record) */
+        char tier_reason[768];            /* how the tier was known (choice.reason or the record) */
         bool audit;                       /* the tier or the command line asks for audit mode */
         bool have_record;                 /* the container's record was found */
         struct rw_container_state record; /* found, or to save after a create */

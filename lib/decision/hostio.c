@@ -288,12 +288,13 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
         _cleanup_free_ char *base = NULL;
         _cleanup_free_ char *root = NULL;
         const char *scratch[16];
-        size_t n = 0;
+        const char **prefixes = NULL;
+        size_t n = 0, n_prefixes = 0;
         struct rw_facts_options o = {
             .bundle = req->bundle,
             .container_id = req->container_id,
-            .bind_prefixes = req->settings->bind_prefixes,
             .state_dir = h->state_dir,
+            .engines = req->policy != NULL ? &req->policy->engines : NULL,
         };
         int r;
 
@@ -312,7 +313,18 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
                 scratch[n++] = s->destination != NULL ? s->destination : "$HOME";
         scratch[n] = NULL;
         o.scratch = scratch;
-        return rw_facts_gather(req->spec, &o, ret, err);
+        for (const struct rw_bind_prefix *p = req->settings->extra_bind_prefixes;
+             p != NULL && p->path != NULL; p++)
+                n_prefixes++;
+        prefixes = calloc(n_prefixes + 1, sizeof(*prefixes));
+        if (prefixes == NULL)
+                return rw_error_set(err, ENOMEM, "facts");
+        for (size_t i = 0; i < n_prefixes; i++)
+                prefixes[i] = req->settings->extra_bind_prefixes[i].path;
+        o.bind_prefixes = prefixes;
+        r = rw_facts_gather(req->spec, &o, ret, err);
+        free(prefixes);
+        return r;
 }
 
 void rw_host_io_init(struct rw_host_io *h)

@@ -225,6 +225,69 @@ static int gather_bind(struct rw_host_facts *facts, const struct rw_mountinfo *m
         return r;
 }
 
+/* ---- volumes ---- */
+
+/* Whether container `id` still exists for runc under `root` (its state directory). */
+static bool container_exists(const char *root, const char *id)
+{
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+
+        if (asprintf(&p, "%s/%s/state.json", root != NULL ? root : "/run/runc", id) < 0)
+                return true; /* when in doubt, the user counts */
+        return stat(p, &st) == 0;
+}
+
+static int add_volume_user(struct rw_host_facts *facts, const char *volume,
+                           const struct rw_volume_use *u, bool creator, struct rw_error *err)
+{
+        struct rw_volume_user *grown =
+            reallocarray(facts->volume_users, facts->n_volume_users + 1, sizeof(*grown));
+        struct rw_volume_user *v;
+
+        if (grown == NULL)
+                return rw_error_set(err, ENOMEM, "volume facts");
+        facts->volume_users = grown;
+        v = &grown[facts->n_volume_users++];
+        *v = (struct rw_volume_user){.creator = creator, .user = {.exec = -1}};
+        v->volume = strdup(volume);
+        v->user.id = strdup(u->id);
+        v->user.tier = strdup(u->tier);
+        if (v->volume == NULL || v->user.id == NULL || v->user.tier == NULL)
+                return rw_error_set(err, ENOMEM, "volume facts");
+        return 0;
+}
+
+/* Who else mounts the volume at `resolved`, and who it was created for. */
+static int gather_volume(struct rw_host_facts *facts, const struct rw_facts_options *o,
+                         const char *resolved, struct rw_error *err)
+{
+        struct rw_volume_entry e;
+        bool found = false;
+        int r;
+
+        for (size_t i = 0; i < facts->n_volume_users; i++)
+                if (strcmp(facts->volume_users[i].volume, resolved) == 0)
+                        return 0;
+        r = rw_volume_load(o->state_dir, resolved, &e, &found, err);
+        if (r < 0 || !found)
+                return r;
+        if (o->container_id == NULL || strcmp(e.creator.id, o->container_id) != 0)
+                r = add_volume_user(facts, resolved, &e.creator, true, err);
+        for (size_t i = 0; r >= 0 && i < e.n_users; i++) {
+                const struct rw_volume_use *u = &e.users[i];
+
+                if (o->container_id != NULL && strcmp(u->id, o->container_id) == 0)
+                        continue;
+                /* a container that is gone uses nothing (its creator role stays) */
+                if (!container_exists(u->root, u->id))
+                        continue;
+                r = add_volume_user(facts, resolved, u, false, err);
+        }
+        rw_volume_entry_clear(&e);
+        return r;
+}
+
 /* ---- namespaces ---- */
 
 static bool stat_id(const char *path, struct rw_file_id *ret)
@@ -258,6 +321,7 @@ void rw_container_ref_clear(struct rw_container_ref *c)
         free(c->id);
         free(c->tier);
         free(c->sandbox);
+        free(c->pod);
         *c = (struct rw_container_ref){.exec = -1};
 }
 
@@ -319,7 +383,11 @@ static int find_owner(const struct rw_facts_options *o, enum rw_ns_type type,
                                   NULL) >= 0 &&
                     found) {
                         ret->tier = strdup(record.tier);
-                        if (ret->tier == NULL)
+                        ret->sandbox = record.sandbox[0] != '\0' ? strdup(record.sandbox) : NULL;
+                        ret->pod = record.pod[0] != '\0' ? strdup(record.pod) : NULL;
+                        if (ret->tier == NULL ||
+                            (record.sandbox[0] != '\0' && ret->sandbox == NULL) ||
+                            (record.pod[0] != '\0' && ret->pod == NULL))
                                 r = rw_error_set(err, ENOMEM, "namespace owner");
                 }
                 break;
@@ -724,6 +792,8 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
 
         memset(ret, 0, sizeof(*ret));
         gather_host_ns(ret);
+        if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
+                return rw_error_set(err, ENOMEM, "facts");
         if (o->bundle != NULL) {
                 ret->bundle = realpath(o->bundle, NULL);
                 if (ret->bundle == NULL && errno == ENOMEM)
@@ -744,6 +814,12 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
                         break;
                 if (src != NULL && mount_is_bind(v))
                         r = gather_bind(ret, &mi, src, err);
+                if (r >= 0 && src != NULL && mount_is_bind(v)) {
+                        const struct rw_path_fact *f = rw_facts_lookup(ret, src);
+
+                        if (f != NULL && f->error == 0 && S_ISDIR(f->mode))
+                                r = gather_volume(ret, o, f->realpath, err);
+                }
         }
         json_array_foreach(namespaces, i, v)
         {
@@ -963,6 +1039,7 @@ void rw_facts_clear(struct rw_host_facts *facts)
         free(facts->bundle);
         free(facts->rootfs);
         free(facts->rootfs_expected);
+        free(facts->container_id);
         rw_engine_dirs_clear(&facts->engines);
         memset(facts, 0, sizeof(*facts));
 }

@@ -41,6 +41,7 @@ struct rw_container_ref {
         char *id;
         char *tier;    /* as recorded at its create; NULL when runwarden has no record */
         char *sandbox; /* its pod sandbox id (CRI), NULL when none */
+        char *pod;     /* its pod's uid (CRI), NULL when unknown */
         int64_t exec;  /* its tier's exec policy as recorded (enum rw_exec_policy), -1 unknown */
 };
 
@@ -114,7 +115,8 @@ struct rw_host_facts {
                 bool creator; /* the first container that mounted it */
         } * volume_users;
         size_t n_volume_users;
-        /* The container ids of the --root, for naming owners (not exhaustive). */
+        /* The container the command line names (NULL: unknown, as in synthetic facts). */
+        char *container_id;
 };
 
 /* The well-known engine API socket paths, NULL-terminated. */

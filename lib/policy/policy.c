@@ -82,5 +82,7 @@ void rw_policy_clear(struct rw_policy *policy)
         free(policy->default_tier);
         free(policy->origin);
         free(policy->audit_log);
+        for (int k = 0; k < RW_ENGINE_KIND_COUNT; k++)
+                rw_strv_free(policy->engine_storage[k]);
         *policy = (struct rw_policy){0};
 }

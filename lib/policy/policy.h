@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h" /* RW_POLICY_DEFAULT_PATH, meson option policy_path */
+#include "engines.h"
 #include "error.h"
 #include "rules.h"
 #include "strv.h" /* rw_strv_free() for rw_policy_warnings() */
@@ -75,6 +76,10 @@ struct rw_policy {
         size_t n_select;
         char *audit_log;       /* path */
         bool audit_log_refuse; /* refuse when the audit log cannot be written */
+        /* Where the engines keep their data ("engines"), beyond what their own configuration
+         * files and the defaults say (lib/facts/engines.h). Each list is NULL-terminated. */
+        struct rw_engine_config engines;
+        char **engine_storage[RW_ENGINE_KIND_COUNT]; /* owns the lists of `engines` */
 };
 
 /* The policy used when there is no policy file: one tier, "baseline", the built-in rules. */

@@ -343,6 +343,84 @@ static int parse_audit_log(const struct rw_policy_parser *ps, const json_t *v,
         return 0;
 }
 
+/*
+ * "engines": {"docker": {"data_root", "init_path"}, "containerd": {"root", "state"},
+ *             "kubelet": {"root"}, "podman": {"storage"}}, each an absolute path or a list of them.
+ */
+static int parse_engines(const struct rw_policy_parser *ps, const json_t *v,
+                         struct rw_policy *policy)
+{
+        static const struct {
+                const char *engine, *key;
+                enum rw_engine_kind kind;
+        } slots[] = {
+            {"docker", "data_root", RW_ENGINE_DOCKER},
+            {"docker", "init_path", RW_ENGINE_DOCKER_INIT},
+            {"containerd", "root", RW_ENGINE_CONTAINERD_ROOT},
+            {"containerd", "state", RW_ENGINE_CONTAINERD_STATE},
+            {"kubelet", "root", RW_ENGINE_KUBELET},
+            {"podman", "storage", RW_ENGINE_PODMAN},
+        };
+        static const char *const engines[] = {"docker", "containerd", "kubelet", "podman", NULL};
+        struct rw_json_path p = rw_jsonpos_path_key(&(struct rw_json_path){0}, "engines");
+        int r;
+
+        if ((r = rw_policy_expect_object(ps, v, &p)) < 0 ||
+            (r = rw_policy_check_keys(ps, v, &p, engines)) < 0)
+                return r;
+        for (const char *const *e = engines; *e != NULL; e++) {
+                const char *keys[3] = {NULL, NULL, NULL};
+                const json_t *section = json_object_get(v, *e);
+                struct rw_json_path ep = rw_jsonpos_path_key(&p, *e);
+                size_t n = 0;
+
+                if (section == NULL)
+                        continue;
+                for (size_t i = 0; i < RW_ELEMENTSOF(slots); i++)
+                        if (strcmp(slots[i].engine, *e) == 0)
+                                keys[n++] = slots[i].key;
+                if ((r = rw_policy_expect_object(ps, section, &ep)) < 0 ||
+                    (r = rw_policy_check_keys(ps, section, &ep, keys)) < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < RW_ELEMENTSOF(slots); i++) {
+                const json_t *section = json_object_get(v, slots[i].engine);
+                const json_t *m = json_object_get(section, slots[i].key);
+                struct rw_json_path ep = rw_jsonpos_path_key(&p, slots[i].engine);
+                struct rw_json_path mp = rw_jsonpos_path_key(&ep, slots[i].key);
+                size_t n = json_is_array(m) ? json_array_size(m) : 1;
+                const char *s0;
+                char **list;
+
+                if (m == NULL)
+                        continue;
+                if (!json_is_array(m) && (r = rw_policy_expect_string(ps, m, &mp, &s0)) < 0)
+                        return r;
+                list = calloc(n + 1, sizeof(*list));
+                if (list == NULL)
+                        return rw_policy_oom(ps);
+                policy->engine_storage[slots[i].kind] = list;
+                policy->engines.dirs[slots[i].kind] = (const char *const *)list;
+                for (size_t k = 0; k < n; k++) {
+                        struct rw_json_path ip =
+                            json_is_array(m) ? rw_jsonpos_path_index(&mp, k) : mp;
+                        const json_t *item = json_is_array(m) ? json_array_get(m, k) : m;
+                        const char *s;
+
+                        if ((r = rw_policy_expect_string(ps, item, &ip, &s)) < 0)
+                                return r;
+                        if (s[0] != '/' || strcmp(s, "/") == 0)
+                                return rw_policy_fail(ps, &ip, false,
+                                                      "\"%s\" is not an absolute directory other "
+                                                      "than /",
+                                                      s);
+                        if ((r = rw_path_normalize(s, &list[k], NULL)) < 0)
+                                return rw_policy_oom(ps);
+                }
+        }
+        return 0;
+}
+
 /* rw_json_parse() says "line L, column C: what"; the policy's form is "ORIGIN:L:C: what". */
 static int json_error(const char *origin, const struct rw_error *sub, struct rw_error *err)
 {
@@ -364,8 +442,8 @@ int rw_policy_parse(const char *text, size_t len, const char *origin, struct rw_
                     struct rw_error *err)
 {
         static const char *const keys[] = {
-            "version",   "default_tier", "strictness", "trusted_annotations",
-            "audit_log", "tiers",        "select",     NULL};
+            "version", "default_tier", "strictness", "trusted_annotations", "audit_log", "tiers",
+            "select",  "engines",      NULL};
         _cleanup_policy_ struct rw_policy policy = {0};
         _cleanup_(tier_defs_free) struct rw_policy_tier_def *defs = NULL;
         _cleanup_json_ json_t *doc = NULL;
@@ -429,6 +507,9 @@ int rw_policy_parse(const char *text, size_t len, const char *origin, struct rw_
         }
         if ((m = json_object_get(doc, "audit_log")) != NULL &&
             (r = parse_audit_log(&ps, m, &policy)) < 0)
+                return r;
+        if ((m = json_object_get(doc, "engines")) != NULL &&
+            (r = parse_engines(&ps, m, &policy)) < 0)
                 return r;
         if ((m = json_object_get(doc, "select")) != NULL) {
                 struct rw_json_path sp = rw_jsonpos_path_key(&top, "select");

@@ -73,9 +73,6 @@ enum rw_seccomp_mode {
 struct rw_settings {
         int64_t pids_limit;
         const struct rw_scratch_mount *scratch; /* terminated by size_bytes == 0 */
-        /* Host directories below which bind mount sources are allowed (engine-managed state),
-         * NULL-terminated. The bundle directory is always allowed in addition. */
-        const char *const *bind_prefixes;
         /* The tier's seccomp profile (OCI LinuxSeccomp, already converted and checked), its
          * name for messages, and what to do with a filter the engine sent. Borrowed. NULL
          * profile: a spec that needs one is refused (fail closed). */

@@ -121,7 +121,10 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
             json_object_set_new(doc, "id", json_string(id)) < 0 ||
             json_object_set_new(doc, "tier", json_string(st->tier)) < 0 ||
             json_object_set_new(doc, "uid", json_integer(st->uid)) < 0 ||
-            json_object_set_new(doc, "gid", json_integer(st->gid)) < 0)
+            json_object_set_new(doc, "gid", json_integer(st->gid)) < 0 ||
+            (st->sandbox[0] != '\0' &&
+             json_object_set_new(doc, "sandbox", json_string(st->sandbox)) < 0) ||
+            (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0))
                 return rw_error_set(err, EINVAL,
                                     "cannot record container %s: root or tier is not UTF-8", id);
         text = json_dumps(doc, JSON_COMPACT);
@@ -148,7 +151,7 @@ static bool is_id_number(const json_t *v)
 struct record_view {
         const char *root; /* NULL: the default root */
         const char *id;
-        const json_t *tier, *uid, *gid;
+        const json_t *tier, *uid, *gid, *sandbox, *pod;
 };
 
 static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
@@ -169,10 +172,13 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
             .tier = json_object_get(doc, "tier"),
             .uid = json_object_get(doc, "uid"),
             .gid = json_object_get(doc, "gid"),
+            .sandbox = json_object_get(doc, "sandbox"),
+            .pod = json_object_get(doc, "pod"),
         };
         if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
             ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
-            !is_id_number(ret->gid))
+            !is_id_number(ret->gid) || (ret->sandbox != NULL && !json_is_string(ret->sandbox)) ||
+            (ret->pod != NULL && !json_is_string(ret->pod)))
                 return rw_error_set(err, EINVAL, "not a runwarden state file");
         *ret_doc = TAKE_PTR(doc);
         return 0;
@@ -188,6 +194,10 @@ static int record_state(const struct record_view *v, struct rw_container_state *
         memcpy(ret->tier, json_string_value(v->tier), json_string_length(v->tier));
         ret->uid = json_integer_value(v->uid);
         ret->gid = json_integer_value(v->gid);
+        if (v->sandbox != NULL)
+                snprintf(ret->sandbox, sizeof(ret->sandbox), "%s", json_string_value(v->sandbox));
+        if (v->pod != NULL)
+                snprintf(ret->pod, sizeof(ret->pod), "%s", json_string_value(v->pod));
         return 0;
 }
 

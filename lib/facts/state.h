@@ -20,6 +20,8 @@ struct rw_container_state {
         char tier[128];
         int64_t uid; /* process.user of the container at create, -1 unknown */
         int64_t gid;
+        char sandbox[130]; /* its pod sandbox id (CRI), "" when not in a pod */
+        char pod[130];     /* its pod's uid (CRI), "" when unknown */
 };
 
 /* `state_dir` NULL: RW_STATE_DIR. `root` NULL: the delegate's default root. */
@@ -45,3 +47,34 @@ struct rw_container_record {
 int rw_state_list(const char *state_dir, struct rw_container_record **ret, size_t *ret_n,
                   struct rw_error *err);
 void rw_state_records_free(struct rw_container_record *records, size_t n);
+
+/*
+ * Volumes: which containers mount a volume directory (a docker or podman volume's _data), and
+ * which one mounted it first — the container it was created for. Kept beside the records
+ * (STATE_DIR/volumes), updated at create and delete; a tier's volumes stay its own unless the
+ * policy says otherwise (rule volume-owner).
+ */
+struct rw_volume_use {
+        char *root; /* canonical --root, NULL for the default */
+        char *id;
+        char *tier;
+};
+
+struct rw_volume_entry {
+        char *path;
+        struct rw_volume_use creator;
+        struct rw_volume_use *users;
+        size_t n_users;
+};
+
+/* *ret_found false (0 returned) when no container ever mounted `path` since boot. */
+int rw_volume_load(const char *state_dir, const char *path, struct rw_volume_entry *ret,
+                   bool *ret_found, struct rw_error *err);
+/* Record `use` as a user of `path` (its creator when nobody was). */
+int rw_volume_add_user(const char *state_dir, const char *path, const struct rw_volume_use *use,
+                       struct rw_error *err);
+/* Forget container root/id as a user of every volume (its creator stays recorded). */
+int rw_volume_remove_user(const char *state_dir, const char *root, const char *id,
+                          struct rw_error *err);
+void rw_volume_entry_clear(struct rw_volume_entry *e);
+void rw_volume_use_clear(struct rw_volume_use *u);
