@@ -134,8 +134,9 @@ rw_eng_install()
 # reads it afresh, so a test may switch between containers).
 rw_eng_policy()
 {
-        cp "$1" "$RW_ENG_POLICY.new" && mv "$RW_ENG_POLICY.new" "$RW_ENG_POLICY" ||
+        if ! cp "$1" "$RW_ENG_POLICY.new" || ! mv "$RW_ENG_POLICY.new" "$RW_ENG_POLICY"; then
                 rw_fatal "cannot install the policy $1 at $RW_ENG_POLICY"
+        fi
 }
 
 # rw_eng_default_policy: runwarden's baseline as one tier, "default", plus what this engine
@@ -194,6 +195,7 @@ rw_eng_wait_ready()
 
 # rw_eng_start_containerd [--cri]: a containerd with its own sockets, root, state, plugin dir and
 # config; no CRI plugin unless --cri (then its streaming server listens on loopback only).
+# shellcheck disable=SC2120  # tests outside this file pass --cri
 rw_eng_start_containerd()
 {
         local cri=false
@@ -282,8 +284,9 @@ rw_eng_start_dockerd()
         while [ $# -gt 0 ]; do
                 case $1 in
                 --runtime)
-                        [ $# -ge 2 ] && [[ $2 == *=/* ]] ||
+                        if [ $# -lt 2 ] || [[ $2 != *=/* ]]; then
                                 rw_fatal "rw_eng_start_dockerd: --runtime NAME=/ABSOLUTE/PATH"
+                        fi
                         runtimes=$(jq --arg n "${2%%=*}" --arg p "${2#*=}" '. + {($n): {path: $p}}' \
                                 <<<"$runtimes")
                         shift
@@ -293,6 +296,7 @@ rw_eng_start_dockerd()
                 shift
         done
         [ -z "$rw_eng_dockerd_pid" ] || rw_fatal "rw_eng_start_dockerd: already started"
+        # shellcheck disable=SC2119  # containerd's options are not dockerd's
         [ -n "$rw_eng_containerd_pid" ] || rw_eng_start_containerd
 
         local config=$RW_ENG_DIR/daemon.json
@@ -352,8 +356,8 @@ rw_eng_stop()
 {
         local ids ns id pid
         if [ -n "$rw_eng_dockerd_pid" ]; then
-                ids=$(timeout 30 docker ps -aq 2>/dev/null)
-                [ -z "$ids" ] || timeout 60 docker rm -f $ids >/dev/null 2>&1
+                mapfile -t ids < <(timeout 30 docker ps -aq 2>/dev/null)
+                [ "${#ids[@]}" -eq 0 ] || timeout 60 docker rm -f "${ids[@]}" >/dev/null 2>&1
                 rw_eng_stop_pid "$rw_eng_dockerd_pid" dockerd
                 rw_eng_dockerd_pid=
         fi
@@ -395,9 +399,8 @@ rw_eng_kill_cgroups()
         dirs=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$RW_ENG_TAG*" 2>/dev/null)
         [ -n "$dirs" ] || return 0
         for dir in $dirs; do
-                for pid in $(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null); do
-                        kill -KILL "$pid" 2>/dev/null
-                done
+                find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null |
+                        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
         done
         sleep 0.2
         for dir in $dirs; do
