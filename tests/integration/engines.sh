@@ -17,7 +17,8 @@
 # Use (after lib.sh):
 #   rw_init; rw_eng_init                # scratch dirs, the exit trap, the install, a policy
 #   rw_eng_on_exit CMD...               # extra cleanup, run first on exit (do not trap EXIT)
-#   rw_eng_start_containerd [--cri]     # own containerd; the CRI plugin only when asked
+#   rw_eng_start_containerd [--cri] [--merge TOML]...  # own containerd; the CRI plugin only
+#                                       # when asked; TOML files merged into its config key by key
 #   rw_eng_start_dockerd [--runtime NAME=PATH]...  # own dockerd (and containerd); DOCKER_HOST
 #   docker ...                          # talks to the own dockerd, whichever client it is
 #   rw_eng_ctr ...                      # ctr on the own containerd, namespace RW_ENG_CTR_NS
@@ -193,15 +194,22 @@ rw_eng_wait_ready()
         done
 }
 
-# rw_eng_start_containerd [--cri]: a containerd with its own sockets, root, state, plugin dir and
-# config; no CRI plugin unless --cri (then its streaming server listens on loopback only).
+# rw_eng_start_containerd [--cri] [--merge TOML]...: a containerd with its own sockets, root,
+# state, plugin dir and config; no CRI plugin unless --cri (then its streaming server listens on
+# loopback only). Each --merge file is merged into that config key by key, by the tool an
+# operator uses for runwarden's handlers (deploy/containerd/merge-dropin.py), in order.
 # shellcheck disable=SC2120  # tests outside this file pass --cri
 rw_eng_start_containerd()
 {
-        local cri=false
+        local cri=false merges=() merge
         while [ $# -gt 0 ]; do
                 case $1 in
                 --cri) cri=true ;;
+                --merge)
+                        [ $# -ge 2 ] || rw_fatal "rw_eng_start_containerd: --merge FILE"
+                        merges+=("$2")
+                        shift
+                        ;;
                 *) rw_fatal "rw_eng_start_containerd: unknown option $1" ;;
                 esac
                 shift
@@ -236,6 +244,11 @@ rw_eng_start_containerd()
                         echo '  stream_server_port = "0"'
                 fi
         } >"$config"
+        for merge in "${merges[@]}"; do
+                /usr/bin/python3 "$RW_SOURCE_ROOT/deploy/containerd/merge-dropin.py" \
+                        --backup "$config.before-merge" "$config" "$merge" >>"$RW_ENG_DIR/merge.log" ||
+                        rw_fatal "merging $merge into the containerd config failed"
+        done
         echo "# starting containerd on $RW_ENG_CONTAINERD_SOCK"
         containerd --config "$config" >"$RW_ENG_DIR/containerd.log" 2>&1 {rw_eng_lock_fd}>&- &
         rw_eng_containerd_pid=$!
@@ -436,21 +449,21 @@ rw_eng_busybox_image()
                 rw_fatal "docker import of the busybox rootfs as $1 failed"
 }
 
-# rw_eng_oci_archive ROOTFS_TAR NAME OUT: an OCI image archive (one layer) that `ctr images
-# import` reads, made from a rootfs tarball without any daemon.
+# rw_eng_oci_archive ROOTFS_TAR NAME OUT [CONFIG_JSON]: an OCI image archive (one layer) that
+# `ctr images import` reads, made from a rootfs tarball without any daemon. CONFIG_JSON is the
+# image's run configuration (Env, Cmd, Entrypoint, ...; default: PATH and /bin/sh).
 rw_eng_oci_archive()
 {
         local layer=$1 name=$2 out=$3 dir
+        local run_config=${4:-'{"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": ["/bin/sh"]}'}
         dir=$(mktemp -d "$RW_ENG_DIR/oci.XXXXXX")
         mkdir -p "$dir/blobs/sha256"
         local diff size config config_digest config_size manifest manifest_digest manifest_size
         diff=$(sha256sum "$layer" | cut -d' ' -f1)
         size=$(stat -c %s "$layer")
         cp "$layer" "$dir/blobs/sha256/$diff"
-        config=$(jq -cn --arg diff "sha256:$diff" '{architecture: "amd64", os: "linux",
-                config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                         Cmd: ["/bin/sh"]},
-                rootfs: {type: "layers", diff_ids: [$diff]}}')
+        config=$(jq -cn --arg diff "sha256:$diff" --argjson run "$run_config" '{architecture: "amd64",
+                os: "linux", config: $run, rootfs: {type: "layers", diff_ids: [$diff]}}')
         config_digest=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
         config_size=$(printf '%s' "$config" | wc -c)
         printf '%s' "$config" >"$dir/blobs/sha256/$config_digest"
