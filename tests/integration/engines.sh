@@ -19,7 +19,8 @@
 #   rw_eng_on_exit CMD...               # extra cleanup, run first on exit (do not trap EXIT)
 #   rw_eng_start_containerd [--cri] [--merge TOML]...  # own containerd; the CRI plugin only
 #                                       # when asked; TOML files merged into its config key by key
-#   rw_eng_start_dockerd [--runtime NAME=PATH]...  # own dockerd (and containerd); DOCKER_HOST
+#   rw_eng_start_dockerd [--runtime NAME=PATH]... [--default-runtime NAME]  # own dockerd (and
+#                                       # containerd); DOCKER_HOST
 #   docker ...                          # talks to the own dockerd, whichever client it is
 #   rw_eng_ctr ...                      # ctr on the own containerd, namespace RW_ENG_CTR_NS
 #   rw_eng_ctr_run ...                  # ctr run keeping its FIFOs and runc root in scratch
@@ -286,16 +287,23 @@ rw_eng_docker_env()
         echo '{}' >"$DOCKER_CONFIG/config.json"
 }
 
-# rw_eng_start_dockerd [--runtime NAME=PATH]...: a dockerd on the own containerd (started first
-# if needed) with runtimes registered in its own config file: "runwarden" (the installed one)
-# and each NAME=PATH given. No bridge, no iptables, no ip_forward change: containers use
-# --network none (or networks the test creates).
+# rw_eng_start_dockerd [--runtime NAME=PATH]... [--default-runtime NAME]: a dockerd on the own
+# containerd (started first if needed) with runtimes registered in its own config file:
+# "runwarden" (the installed one) and each NAME=PATH given; the default runtime is runc unless
+# --default-runtime names another (for clients that cannot choose one, like the Actions runner).
+# No bridge, no iptables, no ip_forward change: containers use --network none (or networks the
+# test creates).
 rw_eng_start_dockerd()
 {
-        local runtimes
+        local runtimes default_runtime=runc
         runtimes=$(jq -n --arg rw "$RW_ENG_RUNTIME" '{runwarden: {path: $rw}}')
         while [ $# -gt 0 ]; do
                 case $1 in
+                --default-runtime)
+                        [ $# -ge 2 ] || rw_fatal "rw_eng_start_dockerd: --default-runtime NAME"
+                        default_runtime=$2
+                        shift
+                        ;;
                 --runtime)
                         if [ $# -lt 2 ] || [[ $2 != *=/* ]]; then
                                 rw_fatal "rw_eng_start_dockerd: --runtime NAME=/ABSOLUTE/PATH"
@@ -316,8 +324,9 @@ rw_eng_start_dockerd()
         # deprecated-key-path: dockerd 20.10 writes its trust key to /etc/docker/key.json
         # unless told otherwise.
         jq -n --argjson runtimes "$runtimes" --arg key "$RW_ENG_DIR/key.json" \
-                --arg cgroup "/$RW_ENG_TAG" \
-                '{runtimes: $runtimes, "deprecated-key-path": $key, "cgroup-parent": $cgroup}' \
+                --arg cgroup "/$RW_ENG_TAG" --arg default "$default_runtime" \
+                '{runtimes: $runtimes, "deprecated-key-path": $key, "cgroup-parent": $cgroup,
+                  "default-runtime": $default}' \
                 >"$config"
         mkdir -p "$RW_ENG_DATA_ROOT" "$RW_ENG_DIR/exec"
         echo "# starting dockerd on $RW_ENG_DOCKER_SOCK (runtimes: $(jq -c 'map_values(.path)' <<<"$runtimes"))"
