@@ -256,7 +256,7 @@ expect_cri_refusal()
 # pause_pid SANDBOX: the pid of the sandbox's pause process, from PodSandboxStatus.
 pause_pid()
 {
-        cri inspectp "$1" | jq -r '.info.info.pid // empty'
+        { cri inspectp "$1" || true; } | jq -r '.info.info.pid // empty' 2>/dev/null || true
 }
 
 # --- Pod "job": the default handler, the policy's default tier ---------------------------------
