@@ -9,6 +9,8 @@ rw_deps_packages=(
         libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libcmocka-dev
         clang-format jq binutils procps util-linux iproute2 hyperfine
         runc crun runsc containerd docker.io busybox-static mmdebstrap
+        python3-grpcio python3-grpc-tools python3-yaml python3-toml containernetworking-plugins
+        podman
 )
 
 rw_install_deps()

@@ -17,8 +17,10 @@
 # Use (after lib.sh):
 #   rw_init; rw_eng_init                # scratch dirs, the exit trap, the install, a policy
 #   rw_eng_on_exit CMD...               # extra cleanup, run first on exit (do not trap EXIT)
-#   rw_eng_start_containerd [--cri]     # own containerd; the CRI plugin only when asked
-#   rw_eng_start_dockerd [--runtime NAME=PATH]...  # own dockerd (and containerd); DOCKER_HOST
+#   rw_eng_start_containerd [--cri] [--merge TOML]...  # own containerd; the CRI plugin only
+#                                       # when asked; TOML files merged into its config key by key
+#   rw_eng_start_dockerd [--runtime NAME=PATH]... [--default-runtime NAME]  # own dockerd (and
+#                                       # containerd); DOCKER_HOST
 #   docker ...                          # talks to the own dockerd, whichever client it is
 #   rw_eng_ctr ...                      # ctr on the own containerd, namespace RW_ENG_CTR_NS
 #   rw_eng_ctr_run ...                  # ctr run keeping its FIFOs and runc root in scratch
@@ -193,15 +195,22 @@ rw_eng_wait_ready()
         done
 }
 
-# rw_eng_start_containerd [--cri]: a containerd with its own sockets, root, state, plugin dir and
-# config; no CRI plugin unless --cri (then its streaming server listens on loopback only).
+# rw_eng_start_containerd [--cri] [--merge TOML]...: a containerd with its own sockets, root,
+# state, plugin dir and config; no CRI plugin unless --cri (then its streaming server listens on
+# loopback only). Each --merge file is merged into that config key by key, by the tool an
+# operator uses for runwarden's handlers (deploy/containerd/merge-dropin.py), in order.
 # shellcheck disable=SC2120  # tests outside this file pass --cri
 rw_eng_start_containerd()
 {
-        local cri=false
+        local cri=false merges=() merge
         while [ $# -gt 0 ]; do
                 case $1 in
                 --cri) cri=true ;;
+                --merge)
+                        [ $# -ge 2 ] || rw_fatal "rw_eng_start_containerd: --merge FILE"
+                        merges+=("$2")
+                        shift
+                        ;;
                 *) rw_fatal "rw_eng_start_containerd: unknown option $1" ;;
                 esac
                 shift
@@ -236,6 +245,11 @@ rw_eng_start_containerd()
                         echo '  stream_server_port = "0"'
                 fi
         } >"$config"
+        for merge in "${merges[@]}"; do
+                /usr/bin/python3 "$RW_SOURCE_ROOT/deploy/containerd/merge-dropin.py" \
+                        --backup "$config.before-merge" "$config" "$merge" >>"$RW_ENG_DIR/merge.log" ||
+                        rw_fatal "merging $merge into the containerd config failed"
+        done
         echo "# starting containerd on $RW_ENG_CONTAINERD_SOCK"
         containerd --config "$config" >"$RW_ENG_DIR/containerd.log" 2>&1 {rw_eng_lock_fd}>&- &
         rw_eng_containerd_pid=$!
@@ -273,16 +287,23 @@ rw_eng_docker_env()
         echo '{}' >"$DOCKER_CONFIG/config.json"
 }
 
-# rw_eng_start_dockerd [--runtime NAME=PATH]...: a dockerd on the own containerd (started first
-# if needed) with runtimes registered in its own config file: "runwarden" (the installed one)
-# and each NAME=PATH given. No bridge, no iptables, no ip_forward change: containers use
-# --network none (or networks the test creates).
+# rw_eng_start_dockerd [--runtime NAME=PATH]... [--default-runtime NAME]: a dockerd on the own
+# containerd (started first if needed) with runtimes registered in its own config file:
+# "runwarden" (the installed one) and each NAME=PATH given; the default runtime is runc unless
+# --default-runtime names another (for clients that cannot choose one, like the Actions runner).
+# No bridge, no iptables, no ip_forward change: containers use --network none (or networks the
+# test creates).
 rw_eng_start_dockerd()
 {
-        local runtimes
+        local runtimes default_runtime=runc
         runtimes=$(jq -n --arg rw "$RW_ENG_RUNTIME" '{runwarden: {path: $rw}}')
         while [ $# -gt 0 ]; do
                 case $1 in
+                --default-runtime)
+                        [ $# -ge 2 ] || rw_fatal "rw_eng_start_dockerd: --default-runtime NAME"
+                        default_runtime=$2
+                        shift
+                        ;;
                 --runtime)
                         if [ $# -lt 2 ] || [[ $2 != *=/* ]]; then
                                 rw_fatal "rw_eng_start_dockerd: --runtime NAME=/ABSOLUTE/PATH"
@@ -303,8 +324,9 @@ rw_eng_start_dockerd()
         # deprecated-key-path: dockerd 20.10 writes its trust key to /etc/docker/key.json
         # unless told otherwise.
         jq -n --argjson runtimes "$runtimes" --arg key "$RW_ENG_DIR/key.json" \
-                --arg cgroup "/$RW_ENG_TAG" \
-                '{runtimes: $runtimes, "deprecated-key-path": $key, "cgroup-parent": $cgroup}' \
+                --arg cgroup "/$RW_ENG_TAG" --arg default "$default_runtime" \
+                '{runtimes: $runtimes, "deprecated-key-path": $key, "cgroup-parent": $cgroup,
+                  "default-runtime": $default}' \
                 >"$config"
         mkdir -p "$RW_ENG_DATA_ROOT" "$RW_ENG_DIR/exec"
         echo "# starting dockerd on $RW_ENG_DOCKER_SOCK (runtimes: $(jq -c 'map_values(.path)' <<<"$runtimes"))"
@@ -436,21 +458,21 @@ rw_eng_busybox_image()
                 rw_fatal "docker import of the busybox rootfs as $1 failed"
 }
 
-# rw_eng_oci_archive ROOTFS_TAR NAME OUT: an OCI image archive (one layer) that `ctr images
-# import` reads, made from a rootfs tarball without any daemon.
+# rw_eng_oci_archive ROOTFS_TAR NAME OUT [CONFIG_JSON]: an OCI image archive (one layer) that
+# `ctr images import` reads, made from a rootfs tarball without any daemon. CONFIG_JSON is the
+# image's run configuration (Env, Cmd, Entrypoint, ...; default: PATH and /bin/sh).
 rw_eng_oci_archive()
 {
         local layer=$1 name=$2 out=$3 dir
+        local run_config=${4:-'{"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": ["/bin/sh"]}'}
         dir=$(mktemp -d "$RW_ENG_DIR/oci.XXXXXX")
         mkdir -p "$dir/blobs/sha256"
         local diff size config config_digest config_size manifest manifest_digest manifest_size
         diff=$(sha256sum "$layer" | cut -d' ' -f1)
         size=$(stat -c %s "$layer")
         cp "$layer" "$dir/blobs/sha256/$diff"
-        config=$(jq -cn --arg diff "sha256:$diff" '{architecture: "amd64", os: "linux",
-                config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                         Cmd: ["/bin/sh"]},
-                rootfs: {type: "layers", diff_ids: [$diff]}}')
+        config=$(jq -cn --arg diff "sha256:$diff" --argjson run "$run_config" '{architecture: "amd64",
+                os: "linux", config: $run, rootfs: {type: "layers", diff_ids: [$diff]}}')
         config_digest=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
         config_size=$(printf '%s' "$config" | wc -c)
         printf '%s' "$config" >"$dir/blobs/sha256/$config_digest"
