@@ -215,6 +215,23 @@ static int refeed_stdin(const struct rw_call *c, struct rw_error *err)
         return 0;
 }
 
+static int register_volumes(const struct rw_call *c, const char *root, struct rw_error *err)
+{
+        struct rw_volume_use use = {
+            .root = (char *)root,
+            .id = (char *)c->cli.container_id,
+            .tier = (char *)c->d.record.tier,
+        };
+
+        for (size_t i = 0; c->d.volumes != NULL && c->d.volumes[i] != NULL; i++) {
+                int r = rw_volume_add_user(NULL, c->d.volumes[i], &use, err);
+
+                if (r < 0)
+                        return rw_error_prefix(err, "registering volume %s", c->d.volumes[i]);
+        }
+        return 0;
+}
+
 static bool command_is_logged(enum rw_command command)
 {
         switch (command) {
@@ -398,18 +415,30 @@ int main(int argc, char **argv)
                 fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
         }
 
-        /* What later calls about this container need: its tier. A delete forgets it. */
+        /* What later calls about this container need: its tier, and the volumes it mounts. A
+         * volume that cannot be registered would let another tier's container claim it later:
+         * the create is refused then. A delete forgets both. */
         if (c.decided && c.cli.container_id != NULL && (c.d.save_record || c.d.remove_record)) {
                 _cleanup_free_ char *root = NULL;
                 struct rw_error state_err = {0};
 
-                if (rw_host_canonical_root(c.cli.root, &root, &state_err) < 0)
+                if (rw_host_canonical_root(c.cli.root, &root, &state_err) < 0) {
                         log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                else if (c.d.save_record &&
-                         rw_state_save(NULL, root, c.cli.container_id, &c.d.record, &state_err) < 0)
-                        log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                else if (c.d.remove_record)
+                } else if (c.d.save_record) {
+                        if (rw_state_save(NULL, root, c.cli.container_id, &c.d.record, &state_err) <
+                            0)
+                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
+                        if (register_volumes(&c, root, &err) < 0 && !c.audit) {
+                                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                                r = refuse(&c);
+                                call_clear(&c);
+                                return r;
+                        }
+                } else {
                         rw_state_remove(NULL, root, c.cli.container_id, &state_err);
+                        if (rw_volume_remove_user(NULL, root, c.cli.container_id, &state_err) < 0)
+                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
+                }
         }
 
         c.cli.delegate_argv[0] = (char *)c.delegate;

@@ -283,14 +283,14 @@ static json_t *denials_array(const struct rw_plan *plan)
         return TAKE_PTR(array);
 }
 
-static json_t *warnings_array(const struct rw_plan *plan)
+static json_t *warnings_array(const struct rw_warning *items, size_t n)
 {
         _cleanup_json_ json_t *array = json_array();
 
         if (array == NULL)
                 return NULL;
-        for (size_t i = 0; i < plan->n_warnings; i++) {
-                const struct rw_warning *w = &plan->warnings[i];
+        for (size_t i = 0; i < n; i++) {
+                const struct rw_warning *w = &items[i];
                 json_t *o = json_object();
 
                 if (json_array_append_new(array, o) < 0 || set_text(o, "rule", w->rule) < 0 ||
@@ -308,7 +308,12 @@ static int add_plan(json_t *line, const struct rw_plan *plan)
                 return -ENOMEM;
         if (plan->n_denials > 0 && json_object_set_new(line, "denials", denials_array(plan)) < 0)
                 return -ENOMEM;
-        if (plan->n_warnings > 0 && json_object_set_new(line, "warnings", warnings_array(plan)) < 0)
+        if (plan->n_warnings > 0 &&
+            json_object_set_new(line, "warnings",
+                                warnings_array(plan->warnings, plan->n_warnings)) < 0)
+                return -ENOMEM;
+        if (plan->n_notes > 0 &&
+            json_object_set_new(line, "notes", warnings_array(plan->notes, plan->n_notes)) < 0)
                 return -ENOMEM;
         return 0;
 }

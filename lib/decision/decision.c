@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "exec.h"
@@ -18,6 +19,8 @@ static void use_tier(struct rw_decision *d, const struct rw_cli *cli, const stru
         d->have_tier = true;
         d->choice.tier = tier;
         d->settings = tier->settings;
+        d->settings.tier_name = tier->name;
+        d->settings.strictness = (int64_t)tier->strictness;
         d->audit = cli->mode == RW_MODE_AUDIT || tier->mode == RW_TIER_AUDIT;
 }
 
@@ -118,19 +121,81 @@ static int read_through_gate(const struct rw_cli *cli, const struct rw_decision_
         return 0;
 }
 
-/* Flags of the runtime command line that runc honours and no tier can make safe. */
-static void judge_command_flags(const struct rw_cli *cli, struct rw_plan *plan)
+static bool allowed(const struct rw_settings *settings, const char *what)
 {
-        if (cli->criu != NULL)
-                rw_plan_deny(plan, RW_RULE_COMMAND, "--criu",
-                             "--criu %s would run that binary as root on the host", cli->criu);
-        if (cli->no_pivot && rw_cli_command_takes_bundle(cli->command))
+        for (const char *const *p = settings->lists[RW_LIST_RUNTIME]; p != NULL && *p != NULL; p++)
+                if (strcmp(*p, what) == 0)
+                        return true;
+        return false;
+}
+
+/* Flags of the runtime command line that runc honours and that the tier must allow by name
+ * ("runtime_allow": "no-pivot", "no-new-keyring", "criu=PATH"). */
+static void judge_command_flags(const struct rw_cli *cli, const struct rw_settings *settings,
+                                struct rw_plan *plan)
+{
+        if (cli->criu != NULL) {
+                char want[4096];
+
+                snprintf(want, sizeof(want), "criu=%s", cli->criu);
+                if (!allowed(settings, want))
+                        rw_plan_deny(plan, RW_RULE_COMMAND, "--criu",
+                                     "--criu %s would run that binary as root on the host",
+                                     cli->criu);
+        }
+        if (cli->no_pivot && rw_cli_command_takes_bundle(cli->command) &&
+            !allowed(settings, "no-pivot"))
                 rw_plan_deny(plan, RW_RULE_COMMAND, "--no-pivot",
                              "--no-pivot leaves the host's root filesystem reachable from the "
                              "container's mount namespace");
-        if (cli->no_new_keyring && rw_cli_command_takes_bundle(cli->command))
+        if (cli->no_new_keyring && rw_cli_command_takes_bundle(cli->command) &&
+            !allowed(settings, "no-new-keyring"))
                 rw_plan_deny(plan, RW_RULE_COMMAND, "--no-new-keyring",
                              "--no-new-keyring shares the caller's session keyring with the job");
+}
+
+/* What the rules need to know of other containers' tiers, from the policy. */
+static void describe_tiers(struct rw_host_facts *facts, const struct rw_policy *policy)
+{
+        for (size_t i = 0; i < facts->n_paths; i++) {
+                struct rw_container_ref *o = &facts->paths[i].owner;
+                const struct rw_tier *t =
+                    o->tier != NULL ? rw_policy_find_tier(policy, o->tier) : NULL;
+
+                if (t == NULL)
+                        continue;
+                o->exec = t->exec == RW_EXEC_DENY ? RW_TIER_EXEC_DENIED : 0;
+                o->strictness = (int64_t)t->strictness;
+        }
+}
+
+/* The volumes a create goes ahead with, to be registered as this container's. */
+static int collect_volumes(struct rw_decision *d, struct rw_error *err)
+{
+        const json_t *mounts = json_object_get(d->view, "mounts");
+        size_t i, n = 0;
+        json_t *m;
+
+        d->volumes = calloc(json_array_size(mounts) + 1, sizeof(char *));
+        if (d->volumes == NULL)
+                return rw_error_set(err, ENOMEM, "volumes");
+        json_array_foreach(mounts, i, m)
+        {
+                const char *src = json_string_value(json_object_get(m, "source"));
+                const struct rw_path_fact *f = src != NULL ? rw_facts_lookup(&d->facts, src) : NULL;
+                const char *base;
+
+                if (f == NULL || f->realpath == NULL || !S_ISDIR(f->mode))
+                        continue;
+                base = strrchr(f->realpath, '/');
+                /* docker's and podman's volumes: VOLUMES/NAME/_data */
+                if (base == NULL || strcmp(base, "/_data") != 0)
+                        continue;
+                d->volumes[n] = strdup(f->realpath);
+                if (d->volumes[n++] == NULL)
+                        return rw_error_set(err, ENOMEM, "volumes");
+        }
+        return 0;
 }
 
 static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
@@ -151,7 +216,7 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         r = choose_tier(d, cli, policy, invoked_as, d->view, err);
         if (r < 0)
                 return r;
-        judge_command_flags(cli, &d->plan);
+        judge_command_flags(cli, &d->settings, &d->plan);
         if (d->view == NULL)
                 return 0;
 
@@ -175,9 +240,24 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         if (r < 0)
                 return r;
         d->have_facts = true;
+        describe_tiers(&d->facts, policy);
         rw_rules_spec(d->view, &d->settings, &d->facts, &d->plan);
+        r = collect_volumes(d, err);
+        if (r < 0)
+                return r;
 
         snprintf(d->record.tier, sizeof(d->record.tier), "%s", d->choice.tier->name);
+        {
+                const json_t *annotations = json_object_get(d->view, "annotations");
+                const char *sandbox =
+                    rw_spec_string_member(annotations, "io.kubernetes.cri.sandbox-id");
+                const char *pod =
+                    rw_spec_string_member(annotations, "io.kubernetes.cri.sandbox-uid");
+
+                snprintf(d->record.sandbox, sizeof(d->record.sandbox), "%s",
+                         sandbox != NULL ? sandbox : "");
+                snprintf(d->record.pod, sizeof(d->record.pod), "%s", pod != NULL ? pod : "");
+        }
         rw_decision_process_user(json_object_get(d->view, "process"), &d->record.uid,
                                  &d->record.gid);
         d->save_record = true;
@@ -219,7 +299,7 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
         r = existing_tier(d, cli, policy, invoked_as, io, true, err);
         if (r < 0)
                 return r;
-        judge_command_flags(cli, &d->plan);
+        judge_command_flags(cli, &d->settings, &d->plan);
         rw_rules_exec_cgroups(&cli->exec_cgroups, &d->plan);
 
         if (cli->process != NULL) {
@@ -277,7 +357,7 @@ static int decide_update(struct rw_decision *d, const struct rw_cli *cli,
         r = existing_tier(d, cli, policy, invoked_as, io, true, err);
         if (r < 0)
                 return r;
-        judge_command_flags(cli, &d->plan);
+        judge_command_flags(cli, &d->settings, &d->plan);
         if (cli->resources != NULL) {
                 r = read_through_gate(cli, io, RW_DOC_RESOURCES, cli->resources, RW_SPEC_RESOURCES,
                                       "the update resources", NULL, &resources, &d->plan, err);
@@ -335,8 +415,9 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                 passthrough = true;
                 r = existing_tier(ret, cli, policy, invoked_as, io, false, err);
                 if (r >= 0) {
-                        judge_command_flags(cli, &ret->plan);
-                        if (!command_is_known(cli->command))
+                        judge_command_flags(cli, &ret->settings, &ret->plan);
+                        if (!command_is_known(cli->command) &&
+                            !allowed(&ret->settings, cli->command_name))
                                 rw_plan_deny(&ret->plan, RW_RULE_COMMAND, cli->command_name,
                                              "runwarden does not know the runtime command %s",
                                              cli->command_name);
@@ -355,8 +436,8 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                 if (why == NULL || asprintf(&ret->message, "runwarden: %s", why) < 0)
                         return rw_error_set(err, ENOMEM, "describing the refusal");
         }
-        if (ret->enforce == RW_OUTCOME_REFUSED || ret->audit)
-                ret->save_record = ret->save_record && ret->audit;
+        if (ret->outcome == RW_OUTCOME_REFUSED)
+                ret->save_record = false;
         return 0;
 }
 
@@ -369,5 +450,8 @@ void rw_decision_clear(struct rw_decision *d)
                 rw_facts_clear(&d->facts);
         rw_plan_clear(&d->plan);
         free(d->message);
+        for (size_t i = 0; d->volumes != NULL && d->volumes[i] != NULL; i++)
+                free(d->volumes[i]);
+        free(d->volumes);
         memset(d, 0, sizeof(*d));
 }

@@ -29,8 +29,6 @@
 #include "spec.h"
 #include "state.h"
 
-#define RW_RULE_COMMAND "runtime-command"
-
 /* The documents a command line names. */
 enum rw_document {
         RW_DOC_NONE,
@@ -77,8 +75,10 @@ struct rw_decision {
         struct rw_container_state record; /* found, or to save after a create */
         bool save_record;                 /* create/run/restore that goes ahead */
         bool remove_record;               /* delete */
-        enum rw_document rewrite;         /* the document the plan changes (RW_DOC_NONE: none) */
-        json_t *original;                 /* that document as read (for identity and explain) */
+        /* volume directories the container mounts, to register as its own (NULL-terminated) */
+        char **volumes;
+        enum rw_document rewrite;    /* the document the plan changes (RW_DOC_NONE: none) */
+        json_t *original;            /* that document as read (for identity and explain) */
         json_t *view;                /* its canonical view: what the rules judged, the plan applies
                                         to, and what is written when the plan changes something */
         struct rw_settings settings; /* the tier's, with the loaded profile */

@@ -249,7 +249,7 @@ static int add_volume_user(struct rw_host_facts *facts, const char *volume,
                 return rw_error_set(err, ENOMEM, "volume facts");
         facts->volume_users = grown;
         v = &grown[facts->n_volume_users++];
-        *v = (struct rw_volume_user){.creator = creator, .user = {.exec = -1}};
+        *v = (struct rw_volume_user){.creator = creator, .user = {.exec = -1, .strictness = -1}};
         v->volume = strdup(volume);
         v->user.id = strdup(u->id);
         v->user.tier = strdup(u->tier);
@@ -322,7 +322,7 @@ void rw_container_ref_clear(struct rw_container_ref *c)
         free(c->tier);
         free(c->sandbox);
         free(c->pod);
-        *c = (struct rw_container_ref){.exec = -1};
+        *c = (struct rw_container_ref){.exec = -1, .strictness = -1};
 }
 
 /* runc's state of container `id` under `root`: its init's pid, 0 when none. */
@@ -424,6 +424,7 @@ static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo
                 return r;
         f->uid = st.st_uid;
         f->owner.exec = -1;
+        f->owner.strictness = -1;
         if (!rw_path_within(path, "/proc")) {
                 _cleanup_free_ char *resolved = realpath(path, NULL);
 
@@ -753,6 +754,14 @@ static int gather_cgroup(struct rw_host_facts *facts, const json_t *spec, struct
         if (rw_path_normalize(path, &normal, err) < 0)
                 return rw_error_set(err, ENOMEM, "cgroup facts");
         facts->cgroup_in_use = cgroup_has_procs(normal);
+        if (strcmp(normal, "/") != 0) {
+                char *slash = strrchr(normal, '/');
+
+                if (slash != NULL && slash != normal) {
+                        *slash = '\0';
+                        facts->cgroup_parent_in_use = cgroup_has_procs(normal);
+                }
+        }
         return 0;
 }
 
@@ -963,6 +972,7 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
                             json_object_get(spec, "annotations"), "io.kubernetes.cri.sandbox-id"));
 
                         f->owner.exec = -1;
+                        f->owner.strictness = -1;
                         f->pinned_ns = !rw_path_within(path, "/proc");
                         if (sandbox != NULL && !f->pinned_ns) {
                                 f->owner.id = strdup(sandbox);
@@ -980,12 +990,19 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
                 {
                         const char *path = json_string_value(json_object_get(hook, "path"));
                         struct rw_hook_fact h = {0}, *grown;
+                        int pid;
+                        char tail;
 
                         if (path == NULL || rw_facts_hook(ret, path) != NULL)
                                 continue;
                         h.path = strdup(path);
                         h.realpath = strdup(path);
                         h.mode = S_IFREG | 0755;
+                        /* /proc/PID/exe is dockerd's own network hook on a typical host */
+                        if (sscanf(path, "/proc/%d/exe%c", &pid, &tail) == 1) {
+                                h.exe = strdup("/usr/sbin/dockerd");
+                                h.comm = strdup("dockerd");
+                        }
                         grown = reallocarray(ret->hooks, ret->n_hooks + 1, sizeof(*grown));
                         if (h.path == NULL || h.realpath == NULL || grown == NULL) {
                                 free(h.path);

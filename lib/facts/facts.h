@@ -39,11 +39,15 @@ struct rw_file_id {
 /* Another container, as runc's state and runwarden's record describe it. */
 struct rw_container_ref {
         char *id;
-        char *tier;    /* as recorded at its create; NULL when runwarden has no record */
-        char *sandbox; /* its pod sandbox id (CRI), NULL when none */
-        char *pod;     /* its pod's uid (CRI), NULL when unknown */
-        int64_t exec;  /* its tier's exec policy as recorded (enum rw_exec_policy), -1 unknown */
+        char *tier;         /* as recorded at its create; NULL when runwarden has no record */
+        char *sandbox;      /* its pod sandbox id (CRI), NULL when none */
+        char *pod;          /* its pod's uid (CRI), NULL when unknown */
+        int64_t exec;       /* RW_TIER_EXEC_DENIED when its tier denies exec, 0 otherwise, -1
+                               unknown (filled by the decision, which knows the policy) */
+        int64_t strictness; /* its tier's strictness (higher: stricter), -1 unknown */
 };
+
+#define RW_TIER_EXEC_DENIED 1
 
 /* What the host says about one path named by the spec (a bind source, a namespace path). */
 struct rw_path_fact {
@@ -102,8 +106,10 @@ struct rw_host_facts {
         char **resolved_prefixes;
         size_t n_resolved_prefixes;
         struct rw_engine_dirs engines;
-        /* The cgroup linux.cgroupsPath names exists and already has processes. */
+        /* The cgroup linux.cgroupsPath names exists and already has processes; its parent does
+         * (the cgroup of a running container, with this one placed inside it). */
         bool cgroup_in_use;
+        bool cgroup_parent_in_use;
         /* Of the scratch directories (and $HOME), those the rootfs lacks as directories:
          * NULL-terminated, NULL when all exist or unknown. */
         char **rootfs_missing;

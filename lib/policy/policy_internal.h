@@ -112,7 +112,11 @@ struct rw_policy_tier_def {
         int64_t pids_limit;
         struct rw_requirement *require;
         struct rw_rule_tuning *rules; /* terminated by rule == NULL */
-        int state;                    /* resolution: 0 pending, 1 on the current chain, 2 done */
+        const char **lists[RW_LIST_COUNT];
+        bool set_lists[RW_LIST_COUNT];
+        uint64_t memory_max, tmpfs_max;
+        bool set_memory_max, set_tmpfs_max;
+        int state; /* resolution: 0 pending, 1 on the current chain, 2 done */
 };
 
 /* The index of tier `name` in policy->tiers, or -1. */

@@ -153,6 +153,22 @@ static int settings_copy(struct rw_policy_arena *a, const struct rw_settings *sr
                 }
                 dst->requirements = q;
         }
+        for (int l = 0; l < RW_LIST_COUNT; l++) {
+                const char **c;
+                size_t n = 0;
+
+                if (src->lists[l] == NULL)
+                        continue;
+                while (src->lists[l][n] != NULL)
+                        n++;
+                c = rw_policy_arena_alloc(a, n + 1, sizeof(*c));
+                if (c == NULL)
+                        return -ENOMEM;
+                for (size_t i = 0; i < n; i++)
+                        if ((c[i] = rw_policy_arena_strdup(a, src->lists[l][i])) == NULL)
+                                return -ENOMEM;
+                dst->lists[l] = c;
+        }
         if (src->tuning != NULL) {
                 size_t n = tuning_count(src->tuning);
                 struct rw_rule_tuning *t = rw_policy_arena_alloc(a, n + 1, sizeof(*t));
@@ -242,6 +258,13 @@ static int resolve_tier(struct rw_tier *tier, const struct rw_policy_tier_def *d
                 tier->settings.pids_limit = def->pids_limit;
         if (def->set_require)
                 tier->settings.requirements = def->require;
+        for (int l = 0; l < RW_LIST_COUNT; l++)
+                if (def->set_lists[l])
+                        tier->settings.lists[l] = def->lists[l];
+        if (def->set_memory_max)
+                tier->settings.memory_max = def->memory_max;
+        if (def->set_tmpfs_max)
+                tier->settings.tmpfs_max = def->tmpfs_max;
         return merge_tuning(a, tier->settings.tuning, def->rules, &tier->settings.tuning);
 }
 

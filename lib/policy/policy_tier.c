@@ -29,13 +29,39 @@ struct known_rule {
 };
 
 static const struct known_rule known_rules[] = {
-    {RW_RULE_CAPS, true},         {RW_RULE_NNP, true},           {RW_RULE_CWD, false},
-    {RW_RULE_EXEC_CAPS, false},   {RW_RULE_EXEC_POLICY, false},  {RW_RULE_ROOTFS, true},
-    {RW_RULE_SCRATCH, true},      {RW_RULE_ENGINE_SOCKET, true}, {RW_RULE_HOST_MOUNT, false},
-    {RW_RULE_BIND_OPTIONS, true}, {RW_RULE_KERNEL_MOUNT, true},  {RW_RULE_HOST_NAMESPACE, true},
-    {RW_RULE_MASKED_PATHS, true}, {RW_RULE_DEVICES, true},       {RW_RULE_SECCOMP, true},
-    {RW_RULE_PIDS, true},         {RW_RULE_SYSCTL, true},        {RW_RULE_ANNOTATIONS, true},
-    {RW_RULE_SECRET_ENV, true},   {RW_RULE_REQUIRED, false},
+    {RW_RULE_CAPS, true},
+    {RW_RULE_NNP, true},
+    {RW_RULE_CWD, false},
+    {RW_RULE_EXEC_CAPS, false},
+    {RW_RULE_EXEC_POLICY, false},
+    {RW_RULE_ROOTFS, true},
+    {RW_RULE_SCRATCH, true},
+    {RW_RULE_ENGINE_SOCKET, true},
+    {RW_RULE_HOST_MOUNT, false},
+    {RW_RULE_BIND_OPTIONS, true},
+    {RW_RULE_KERNEL_MOUNT, true},
+    {RW_RULE_HOST_NAMESPACE, true},
+    {RW_RULE_MASKED_PATHS, true},
+    {RW_RULE_DEVICES, true},
+    {RW_RULE_SECCOMP, true},
+    {RW_RULE_PIDS, true},
+    {RW_RULE_SYSCTL, true},
+    {RW_RULE_ANNOTATIONS, true},
+    {RW_RULE_SECRET_ENV, true},
+    {RW_RULE_REQUIRED, false},
+    {RW_RULE_HOOKS, false},
+    {RW_RULE_ROOT_PATH, false},
+    {RW_RULE_NAMESPACE_JOIN, false},
+    {RW_RULE_CGROUP_PATH, false},
+    {RW_RULE_CGROUP_UNIFIED, true},
+    {RW_RULE_MEMORY, true},
+    {RW_RULE_OOM_SCORE, true},
+    {RW_RULE_PROPAGATION, true},
+    {RW_RULE_MOUNT_OPTIONS, true},
+    {RW_RULE_TMPFS_SIZE, true},
+    {RW_RULE_VOLUME_OWNER, false},
+    {RW_RULE_PRIVILEGED, true},
+    {RW_RULE_COMMAND, false},
 };
 
 static bool lower_alnum_dash(const char *s)
@@ -534,6 +560,169 @@ static int parse_runtime(const struct rw_policy_parser *ps, const json_t *v,
         return r;
 }
 
+/* What a list entry must look like. */
+enum list_check {
+        LIST_ABS_PATH, /* an absolute path, not / */
+        LIST_DEV_PATH, /* an absolute path below /dev */
+        LIST_TIER,     /* a tier name (checked when inheritance is resolved: any name here) */
+        LIST_PATTERN,  /* a non-empty string; '*' matches any run of characters */
+        LIST_RUNTIME,  /* "no-pivot", "no-new-keyring", "criu=/ABS", or a runtime command */
+};
+
+static int check_list_entry(const struct rw_policy_parser *ps, const struct rw_json_path *p,
+                            enum list_check check, const char *s, struct rw_policy_arena *a,
+                            const char **ret)
+{
+        _cleanup_free_ char *normalized = NULL;
+        struct rw_error sub;
+
+        switch (check) {
+        case LIST_ABS_PATH:
+        case LIST_DEV_PATH:
+                if (s[0] != '/')
+                        return rw_policy_fail(ps, p, false, "\"%s\" is not an absolute path", s);
+                if (rw_path_normalize(s, &normalized, &sub) < 0)
+                        return rw_policy_oom(ps);
+                if (strcmp(normalized, "/") == 0 ||
+                    (check == LIST_DEV_PATH &&
+                     (!rw_path_within(normalized, "/dev") || strcmp(normalized, "/dev") == 0)))
+                        return rw_policy_fail(ps, p, false, "\"%s\" is not %s", s,
+                                              check == LIST_DEV_PATH ? "a device below /dev"
+                                                                     : "a path other than /");
+                s = normalized;
+                break;
+        case LIST_TIER:
+                if (!rw_policy_tier_name_valid(s))
+                        return rw_policy_fail(ps, p, false, "\"%s\" is not a tier name", s);
+                break;
+        case LIST_PATTERN:
+                if (s[0] == '\0')
+                        return rw_policy_fail(ps, p, false, "an empty pattern");
+                break;
+        case LIST_RUNTIME:
+                if (strcmp(s, "no-pivot") != 0 && strcmp(s, "no-new-keyring") != 0 &&
+                    !(strncmp(s, "criu=", 5) == 0 && s[5] == '/') && !lower_alnum_dash(s))
+                        return rw_policy_fail(ps, p, false,
+                                              "\"%s\" is not no-pivot, no-new-keyring, "
+                                              "criu=/PATH or a runtime command",
+                                              s);
+                break;
+        }
+        *ret = rw_policy_arena_strdup(a, s);
+        return *ret == NULL ? rw_policy_oom(ps) : 0;
+}
+
+static int parse_list(const struct rw_policy_parser *ps, const json_t *v,
+                      const struct rw_json_path *p, struct rw_policy_tier_def *t,
+                      enum rw_tier_list list, enum list_check check)
+{
+        size_t n = json_array_size(v);
+        const char **out;
+        int r;
+
+        if ((r = rw_policy_expect_array(ps, v, p)) < 0)
+                return r;
+        out = rw_policy_arena_alloc(t->arena, n + 1, sizeof(*out));
+        if (out == NULL)
+                return rw_policy_oom(ps);
+        for (size_t i = 0; i < n; i++) {
+                struct rw_json_path ip = rw_jsonpos_path_index(p, i);
+                const char *s;
+
+                if ((r = rw_policy_expect_string(ps, json_array_get(v, i), &ip, &s)) < 0 ||
+                    (r = check_list_entry(ps, &ip, check, s, t->arena, &out[i])) < 0)
+                        return r;
+                for (size_t j = 0; j < i; j++)
+                        if (strcmp(out[j], out[i]) == 0)
+                                return rw_policy_fail(ps, &ip, false, "\"%s\" is listed twice", s);
+        }
+        t->lists[list] = out;
+        t->set_lists[list] = true;
+        return 0;
+}
+
+#define LIST_PARSER(name, list, check)                                                             \
+        static int name(const struct rw_policy_parser *ps, const json_t *v,                        \
+                        const struct rw_json_path *p, struct rw_policy_tier_def *t)                \
+        {                                                                                          \
+                return parse_list(ps, v, p, t, list, check);                                       \
+        }
+
+LIST_PARSER(parse_hooks, RW_LIST_HOOKS, LIST_ABS_PATH)
+LIST_PARSER(parse_cgroup_parents, RW_LIST_CGROUP_PARENTS, LIST_PATTERN)
+LIST_PARSER(parse_share_namespaces, RW_LIST_SHARE_NAMESPACES, LIST_TIER)
+LIST_PARSER(parse_devices, RW_LIST_DEVICES, LIST_DEV_PATH)
+LIST_PARSER(parse_sysctls, RW_LIST_SYSCTLS, LIST_PATTERN)
+LIST_PARSER(parse_runtime_allow, RW_LIST_RUNTIME, LIST_RUNTIME)
+
+/* "volumes": {"share_with": [TIER...], "allow": [PATTERN...], "mounts": [FSTYPE...]} */
+static int parse_volumes(const struct rw_policy_parser *ps, const json_t *v,
+                         const struct rw_json_path *p, struct rw_policy_tier_def *t)
+{
+        static const char *const keys[] = {"share_with", "allow", "mounts", NULL};
+        static const struct {
+                const char *key;
+                enum rw_tier_list list;
+                enum list_check check;
+        } members[] = {
+            {"share_with", RW_LIST_VOLUME_SHARE, LIST_TIER},
+            {"allow", RW_LIST_VOLUME_ALLOW, LIST_PATTERN},
+            {"mounts", RW_LIST_VOLUME_MOUNTS, LIST_PATTERN},
+        };
+        int r;
+
+        if ((r = rw_policy_expect_object(ps, v, p)) < 0 ||
+            (r = rw_policy_check_keys(ps, v, p, keys)) < 0)
+                return r;
+        for (size_t i = 0; i < RW_ELEMENTSOF(members); i++) {
+                const json_t *m = json_object_get(v, members[i].key);
+                struct rw_json_path mp = rw_jsonpos_path_key(p, members[i].key);
+
+                if (m != NULL &&
+                    (r = parse_list(ps, m, &mp, t, members[i].list, members[i].check)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A size as the scratch sizes are written: bytes, or a string with k, M or G. */
+static int parse_size_value(const struct rw_policy_parser *ps, const json_t *v,
+                            const struct rw_json_path *p, uint64_t *ret)
+{
+        const char *s;
+        int r;
+
+        if (json_is_integer(v)) {
+                if (json_integer_value(v) <= 0)
+                        return rw_policy_fail(ps, p, false, "a size must be above 0");
+                *ret = (uint64_t)json_integer_value(v);
+                return 0;
+        }
+        if ((r = rw_policy_expect_string(ps, v, p, &s)) < 0)
+                return r;
+        if (!parse_size(s, ret) || *ret == 0)
+                return rw_policy_fail(ps, p, false, "invalid size \"%s\"", s);
+        return 0;
+}
+
+static int parse_memory_limit(const struct rw_policy_parser *ps, const json_t *v,
+                              const struct rw_json_path *p, struct rw_policy_tier_def *t)
+{
+        int r = parse_size_value(ps, v, p, &t->memory_max);
+
+        t->set_memory_max = r >= 0;
+        return r;
+}
+
+static int parse_tmpfs_size(const struct rw_policy_parser *ps, const json_t *v,
+                            const struct rw_json_path *p, struct rw_policy_tier_def *t)
+{
+        int r = parse_size_value(ps, v, p, &t->tmpfs_max);
+
+        t->set_tmpfs_max = r >= 0;
+        return r;
+}
+
 /* The members of a tier, each with its parser; a key not listed here is an error. */
 static const struct {
         const char *key;
@@ -552,6 +741,15 @@ static const struct {
     {"runtime", parse_runtime},
     {"require", parse_require},
     {"rules", parse_rules},
+    {"hooks", parse_hooks},
+    {"cgroup_parents", parse_cgroup_parents},
+    {"share_namespaces_with", parse_share_namespaces},
+    {"volumes", parse_volumes},
+    {"devices", parse_devices},
+    {"sysctls", parse_sysctls},
+    {"runtime_allow", parse_runtime_allow},
+    {"memory_limit", parse_memory_limit},
+    {"tmpfs_size", parse_tmpfs_size},
 };
 
 int rw_policy_parse_tier(const struct rw_policy_parser *ps, const json_t *v,

@@ -32,6 +32,9 @@ void rw_settings_baseline(struct rw_settings *ret)
             .extra_bind_prefixes = NULL,
             .requirements = NULL,
             .tuning = NULL,
+            .strictness = -1,
+            /* a client's tmpfs is the host's memory: 1 GiB unless the tier says otherwise */
+            .tmpfs_max = 1024 * (uint64_t)MIB,
         };
 }
 
@@ -83,13 +86,15 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
                 rw_rules_process(process, "/process", settings, plan);
         /* scratch-tmpfs reads the plan to know which mounts engine-socket removes */
         rw_rules_mounts(spec, settings, facts, plan);
-        rw_rules_rootfs(spec, settings, plan);
-        rw_rules_namespaces(spec, facts, plan);
+        rw_rules_rootfs(spec, settings, facts, plan);
+        rw_rules_namespaces(spec, settings, facts, plan);
         rw_rules_kernel(spec, plan);
         rw_rules_devices(spec, plan);
-        rw_rules_limits(spec, settings, plan);
+        rw_rules_limits(spec, settings, facts, plan);
         rw_rules_seccomp(spec, settings, plan);
         rw_rules_annotations(spec, plan);
+        rw_rules_hooks(spec, settings, facts, plan);
+        rw_rules_privileged(spec, plan);
         if (process != NULL)
                 rw_rules_secrets(process, "/process", plan);
         rw_rules_required(spec, settings, plan);

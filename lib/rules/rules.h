@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "facts.h"
 #include "plan.h"
+#include "spec.h" /* RW_RULE_SPEC */
 
 #define RW_RULE_CAPS           "caps-drop"
 #define RW_RULE_NNP            "no-new-privileges"
@@ -38,7 +39,19 @@
 #define RW_RULE_ANNOTATIONS    "runtime-annotation"
 #define RW_RULE_SECRET_ENV     "secret-in-env"
 #define RW_RULE_REQUIRED       "required-label"
-#define RW_RULE_SPEC           "spec" /* the spec itself is malformed */
+#define RW_RULE_HOOKS          "hooks"
+#define RW_RULE_ROOT_PATH      "root-path"
+#define RW_RULE_NAMESPACE_JOIN "namespace-join"
+#define RW_RULE_CGROUP_PATH    "cgroup-path"
+#define RW_RULE_CGROUP_UNIFIED "cgroup-unified"
+#define RW_RULE_MEMORY         "memory-limit"
+#define RW_RULE_OOM_SCORE      "oom-score"
+#define RW_RULE_PROPAGATION    "rootfs-propagation"
+#define RW_RULE_MOUNT_OPTIONS  "mount-options"
+#define RW_RULE_TMPFS_SIZE     "tmpfs-size"
+#define RW_RULE_VOLUME_OWNER   "volume-owner"
+#define RW_RULE_PRIVILEGED     "privileged"
+#define RW_RULE_COMMAND        "runtime-command"
 
 /* A host directory below which a tier allows bind mount sources, beyond the engine's own. */
 struct rw_bind_prefix {
@@ -62,6 +75,23 @@ struct rw_scratch_mount {
         const char *destination; /* NULL for the job user's HOME */
         uint64_t size_bytes;
         unsigned mode; /* e.g. 01777 */
+};
+
+/* Lists a tier sets (policy keys in docs/policy.md), each NULL-terminated or NULL for none. */
+enum rw_tier_list {
+        RW_LIST_HOOKS,            /* "hooks": host paths of hook binaries the tier allows */
+        RW_LIST_CGROUP_PARENTS,   /* "cgroup_parents": where a container's cgroup may be */
+        RW_LIST_SHARE_NAMESPACES, /* "share_namespaces_with": tiers whose namespaces may be
+                                     joined (never pid or mount of a stricter tier) */
+        RW_LIST_VOLUME_SHARE,     /* "volumes.share_with": tiers whose volumes may be mounted */
+        RW_LIST_VOLUME_ALLOW,     /* "volumes.allow": volume name patterns any tier may share */
+        RW_LIST_VOLUME_MOUNTS,    /* "volumes.mounts": filesystem types a volume may be a mount
+                                     of (nfs4, ...) */
+        RW_LIST_DEVICES,          /* "devices": device paths kept (/dev/fuse) */
+        RW_LIST_SYSCTLS,          /* "sysctls": namespaced sysctl name patterns kept */
+        RW_LIST_RUNTIME,          /* "runtime_allow": runtime flags and commands allowed
+                                     ("no-pivot", "no-new-keyring", "criu=PATH", a command) */
+        RW_LIST_COUNT,
 };
 
 enum rw_seccomp_mode {
@@ -91,6 +121,15 @@ struct rw_settings {
         const struct rw_requirement *requirements;
         /* Per-rule actions (lib/plan.h); NULL: every rule as it is. */
         const struct rw_rule_tuning *tuning;
+        const char *const *lists[RW_LIST_COUNT];
+        /* The tier's name and strictness (higher: stricter; -1 unknown), for rules that compare
+         * it with other containers' tiers. */
+        const char *tier_name;
+        int64_t strictness;
+        /* Caps on what a spec asks for (0: none): memory.limit, and the size of tmpfs mounts the
+         * client adds (docker --tmpfs, --shm-size). */
+        uint64_t memory_max;
+        uint64_t tmpfs_max;
 };
 
 void rw_settings_baseline(struct rw_settings *ret);
@@ -112,15 +151,23 @@ void rw_rules_process(const json_t *process, const char *pointer,
 void rw_rules_cwd(const char *cwd, const char *what, struct rw_plan *plan);
 void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);
-void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
-void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
-                         struct rw_plan *plan);
+void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings,
+                     const struct rw_host_facts *facts, struct rw_plan *plan);
+void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
+                         const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_kernel(const json_t *spec, struct rw_plan *plan);  /* masked paths, sysctl */
 void rw_rules_devices(const json_t *spec, struct rw_plan *plan); /* linux.devices, cgroup */
+/* pids, memory, cgroup path and unified keys, oom score, rootfs propagation */
 void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
-                     struct rw_plan *plan); /* pids */
+                     const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
+/* hooks: only the tier's listed hooks and dockerd's own libnetwork-setkey may run on the host. */
+void rw_rules_hooks(const json_t *spec, const struct rw_settings *settings,
+                    const struct rw_host_facts *facts, struct rw_plan *plan);
+/* privileged: a spec shaped like `--privileged` is hardened with a warning; a tier may refuse it.
+ */
+void rw_rules_privileged(const json_t *spec, struct rw_plan *plan);
 /* secret-in-env: long-lived credentials in process.env are stripped (the tier may tune it to
  * warn or refuse). Never records a value: only the variable name and the kind of credential. */
 void rw_rules_secrets(const json_t *process, const char *pointer, struct rw_plan *plan);

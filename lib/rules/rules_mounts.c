@@ -8,6 +8,7 @@
  */
 #include "rules.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -680,6 +681,201 @@ static void rule_sys_readonly(struct mount_table *t, struct rw_plan *plan)
         }
 }
 
+/* mount-options: "remount" changes a mount made earlier (a read-only bind becomes writable, with
+ * suid and dev), whatever the entry's own type says. */
+static void rule_remount(struct mount_table *t, struct rw_plan *plan)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+
+                if (e->valid && !e->removed && options_have(e->options, "remount"))
+                        rw_plan_deny(plan, RW_RULE_MOUNT_OPTIONS, e->destination,
+                                     "the mount at %s remounts what an earlier mount made "
+                                     "(remount)",
+                                     e->destination);
+        }
+}
+
+/* Parse "size=N[kmg%]" as the kernel's tmpfs does, into bytes; false for a percentage or junk. */
+static bool tmpfs_size(const char *value, uint64_t *ret)
+{
+        char *end;
+        unsigned long long n = strtoull(value, &end, 10);
+        uint64_t scale = 1;
+
+        if (end == value)
+                return false;
+        switch (*end) {
+        case 'k':
+        case 'K':
+                scale = 1024, end++;
+                break;
+        case 'm':
+        case 'M':
+                scale = 1024 * 1024, end++;
+                break;
+        case 'g':
+        case 'G':
+                scale = 1024 * 1024 * 1024, end++;
+                break;
+        default:
+                break;
+        }
+        if (*end != '\0' || n > UINT64_MAX / scale)
+                return false;
+        *ret = n * scale;
+        return true;
+}
+
+/*
+ * tmpfs-size and mount-options for the tmpfs mounts a client adds (docker --tmpfs /x:exec,suid,
+ * dev): nosuid and nodev like binds (not /dev, whose nodes need dev), and a size within the
+ * tier's cap — an unlimited tmpfs is the host's memory.
+ */
+static void rule_tmpfs(struct mount_table *t, const struct rw_settings *settings,
+                       struct rw_plan *plan)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+                _cleanup_json_ json_t *out = NULL;
+                bool is_dev, sized = false, changed = false;
+                uint64_t cap = settings->tmpfs_max;
+                size_t k;
+                json_t *o;
+
+                if (!e->valid || e->removed || e->bind || !str_eq(e->type, "tmpfs"))
+                        continue;
+                is_dev = strcmp(e->destination, "/dev") == 0;
+                out = json_array();
+                if (out == NULL) {
+                        plan->oom = true;
+                        return;
+                }
+                json_array_foreach(e->options, k, o)
+                {
+                        const char *opt = json_string_value(o);
+                        uint64_t size;
+
+                        if (str_eq(opt, "suid") || (!is_dev && str_eq(opt, "dev"))) {
+                                changed = true;
+                                continue;
+                        }
+                        if (opt != NULL && strncmp(opt, "size=", 5) == 0 && cap > 0) {
+                                if (!tmpfs_size(opt + 5, &size) || size > cap) {
+                                        changed = true;
+                                        continue;
+                                }
+                                sized = true;
+                        }
+                        if (json_array_append(out, o) < 0) {
+                                plan->oom = true;
+                                return;
+                        }
+                }
+                if (!options_have(out, "nosuid")) {
+                        changed = true;
+                        if (!append_string(out, "nosuid"))
+                                plan->oom = true;
+                }
+                if (!is_dev && !options_have(out, "nodev")) {
+                        changed = true;
+                        if (!append_string(out, "nodev"))
+                                plan->oom = true;
+                }
+                if (cap > 0 && !sized) {
+                        char opt[48];
+
+                        snprintf(opt, sizeof(opt), "size=%" PRIu64, cap);
+                        changed = true;
+                        if (!append_string(out, opt))
+                                plan->oom = true;
+                }
+                if (changed)
+                        set_options(plan,
+                                    cap > 0 && !sized ? RW_RULE_TMPFS_SIZE : RW_RULE_MOUNT_OPTIONS,
+                                    e, TAKE_PTR(out),
+                                    "tmpfs mounts get nosuid, nodev and a size within the tier's "
+                                    "cap");
+        }
+}
+
+/* The name of a docker or podman volume from its top directory (…/volumes/NAME/_data). */
+static const char *volume_name(const char *path, char *buf, size_t size)
+{
+        const char *end = strrchr(path, '/');
+        const char *start;
+
+        if (end == NULL || end == path)
+                return path;
+        start = end - 1;
+        while (start > path && *start != '/')
+                start--;
+        snprintf(buf, size, "%.*s", (int)(end - start - 1), start + 1);
+        return buf;
+}
+
+/* Whether `name` matches `pattern`, where '*' stands for any run of characters. */
+static bool glob_match(const char *pattern, const char *name)
+{
+        if (*pattern == '\0')
+                return *name == '\0';
+        if (*pattern == '*')
+                return glob_match(pattern + 1, name) ||
+                       (*name != '\0' && glob_match(pattern, name + 1));
+        return *name == *pattern && glob_match(pattern + 1, name + 1);
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+        for (; list != NULL && *list != NULL; list++)
+                if (strcmp(*list, s) == 0)
+                        return true;
+        return false;
+}
+
+/*
+ * volume-owner: a volume another tier's container created or uses (a service's database) is that
+ * tier's, unless this tier shares with it ("volumes.share_with") or names the volume
+ * ("volumes.allow" patterns, e.g. GitLab Runner's cache volumes).
+ */
+static void rule_volume_owner(struct mount_table *t, const struct rw_settings *settings,
+                              const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        for (size_t i = 0; facts != NULL && i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+                const struct rw_path_fact *fact;
+                char name_buf[256];
+                const char *name;
+                bool allowed = false;
+
+                if (!e->valid || e->removed || e->denied || !e->volume)
+                        continue;
+                fact = rw_facts_lookup(facts, e->source);
+                if (fact == NULL || fact->realpath == NULL)
+                        continue;
+                name = volume_name(fact->realpath, name_buf, sizeof(name_buf));
+                for (const char *const *p = settings->lists[RW_LIST_VOLUME_ALLOW];
+                     p != NULL && *p != NULL && !allowed; p++)
+                        allowed = glob_match(*p, name);
+                for (size_t k = 0; !allowed && k < facts->n_volume_users; k++) {
+                        const struct rw_volume_user *u = &facts->volume_users[k];
+
+                        if (strcmp(u->volume, fact->realpath) != 0 ||
+                            (settings->tier_name != NULL && u->user.tier != NULL &&
+                             strcmp(u->user.tier, settings->tier_name) == 0) ||
+                            in_list(settings->lists[RW_LIST_VOLUME_SHARE], u->user.tier))
+                                continue;
+                        rw_plan_deny(plan, RW_RULE_VOLUME_OWNER, name,
+                                     "volume %s %s container %s of tier %s; tier %s does not "
+                                     "share volumes with it",
+                                     name, u->creator ? "was created for" : "is in use by",
+                                     u->user.id, u->user.tier != NULL ? u->user.tier : "unknown",
+                                     settings->tier_name != NULL ? settings->tier_name : "(this)");
+                        break;
+                }
+        }
+}
+
 void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan)
 {
@@ -692,4 +888,7 @@ void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
         rule_bind_options(&t, plan);
         rule_kernel_mount(&t, plan);
         rule_sys_readonly(&t, plan);
+        rule_remount(&t, plan);
+        rule_tmpfs(&t, settings, plan);
+        rule_volume_owner(&t, settings, facts, plan);
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cleanup.h"
 #include "json.h"
 #include "rules.h"
+#include "spec.h"
 
 /* Namespaces a container must not share with the host. Engines ask for the host's by leaving the
  * entry out (docker run --pid host), so absence is what this rule looks for. */
@@ -23,26 +25,101 @@ static bool same_file(const struct rw_file_id *a, const struct rw_file_id *b)
         return a->known && b->known && a->dev == b->dev && a->ino == b->ino;
 }
 
-/* An entry with a path joins an existing namespace: fine for another container's (a Kubernetes
- * pod sandbox), not for pid 1's. */
+static bool in_list(const char *const *list, const char *s)
+{
+        for (; list != NULL && *list != NULL; list++)
+                if (strcmp(*list, s) == 0)
+                        return true;
+        return false;
+}
+
+/*
+ * An entry with a path joins an existing namespace. Never the host's (pid 1's, or runwarden's
+ * own when pid 1's cannot be read); a pod's container joins its own sandbox's; a namespace pinned
+ * by `ip netns` or a CNI plugin (network, ipc, uts) may be joined; another container's only where
+ * the tier says it may share with that container's tier — and never the pid or mount namespace of
+ * a stricter tier, nor any namespace of a tier that denies exec (joining it is an exec by other
+ * means).
+ */
 static void check_path(const char *type_name, enum rw_ns_type type, const char *path,
+                       const json_t *spec, const struct rw_settings *settings,
                        const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         const struct rw_path_fact *fact = rw_facts_lookup(facts, path);
+        const char *sandbox = rw_spec_string_member(json_object_get(spec, "annotations"),
+                                                    "io.kubernetes.cri.sandbox-id");
+        const struct rw_container_ref *owner;
 
-        if (fact == NULL || fact->error != 0 || !fact->id.known || !facts->host_ns[type].known) {
+        if (fact == NULL || fact->error != 0 || !fact->id.known) {
                 rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
-                             "cannot verify namespace path %s of the %s namespace", path,
-                             type_name);
+                             "cannot verify namespace path %s of the %s namespace: it does not "
+                             "exist or cannot be read",
+                             path, type_name);
                 return;
         }
-        if (same_file(&fact->id, &facts->host_ns[type]))
+        if (!facts->host_ns[type].known) {
+                rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
+                             "cannot verify namespace path %s of the %s namespace: the host's %s "
+                             "namespace is unknown",
+                             path, type_name, type_name);
+                return;
+        }
+        if (same_file(&fact->id, &facts->host_ns[type])) {
                 rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
                              "the spec joins the host's %s namespace via %s", type_name, path);
+                return;
+        }
+        owner = &fact->owner;
+        if (owner->id == NULL) {
+                if (fact->pinned_ns &&
+                    (type == RW_NS_NETWORK || type == RW_NS_IPC || type == RW_NS_UTS)) {
+                        rw_plan_note(plan, RW_RULE_NAMESPACE_JOIN,
+                                     "joins the pinned %s namespace %s", type_name, path);
+                        return;
+                }
+                rw_plan_deny(plan, RW_RULE_NAMESPACE_JOIN, path,
+                             "the %s namespace %s belongs to no container runwarden knows",
+                             type_name, path);
+                return;
+        }
+        /* a pod: its sandbox (a container recorded as its own pod's sandbox) */
+        if (sandbox != NULL && strcmp(owner->id, sandbox) == 0 && owner->sandbox != NULL &&
+            strcmp(owner->sandbox, owner->id) == 0) {
+                rw_plan_note(plan, RW_RULE_NAMESPACE_JOIN,
+                             "joins the %s namespace of its pod's sandbox %s", type_name,
+                             owner->id);
+                return;
+        }
+        if (owner->tier == NULL ||
+            !in_list(settings->lists[RW_LIST_SHARE_NAMESPACES], owner->tier)) {
+                rw_plan_deny(plan, RW_RULE_NAMESPACE_JOIN, path,
+                             "the spec joins the %s namespace of container %s (tier %s), which "
+                             "the tier does not share with",
+                             type_name, owner->id, owner->tier != NULL ? owner->tier : "unknown");
+                return;
+        }
+        if (owner->exec == RW_TIER_EXEC_DENIED) {
+                rw_plan_deny(plan, RW_RULE_NAMESPACE_JOIN, path,
+                             "the spec joins the %s namespace of container %s, whose tier %s "
+                             "allows no exec",
+                             type_name, owner->id, owner->tier);
+                return;
+        }
+        if ((type == RW_NS_PID || type == RW_NS_MOUNT) && owner->strictness >= 0 &&
+            settings->strictness >= 0 && owner->strictness > settings->strictness) {
+                rw_plan_deny(plan, RW_RULE_NAMESPACE_JOIN, path,
+                             "the spec joins the %s namespace of container %s of the stricter "
+                             "tier %s",
+                             type_name, owner->id, owner->tier);
+                return;
+        }
+        rw_plan_note(plan, RW_RULE_NAMESPACE_JOIN,
+                     "joins the %s namespace of container %s (tier %s)", type_name, owner->id,
+                     owner->tier);
 }
 
-void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
-                         struct rw_plan *plan)
+void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
+                         const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         bool seen[RW_NS_COUNT] = {false};
         bool ok;
@@ -89,8 +166,8 @@ void rw_rules_namespaces(const json_t *spec, const struct rw_host_facts *facts,
                 }
                 /* runc reads an empty path as "create a new one". */
                 if (json_string_length(path) > 0)
-                        check_path(type_name, (enum rw_ns_type)type, json_string_value(path), facts,
-                                   plan);
+                        check_path(type_name, (enum rw_ns_type)type, json_string_value(path), spec,
+                                   settings, facts, plan);
         }
 
         for (i = 0; i < RW_ELEMENTSOF(required); i++) {

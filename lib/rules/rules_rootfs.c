@@ -358,8 +358,43 @@ oom:
         plan->oom = true;
 }
 
-void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
+/*
+ * root-path: the root filesystem must be this container's: the bundle's rootfs (containerd, ctr,
+ * plain runc), or the layer the engine mounted for this container id (docker's layerdb, facts).
+ * "/etc" or another container's rootfs would make the job's "/" a host directory.
+ */
+static void rule_root_path(const json_t *spec, const struct rw_host_facts *facts,
+                           struct rw_plan *plan)
 {
+        const char *path =
+            json_string_value(json_object_get(json_object_get(spec, "root"), "path"));
+        _cleanup_free_ char *bundle_rootfs = NULL;
+
+        /* no fact about the rootfs at all: nothing was gathered (unit tests of other rules) */
+        if (path == NULL || facts == NULL || (facts->rootfs == NULL && facts->rootfs_error == 0))
+                return;
+        if (facts->rootfs == NULL) {
+                rw_plan_deny(plan, RW_RULE_ROOT_PATH, path,
+                             "root.path %s does not exist or cannot be resolved", path);
+                return;
+        }
+        if (facts->bundle != NULL && asprintf(&bundle_rootfs, "%s/rootfs", facts->bundle) < 0) {
+                plan->oom = true;
+                return;
+        }
+        if ((bundle_rootfs != NULL && strcmp(facts->rootfs, bundle_rootfs) == 0) ||
+            (facts->rootfs_expected != NULL && strcmp(facts->rootfs, facts->rootfs_expected) == 0))
+                return;
+        rw_plan_deny(plan, RW_RULE_ROOT_PATH, path,
+                     "root.path %s (resolved: %s) is not this container's root filesystem: "
+                     "neither the bundle's rootfs nor the engine's layer for this container",
+                     path, facts->rootfs);
+}
+
+void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings,
+                     const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        rule_root_path(spec, facts, plan);
         /* A tier may keep a writable root: then it needs no scratch either. */
         if (!settings->readonly_rootfs)
                 return;

@@ -34,6 +34,9 @@ void rw_plan_clear(struct rw_plan *plan)
         }
         for (size_t i = 0; i < plan->n_warnings; i++)
                 free(plan->warnings[i].text);
+        for (size_t i = 0; i < plan->n_notes; i++)
+                free(plan->notes[i].text);
+        free(plan->notes);
         free(plan->changes);
         free(plan->denials);
         free(plan->warnings);
@@ -195,6 +198,23 @@ void rw_plan_warn(struct rw_plan *plan, const char *rule, const char *fmt, ...)
         plan->warnings[plan->n_warnings++] = w;
 }
 
+void rw_plan_note(struct rw_plan *plan, const char *rule, const char *fmt, ...)
+{
+        struct rw_warning n = {.rule = rule};
+        va_list ap;
+
+        va_start(ap, fmt);
+        n.text = vformat(fmt, ap);
+        va_end(ap);
+        if (n.text == NULL ||
+            !grow((void **)&plan->notes, &plan->cap_notes, plan->n_notes, sizeof(*plan->notes))) {
+                free(n.text);
+                plan->oom = true;
+                return;
+        }
+        plan->notes[plan->n_notes++] = n;
+}
+
 void rw_plan_array_remove_redacted(struct rw_plan *plan, const char *rule,
                                    const char *array_pointer, size_t index, json_t *element,
                                    json_t *shown_stolen, const char *fmt, ...)
@@ -267,6 +287,19 @@ void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning)
                 free(d->reason);
         }
         plan->n_denials = kept;
+        /* a rule that only warns by itself (privileged) is refused where the tier says so */
+        kept = 0;
+        for (size_t i = 0, n = plan->n_warnings; i < n; i++) {
+                struct rw_warning *w = &plan->warnings[i];
+
+                if (tuning_for(tuning, w->rule) != RW_RULE_REFUSE) {
+                        plan->warnings[kept++] = *w;
+                        continue;
+                }
+                rw_plan_deny(plan, w->rule, w->rule, "the tier refuses it: %s", w->text);
+                free(w->text);
+        }
+        plan->n_warnings = kept;
 }
 
 /* JSON pointers (RFC 6901) */
@@ -334,12 +367,14 @@ int rw_plan_take(struct rw_plan *dst, struct rw_plan *src)
             !append_items((void **)&dst->denials, &dst->n_denials, &dst->cap_denials, src->denials,
                           src->n_denials, sizeof(*src->denials)) ||
             !append_items((void **)&dst->warnings, &dst->n_warnings, &dst->cap_warnings,
-                          src->warnings, src->n_warnings, sizeof(*src->warnings))) {
+                          src->warnings, src->n_warnings, sizeof(*src->warnings)) ||
+            !append_items((void **)&dst->notes, &dst->n_notes, &dst->cap_notes, src->notes,
+                          src->n_notes, sizeof(*src->notes))) {
                 dst->oom = true;
                 return -ENOMEM;
         }
         /* the entries now belong to dst */
-        src->n_changes = src->n_denials = src->n_warnings = 0;
+        src->n_changes = src->n_denials = src->n_warnings = src->n_notes = 0;
         dst->oom = dst->oom || src->oom;
         return 0;
 }

@@ -63,6 +63,10 @@ struct rw_plan {
         size_t n_denials, cap_denials;
         struct rw_warning *warnings;
         size_t n_warnings, cap_warnings;
+        /* What was allowed and is worth recording (which pod's namespaces were joined): the
+         * decision log keeps it; it changes and refuses nothing. */
+        struct rw_warning *notes;
+        size_t n_notes, cap_notes;
         bool oom; /* an allocation failed while building: the plan must not be used */
 };
 
@@ -109,6 +113,8 @@ void rw_plan_array_insert_new(struct rw_plan *plan, const char *rule, const char
 void rw_plan_deny(struct rw_plan *plan, const char *rule, const char *item, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void rw_plan_warn(struct rw_plan *plan, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void rw_plan_note(struct rw_plan *plan, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Like rw_plan_array_remove(), but logs and audits show `shown_stolen` as the value before, not
  * the element: for elements that hold a secret (an environment entry with a token). */

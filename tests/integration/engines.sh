@@ -155,19 +155,35 @@ rw_eng_default_policy()
 # rw_eng_default_policy_json EXTRA_TIERS_JSON [EXTRA_BIND_PREFIXES_JSON]: the default policy on
 # stdout with more tiers (an object name → tier, each extending "default" unless it says
 # otherwise) and more bind prefixes for every tier. Strictness: the extra tiers are listed as
-# less strict than "default".
+# less strict than "default". The engines' directories are this harness's (rw_eng_engines_json).
 rw_eng_default_policy_json()
 {
-        jq -n --arg volumes "$RW_ENG_DATA_ROOT/volumes" \
-                --arg containers "$RW_ENG_DATA_ROOT/containers" --arg audit "$RW_ENG_AUDIT" \
+        jq -n --arg audit "$RW_ENG_AUDIT" --argjson engines "$(rw_eng_engines_json)" \
                 --argjson extra "$1" --argjson binds "${2:-[]}" '
-                ([{path: $volumes, read_only: false}, {path: $containers, read_only: false}]
-                 + $binds) as $prefixes
-                | {version: 1, default_tier: "default",
+                {version: 1, default_tier: "default",
                    strictness: (($extra | keys) + ["default"]),
                    audit_log: {path: $audit, on_failure: "refuse"},
-                   tiers: ({default: {extends: "baseline", bind_prefixes: $prefixes}}
+                   engines: $engines,
+                   tiers: ({default: ({extends: "baseline"}
+                                      + if $binds == [] then {} else {bind_prefixes: $binds} end)}
                            + ($extra | map_values({extends: "default"} + .)))}'
+}
+
+# rw_eng_engines_json: the policy's "engines" section for the daemons of this harness (docker's
+# data root, containerd's root and state), so that runwarden knows their directories.
+rw_eng_engines_json()
+{
+        jq -cn --arg d "$RW_ENG_DATA_ROOT" --arg r "$RW_ENG_DIR/containerd/root" \
+                --arg s "$RW_ENG_DIR/containerd/state" \
+                '{docker: {data_root: $d}, containerd: {root: $r, state: $s}}'
+}
+
+# rw_eng_with_engines IN OUT: policy IN with the harness's engines section (and the scratch
+# decision log), written to OUT.
+rw_eng_with_engines()
+{
+        jq --argjson engines "$(rw_eng_engines_json)" --arg audit "$RW_ENG_AUDIT" \
+                '.engines = ((.engines // {}) * $engines) | .audit_log.path = $audit' "$1" >"$2"
 }
 
 # --- Daemons ------------------------------------------------------------------------------------

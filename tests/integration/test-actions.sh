@@ -32,13 +32,8 @@ sed "s#/opt/actions-runner#$runner_root#g" "$src/deploy/github-actions/policy.js
 sed "s#$runner_root#/opt/actions-runner#g" "$d/policy.json" >"$d/policy.back"
 rw_expect_same "deploy/github-actions/policy.json is used with only the runner's directory changed" \
         "$src/deploy/github-actions/policy.json" "$d/policy.back"
-# The tier also gets this dockerd's volumes and containers directories.
-jq --arg audit "$audit" --arg v "$RW_ENG_DATA_ROOT/volumes" --arg c "$RW_ENG_DATA_ROOT/containers" '
-        .audit_log.path = $audit
-        | .tiers |= map_values(if .bind_prefixes != null or .extends == "baseline"
-                then .bind_prefixes = ((.bind_prefixes // [])
-                        + [{path: $v, read_only: false}, {path: $c, read_only: false}])
-                else . end)' "$d/policy.json" >"$d/policy.test.json"
+# This dockerd's directories are the policy's engine directories.
+rw_eng_with_engines "$d/policy.json" "$d/policy.test.json"
 rw_eng_policy "$d/policy.test.json"
 
 rw_eng_start_dockerd --default-runtime runwarden

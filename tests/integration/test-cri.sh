@@ -102,11 +102,9 @@ else:
 ' "$src/deploy/kubernetes/runwarden.yaml" >"$d/shipped-policy.json" ||
         rw_fatal "cannot read the policy of deploy/kubernetes/runwarden.yaml"
 jq --arg audit "$audit" --arg root "$d/containerd/root" --arg state "$d/containerd/state" \
-        --arg kubelet "$d/kubelet/pods" '
+        --arg kubelet "$d/kubelet" '
         .audit_log.path = $audit
-        | .tiers |= map_values(.bind_prefixes = ((.bind_prefixes // [])
-                + [{path: $root, read_only: false}, {path: $state, read_only: false},
-                   {path: $kubelet, read_only: false}]))' \
+        | .engines = {containerd: {root: $root, state: $state}, kubelet: {root: $kubelet}}' \
         "$d/shipped-policy.json" >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 

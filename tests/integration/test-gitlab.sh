@@ -43,15 +43,8 @@ for f in policy.json config.toml; do
         rw_expect_same "deploy/gitlab-runner/$f is used with only its host paths changed" \
                 "$src/deploy/gitlab-runner/$f" "$d/$f.back"
 done
-# Every tier that sets its own bind prefixes also gets this dockerd's volumes and containers
-# directories (what the built-in list grants /var/lib/docker).
-engine_prefixes=$(jq -n --arg v "$RW_ENG_DATA_ROOT/volumes" --arg c "$RW_ENG_DATA_ROOT/containers" \
-        '[{path: $v, read_only: false}, {path: $c, read_only: false}]')
-jq --arg audit "$audit" --argjson engine "$engine_prefixes" '
-        .audit_log.path = $audit
-        | .tiers |= map_values(if .bind_prefixes != null or .extends == "baseline"
-                               then .bind_prefixes = ((.bind_prefixes // []) + $engine) else . end)' \
-        "$d/policy.json" >"$d/policy.test.json"
+# This dockerd's directories are the policy's engine directories.
+rw_eng_with_engines "$d/policy.json" "$d/policy.test.json"
 rw_eng_policy "$d/policy.test.json"
 
 # The docker runners of config.toml: name, runtime, cache_dir, one JSON object per line.

@@ -46,13 +46,18 @@ jq -n --arg d "$DOCKER_ROOT" --arg log "$T/audit.jsonl" '{version: 1, default_ti
 
 # Copy a captured spec into a bundle. The files docker bound into the captured container
 # (/var/lib/docker/containers/ID/..., volumes/NAME/_data) do not exist on this host: they are
-# recreated in the test's docker data root, for the container id ID the calls below use.
+# recreated in the test's docker data root, for the container id ID the calls below use. Its
+# layer, cgroup and network hook were the captured container's: the bundle gets a rootfs of its
+# own, the cgroup of ID, and no dockerd to call back.
 new_bundle() { # new_bundle DIR FIXTURE-PATH
 	local b=$1 src
 	mkdir -p "$b/rootfs"
 	jq -c --arg d "$DOCKER_ROOT" '.mounts |= map(if ((.source // "") | startswith("/var/lib/docker/"))
 		then .source = ($d + "/" + (.source | ltrimstr("/var/lib/docker/")
-			| sub("^containers/[^/]+/"; "containers/ID/"))) else . end)' \
+			| sub("^containers/[^/]+/"; "containers/ID/"))) else . end)
+		| .root.path = "rootfs"
+		| if .linux.cgroupsPath then .linux.cgroupsPath = "/docker/ID" else . end
+		| del(.hooks)' \
 		"$2" >"$b/config.json"
 	for src in $(jq -r --arg d "$DOCKER_ROOT/" '.mounts[].source | select(startswith($d))' "$b/config.json"); do
 		case $src in

@@ -36,11 +36,10 @@ podman_cleanup()
 }
 rw_eng_on_exit podman_cleanup
 
-# --- The policy: the shipped one, plus podman's scratch storage as bind prefixes -----------------
+# --- The policy: the shipped one, plus podman's scratch storage as its engine directories -------
 jq --arg audit "$audit" --arg root "$pm/root" --arg runroot "$pm/runroot" '
         .audit_log.path = $audit
-        | .tiers |= map_values(.bind_prefixes = ((.bind_prefixes // [])
-                + [{path: $root, read_only: false}, {path: $runroot, read_only: false}]))' \
+        | .engines = {podman: {storage: [$root, $runroot]}}' \
         "$src/deploy/policy/policy.json" >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 

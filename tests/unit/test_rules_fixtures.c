@@ -133,7 +133,7 @@ static void test_docker_default(void **state)
 
         (void)state;
         plan_fixture("docker-default.json", &spec, &plan);
-        assert_int_equal(plan.n_denials, 0);
+        rw_test_assert_no_denials(&plan);
         out = rw_test_apply(spec, &plan);
         assert_hardened(out);
         /* the baseline replaces docker's own seccomp profile with ci-default (engine_profile
@@ -155,7 +155,7 @@ static void test_containerd_default(void **state)
 
         (void)state;
         plan_fixture("containerd-ctr-default.json", &spec, &plan);
-        assert_int_equal(plan.n_denials, 0);
+        rw_test_assert_no_denials(&plan);
         out = rw_test_apply(spec, &plan);
         assert_hardened(out);
         /* ctr run sends no seccomp filter: ci-default is injected */
@@ -175,7 +175,7 @@ static void test_ulimit_unlimited_survives(void **state)
 
         (void)state;
         plan_fixture("docker-ulimit-unlimited.json", &spec, &plan);
-        assert_int_equal(plan.n_denials, 0);
+        rw_test_assert_no_denials(&plan);
         out = rw_test_apply(spec, &plan);
         assert_hardened(out);
         assert_true(rw_json_dump(out, &text, &len, &err) >= 0);
@@ -240,7 +240,7 @@ static void test_exec_processes(void **state)
 
                 rw_plan_init(&plan);
                 rw_rules_process(process, "", NULL, &plan);
-                assert_int_equal(plan.n_denials, 0);
+                rw_test_assert_no_denials(&plan);
                 out = rw_test_apply(process, &plan);
                 assert_caps_empty(out);
                 assert_true(

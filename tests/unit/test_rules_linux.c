@@ -8,6 +8,10 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "spec.h"
+
+/* The tier the namespace rules judge in: the baseline, sharing with no other tier. */
+static const struct rw_settings ns_settings = {.strictness = -1};
 
 static const char *const config_fixtures[] = {
     "containerd-ctr-default.json",      "docker-default.json",
@@ -52,7 +56,7 @@ static void test_namespaces_fixtures(void **state)
                 print_message("fixture %s\n", config_fixtures[i]);
                 rw_test_facts_init(&facts);
                 rw_plan_init(&plan);
-                rw_rules_namespaces(spec, &facts, &plan);
+                rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
 
                 /* The cgroup namespace is added everywhere: none of the engines sent one. */
                 assert_int_equal(plan.n_changes, 1);
@@ -121,7 +125,7 @@ static void test_namespace_path_host(void **state)
                                            facts.host_ns[RW_NS_NETWORK].ino, &err),
                          0);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
 
         assert_int_equal(plan.n_denials, 1);
         d = &plan.denials[0];
@@ -149,7 +153,7 @@ static void test_namespace_path_other_host_ns(void **state)
                                            facts.host_ns[RW_NS_PID].ino, &err),
                          0);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 1);
         assert_string_equal(plan.denials[0].reason,
                             "the spec joins the host's pid namespace via /run/netns/../x");
@@ -162,7 +166,8 @@ static void test_namespace_path_sandbox(void **state)
         _cleanup_plan_ struct rw_plan plan;
         _cleanup_facts_ struct rw_host_facts facts;
         _cleanup_json_ json_t *spec = rw_test_parse(
-            "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+            "{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"sb1\"},"
+            "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
             "{\"type\":\"ipc\",\"path\":\"/proc/4242/ns/ipc\"},"
             "{\"type\":\"uts\",\"path\":\"/proc/4242/ns/uts\"},{\"type\":\"mount\"},"
             "{\"type\":\"network\",\"path\":\"/var/run/netns/cni-1234\"},{\"type\":\"user\"},"
@@ -183,9 +188,20 @@ static void test_namespace_path_sandbox(void **state)
                                            "/run/netns/cni-1234", 0, 4,
                                            facts.host_ns[RW_NS_NETWORK].ino, &err),
                          0);
+        /* ipc and uts are the pod sandbox's (runc's state and its record say so); the network
+         * namespace is pinned by the CNI plugin */
+        for (size_t i = 0; i < 2; i++) {
+                struct rw_path_fact *f = rw_facts_lookup_mutable(
+                    &facts, i == 0 ? "/proc/4242/ns/ipc" : "/proc/4242/ns/uts");
+
+                f->owner.id = strdup("sb1");
+                f->owner.sandbox = strdup("sb1");
+        }
+        rw_facts_lookup_mutable(&facts, "/var/run/netns/cni-1234")->pinned_ns = true;
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 0);
+        assert_int_equal(plan.n_notes, 3);
         assert_int_equal(plan.n_changes, 1);
         assert_int_equal(json_array_append_new(rw_test_get(expected, "/linux/namespaces"),
                                                json_pack("{s:s}", "type", "cgroup")),
@@ -210,18 +226,18 @@ static void test_namespace_path_unverifiable(void **state)
         assert_int_equal(rw_facts_add_path(&facts, "/proc/78/ns/ipc", ENOENT, NULL, 0, 0, 0, &err),
                          0);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
 
         assert_int_equal(plan.n_denials, 2);
         d = denial_for_item(&plan, "/proc/77/ns/pid");
         assert_non_null(d);
         assert_string_equal(d->rule, RW_RULE_HOST_NAMESPACE);
-        assert_string_equal(d->reason,
-                            "cannot verify namespace path /proc/77/ns/pid of the pid namespace");
+        assert_string_equal(d->reason, "cannot verify namespace path /proc/77/ns/pid of the pid "
+                                       "namespace: it does not exist or cannot be read");
         d = denial_for_item(&plan, "/proc/78/ns/ipc");
         assert_non_null(d);
-        assert_string_equal(d->reason,
-                            "cannot verify namespace path /proc/78/ns/ipc of the ipc namespace");
+        assert_string_equal(d->reason, "cannot verify namespace path /proc/78/ns/ipc of the ipc "
+                                       "namespace: it does not exist or cannot be read");
 }
 
 static void test_namespace_host_ns_unknown(void **state)
@@ -239,10 +255,11 @@ static void test_namespace_host_ns_unknown(void **state)
         assert_int_equal(
             rw_facts_add_path(&facts, "/run/netns/a", 0, "/run/netns/a", 0, 1, 99, &err), 0);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 1);
         assert_string_equal(plan.denials[0].reason,
-                            "cannot verify namespace path /run/netns/a of the network namespace");
+                            "cannot verify namespace path /run/netns/a of the network namespace: "
+                            "the host's network namespace is unknown");
 }
 
 static void test_namespace_empty_path(void **state)
@@ -256,7 +273,7 @@ static void test_namespace_empty_path(void **state)
         (void)state;
         rw_test_facts_init(&facts);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 0);
 }
@@ -287,7 +304,7 @@ static void test_namespace_malformed(void **state)
                 print_message("case %s\n", cases[i].extra);
                 rw_test_facts_init(&facts);
                 rw_plan_init(&plan);
-                rw_rules_namespaces(spec, &facts, &plan);
+                rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
                 assert_int_equal(plan.n_denials, 1);
                 assert_string_equal(plan.denials[0].rule, RW_RULE_SPEC);
                 assert_string_equal(plan.denials[0].item, cases[i].item);
@@ -305,7 +322,7 @@ static void test_namespace_unknown_type(void **state)
         (void)state;
         rw_test_facts_init(&facts);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 0);
 }
@@ -323,7 +340,7 @@ static void test_namespaces_missing(void **state)
 
                 rw_test_facts_init(&facts);
                 rw_plan_init(&plan);
-                rw_rules_namespaces(spec, &facts, &plan);
+                rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
                 assert_int_equal(plan.n_denials, RW_ELEMENTSOF(required));
                 for (size_t k = 0; k < RW_ELEMENTSOF(required); k++) {
                         _cleanup_free_ char *item = NULL;
@@ -344,7 +361,7 @@ static void test_namespaces_not_array(void **state)
         (void)state;
         rw_test_facts_init(&facts);
         rw_plan_init(&plan);
-        rw_rules_namespaces(spec, &facts, &plan);
+        rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 1);
         assert_string_equal(plan.denials[0].rule, RW_RULE_SPEC);
         assert_string_equal(plan.denials[0].reason, "linux.namespaces is not a JSON array");
@@ -895,7 +912,9 @@ static void test_pids(void **state)
             {"{\"pids\":{\"limit\":null}}", "null"},
             {"{\"pids\":{\"limit\":18446744073709551615}}", "18446744073709551615"},
             {"{\"pids\":{\"limit\":100}}", NULL},
-            {"{\"pids\":{\"limit\":100000}}", NULL},
+            /* above the tier's limit: lowered to it */
+            {"{\"pids\":{\"limit\":100000}}", "100000"},
+            {"{\"pids\":{\"limit\":4194304}}", "4194304"},
         };
 
         (void)state;
@@ -920,7 +939,7 @@ static void test_pids(void **state)
                         assert_true(asprintf(&text, "{\"linux\":{},\"x\":1}") > 0);
                 spec = rw_test_parse(text);
                 rw_plan_init(&plan);
-                rw_rules_limits(spec, &settings, &plan);
+                rw_rules_limits(spec, &settings, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
 
                 if (cases[i].before == NULL) {
@@ -963,7 +982,7 @@ static void test_pids_fixtures(void **state)
 
                 rw_settings_baseline(&settings);
                 rw_plan_init(&plan);
-                rw_rules_limits(spec, &settings, &plan);
+                rw_rules_limits(spec, &settings, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 assert_int_equal(plan.n_changes, 1);
                 assert_int_equal(json_object_set_new(
@@ -974,19 +993,23 @@ static void test_pids_fixtures(void **state)
         }
 }
 
+/* A malformed pids object never reaches the rule: the spec gate refuses it, as runc would. */
 static void test_pids_malformed(void **state)
 {
         _cleanup_plan_ struct rw_plan plan;
         _cleanup_json_ json_t *spec = rw_test_parse("{\"linux\":{\"resources\":{\"pids\":5}}}");
-        struct rw_settings settings;
+        _cleanup_json_ json_t *view = NULL;
+        struct rw_error err = {0};
 
         (void)state;
-        rw_settings_baseline(&settings);
         rw_plan_init(&plan);
-        rw_rules_limits(spec, &settings, &plan);
+        assert_int_equal(rw_spec_read(spec, RW_SPEC_CONFIG, "config.json", &view, &plan, &err), 0);
+        assert_null(view);
         assert_int_equal(plan.n_denials, 1);
         assert_string_equal(plan.denials[0].rule, RW_RULE_SPEC);
-        assert_string_equal(plan.denials[0].reason, "linux.resources.pids is not a JSON object");
+        assert_string_equal(plan.denials[0].reason,
+                            "config.json /linux/resources/pids: is a number "
+                            "where runc needs an object");
 }
 
 static void test_pids_tier_without_limit(void **state)
@@ -999,7 +1022,7 @@ static void test_pids_tier_without_limit(void **state)
         rw_settings_baseline(&settings);
         settings.pids_limit = 0;
         rw_plan_init(&plan);
-        rw_rules_limits(spec, &settings, &plan);
+        rw_rules_limits(spec, &settings, NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 0);
 }
@@ -1090,10 +1113,10 @@ static void test_families_compose(void **state)
                 rw_test_facts_init(&facts);
                 rw_plan_init(&plan);
                 rw_rules_process(json_object_get(spec, "process"), "/process", NULL, &plan);
-                rw_rules_namespaces(spec, &facts, &plan);
+                rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
                 rw_rules_kernel(spec, &plan);
                 rw_rules_devices(spec, &plan);
-                rw_rules_limits(spec, &settings, &plan);
+                rw_rules_limits(spec, &settings, NULL, &plan);
                 rw_rules_annotations(spec, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 applied = rw_test_apply(spec, &plan);

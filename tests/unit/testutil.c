@@ -53,7 +53,9 @@ json_t *rw_test_parse(const char *text)
 
 json_t *rw_test_load_fixture(const char *name)
 {
-        const char *dir = getenv("RW_FIXTURES_DIR");
+        /* meson test sets it; the build's own tests/fixtures/engines otherwise */
+        const char *dir =
+            getenv("RW_FIXTURES_DIR") != NULL ? getenv("RW_FIXTURES_DIR") : RW_TEST_FIXTURES_DIR;
         _cleanup_free_ char *path = NULL;
         _cleanup_free_ char *text = NULL;
         struct rw_error err = {0};
@@ -216,4 +218,14 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 void rw_test_remove_tree(const char *path)
 {
         nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void rw_test_assert_no_denials(const struct rw_plan *plan)
+{
+        if (plan->n_denials == 0)
+                return;
+        for (size_t i = 0; i < plan->n_denials; i++)
+                print_error("denial %zu: %s: %s\n", i, plan->denials[i].rule,
+                            plan->denials[i].reason);
+        fail_msg("%zu denials, want none", plan->n_denials);
 }

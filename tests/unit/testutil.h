@@ -60,3 +60,6 @@ void rw_test_mkdtemp(char *buf, size_t size, const char *tag);
 
 /* Remove `path` and everything below it, never following a symbolic link; for teardowns. */
 void rw_test_remove_tree(const char *path);
+
+/* Fail, printing every denial, unless the plan has none. */
+void rw_test_assert_no_denials(const struct rw_plan *plan);

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * hooks: OCI hooks run on the host, as root, with runc's privileges — a hook in the spec is a
+ * command a client gets run outside any container. Only two kinds may stay: a hook binary the
+ * tier lists (root's, a regular file nobody else may write, named by its real path), and
+ * dockerd's own libnetwork-setkey prestart hook, which dockerd adds to every container with a
+ * network (path /proc/PID/exe of the running dockerd, container id as argument).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "paths.h"
+#include "rules.h"
+
+static const char *const phases[] = {"prestart",       "createRuntime", "createContainer",
+                                     "startContainer", "poststart",     "poststop"};
+
+/* Names the engine binary that owns a libnetwork-setkey hook may have. */
+static const char *const docker_daemons[] = {"dockerd", "docker"};
+
+static bool in_list(const char *const *list, const char *s)
+{
+        for (; list != NULL && *list != NULL; list++)
+                if (strcmp(*list, s) == 0)
+                        return true;
+        return false;
+}
+
+static bool is_hex(const char *s, size_t min)
+{
+        size_t n = 0;
+
+        for (; *s != '\0'; s++, n++)
+                if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+                        return false;
+        return n >= min;
+}
+
+/* A binary only root can change: root's regular file, not writable by group or others. */
+static const char *binary_problem(const struct rw_hook_fact *f)
+{
+        if (f == NULL)
+                return "it was not examined on the host";
+        if (f->error != 0)
+                return "it does not exist";
+        if (f->symlink)
+                return "its path is a symbolic link";
+        if (!S_ISREG(f->mode))
+                return "it is not a regular file";
+        if (f->uid != 0)
+                return "it does not belong to root";
+        if ((f->mode & (S_IWGRP | S_IWOTH)) != 0)
+                return "others may write it";
+        return NULL;
+}
+
+/*
+ * dockerd's own: ["libnetwork-setkey", ("-exec-root=DIR")?, CONTAINER-ID, CONTROLLER-ID] (the
+ * first argument is argv[0], the name dockerd re-executes itself under), at /proc/PID/exe of a
+ * process whose binary is root's dockerd.
+ */
+static bool is_docker_setkey(const json_t *hook, const struct rw_host_facts *facts)
+{
+        const char *path = json_string_value(json_object_get(hook, "path"));
+        const json_t *args = json_object_get(hook, "args");
+        const struct rw_hook_fact *f = rw_facts_hook(facts, path);
+        size_t n = json_array_size(args), i = 1;
+        const char *id, *controller;
+
+        /* /proc/PID/exe is a link by nature: what it leads to must be root's binary */
+        if (f == NULL || f->exe == NULL || f->comm == NULL || f->error != 0 ||
+            !S_ISREG(f->mode) || f->uid != 0 || (f->mode & (S_IWGRP | S_IWOTH)) != 0)
+                return false;
+        if (!in_list(docker_daemons, rw_path_basename(f->exe)) || !in_list(docker_daemons, f->comm))
+                return false;
+        if (n < 3 || n > 4 ||
+            strcmp(json_string_value(json_array_get(args, 0)), "libnetwork-setkey") != 0)
+                return false;
+        if (n == 4) {
+                const char *flag = json_string_value(json_array_get(args, 1));
+
+                if (strncmp(flag, "-exec-root=", 11) != 0 || flag[11] != '/')
+                        return false;
+                i = 2;
+        }
+        id = json_string_value(json_array_get(args, i));
+        controller = json_string_value(json_array_get(args, i + 1));
+        /* the container's own id: the hook configures this container's network, no other */
+        if (facts->container_id != NULL && strcmp(id, facts->container_id) != 0)
+                return false;
+        return is_hex(controller, 12) && json_array_size(json_object_get(hook, "env")) == 0;
+}
+
+static void judge_hook(const char *phase, size_t index, const json_t *hook,
+                       const struct rw_settings *settings, const struct rw_host_facts *facts,
+                       struct rw_plan *plan)
+{
+        const char *path = json_string_value(json_object_get(hook, "path"));
+        _cleanup_free_ char *normal = NULL;
+        char item[64];
+
+        snprintf(item, sizeof(item), "hooks.%s[%zu]", phase, index);
+        if (path == NULL || path[0] != '/' || rw_path_normalize(path, &normal, NULL) < 0) {
+                rw_plan_deny(plan, RW_RULE_HOOKS, item, "the %s hook %zu has no absolute path",
+                             phase, index);
+                return;
+        }
+        if (in_list(settings->lists[RW_LIST_HOOKS], normal)) {
+                const char *why = binary_problem(rw_facts_hook(facts, path));
+
+                if (why != NULL)
+                        rw_plan_deny(plan, RW_RULE_HOOKS, path,
+                                     "the %s hook %s is one the tier allows, but %s", phase, path,
+                                     why);
+                return;
+        }
+        if ((strcmp(phase, "prestart") == 0 || strcmp(phase, "createRuntime") == 0) &&
+            is_docker_setkey(hook, facts))
+                return;
+        rw_plan_deny(plan, RW_RULE_HOOKS, path,
+                     "the %s hook %s would run on the host as root; only hooks the tier lists "
+                     "and dockerd's own network hook may run",
+                     phase, path);
+}
+
+void rw_rules_hooks(const json_t *spec, const struct rw_settings *settings,
+                    const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        const json_t *hooks = json_object_get(spec, "hooks");
+
+        for (size_t p = 0; p < RW_ELEMENTSOF(phases); p++) {
+                const json_t *list = json_object_get(hooks, phases[p]);
+                size_t i;
+                json_t *hook;
+
+                json_array_foreach(list, i, hook)
+                {
+                        judge_hook(phases[p], i, hook, settings, facts, plan);
+                }
+        }
+}
+
+/*
+ * What `docker run --privileged` (and a privileged Kubernetes pod) asks for: every capability,
+ * no masked or read-only paths. The other rules take all of it away; the warning makes it seen,
+ * and a tier that sets this rule to "refuse" turns it into a refusal.
+ */
+void rw_rules_privileged(const json_t *spec, struct rw_plan *plan)
+{
+        const json_t *process = json_object_get(spec, "process");
+        const json_t *bounding =
+            json_object_get(json_object_get(process, "capabilities"), "bounding");
+        const json_t *linux_obj = json_object_get(spec, "linux");
+        size_t i;
+        json_t *cap;
+        bool sys_admin = false;
+
+        json_array_foreach(bounding, i, cap)
+        {
+                if (json_is_string(cap) && strcmp(json_string_value(cap), "CAP_SYS_ADMIN") == 0)
+                        sys_admin = true;
+        }
+        if (!sys_admin || json_array_size(json_object_get(linux_obj, "maskedPaths")) > 0)
+                return;
+        rw_plan_warn(plan, RW_RULE_PRIVILEGED,
+                     "the spec asks for a privileged container (CAP_SYS_ADMIN, nothing masked): it "
+                     "runs hardened like any other");
+}
