@@ -70,8 +70,8 @@ static bool is_docker_setkey(const json_t *hook, const struct rw_host_facts *fac
         const char *id, *controller;
 
         /* /proc/PID/exe is a link by nature: what it leads to must be root's binary */
-        if (f == NULL || f->exe == NULL || f->comm == NULL || f->error != 0 ||
-            !S_ISREG(f->mode) || f->uid != 0 || (f->mode & (S_IWGRP | S_IWOTH)) != 0)
+        if (f == NULL || f->exe == NULL || f->comm == NULL || f->error != 0 || !S_ISREG(f->mode) ||
+            f->uid != 0 || (f->mode & (S_IWGRP | S_IWOTH)) != 0)
                 return false;
         if (!in_list(docker_daemons, rw_path_basename(f->exe)) || !in_list(docker_daemons, f->comm))
                 return false;
