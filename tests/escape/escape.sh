@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# shellcheck shell=bash disable=SC2016  # jq filters and container snippets are single-quoted
+# shellcheck shell=bash disable=SC2016,SC2034
+# SC2016: jq filters and container snippets are single-quoted on purpose; SC2034: the case
+# tables are read by run.sh.
 #
 # The machinery of the adversarial suite (run.sh). A case is one row: an id, the class of
 # issue 12/19/20 it belongs to, what the attacker controls, the attack (a jq edit of a docker-like
@@ -382,8 +384,8 @@ esc_judge_refusal()
 # snippet ran to its end (ESC-DONE). Ran: an allowed case printed ESC-OK.
 esc_judge_run()
 {
-        local doc=$1 before=$2 snap=$3 reach=${4:-ESC-REACHED} hostcheck=${5:-} hc=
-        VERDICT= DETAIL=
+        local doc=$1 before=$2 snap=$3 reach=${4:-ESC-REACHED} hostcheck=${5:-} hc=''
+        VERDICT='' DETAIL=''
         if [ "$ESC_MODE" = rw ] && [ "$WITNESS_AFTER" = "$WITNESS_BEFORE" ]; then
                 esc_judge_refusal "$doc" "$before"
                 return
@@ -397,7 +399,7 @@ esc_judge_run()
                 DETAIL=$(grep -E -m1 -- "$reach" "$OUT" | head -c 200)
         elif [ "$(esc_host_snapshot)" != "$snap" ]; then
                 VERDICT=reached
-                DETAIL="written on the host: $(ls "$ESC_HOST" | grep -vx secret | tr '\n' ' ')"
+                DETAIL="written on the host: $(find "$ESC_HOST" -mindepth 1 -maxdepth 1 ! -name secret -printf '%f ')"
         elif [[ $hc == reached* ]]; then
                 VERDICT=reached
                 DETAIL=${hc#reached }
@@ -446,8 +448,8 @@ esc_bundle()
 {
         local filter=$1 snippet=$2
         shift 2
-        local prep= raw= reach= hostcheck= unsafe=false race=false iterations=1 cmd=run flags=
-        local ESC_POLICY=shipped ESC_TIER=
+        local prep='' raw='' reach='' hostcheck='' unsafe=false race=false iterations=1 cmd=run flags=''
+        local ESC_POLICY=shipped ESC_TIER=''
         while [ $# -gt 0 ]; do
                 case $1 in
                 --policy) ESC_POLICY=$2 ;;
@@ -478,19 +480,20 @@ esc_bundle()
         fi
         local cid=${ESC_CID} b
         b=$(esc_new_bundle "$cid" /bin/sh -c "$(esc_snippet "$snippet")")
+        # shellcheck disable=SC2153  # ESC_ID is set by run.sh for every case
         [ -z "$prep" ] || eval "$prep" || rw_fatal "$ESC_ID: --prep failed"
         esc_edit "$b" "$filter"
         [ -z "$raw" ] || sed -i -e "$raw" "$b/config.json"
         jq -e . "$b/config.json" >/dev/null 2>&1 || [ -n "$raw" ] ||
                 rw_fatal "$ESC_ID: the edited spec is not JSON"
         cp "$b/config.json" "$b/config.json.orig"
-        local ESC_DELEGATE= ESC_DELEGATE_USED=witness
+        local ESC_DELEGATE='' ESC_DELEGATE_USED=witness
         if [ "$unsafe" = true ]; then
                 ESC_DELEGATE=$ESC_FAKE
                 ESC_DELEGATE_USED=fake
         fi
 
-        local i racer= verdicts=() details=()
+        local i racer='' verdicts=() details=()
         for ((i = 1; i <= iterations; i++)); do
                 local id=$cid
                 [ "$iterations" = 1 ] || id=$cid-$i
@@ -566,12 +569,12 @@ esc_policy_engines()
         fi
 }
 
-# esc_delete ID: whatever runc left of a container of the current mode.
+# esc_delete ID: whatever runc left of a container of the current mode; through runwarden in the
+# rw column, so that its record of the container goes too.
 esc_delete()
 {
-        local root=$ESC_STATE_P
-        [ "$ESC_MODE" = plain ] || root=$ESC_STATE_W
-        "$RW_RUNC" --root "$root" delete --force "$1" >/dev/null 2>&1 || true
+        local ESC_LOG=/dev/null ESC_ROOT='' ESC_GLOBAL='' ESC_DELEGATE='' ESC_POLICY=shipped ESC_TIER=''
+        esc_runtime delete --force "$1" </dev/null >/dev/null 2>&1 || true
 }
 
 # --- Long-running containers for exec and update ---------------------------------------------
@@ -597,7 +600,7 @@ esc_container()
                 CONTAINER_PID=${ESC_PIDOF[$cid]}
                 return
         fi
-        local b ESC_POLICY=shipped ESC_TIER= ESC_ROOT= ESC_GLOBAL=
+        local b ESC_POLICY=shipped ESC_TIER='' ESC_ROOT='' ESC_GLOBAL=''
         b=$(esc_new_bundle "$cid" sleep 3600)
         case $kind in
         svc)
@@ -647,7 +650,7 @@ esc_exec()
 {
         local kind=$1
         shift
-        local rootspell= process= reach= cwd=$ESC
+        local rootspell='' process='' reach='' cwd=$ESC
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --root) rootspell=$2 ;;
@@ -668,7 +671,7 @@ esc_exec()
         esc_container "$kind"
         local root=$ESC_STATE_P
         [ "$ESC_MODE" = plain ] || root=$ESC_STATE_W
-        local ESC_ROOT=
+        local ESC_ROOT=''
         case $rootspell in
         "") ;;
         LINK)
@@ -693,11 +696,11 @@ esc_exec()
         local before snap
         before=$(rw_sha256 "$doc")
         snap=$(esc_host_snapshot)
-        local ESC_POLICY=shipped ESC_TIER= ESC_DELEGATE_USED=witness
+        local ESC_POLICY=shipped ESC_TIER='' ESC_DELEGATE_USED=witness
         # A relative --root is relative to the engine's working directory.
-        pushd "$cwd" >/dev/null
+        pushd "$cwd" >/dev/null || rw_fatal "cannot enter $cwd"
         esc_call "$ESC_CID" esc_runtime exec "${flags[@]}" "${args[@]}"
-        popd >/dev/null
+        popd >/dev/null || rw_fatal "popd failed"
         esc_judge_run "$doc" "$before" "$snap" "$reach" ""
 }
 
@@ -706,7 +709,7 @@ esc_exec()
 # is above 4096 or "max" afterwards, or its device cgroup allows every device.
 esc_update()
 {
-        local file= stdin=
+        local file='' stdin=''
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --file) file=$2 ;;
@@ -717,23 +720,23 @@ esc_update()
         done
         shift
         esc_container "upd-$ESC_NUM"
-        local args=("$@") doc=
+        local args=("$@") doc=''
         if [ -n "$file" ]; then
                 doc=$ESC/logs/$ESC_CID.resources.json
                 printf '%s\n' "$file" >"$doc"
                 args+=(-r "$doc")
         fi
-        local ESC_STDIN=
+        local ESC_STDIN=''
         if [ -n "$stdin" ]; then
                 doc=$ESC/logs/$ESC_CID.stdin.json
                 printf '%s\n' "$stdin" >"$doc"
                 ESC_STDIN=$doc
                 args+=(-r -)
         fi
-        local before= snap
+        local before='' snap
         [ -z "$doc" ] || before=$(rw_sha256 "$doc")
         snap=$(esc_host_snapshot)
-        local ESC_POLICY=shipped ESC_TIER= ESC_DELEGATE_USED=witness
+        local ESC_POLICY=shipped ESC_TIER='' ESC_DELEGATE_USED=witness
         esc_call "$ESC_CID" esc_runtime update "${args[@]}" "$CONTAINER"
         esc_judge_run "$doc" "$before" "$snap" "" 'esc_cgroup_lifted "$CONTAINER"'
         if [ "$VERDICT" = "error:rc=$RC" ] && [ "$RC" = 0 ]; then
@@ -792,7 +795,7 @@ esc_cgroup_lifted()
 # nobody judged.
 esc_command()
 {
-        local global= kind=
+        local global='' kind=''
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --global) global=$2 ;;
@@ -809,13 +812,13 @@ esc_command()
         done
         local snap
         snap=$(esc_host_snapshot)
-        local ESC_POLICY=shipped ESC_TIER= ESC_GLOBAL=$global ESC_DELEGATE_USED=witness
+        local ESC_POLICY=shipped ESC_TIER='' ESC_GLOBAL=$global ESC_DELEGATE_USED=witness
         esc_call "$ESC_CID" esc_runtime "${args[@]}"
         if [ "$ESC_MODE" = rw ] && [ "$WITNESS_AFTER" = "$WITNESS_BEFORE" ]; then
                 esc_judge_refusal "" ""
         elif [ "$(esc_host_snapshot)" != "$snap" ]; then
                 VERDICT=reached
-                DETAIL="a host binary ran: $(ls "$ESC_HOST" | tr '\n' ' ')"
+                DETAIL="a host binary ran: $(find "$ESC_HOST" -mindepth 1 -maxdepth 1 ! -name secret -printf '%f ')"
         elif [ "$ESC_MODE" = rw ]; then
                 VERDICT=reached
                 DETAIL="handed to runc unjudged (exit $RC)"
@@ -897,7 +900,7 @@ esc_docker_svc()
 # letter. --prep runs first (host side, may create volumes).
 esc_docker()
 {
-        local prep= reach= hostcheck= net=(--network none)
+        local prep='' reach='' hostcheck='' net=(--network none)
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --prep) prep=$2 ;;
@@ -933,8 +936,8 @@ esc_docker()
         timeout -k 5 90 docker run --rm --name "$ESC_CID" "${net[@]}" "${rt[@]}" "${args[@]}" \
                 esc-busybox:test sh -c "$(esc_snippet "$snippet")" </dev/null >"$OUT" 2>"$ERR" ||
                 RC=$?
-        VERDICT= DETAIL=
-        local hc=
+        VERDICT='' DETAIL=''
+        local hc=''
         [ -z "$hostcheck" ] || hc=$(eval "$hostcheck" 2>&1 || true)
         if [ "$RC" != 0 ] && grep -q 'requires API version' "$ERR"; then
                 # The client cannot send it to this dockerd at all (Docker 24+ API features).
@@ -993,7 +996,10 @@ esc_loop()
 # esc_host_process: a host process whose command line is the token (host pid namespace attacks).
 esc_host_process()
 {
-        [ -z "${ESC_HOSTPROC:-}" ] || return 0
+        if [ -n "${ESC_HOSTPROC:-}" ]; then
+                kill -0 "$ESC_HOSTPROC" 2>/dev/null && return 0
+                echo "# the host canary process $ESC_HOSTPROC is gone; starting another"
+        fi
         setsid bash -c "exec -a $ESC_TOKEN sleep 3600" </dev/null >/dev/null 2>&1 &
         ESC_HOSTPROC=$!
         disown "$ESC_HOSTPROC"
@@ -1003,7 +1009,10 @@ esc_host_process()
 # esc_host_shell: a long-running host shell that is not dockerd; its pid in ESC_HOSTSHELL.
 esc_host_shell()
 {
-        [ -z "${ESC_HOSTSHELL:-}" ] || return 0
+        if [ -n "${ESC_HOSTSHELL:-}" ]; then
+                kill -0 "$ESC_HOSTSHELL" 2>/dev/null && return 0
+                echo "# the host shell $ESC_HOSTSHELL is gone; starting another"
+        fi
         setsid bash -c 'while :; do sleep 3600; done' </dev/null >/dev/null 2>&1 &
         ESC_HOSTSHELL=$!
         disown "$ESC_HOSTSHELL"
@@ -1015,7 +1024,10 @@ esc_host_shell()
 # namespace attacks) on ESC_PORT.
 esc_host_server()
 {
-        [ -z "${ESC_HTTPD:-}" ] || return 0
+        if [ -n "${ESC_HTTPD:-}" ]; then
+                kill -0 "$ESC_HTTPD" 2>/dev/null && return 0
+                echo "# the host web server $ESC_HTTPD is gone; starting another"
+        fi
         "$RW_BUSYBOX" httpd -f -p "127.0.0.1:$ESC_PORT" -h "$ESC_HOST" </dev/null >/dev/null 2>&1 &
         ESC_HTTPD=$!
         disown "$ESC_HTTPD"
@@ -1037,11 +1049,8 @@ esc_cleanup()
                 kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
         done
         for entry in "${ESC_CONTAINERS[@]}"; do
-                mode=${entry%% *}
-                id=${entry#* }
-                root=$ESC_STATE_P
-                [ "$mode" = plain ] || root=$ESC_STATE_W
-                "$RW_RUNC" --root "$root" delete --force "$id" >/dev/null 2>&1
+                ESC_MODE=${entry%% *}
+                esc_delete "${entry#* }"
         done
         # Containers a hook or an attack started under another state root.
         for root in "$ESC"/state-*; do
@@ -1070,9 +1079,19 @@ esc_cleanup()
                         find "$entry" -name cgroup.procs -exec cat {} + 2>/dev/null |
                                 while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
                 done
-                [ -z "$dirs" ] || sleep 0.2
+                # runc may still be removing a container's cgroup: try for a few seconds.
+                local left
+                for _ in $(seq 30); do
+                        left=false
+                        for entry in $dirs; do
+                                [ ! -d "$entry" ] || find "$entry" -depth -type d -exec rmdir {} + 2>/dev/null
+                                [ ! -d "$entry" ] || left=true
+                        done
+                        [ "$left" = true ] || break
+                        sleep 0.1
+                done
                 for entry in $dirs; do
-                        find "$entry" -depth -type d -exec rmdir {} + 2>/dev/null
+                        [ ! -d "$entry" ] || echo "# could not remove the scratch cgroup $entry"
                 done
         fi
         return 0

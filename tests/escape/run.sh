@@ -137,10 +137,11 @@ for id in "${selected[@]}"; do
                         ESC_D_RW[$id]=$DETAIL
                 fi
         done
+
         ESC_TIME[$id]=$((SECONDS - t0))
         ESC_RESULT[$id]=$(esc_evaluate "$id")
-        printf '%-4s %-34s plain: %-22s runwarden: %-30s %s\n' "$n" "$id" "${ESC_V_PLAIN[$id]}" \
-                "${ESC_V_RW[$id]}" "${ESC_RESULT[$id]}"
+        printf '%-4s %-34s %3ss  plain: %-22s runwarden: %-30s %s\n' "$n" "$id" "${ESC_TIME[$id]}" \
+                "${ESC_V_PLAIN[$id]}" "${ESC_V_RW[$id]}" "${ESC_RESULT[$id]}"
         if [ "${ESC_RESULT[$id]}" != ok ]; then
                 echo "     attack:    ${ESC_DESC[$id]}"
                 echo "     plain:     ${ESC_D_PLAIN[$id]}"
@@ -160,10 +161,22 @@ table=$RW_TMP/escape-table.md
                 plain=${ESC_V_PLAIN[$id]}
                 [ -z "${ESC_NA[$id]:-}" ] || plain="$plain ¹"
                 result=${ESC_RESULT[$id]}
-                [ "$result" = ok ] || { failed=$((failed + 1)); result="**${result%%:*}**"; }
+                if [ "$result" != ok ]; then
+                        failed=$((failed + 1))
+                        case $result in
+                        *OPEN*) result="**FAIL: open**" ;;
+                        *"must keep working"*) result="**FAIL: broken**" ;;
+                        *"refused by "*) result="**FAIL: other rule**" ;;
+                        *runc-failed*) result="**FAIL: handed to runc**" ;;
+                        *"expected refused"*) result="**FAIL: not refused**" ;;
+                        *"reached nothing"*) result="**FAIL: bypass reached nothing**" ;;
+                        *) result="**FAIL**" ;;
+                        esac
+                fi
                 desc=${ESC_DESC[$id]}
                 [ -z "${ESC_NA[$id]:-}" ] || desc="$desc (¹ ${ESC_NA[$id]})"
                 [ -z "${ESC_NOTE[$id]:-}" ] || desc="$desc — ${ESC_NOTE[$id]}"
+                # shellcheck disable=SC2016  # backquotes are markdown
                 printf '| `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$id" "${ESC_CLASS[$id]}" \
                         "${ESC_WHO[$id]}" "${desc//|/\\|}" "${plain//|/\\|}" "${ESC_V_RW[$id]//|/\\|}" \
                         "${expected//|/\\|}" "$result"
@@ -182,6 +195,7 @@ docs=$RW_SOURCE_ROOT/docs/security.md
 if [ "${ESC_DOCS:-1}" = 1 ] && [ -z "${ESC_ONLY:-}" ]; then
         if grep -q '^<!-- escape-table:begin -->$' "$docs" 2>/dev/null &&
                 grep -q '^<!-- escape-table:end -->$' "$docs"; then
+                # shellcheck disable=SC2016  # an awk program
                 awk -v table="$table" '
                         /^<!-- escape-table:begin -->$/ { print; while ((getline l < table) > 0) print l; skip = 1; next }
                         /^<!-- escape-table:end -->$/ { skip = 0 }
