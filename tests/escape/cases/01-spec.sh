@@ -66,7 +66,7 @@ esc_case spec.hooks-kelvin 1 spec refused 'spec|hooks' \
 esc_case spec.Linux-no-pidns 1 spec refused spec \
         'a "Linux" object after "linux" without a pid namespace: the host pid namespace' \
         -- esc_bundle '.Linux = (.linux | .namespaces |= map(select(.type != "pid")))' \
-        'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n" | grep -m1 escape-canary || echo ESC-BLOCKED no host process visible' \
+        'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n" | grep -m1 -oE "escape-canary-[0-9a-f]{32}" || echo ESC-BLOCKED no host process visible' \
         --prep esc_host_process
 esc_case spec.exec-process-User 1 exec-process refused spec \
         'docker exec process file: "user" is the owner (uid 1000), a later "User" is uid 0' \

@@ -45,7 +45,7 @@ esc_case probe.device probe spec 'refused|contained' devices \
 esc_case probe.host-pid probe spec refused host-namespace \
         'no pid namespace (--pid host): a host process'"'"'s command line' \
         -- esc_bundle 'del(.linux.namespaces[] | select(.type == "pid"))' \
-        'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n" | grep -m1 escape-canary || echo ESC-BLOCKED' \
+        'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n" | grep -m1 -oE "escape-canary-[0-9a-f]{32}" || echo ESC-BLOCKED' \
         --prep esc_host_process
 esc_case probe.host-net probe spec refused host-namespace \
         'no network namespace (--network host): a server on the host'"'"'s loopback' \
