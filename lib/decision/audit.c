@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "audit.h"
 
+#include "spec.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -153,33 +155,6 @@ static int format_time(const struct timespec *ts, char *buf, size_t size)
         return 0;
 }
 
-/* The value of NAME in an OCI env array ("NAME=value" strings); the first one, as getenv(). */
-static const char *env_lookup(const json_t *env, const char *name)
-{
-        size_t name_len = strlen(name), i;
-        const json_t *entry;
-
-        json_array_foreach(env, i, entry)
-        {
-                const char *s = json_string_value(entry);
-
-                if (s == NULL || rw_json_is_verbatim_number(entry))
-                        continue;
-                if (strncmp(s, name, name_len) == 0 && s[name_len] == '=')
-                        return s + name_len + 1;
-        }
-        return NULL;
-}
-
-static const char *annotation_lookup(const json_t *annotations, const char *name)
-{
-        const json_t *value = json_object_get(annotations, name);
-
-        if (rw_json_is_verbatim_number(value))
-                return NULL;
-        return json_string_value(value);
-}
-
 /* The only values of the job's environment and annotations a line ever holds. */
 static const struct identity_source {
         const char *group;
@@ -230,8 +205,8 @@ static int add_job(json_t *line, const json_t *spec)
                 json_t *group = json_object_get(job, src->group);
                 const char *value;
 
-                value = src->annotation ? annotation_lookup(annotations, src->name)
-                                        : env_lookup(env, src->name);
+                value = src->annotation ? rw_spec_string_member(annotations, src->name)
+                                        : rw_spec_env_get(env, src->name);
                 if (value == NULL || json_object_get(group, src->key) != NULL)
                         continue;
                 if (group == NULL) {

@@ -264,26 +264,68 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         return 0;
 }
 
-/* What the tier's exec policy says of a process running as uid:gid. */
-static void judge_exec_policy(const struct rw_decision *d, int64_t uid, int64_t gid,
-                              struct rw_plan *plan)
+/* Whether every additional group of `process` is one of `owner`'s. */
+static bool gids_within(const json_t *process, const json_t *owner)
+{
+        const json_t *asked = json_object_get(json_object_get(process, "user"), "additionalGids");
+        const json_t *allowed = json_object_get(json_object_get(owner, "user"), "additionalGids");
+        size_t i, k;
+        json_t *g, *a;
+
+        json_array_foreach(asked, i, g)
+        {
+                bool found = false;
+
+                json_array_foreach(allowed, k, a)
+                {
+                        if (json_integer_value(a) == json_integer_value(g))
+                                found = true;
+                }
+                if (!found)
+                        return false;
+        }
+        return true;
+}
+
+/*
+ * What the tier's exec policy says of the process an exec runs. allow-as-owner: its user, group
+ * and additional groups must be the container's own — from the container's config.json
+ * (`owner`, what runc itself started), else from runwarden's record (which holds no groups: an
+ * exec with additional groups is then refused).
+ */
+static void judge_exec_policy(const struct rw_decision *d, const json_t *process,
+                              const json_t *owner, struct rw_plan *plan)
 {
         const struct rw_tier *tier = d->choice.tier;
+        int64_t uid, gid, owner_uid = d->record.uid, owner_gid = d->record.gid;
 
-        if (tier->exec == RW_EXEC_DENY)
+        if (tier->exec == RW_EXEC_DENY) {
                 rw_plan_deny(plan, RW_RULE_EXEC_POLICY, "exec",
                              "tier %s does not allow exec into its containers", tier->name);
-        else if (tier->exec == RW_EXEC_ALLOW_AS_OWNER && !d->have_record)
+                return;
+        }
+        if (tier->exec != RW_EXEC_ALLOW_AS_OWNER)
+                return;
+        if (owner == NULL && !d->have_record) {
                 rw_plan_deny(plan, RW_RULE_EXEC_POLICY, "exec",
                              "tier %s allows exec only as the container's own user, and runwarden "
                              "has no record of who that is",
                              tier->name);
-        else if (tier->exec == RW_EXEC_ALLOW_AS_OWNER &&
-                 (uid != d->record.uid || gid != d->record.gid))
+                return;
+        }
+        rw_decision_process_user(process, &uid, &gid);
+        if (owner != NULL)
+                rw_decision_process_user(owner, &owner_uid, &owner_gid);
+        if (uid != owner_uid || gid != owner_gid)
                 rw_plan_deny(plan, RW_RULE_EXEC_POLICY, "user",
                              "tier %s allows exec only as the container's own user "
                              "(%" PRId64 ":%" PRId64 "), not %" PRId64 ":%" PRId64,
-                             tier->name, d->record.uid, d->record.gid, uid, gid);
+                             tier->name, owner_uid, owner_gid, uid, gid);
+        else if (!gids_within(process, owner))
+                rw_plan_deny(plan, RW_RULE_EXEC_POLICY, "additionalGids",
+                             "tier %s allows exec only as the container's own user, and the "
+                             "exec asks for groups the container's process does not have",
+                             tier->name);
 }
 
 static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
@@ -292,7 +334,6 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
 {
         _cleanup_json_ json_t *config = NULL;
         _cleanup_plan_ struct rw_plan judged;
-        int64_t uid, gid;
         int r;
 
         rw_plan_init(&judged);
@@ -313,8 +354,18 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                         return 0;
                 rw_rules_process(d->view, "", &d->settings, &d->plan);
                 rw_rules_secrets(d->view, "", &d->plan);
-                rw_decision_process_user(d->view, &uid, &gid);
-                judge_exec_policy(d, uid, gid, &d->plan);
+                /* whose process it must be: the container's own, when runc can tell */
+                if (d->choice.tier->exec == RW_EXEC_ALLOW_AS_OWNER) {
+                        _cleanup_plan_ struct rw_plan ignored;
+                        struct rw_error sub = {0};
+
+                        rw_plan_init(&ignored);
+                        if (read_through_gate(cli, io, RW_DOC_CONTAINER_CONFIG, cli->container_id,
+                                              RW_SPEC_CONFIG, "the container's config.json", NULL,
+                                              &config, &ignored, &sub) < 0)
+                                config = NULL;
+                }
+                judge_exec_policy(d, d->view, json_object_get(config, "process"), &d->plan);
                 return 0;
         }
 
@@ -342,8 +393,7 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
         r = rw_plan_take(&d->plan, &judged);
         if (r < 0)
                 return rw_error_set(err, ENOMEM, "judging the exec");
-        rw_decision_process_user(d->view, &uid, &gid);
-        judge_exec_policy(d, uid, gid, &d->plan);
+        judge_exec_policy(d, d->view, json_object_get(config, "process"), &d->plan);
         return 0;
 }
 

@@ -808,6 +808,13 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
                 if (ret->bundle == NULL && errno == ENOMEM)
                         return rw_error_set(err, ENOMEM, "resolving the bundle");
         }
+        {
+                _cleanup_free_ char *meminfo = read_small("/proc/meminfo");
+                unsigned long long kib;
+
+                if (meminfo != NULL && sscanf(meminfo, "MemTotal: %llu kB", &kib) == 1)
+                        ret->host_memory = (uint64_t)kib * 1024;
+        }
         r = gather_engine_sockets(ret, err);
         if (r >= 0)
                 r = rw_engine_dirs_discover(o->engines, &ret->engines, err);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "engines.h"
@@ -121,6 +122,7 @@ struct rw_host_facts {
                 bool creator; /* the first container that mounted it */
         } * volume_users;
         size_t n_volume_users;
+        uint64_t host_memory; /* bytes of RAM (MemTotal), 0 unknown */
         /* The container the command line names (NULL: unknown, as in synthetic facts). */
         char *container_id;
 };

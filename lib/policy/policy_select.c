@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "policy_internal.h"
+#include "spec.h"
 #include "strv.h"
 
 /* ---- warnings ---- */
@@ -80,36 +81,6 @@ int rw_policy_warnings(const struct rw_policy *policy, char ***ret, struct rw_er
 
 /* ---- choosing the tier ---- */
 
-/* glibc's getenv() returns the first "K=" entry; the process inside sees the same value. */
-static const char *env_lookup(const json_t *env, const char *key)
-{
-        size_t klen = strlen(key);
-        const json_t *item;
-        size_t i;
-
-        if (!json_is_array(env))
-                return NULL;
-        json_array_foreach((json_t *)env, i, item)
-        {
-                const char *s = json_string_value(item);
-
-                if (s == NULL || rw_json_is_verbatim_number(item))
-                        continue;
-                if (strncmp(s, key, klen) == 0 && s[klen] == '=')
-                        return s + klen + 1;
-        }
-        return NULL;
-}
-
-static const char *annotation_lookup(const json_t *annotations, const char *key)
-{
-        const json_t *v = json_object_get(annotations, key);
-
-        if (!json_is_string(v) || rw_json_is_verbatim_number(v))
-                return NULL;
-        return json_string_value(v);
-}
-
 /* Whether `m` holds; *ret_value is the policy value it matched ("*" for any). */
 static bool match_holds(const struct rw_match *m, const json_t *annotations, const json_t *env,
                         const char **ret_value)
@@ -117,12 +88,12 @@ static bool match_holds(const struct rw_match *m, const json_t *annotations, con
         const char *have, *other;
 
         if (m->kind == RW_MATCH_ENV_DIFFERS) {
-                have = env_lookup(env, m->key);
-                other = env_lookup(env, m->other);
+                have = rw_spec_env_get(env, m->key);
+                other = rw_spec_env_get(env, m->other);
                 return have != NULL && other != NULL && strcmp(have, other) != 0;
         }
-        have = m->kind == RW_MATCH_ENV ? env_lookup(env, m->key)
-                                       : annotation_lookup(annotations, m->key);
+        have = m->kind == RW_MATCH_ENV ? rw_spec_env_get(env, m->key)
+                                       : rw_spec_string_member(annotations, m->key);
         if (have == NULL)
                 return false;
         for (size_t i = 0; m->values[i] != NULL; i++) {
@@ -173,13 +144,21 @@ static int tier_by_operator(const struct rw_policy *policy, const char *name, co
         return 0;
 }
 
+/*
+ * The tier: --tier wins outright (the operator's own command line). Otherwise the operator's
+ * choice is the binary name (runwarden-TIER), else default_tier; then the select rules, in
+ * order: the first that matches may move the container to a stricter tier than that choice —
+ * or, when it reads nothing but trusted annotations and no binary name chose, to any tier. A
+ * rule that would weaken is skipped and recorded.
+ */
 int rw_policy_choose_tier(const struct rw_policy *policy, const char *flag_tier,
                           const char *invoked_as, const json_t *annotations, const json_t *env,
                           struct rw_tier_choice *ret, struct rw_error *err)
 {
         static const char prefix[] = "runwarden-";
-        const struct rw_tier *def;
+        const struct rw_tier *base;
         struct rw_tier_choice c = {0};
+        bool by_name = false;
         int r;
 
         if (flag_tier != NULL) {
@@ -193,59 +172,61 @@ int rw_policy_choose_tier(const struct rw_policy *policy, const char *flag_tier,
         }
         if (invoked_as != NULL) {
                 const char *slash = strrchr(invoked_as, '/');
-                const char *base = slash != NULL ? slash + 1 : invoked_as;
+                const char *name = slash != NULL ? slash + 1 : invoked_as;
 
-                if (strncmp(base, prefix, sizeof(prefix) - 1) == 0 &&
-                    base[sizeof(prefix) - 1] != '\0') {
+                if (strncmp(name, prefix, sizeof(prefix) - 1) == 0 &&
+                    name[sizeof(prefix) - 1] != '\0') {
                         char how[300];
 
-                        snprintf(how, sizeof(how), "the binary name %s", base);
-                        r = tier_by_operator(policy, base + sizeof(prefix) - 1, how, &c.tier, err);
+                        snprintf(how, sizeof(how), "the binary name %s", name);
+                        r = tier_by_operator(policy, name + sizeof(prefix) - 1, how, &c.tier, err);
                         if (r < 0)
                                 return r;
                         c.source = RW_TIER_FROM_BINARY_NAME;
-                        snprintf(c.reason, sizeof(c.reason), "invoked as %s", base);
-                        *ret = c;
-                        return 0;
+                        snprintf(c.reason, sizeof(c.reason), "invoked as %s", name);
+                        by_name = true;
                 }
         }
-
-        def = rw_policy_find_tier(policy, policy->default_tier);
-        if (def == NULL)
-                return rw_error_set(err, EINVAL, "%s: default_tier \"%s\" is not a tier",
-                                    policy->origin, policy->default_tier);
+        if (!by_name) {
+                c.tier = rw_policy_find_tier(policy, policy->default_tier);
+                if (c.tier == NULL)
+                        return rw_error_set(err, EINVAL, "%s: default_tier \"%s\" is not a tier",
+                                            policy->origin, policy->default_tier);
+                c.source = RW_TIER_FROM_DEFAULT;
+                snprintf(c.reason, sizeof(c.reason), "default_tier %s", c.tier->name);
+        }
+        base = c.tier;
         if (!json_is_object(annotations))
                 annotations = NULL;
         for (size_t i = 0; i < policy->n_select; i++) {
                 const struct rw_select_rule *rule = &policy->select[i];
+                const struct rw_tier *tier;
                 char desc[400];
 
                 if (!rule_matches(rule, annotations, env, desc, sizeof(desc)))
                         continue;
-                /* Input the job controls may make a container stricter, never weaker. */
-                if (weakening(policy, rule, def)) {
-                        rw_policy_append(
-                            c.skipped, sizeof(c.skipped),
-                            "%sselect rule %zu (%s) names tier %s, weaker than default_tier %s",
-                            c.skipped[0] != '\0' ? "; " : "", i + 1, desc, rule->tier,
-                            policy->default_tier);
-                        continue;
-                }
-                c.tier = rw_policy_find_tier(policy, rule->tier);
-                if (c.tier == NULL)
+                tier = rw_policy_find_tier(policy, rule->tier);
+                if (tier == NULL)
                         return rw_error_set(err, EINVAL,
                                             "%s: select rule %zu names tier \"%s\", "
                                             "which is not defined",
                                             policy->origin, i + 1, rule->tier);
+                /* Input the job controls may make a container stricter, never weaker; the
+                 * runtime name the operator configured is not overruled by an annotation. */
+                if (tier->strictness < base->strictness && (by_name || !rule->trusted)) {
+                        rw_policy_append(c.skipped, sizeof(c.skipped),
+                                         "%sselect rule %zu (%s) names tier %s, weaker than %s %s",
+                                         c.skipped[0] != '\0' ? "; " : "", i + 1, desc, rule->tier,
+                                         by_name ? "the runtime's tier" : "default_tier",
+                                         base->name);
+                        continue;
+                }
+                c.tier = tier;
                 c.source = RW_TIER_FROM_SELECT;
                 c.rule = i;
                 snprintf(c.reason, sizeof(c.reason), "select rule %zu: %s", i + 1, desc);
-                *ret = c;
-                return 0;
+                break;
         }
-        c.tier = def;
-        c.source = RW_TIER_FROM_DEFAULT;
-        snprintf(c.reason, sizeof(c.reason), "default_tier %s", def->name);
         *ret = c;
         return 0;
 }

@@ -28,6 +28,7 @@ static const struct shape shapes[] = {
     {RW_ENGINE_DOCKER, "containers/{id}/resolv.conf", RW_ENGINE_PATH_OWN_FILE},
     {RW_ENGINE_DOCKER, "containers/{id}/mounts/shm", RW_ENGINE_PATH_OWN_FILE},
     {RW_ENGINE_DOCKER, "containers/{id}/mounts/secrets", RW_ENGINE_PATH_OWN_FILE},
+    {RW_ENGINE_DOCKER, "containers/{id}/mounts/secrets/*", RW_ENGINE_PATH_OWN_FILE},
     {RW_ENGINE_DOCKER, "volumes/*/_data", RW_ENGINE_PATH_VOLUME},
     /* containerd's CRI plugin: the pod's files live with its sandbox */
     {RW_ENGINE_CONTAINERD_ROOT, "io.containerd.grpc.v1.cri/sandboxes/{sandbox}/hosts",

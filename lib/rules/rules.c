@@ -84,10 +84,13 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
                 rw_plan_deny(plan, RW_RULE_SPEC, "process", "the spec has no process");
         else
                 rw_rules_process(process, "/process", settings, plan);
-        /* scratch-tmpfs reads the plan to know which mounts engine-socket removes */
+        /* What the container is (its root, its namespaces) before what it mounts: a refusal
+         * names the first cause. scratch-tmpfs reads the plan to know which mounts
+         * engine-socket removes, so the mount rules come before rw_rules_rootfs(). */
+        rw_rules_root_path(spec, facts, plan);
+        rw_rules_namespaces(spec, settings, facts, plan);
         rw_rules_mounts(spec, settings, facts, plan);
         rw_rules_rootfs(spec, settings, facts, plan);
-        rw_rules_namespaces(spec, settings, facts, plan);
         rw_rules_kernel(spec, plan);
         rw_rules_devices(spec, plan);
         rw_rules_limits(spec, settings, facts, plan);

@@ -153,6 +153,9 @@ void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);
+/* root-path: root.path is this container's own rootfs (the bundle's, or the engine's layer). */
+void rw_rules_root_path(const json_t *spec, const struct rw_host_facts *facts,
+                        struct rw_plan *plan);
 void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
                          const struct rw_host_facts *facts, struct rw_plan *plan);
 void rw_rules_kernel(const json_t *spec, struct rw_plan *plan);  /* masked paths, sysctl */

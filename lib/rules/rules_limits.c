@@ -48,18 +48,27 @@ static void rule_pids(const json_t *resources, const struct rw_settings *setting
                         settings->pids_limit, n > 0 ? " (the tier's limit)" : "");
 }
 
+/*
+ * memory-limit: the tier's cap, applied to a spec without one or above it; without a cap of the
+ * tier, a limit above the host's memory (a request that means "more than all of it") is lowered
+ * to that.
+ */
 static void rule_memory(const json_t *resources, const struct rw_settings *settings,
-                        struct rw_plan *plan)
+                        const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         const json_t *limit = json_object_get(json_object_get(resources, "memory"), "limit");
         int64_t n = json_is_integer(limit) ? json_integer_value(limit) : 0;
+        uint64_t cap = settings->memory_max;
+        bool tier_cap = cap > 0;
 
-        if (settings->memory_max == 0 || (n > 0 && (uint64_t)n <= settings->memory_max))
+        if (cap == 0 && facts != NULL)
+                cap = facts->host_memory;
+        if (cap == 0 || (n > 0 && (uint64_t)n <= cap) || (!tier_cap && n <= 0))
                 return;
         rw_plan_set_new(plan, RW_RULE_MEMORY, "/linux/resources/memory/limit", (json_t *)limit,
-                        json_integer((json_int_t)settings->memory_max),
-                        "the container may use at most %" PRIu64 " bytes of memory",
-                        settings->memory_max);
+                        json_integer((json_int_t)cap),
+                        "the container may use at most %" PRIu64 " bytes of memory (%s)", cap,
+                        tier_cap ? "the tier's limit" : "the host's memory");
 }
 
 /* A unified value within a cap: a number of at most `max` (never "max"). */
@@ -88,26 +97,26 @@ static void rule_unified(const json_t *resources, const struct rw_settings *sett
                         plan->oom = true;
                         return;
                 }
-                if (!str_in(key, unified_allowed))
-                        why = "not a file that limits the container itself";
-                else if (strcmp(key, "pids.max") == 0 && settings->pids_limit > 0 &&
-                         !within(v, (uint64_t)settings->pids_limit))
+                if (!str_in(key, unified_allowed)) {
+                        rw_plan_deny(plan, RW_RULE_CGROUP_UNIFIED, key,
+                                     "linux.resources.unified writes the cgroup file %s, which "
+                                     "does not limit the container itself",
+                                     key);
+                        continue;
+                }
+                if (strcmp(key, "pids.max") == 0 && settings->pids_limit > 0 &&
+                    !within(v, (uint64_t)settings->pids_limit))
                         why = "above the tier's pids limit";
                 else if ((strcmp(key, "memory.max") == 0 || strcmp(key, "memory.high") == 0) &&
                          settings->memory_max > 0 && !within(v, settings->memory_max))
                         why = "above the tier's memory limit";
                 if (why == NULL)
                         continue;
-                if (strcmp(key, "pids.max") == 0 || strcmp(key, "memory.max") == 0) {
-                        snprintf(cap, sizeof(cap), "%" PRId64,
-                                 strcmp(key, "pids.max") == 0 ? settings->pids_limit
-                                                              : (int64_t)settings->memory_max);
-                        rw_plan_set_new(plan, RW_RULE_CGROUP_UNIFIED, pointer, value,
-                                        json_string(cap), "cgroup file %s: %s", key, why);
-                } else {
-                        rw_plan_delete(plan, RW_RULE_CGROUP_UNIFIED, pointer, value,
-                                       "cgroup file %s removed: %s", key, why);
-                }
+                snprintf(cap, sizeof(cap), "%" PRId64,
+                         strcmp(key, "pids.max") == 0 ? settings->pids_limit
+                                                      : (int64_t)settings->memory_max);
+                rw_plan_set_new(plan, RW_RULE_CGROUP_UNIFIED, pointer, value, json_string(cap),
+                                "cgroup file %s lowered to %s: %s", key, cap, why);
         }
 }
 
@@ -206,7 +215,7 @@ void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
         const json_t *resources = json_object_get(linux_obj, "resources");
 
         rule_pids(resources, settings, plan);
-        rule_memory(resources, settings, plan);
+        rule_memory(resources, settings, facts, plan);
         rule_unified(resources, settings, plan);
         rule_cgroup_path(linux_obj, settings, facts, plan);
         rule_oom_score(spec, plan);
@@ -259,6 +268,9 @@ void rw_rules_update(const json_t *resources, const struct rw_strv *flags,
         for (size_t i = 0; i < unified.n_changes; i++)
                 rw_plan_deny(plan, RW_RULE_CGROUP_UNIFIED, "--resources unified", "update: %s",
                              unified.changes[i].reason);
+        for (size_t i = 0; i < unified.n_denials; i++)
+                rw_plan_deny(plan, RW_RULE_CGROUP_UNIFIED, "--resources unified", "update: %s",
+                             unified.denials[i].reason);
         /* The flags, read as runc reads them: --pids-limit is Go's int flag (base prefixes and
          * '_' allowed), --memory docker's RAMInBytes or "-1". What cannot be read so is not
          * guessed at: it is refused. */

@@ -416,7 +416,9 @@ static void judge_host_mount(struct mount_entry *e, const json_t *spec,
         }
         if (judge_bundle(e, fact, facts, plan))
                 return;
-        if (facts->rootfs != NULL && rw_path_within(fact->realpath, facts->rootfs)) {
+        /* (a root.path of "/" is root-path's to refuse, not every bind's) */
+        if (facts->rootfs != NULL && strcmp(facts->rootfs, "/") != 0 &&
+            rw_path_within(fact->realpath, facts->rootfs)) {
                 rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
                              "bind source %s lies in the container's own root filesystem, which "
                              "the job and the spec's earlier mounts can change",

@@ -44,28 +44,6 @@ static const char *annotation_value(const json_t *annotations, const char *key,
         return NULL;
 }
 
-/* glibc's getenv() in the container returns the first entry of the name, so that one counts. */
-static const char *env_value(const json_t *env, const char *key, struct rw_plan *plan)
-{
-        size_t len = strlen(key), i;
-        json_t *v;
-
-        json_array_foreach(env, i, v)
-        {
-                const char *entry;
-
-                if (!json_is_string(v) || rw_json_is_verbatim_number(v)) {
-                        rw_plan_deny(plan, RW_RULE_SPEC, "process.env",
-                                     "process.env holds an entry that is not a string");
-                        continue;
-                }
-                entry = json_string_value(v);
-                if (strncmp(entry, key, len) == 0 && entry[len] == '=')
-                        return entry + len + 1;
-        }
-        return NULL;
-}
-
 static void check_annotation(const json_t *annotations, const struct rw_requirement *req,
                              struct rw_plan *plan)
 {
@@ -96,7 +74,7 @@ static void check_annotation(const json_t *annotations, const struct rw_requirem
 
 static void check_env(const json_t *env, const struct rw_requirement *req, struct rw_plan *plan)
 {
-        switch (compare(env_value(env, req->key, plan), req->value)) {
+        switch (compare(rw_spec_env_get(env, req->key), req->value)) {
         case MATCHES:
                 return;
         case MISSING:

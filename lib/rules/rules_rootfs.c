@@ -32,21 +32,10 @@ void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_u
 {
         const json_t *process = json_object_get(spec, "process");
         const json_t *user = json_object_get(process, "user");
-        const char *home = NULL;
+        /* runc sets the variables in order: the last HOME is the process's */
+        const char *home = rw_spec_env_get(json_object_get(process, "env"), "HOME");
         int64_t uid = read_id(json_object_get(user, "uid"));
-        size_t i;
-        json_t *v;
 
-        /* glibc's getenv() in the container returns the first match */
-        json_array_foreach(json_object_get(process, "env"), i, v)
-        {
-                const char *s = json_string_value(v);
-
-                if (s != NULL && strncmp(s, "HOME=", 5) == 0) {
-                        home = s + 5;
-                        break;
-                }
-        }
         if (home == NULL && uid == 0)
                 home = "/root";
         *ret_home = home;
@@ -363,8 +352,7 @@ oom:
  * plain runc), or the layer the engine mounted for this container id (docker's layerdb, facts).
  * "/etc" or another container's rootfs would make the job's "/" a host directory.
  */
-static void rule_root_path(const json_t *spec, const struct rw_host_facts *facts,
-                           struct rw_plan *plan)
+void rw_rules_root_path(const json_t *spec, const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         const char *path =
             json_string_value(json_object_get(json_object_get(spec, "root"), "path"));
@@ -394,7 +382,7 @@ static void rule_root_path(const json_t *spec, const struct rw_host_facts *facts
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan)
 {
-        rule_root_path(spec, facts, plan);
+        (void)facts;
         /* A tier may keep a writable root: then it needs no scratch either. */
         if (!settings->readonly_rootfs)
                 return;

@@ -225,10 +225,10 @@ esc_policies()
                 | .strictness = ["trusted", "cache"] + (.strictness - ["trusted"])' \
                 "$ESC/policy-shipped.json" >"$ESC/policy-test.json"
         # The hook policy: a tier whose operator allows hooks by path (issue 12 class 2). The key
-        # is the one this suite proposes: "hooks": {"allow": [PATH...]}.
+        # is a tier's list "hooks": [PATH...].
         jq --arg ok "$ESC/hooks/ok-hook" --arg link "$ESC/hooks/link-hook" \
                 --arg gw "$ESC/hooks/gw-hook" --arg user "$ESC/hooks/user-hook" '
-                .tiers.hooked = {extends: "untrusted", hooks: {allow: [$ok, $link, $gw, $user]}}
+                .tiers.hooked = {extends: "untrusted", hooks: [$ok, $link, $gw, $user]}
                 | .strictness = ["trusted", "hooked"] + (.strictness - ["trusted"])' \
                 "$ESC/policy-test.json" >"$ESC/policy-hooks.json"
         chmod 0644 "$ESC"/policy-*.json

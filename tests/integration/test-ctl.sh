@@ -144,12 +144,15 @@ fi
 rw_expect_eq "explain --json: RLIM_INFINITY kept exactly in before and after" 4 \
         "$(grep -o "\"\(soft\|hard\)\":$BIG" "$OUT" | wc -l)"
 
-# Choosing the tier: select rule on a trusted annotation, --tier, the binary name.
+# Choosing the tier: an annotation a client can set picks nothing; --tier; the binary name.
 edit "$B" '.annotations["runwarden.io/tier"] = "trusted"'
 rw_capture explain-select explain --json "$B"
-rw_expect_eq "explain: a trusted annotation selects tier trusted" \
-        "trusted|select rule 4: annotation runwarden.io/tier=trusted" \
+rw_expect_eq "explain: an annotation does not select the trusted tier" \
+        "untrusted|default_tier untrusted" \
         "$(jq -r '.tier + "|" + .tier_reason' "$OUT")"
+rw_capture explain-select explain --json --as runwarden-trusted "$B"
+rw_expect_eq "explain --as runwarden-trusted: the runtime's name picks it" \
+        "trusted|invoked as runwarden-trusted" "$(jq -r '.tier + "|" + .tier_reason' "$OUT")"
 rw_capture explain-flag explain --json --tier service "$B"
 rw_expect_eq "explain --tier: the flag wins" "service|--tier service" \
         "$(jq -r '.tier + "|" + .tier_reason' "$OUT")"
@@ -167,7 +170,7 @@ rw_capture explain-weaker ctl explain --policy "$RW_TMP/weaker.json" --seccomp-d
 rw_expect_grep "explain: an env rule naming a weaker tier is skipped" "$OUT" \
         '^tier: +untrusted \(default_tier untrusted\)$'
 rw_expect_grep "explain: ... and the skip is shown" "$OUT" \
-        '^skipped: +select rule 5 \(env CI_PROJECT_PATH=group/app\) names tier trusted, weaker'
+        '^skipped: +select rule 3 \(env CI_PROJECT_PATH=group/app\) names tier trusted, weaker'
 
 # Refusals: every denial, exit 1, no diff.
 R=$RW_TMP/refused
@@ -273,7 +276,7 @@ broken type 's/"readonly_rootfs": true,/"readonly_rootfs": "yes",/'
 rw_capture validate-weaker ctl policy validate "$RW_TMP/weaker.json"
 rw_expect_rc "validate: a weakening env rule is a warning, not an error" 0
 rw_expect_grep "validate: ... printed as a warning" "$ERR" \
-        '^warning: .*select rule 5 .*names tier trusted, weaker than default_tier untrusted'
+        '^warning: .*select rule 3 .*names tier trusted, weaker than default_tier untrusted'
 rw_capture validate-strict ctl policy validate --strict "$RW_TMP/weaker.json"
 rw_expect_rc "validate --strict: warnings fail" 1
 rw_capture validate-missing ctl policy validate "$RW_TMP/nosuch.json"

@@ -27,6 +27,7 @@ chmod 0644 "$POLICY"
 # One symlink per tier, as an operator installs them (containerd BinaryName, dockerd path).
 mkdir -p "$RW_TMP/bin"
 ln -s "$RW_BIN" "$RW_TMP/bin/runwarden-untrusted"
+ln -s "$RW_BIN" "$RW_TMP/bin/runwarden-service"
 
 # rwt NAME ARG...: runwarden invoked as NAME with the engine's flags and the test policy.
 rwt()
@@ -52,9 +53,8 @@ rw_expect_eq "decision log: tier from the binary name" \
         '"untrusted"|"invoked as runwarden-untrusted"|"rewritten"' \
         "$(audit_for t-untrusted run | jq -r '[.tier, .tier_reason, .outcome] | map(tojson) | join("|")')"
 
-# --- --tier trusted keeps what the tier allows, and requires its label -----------------------
+# --- --tier trusted keeps what the tier allows; the service tier requires its label ----------
 rw_make_bundle "$RW_TMP/b2" /probe caps
-rw_spec "$RW_TMP/b2" '.annotations = {"runwarden.io/ephemeral": "true"}'
 rw_use_log trusted
 rw_capture trusted rwt runwarden --tier trusted run --bundle "$RW_TMP/b2" t-trusted
 rw_expect_rc "--tier trusted runs the job" 0
@@ -63,14 +63,13 @@ rw_expect_line "trusted: keeps CAP_NET_BIND_SERVICE only" "$OUT" "CapEff: 000000
 
 rw_make_bundle "$RW_TMP/b3" /probe caps
 before=$(rw_sha256 "$RW_TMP/b3/config.json")
-rw_use_log trusted-unlabelled
-rw_capture trusted-unlabelled rwt runwarden --tier trusted run --bundle "$RW_TMP/b3" t-nolabel
-rw_expect_refusal "trusted without runwarden.io/ephemeral" required-label "$RW_TMP/b3" t-nolabel "$before"
+rw_use_log service-unlabelled
+rw_capture service-unlabelled rwt runwarden-service run --bundle "$RW_TMP/b3" t-nolabel
+rw_expect_refusal "service without runwarden.io/owner" required-label "$RW_TMP/b3" t-nolabel "$before"
 
 # --- a job cannot choose a weaker tier through its environment --------------------------------
 rw_make_bundle "$RW_TMP/b4" /probe caps
-rw_spec "$RW_TMP/b4" '.process.env += ["CI_COMMIT_REF_PROTECTED=true"]
-        | .annotations = {"runwarden.io/ephemeral": "true"}'
+rw_spec "$RW_TMP/b4" '.process.env += ["CI_COMMIT_REF_PROTECTED=true"]'
 rw_use_log spoof
 rw_capture spoof rwt runwarden run --bundle "$RW_TMP/b4" t-spoof
 rw_expect_rc "a job asking for the trusted tier through its env still runs" 0
@@ -79,12 +78,12 @@ rw_expect_eq "decision log: the env rule was skipped, the default applied" \
         'untrusted|true' \
         "$(audit_for t-spoof run | jq -r '[.tier, (.tier_skipped | test("select rule 1"))] | join("|")')"
 
-# --- the operator's annotation may choose it --------------------------------------------------
+# --- nor through an annotation, which any client can set ----------------------------------------
 rw_make_bundle "$RW_TMP/b5" /probe caps
 rw_spec "$RW_TMP/b5" '.annotations = {"runwarden.io/tier": "trusted", "runwarden.io/ephemeral": "true"}'
 rw_use_log annotated
 rw_capture annotated rwt runwarden run --bundle "$RW_TMP/b5" t-annotated
-rw_expect_line "a trusted annotation picks the trusted tier" "$OUT" "CapEff: 0000000000000400"
+rw_expect_line "an annotation does not pick the trusted tier" "$OUT" "CapEff: 0000000000000000"
 
 # --- credentials in the environment: refused in untrusted, only warned about in trusted --------
 key="AKIA$(printf 'Q%.0s' {1..16})"
@@ -96,7 +95,6 @@ rw_capture secret-untrusted rwt runwarden-untrusted run --bundle "$RW_TMP/b6" t-
 rw_expect_refusal "untrusted: a long-lived AWS key is refused" secret-in-env "$RW_TMP/b6" t-secret "$before"
 rw_expect_no_grep "the refusal never shows the key" "$RW_LOG" "$key"
 rw_expect_no_grep "the decision log never shows the key" "$AUDIT" "$key"
-rw_spec "$RW_TMP/b6" '.annotations = {"runwarden.io/ephemeral": "true"}'
 rw_use_log secret-trusted
 rw_capture secret-trusted rwt runwarden --tier trusted run --bundle "$RW_TMP/b6" t-secret2
 rw_expect_rc "trusted: the same job runs (secret-in-env: warn)" 0
@@ -106,9 +104,9 @@ rw_expect_eq "trusted: the warning is in the decision log, without the key" \
 
 # --- the service tier: no exec into it, and its life in the decision log ----------------------
 rw_make_bundle "$RW_TMP/b7" /bin/sleep 30
-rw_spec "$RW_TMP/b7" '.annotations = {"runwarden.io/tier": "service", "runwarden.io/owner": "git"}'
+rw_spec "$RW_TMP/b7" '.annotations = {"runwarden.io/owner": "git"}'
 rw_use_log service
-rw_capture service-create rwt runwarden create --bundle "$RW_TMP/b7" t-service
+rw_capture service-create rwt runwarden-service create --bundle "$RW_TMP/b7" t-service
 rw_track t-service
 rw_expect_rc "service tier: create" 0
 rw_capture service-start rwt runwarden start t-service

@@ -185,8 +185,8 @@ static void test_exec_process_identity(void **state)
 {
         /* An exec --process file: env at the top level, no annotations. */
         _cleanup_json_ json_t *process = rw_test_parse(
-            "{\"args\":[\"id\"],\"cwd\":\"/\",\"env\":[\"GITHUB_REPOSITORY=octo/app\","
-            "\"GITHUB_RUN_ID=1234567\",\"GITHUB_REPOSITORY=second/ignored\",\"GITHUB_TOKEN=ghs_x\","
+            "{\"args\":[\"id\"],\"cwd\":\"/\",\"env\":[\"GITHUB_REPOSITORY=first/ignored\","
+            "\"GITHUB_RUN_ID=1234567\",\"GITHUB_REPOSITORY=octo/app\",\"GITHUB_TOKEN=ghs_x\","
             "\"CI_JOB_ID\",1,\"io.kubernetes.pod.name=not-an-annotation\"]}");
         _cleanup_free_ char *line = NULL;
         struct rw_audit_entry d = {

@@ -112,6 +112,85 @@ static void assert_scratch(const struct rw_scratch_mount *m, const char *dest, u
         assert_int_equal(m->mode, mode);
 }
 
+/*
+ * A policy whose tiers may also be chosen by an operator-controlled annotation (the shipped
+ * example trusts none): the selection machinery with trusted and untrusted rules.
+ */
+static const char selection_policy[] =
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"default_tier\": \"untrusted\",\n"
+    "  \"strictness\": [\"trusted\", \"untrusted\", \"service\"],\n"
+    "  \"trusted_annotations\": [\"runwarden.io/tier\"],\n"
+    "  \"audit_log\": { \"path\": \"/var/log/runwarden/audit.jsonl\", \"on_failure\": \"refuse\" "
+    "},\n"
+    "  \"tiers\": {\n"
+    "    \"untrusted\": {\n"
+    "      \"extends\": \"baseline\",\n"
+    "      \"mode\": \"enforce\",\n"
+    "      \"readonly_rootfs\": true,\n"
+    "      \"scratch\": [\n"
+    "        { \"path\": \"/tmp\", \"size\": \"1G\", \"mode\": \"1777\" },\n"
+    "        { \"path\": \"/var/tmp\", \"size\": \"512M\", \"mode\": \"1777\" },\n"
+    "        { \"path\": \"/run\", \"size\": \"64M\", \"mode\": \"0755\" },\n"
+    "        { \"path\": \"$HOME\", \"size\": \"1G\", \"mode\": \"0700\" }\n"
+    "      ],\n"
+    "      \"seccomp\": { \"profile\": \"ci-default\", \"engine_profile\": \"replace\" },\n"
+    "      \"pids_limit\": 4096,\n"
+    "      \"exec\": \"allow-as-owner\",\n"
+    "      \"rules\": { \"secret-in-env\": \"refuse\", \"engine-socket\": \"refuse\" }\n"
+    "    },\n"
+    "    \"trusted\": {\n"
+    "      \"extends\": \"untrusted\",\n"
+    "      \"capabilities\": [\"CAP_NET_BIND_SERVICE\"],\n"
+    "      \"scratch\": [\n"
+    "        { \"path\": \"/tmp\", \"size\": \"4G\", \"mode\": \"1777\" },\n"
+    "        { \"path\": \"/var/tmp\", \"size\": \"1G\", \"mode\": \"1777\" },\n"
+    "        { \"path\": \"/run\", \"size\": \"64M\", \"mode\": \"0755\" },\n"
+    "        { \"path\": \"$HOME\", \"size\": \"2G\", \"mode\": \"0700\" }\n"
+    "      ],\n"
+    "      \"bind_prefixes\": [\n"
+    "        { \"path\": \"/srv/ci-cache\", \"read_only\": false },\n"
+    "        { \"path\": \"/opt/toolchains\", \"read_only\": true }\n"
+    "      ],\n"
+    "      \"pids_limit\": 16384,\n"
+    "      \"exec\": \"allow\",\n"
+    "      \"require\": { \"annotations\": { \"runwarden.io/ephemeral\": \"true\" } },\n"
+    "      \"rules\": { \"secret-in-env\": \"warn\", \"engine-socket\": \"strip\" }\n"
+    "    },\n"
+    "    \"service\": {\n"
+    "      \"extends\": \"untrusted\",\n"
+    "      \"pids_limit\": 512,\n"
+    "      \"exec\": \"deny\",\n"
+    "      \"seccomp\": { \"engine_profile\": \"inject\" },\n"
+    "      \"require\": { \"annotations\": { \"runwarden.io/owner\": \"*\" } },\n"
+    "      \"rules\": { \"sysctl\": \"refuse\" }\n"
+    "    }\n"
+    "  },\n"
+    "  \"select\": [\n"
+    "    { \"when\": { \"annotations\": { \"runwarden.io/tier\": \"service\" } }, \"tier\": "
+    "\"service\" },\n"
+    "    { \"when\": { \"env_differs\": [[\"CI_MERGE_REQUEST_SOURCE_PROJECT_ID\", "
+    "\"CI_MERGE_REQUEST_PROJECT_ID\"]] },\n"
+    "      \"tier\": \"untrusted\" },\n"
+    "    { \"when\": { \"env\": { \"GITHUB_EVENT_NAME\": [\"pull_request\", "
+    "\"pull_request_target\"] } },\n"
+    "      \"tier\": \"untrusted\" },\n"
+    "    { \"when\": { \"annotations\": { \"runwarden.io/tier\": \"trusted\" } }, \"tier\": "
+    "\"trusted\" }\n"
+    "  ]\n"
+    "}\n"
+    "";
+
+static void load_selection(struct rw_policy *ret)
+{
+        struct rw_error err = {0};
+
+        if (rw_policy_parse(selection_policy, strlen(selection_policy), "selection.json", ret,
+                            &err) < 0)
+                fail_msg("selection policy: %s", err.msg);
+}
+
 /* ---- the example policy ---- */
 
 static void test_example_top_level(void **state)
@@ -129,8 +208,8 @@ static void test_example_top_level(void **state)
         assert_int_equal(p.version, 1);
         assert_string_equal(p.default_tier, "untrusted");
         assert_int_equal(p.n_tiers, 3);
-        assert_string_equal(p.trusted_annotations[0], "runwarden.io/tier");
-        assert_null(p.trusted_annotations[1]);
+        /* no annotation is trusted: a client can set any (docs/threat-model.md) */
+        assert_null(p.trusted_annotations[0]);
         assert_string_equal(p.audit_log, "/var/log/runwarden/audit.jsonl");
         assert_true(p.audit_log_refuse);
         assert_int_equal(rw_policy_find_tier(&p, "trusted")->strictness, 0);
@@ -139,34 +218,22 @@ static void test_example_top_level(void **state)
         assert_null(rw_policy_find_tier(&p, "baseline"));
         assert_null(rw_policy_find_tier(&p, NULL));
 
-        assert_int_equal(p.n_select, 4);
-        /* service by trusted annotation */
-        assert_string_equal(p.select[0].tier, "service");
-        assert_true(p.select[0].trusted);
-        assert_int_equal(p.select[0].n_matches, 1);
-        assert_int_equal(p.select[0].matches[0].kind, RW_MATCH_ANNOTATION);
-        assert_string_equal(p.select[0].matches[0].key, "runwarden.io/tier");
-        assert_string_equal(p.select[0].matches[0].values[0], "service");
-        assert_null(p.select[0].matches[0].values[1]);
-        assert_int_equal(p.select[0].line, line_of(text, "{ \"when\"", 0));
+        assert_int_equal(p.n_select, 2);
         /* GitLab fork merge request */
-        assert_false(p.select[1].trusted);
-        assert_int_equal(p.select[1].matches[0].kind, RW_MATCH_ENV_DIFFERS);
-        assert_string_equal(p.select[1].matches[0].key, "CI_MERGE_REQUEST_SOURCE_PROJECT_ID");
-        assert_string_equal(p.select[1].matches[0].other, "CI_MERGE_REQUEST_PROJECT_ID");
-        assert_null(p.select[1].matches[0].values);
-        assert_int_equal(p.select[1].line, line_of(text, "{ \"when\"", 1));
+        assert_false(p.select[0].trusted);
+        assert_string_equal(p.select[0].tier, "untrusted");
+        assert_int_equal(p.select[0].matches[0].kind, RW_MATCH_ENV_DIFFERS);
+        assert_string_equal(p.select[0].matches[0].key, "CI_MERGE_REQUEST_SOURCE_PROJECT_ID");
+        assert_string_equal(p.select[0].matches[0].other, "CI_MERGE_REQUEST_PROJECT_ID");
+        assert_null(p.select[0].matches[0].values);
+        assert_int_equal(p.select[0].line, line_of(text, "{ \"when\"", 0));
         /* GitHub pull requests */
-        assert_false(p.select[2].trusted);
-        assert_int_equal(p.select[2].matches[0].kind, RW_MATCH_ENV);
-        assert_string_equal(p.select[2].matches[0].values[0], "pull_request");
-        assert_string_equal(p.select[2].matches[0].values[1], "pull_request_target");
-        assert_null(p.select[2].matches[0].values[2]);
-        assert_int_equal(p.select[2].line, line_of(text, "{ \"when\"", 2));
-        /* trusted by trusted annotation */
-        assert_true(p.select[3].trusted);
-        assert_string_equal(p.select[3].tier, "trusted");
-        assert_int_equal(p.select[3].line, line_of(text, "{ \"when\"", 3));
+        assert_false(p.select[1].trusted);
+        assert_int_equal(p.select[1].matches[0].kind, RW_MATCH_ENV);
+        assert_string_equal(p.select[1].matches[0].values[0], "pull_request");
+        assert_string_equal(p.select[1].matches[0].values[1], "pull_request_target");
+        assert_null(p.select[1].matches[0].values[2]);
+        assert_int_equal(p.select[1].line, line_of(text, "{ \"when\"", 1));
 
         /* The shipped example must validate without a warning. */
         assert_int_equal(rw_policy_warnings(&p, &warnings, &err), 0);
@@ -258,10 +325,8 @@ static void test_example_trusted(void **state)
         assert_true(t->settings.extra_bind_prefixes[1].read_only);
         assert_null(t->settings.extra_bind_prefixes[2].path);
         assert_int_equal(t->settings.pids_limit, 16384);
-        assert_int_equal(t->settings.requirements[0].kind, RW_REQUIRE_ANNOTATION);
-        assert_string_equal(t->settings.requirements[0].key, "runwarden.io/ephemeral");
-        assert_string_equal(t->settings.requirements[0].value, "true");
-        assert_null(t->settings.requirements[1].key);
+        /* the runtime name picks it: nothing a client sets is required or trusted */
+        assert_null(t->settings.requirements);
         /* inherited, and owned: a copy, not the parent's storage */
         assert_string_equal(t->settings.seccomp_profile_name, "ci-default");
         assert_ptr_not_equal(t->settings.seccomp_profile_name,
@@ -868,7 +933,7 @@ static void test_choose_flag_and_name(void **state)
         struct rw_error err = {0};
 
         (void)state;
-        load_example(&p);
+        load_selection(&p);
         /* --tier wins over the binary name and every select rule */
         choose(&p, "trusted", "runwarden-service", "{\"runwarden.io/tier\": \"service\"}", NULL,
                &c);
@@ -877,7 +942,12 @@ static void test_choose_flag_and_name(void **state)
         assert_string_equal(c.reason, "--tier trusted");
         assert_string_equal(c.skipped, "");
 
+        /* the runtime's tier, made stricter by a select rule */
         choose(&p, NULL, "runwarden-trusted", "{\"runwarden.io/tier\": \"service\"}", NULL, &c);
+        assert_string_equal(c.tier->name, "service");
+        assert_int_equal(c.source, RW_TIER_FROM_SELECT);
+        assert_string_equal(c.reason, "select rule 1: annotation runwarden.io/tier=service");
+        choose(&p, NULL, "runwarden-trusted", NULL, NULL, &c);
         assert_string_equal(c.tier->name, "trusted");
         assert_int_equal(c.source, RW_TIER_FROM_BINARY_NAME);
         assert_string_equal(c.reason, "invoked as runwarden-trusted");
@@ -902,11 +972,11 @@ static void test_choose_flag_and_name(void **state)
         assert_int_equal(rw_policy_choose_tier(&p, "trustd", "runwarden", NULL, NULL, &c, &err),
                          -ENOENT);
         assert_string_equal(err.msg, "--tier names tier \"trustd\", which "
-                                     "deploy/policy/policy.json does not define");
+                                     "selection.json does not define");
         assert_int_equal(
             rw_policy_choose_tier(&p, NULL, "runwarden-baseline", NULL, NULL, &c, &err), -ENOENT);
         assert_string_equal(err.msg, "the binary name runwarden-baseline names tier "
-                                     "\"baseline\", which deploy/policy/policy.json does not "
+                                     "\"baseline\", which selection.json does not "
                                      "define");
 }
 
@@ -916,7 +986,7 @@ static void test_choose_select(void **state)
         struct rw_tier_choice c;
 
         (void)state;
-        load_example(&p);
+        load_selection(&p);
         /* a trusted annotation may pick a stricter tier ... */
         choose(&p, NULL, "runwarden", "{\"runwarden.io/tier\": \"service\"}", NULL, &c);
         assert_string_equal(c.tier->name, "service");
@@ -953,7 +1023,7 @@ static void test_choose_gitlab_fork(void **state)
         const char *trusted = "{\"runwarden.io/tier\": \"trusted\"}";
 
         (void)state;
-        load_example(&p);
+        load_selection(&p);
         /* a merge request from a fork, on a runner that marks its jobs trusted */
         choose(&p, NULL, "runwarden", trusted,
                (const char *const[]){"PATH=/usr/bin", "CI_MERGE_REQUEST_PROJECT_ID=3",
@@ -989,7 +1059,7 @@ static void test_choose_github(void **state)
         const char *trusted = "{\"runwarden.io/tier\": \"trusted\"}";
 
         (void)state;
-        load_example(&p);
+        load_selection(&p);
         choose(&p, NULL, "runwarden", trusted,
                (const char *const[]){"GITHUB_EVENT_NAME=pull_request_target",
                                      "GITHUB_REPOSITORY=o/r", NULL},
@@ -1009,23 +1079,23 @@ static void test_choose_github(void **state)
         assert_string_equal(c.reason, "default_tier untrusted");
 }
 
-static void test_choose_env_first_occurrence(void **state)
+static void test_choose_env_last_occurrence(void **state)
 {
         _cleanup_policy_ struct rw_policy p = {0};
         struct rw_tier_choice c;
         const char *trusted = "{\"runwarden.io/tier\": \"trusted\"}";
 
         (void)state;
-        load_example(&p);
-        /* glibc's getenv() sees the first entry: so does the rule */
+        load_selection(&p);
+        /* runc sets the variables in order: the process sees the last one, so does the rule */
         choose(
             &p, NULL, "runwarden", trusted,
-            (const char *const[]){"GITHUB_EVENT_NAME=push", "GITHUB_EVENT_NAME=pull_request", NULL},
+            (const char *const[]){"GITHUB_EVENT_NAME=pull_request", "GITHUB_EVENT_NAME=push", NULL},
             &c);
         assert_string_equal(c.tier->name, "trusted");
         choose(
             &p, NULL, "runwarden", trusted,
-            (const char *const[]){"GITHUB_EVENT_NAME=pull_request", "GITHUB_EVENT_NAME=push", NULL},
+            (const char *const[]){"GITHUB_EVENT_NAME=push", "GITHUB_EVENT_NAME=pull_request", NULL},
             &c);
         assert_string_equal(c.tier->name, "untrusted");
         /* an entry without "=" is no variable; a longer name is another variable */
@@ -1123,10 +1193,13 @@ static void test_choose_weakening_skipped(void **state)
                             "default_tier standard; select rule 4 (annotation ops/tier is set and "
                             "annotation job/tier=relaxed) names tier relaxed, weaker than "
                             "default_tier standard");
-        /* the operator's choices are never second-guessed */
+        /* the runtime's tier is the operator's: the job's environment may only tighten it */
         choose(&p, NULL, "runwarden-relaxed", NULL, (const char *const[]){"LOCKDOWN=1", NULL}, &c);
-        assert_string_equal(c.tier->name, "relaxed");
+        assert_string_equal(c.tier->name, "locked");
+        assert_int_equal(c.source, RW_TIER_FROM_SELECT);
         assert_string_equal(c.skipped, "");
+        choose(&p, NULL, "runwarden-relaxed", "{\"ops/tier\": \"lax\"}", NULL, &c);
+        assert_string_equal(c.tier->name, "relaxed");
 }
 
 static void test_warnings(void **state)
@@ -1355,7 +1428,7 @@ int main(void)
             cmocka_unit_test(test_choose_select),
             cmocka_unit_test(test_choose_gitlab_fork),
             cmocka_unit_test(test_choose_github),
-            cmocka_unit_test(test_choose_env_first_occurrence),
+            cmocka_unit_test(test_choose_env_last_occurrence),
             cmocka_unit_test(test_choose_weakening_skipped),
             cmocka_unit_test(test_warnings),
             cmocka_unit_test(test_baseline),

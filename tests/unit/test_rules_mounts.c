@@ -1164,8 +1164,9 @@ static void test_scratch_placement(void **state)
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/dev\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/x/../sys/kernel\"]", NULL,
              "/proc /dev /tmp /var/tmp /run"},
+            /* runc sets the variables in order: the last HOME is the process's */
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/home/a\",\"HOME=/home/b\"]", NULL,
-             "/proc /dev /tmp /var/tmp /run /home/a"},
+             "/proc /dev /tmp /var/tmp /run /home/b"},
             {"[" KERNEL_MOUNTS "]", "[\"HOMEDIR=/home/a\",\"XHOME=/x\"]", NULL,
              "/proc /dev /tmp /var/tmp /run /root"},
             /* a non-root user without HOME has nothing to protect */
@@ -1303,7 +1304,7 @@ static void test_job_home(void **state)
                 const char *env, *user, *home;
                 int64_t uid, gid;
         } cases[] = {
-            {"[\"HOME=/home/a\",\"HOME=/home/b\"]", "{\"uid\":1000,\"gid\":50}", "/home/a", 1000,
+            {"[\"HOME=/home/a\",\"HOME=/home/b\"]", "{\"uid\":1000,\"gid\":50}", "/home/b", 1000,
              50},
             {"[\"PATH=/bin\"]", "{\"uid\":0,\"gid\":0}", "/root", 0, 0},
             {"[\"PATH=/bin\"]", "{}", "/root", 0, 0},

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "spec.h"
 
 /* prefix, then n characters cycling through fill, then suffix */
 static char *fake(const char *prefix, const char *fill, size_t n, const char *suffix)
@@ -807,10 +808,11 @@ static void test_required_env(void **state)
         _cleanup_json_ json_t *good = rw_test_parse(
             "{\"process\":{\"env\":[\"PATH=/bin\",\"RUNNER_LABEL=ephemeral\",\"CI_JOB_ID=\"]}}");
         /* glibc's getenv() returns the first entry: that is the one the job sees */
+        /* runc sets the variables in order: the last entry is what the process sees */
         _cleanup_json_ json_t *first_wins = rw_test_parse(
-            "{\"process\":{\"env\":[\"RUNNER_LABEL=s3cr3t-actual\",\"RUNNER_LABEL=ephemeral\"]}}");
+            "{\"process\":{\"env\":[\"RUNNER_LABEL=ephemeral\",\"RUNNER_LABEL=s3cr3t-actual\"]}}");
         _cleanup_json_ json_t *first_good = rw_test_parse(
-            "{\"process\":{\"env\":[\"RUNNER_LABEL=ephemeral\",\"RUNNER_LABEL=other\"]}}");
+            "{\"process\":{\"env\":[\"RUNNER_LABEL=other\",\"RUNNER_LABEL=ephemeral\"]}}");
         _cleanup_json_ json_t *near_misses = rw_test_parse(
             "{\"process\":{\"env\":[\"RUNNER_LABEL\",\"RUNNER_LABELS=ephemeral\",\"CI_JOB_IDX=1\","
             "\"XCI_JOB_ID=1\"]}}");
@@ -850,9 +852,15 @@ static void test_required_env(void **state)
                 assert_string_equal(plan.denials[2].item, "CI_JOB_ID");
         }
         {
+                /* a malformed env never reaches the rule: the spec gate refuses it */
                 _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *view = NULL;
+                struct rw_error err = {0};
 
-                run_required(bad_env, any, &plan);
+                rw_plan_init(&plan);
+                assert_int_equal(
+                    rw_spec_read(bad_env, RW_SPEC_CONFIG, "config.json", &view, &plan, &err), 0);
+                assert_null(view);
                 assert_non_null(rw_test_find_denial(&plan, RW_RULE_SPEC));
         }
 }

@@ -27,10 +27,10 @@ esc_case cgroup.dotdot 7 spec refused cgroup-path \
         'cgroupsPath "/CG/OWN-ID/../esc-victim": its own name, then ..' \
         -- esc_bundle '.linux.cgroupsPath = "/\($cg)/\($id)/../esc-victim-\($id[-1:])" | .linux.resources.pids = {limit: 7}' \
         "$in_victim; sleep 0.3" --prep "$victim_prep" --reach 'pids:/.*esc-victim' --host-check "$victim_check"
-esc_case cgroup.unified-key 7 spec refused cgroup-path \
-        'linux.resources.unified with a key outside an allow list ("pids.max": "max")' \
+esc_case cgroup.unified-key 7 spec refused cgroup-unified \
+        'linux.resources.unified with a key outside an allow list ("cgroup.subtree_control")' \
         --bypass-na 'cgroup v1 host: runc refuses unified resources' \
-        -- esc_bundle '.linux.resources.unified = {"pids.max": "max"}' "$pids_check"
+        -- esc_bundle '.linux.resources.unified = {"cgroup.subtree_control": "+pids"}' "$pids_check"
 esc_case cgroup.pids-4194304 7 spec 'refused|contained' pids-limit \
         'pids limit 4194304 (above the tier'"'"'s 4096)' \
         -- esc_bundle '.linux.resources.pids = {limit: 4194304}' "$pids_check"
@@ -56,7 +56,7 @@ esc_case cgroup.oom-score-negative 7 spec 'refused|contained' oom-score \
         -- esc_bundle '.process.oomScoreAdj = -999' \
         'o=$(cat /proc/self/oom_score_adj); if [ "$o" -lt 0 ]; then echo ESC-REACHED oom_score_adj $o; else echo ESC-BLOCKED oom_score_adj $o; fi'
 for p in shared rshared; do
-        esc_case "cgroup.propagation-$p" 7 spec refused rootfs-propagation \
+        esc_case "cgroup.propagation-$p" 7 spec 'refused|contained' rootfs-propagation \
                 "linux.rootfsPropagation \"$p\"" \
                 --bypass-na 'runc 1.1 makes the rootfs'"'"' parent mount private: no mount event reaches the host here (checked with a shared scratch mount too)' \
                 -- esc_bundle ".linux.rootfsPropagation = \"$p\"" \
