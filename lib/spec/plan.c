@@ -439,14 +439,18 @@ static bool parse_index(const char *token, size_t *ret)
 static int pointer_resolve(json_t *doc, const char *pointer, bool parent_only, bool create,
                            json_t **ret, char *last, size_t last_size, struct rw_error *err)
 {
-        char token[512];
+        /* no token is longer than the pointer */
+        size_t token_size = strlen(pointer) + 1;
+        _cleanup_free_ char *token = malloc(token_size);
         const char *p = pointer;
         json_t *cur = doc;
 
+        if (token == NULL)
+                return rw_error_set(err, ENOMEM, "resolving %s", pointer);
         while (*p != '\0') {
                 json_t *next = NULL;
                 size_t index;
-                int r = pointer_next(&p, token, sizeof(token));
+                int r = pointer_next(&p, token, token_size);
 
                 if (r < 0)
                         return rw_error_set(err, -r, "bad JSON pointer %s", pointer);
@@ -488,14 +492,17 @@ static bool pointer_overlaps(const char *a, const char *b)
 
 static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *err)
 {
-        char key[512];
+        size_t key_size = strlen(c->pointer) + 1;
+        _cleanup_free_ char *key = malloc(key_size);
         json_t *target = NULL;
         size_t i, n;
         int r;
 
+        if (key == NULL)
+                return rw_error_set(err, ENOMEM, "applying %s", c->pointer);
         switch (c->kind) {
         case RW_CHANGE_SET:
-                r = pointer_resolve(doc, c->pointer, true, true, &target, key, sizeof(key), err);
+                r = pointer_resolve(doc, c->pointer, true, true, &target, key, key_size, err);
                 if (r < 0)
                         return r;
                 if (json_is_object(target)) {
@@ -511,7 +518,7 @@ static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *er
                 return rw_error_set(err, EINVAL, "cannot set %s: its parent is not an object",
                                     c->pointer);
         case RW_CHANGE_DELETE:
-                r = pointer_resolve(doc, c->pointer, true, false, &target, key, sizeof(key), err);
+                r = pointer_resolve(doc, c->pointer, true, false, &target, key, key_size, err);
                 if (r < 0)
                         return r;
                 if (!json_is_object(target) || json_object_del(target, key) < 0)
