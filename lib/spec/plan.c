@@ -40,6 +40,7 @@ void rw_plan_clear(struct rw_plan *plan)
         rw_plan_init(plan);
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
         char *s = NULL;
@@ -66,6 +67,10 @@ static bool grow(void **items, size_t *cap, size_t n, size_t size)
 }
 
 /* Takes over `after` in every case, borrows everything else. */
+static void add_change(struct rw_plan *plan, enum rw_change_kind kind, const char *rule,
+                       const char *pointer, char *path_owned, json_t *anchor, json_t *before,
+                       json_t *after_stolen, const char *fmt, va_list ap)
+    __attribute__((format(printf, 9, 0)));
 static void add_change(struct rw_plan *plan, enum rw_change_kind kind, const char *rule,
                        const char *pointer, char *path_owned, json_t *anchor, json_t *before,
                        json_t *after_stolen, const char *fmt, va_list ap)
