@@ -9,6 +9,8 @@ rw_deps_packages=(
         libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libcmocka-dev
         clang-format jq binutils procps util-linux iproute2 hyperfine
         runc crun runsc containerd docker.io busybox-static
+        golang-go golang-github-opencontainers-specs-dev
+        clang libclang-rt-14-dev llvm
 )
 
 rw_install_deps()
