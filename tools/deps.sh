@@ -11,6 +11,8 @@ rw_deps_packages=(
         runc crun runsc containerd docker.io busybox-static mmdebstrap e2fsprogs
         python3-grpcio python3-grpc-tools python3-yaml python3-toml containernetworking-plugins
         podman
+        golang-go golang-github-opencontainers-specs-dev
+        clang libclang-rt-14-dev llvm
 )
 
 rw_install_deps()

@@ -3,13 +3,16 @@
 #
 # The whole test suite, as CI runs it: dependencies, a build with every suite (unit, integration
 # against the real runc and dockerd, engines (Kubernetes through containerd's CRI, ctr, GitLab
-# Runner, Actions and Forgejo runners, podman), deploy, format), the CI job corpus (tests/jobs: real jobs under runc
+# Runner, Actions and Forgejo runners, podman), deploy, escape (the adversarial suite), format,
+# fuzz (the spec gate against Go's decoder)), the CI job corpus (tests/jobs: real jobs under runc
 # and runwarden, which rewrites docs/compatibility.md), then an ASan/UBSan build running the unit
-# suite.
+# suite, then each libFuzzer target for a short run.
 # Run as root from anywhere: tools/test.sh
 #
 #   RW_BUILD_DIR       the main build directory (default: build)
 #   RW_ASAN_BUILD_DIR  the sanitizer build directory (default: build-asan)
+#   RW_FUZZ_BUILD_DIR  the libFuzzer build directory (default: build-fuzz)
+#   RW_FUZZ_SECONDS    how long each fuzz target runs (default: 20)
 #   RW_SKIP_DEPS=1     do not check or install packages
 set -euo pipefail
 
@@ -85,6 +88,19 @@ ninja -C "$asan"
 step "test: unit suite under the sanitizers"
 meson test -C "$asan" --suite unit --print-errorlogs || status=1
 count "$asan"
+
+step "fuzz: each libFuzzer target for ${RW_FUZZ_SECONDS:-20} s (clang, in ${RW_FUZZ_BUILD_DIR:-build-fuzz})"
+fuzz_log=$(mktemp)
+tools/fuzz.sh 2>&1 | tee "$fuzz_log" || status=1
+p=$(grep -c '^ok: fuzz-' "$fuzz_log" || true)
+f=$(grep -c '^FAIL: fuzz-' "$fuzz_log" || true)
+rm -f "$fuzz_log"
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "fuzz: no target ran" >&2
+        failed=$((failed + 1))
+fi
 
 step "done"
 if [ "$passed" -eq 0 ]; then

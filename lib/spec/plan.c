@@ -43,6 +43,7 @@ void rw_plan_clear(struct rw_plan *plan)
         rw_plan_init(plan);
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
         char *s = NULL;
@@ -69,6 +70,10 @@ static bool grow(void **items, size_t *cap, size_t n, size_t size)
 }
 
 /* Takes over `after` in every case, borrows everything else. */
+static void add_change(struct rw_plan *plan, enum rw_change_kind kind, const char *rule,
+                       const char *pointer, char *path_owned, json_t *anchor, json_t *before,
+                       json_t *after_stolen, const char *fmt, va_list ap)
+    __attribute__((format(printf, 9, 0)));
 static void add_change(struct rw_plan *plan, enum rw_change_kind kind, const char *rule,
                        const char *pointer, char *path_owned, json_t *anchor, json_t *before,
                        json_t *after_stolen, const char *fmt, va_list ap)
@@ -474,14 +479,18 @@ static bool parse_index(const char *token, size_t *ret)
 static int pointer_resolve(json_t *doc, const char *pointer, bool parent_only, bool create,
                            json_t **ret, char *last, size_t last_size, struct rw_error *err)
 {
-        char token[512];
+        /* no token is longer than the pointer */
+        size_t token_size = strlen(pointer) + 1;
+        _cleanup_free_ char *token = malloc(token_size);
         const char *p = pointer;
         json_t *cur = doc;
 
+        if (token == NULL)
+                return rw_error_set(err, ENOMEM, "resolving %s", pointer);
         while (*p != '\0') {
                 json_t *next = NULL;
                 size_t index;
-                int r = pointer_next(&p, token, sizeof(token));
+                int r = pointer_next(&p, token, token_size);
 
                 if (r < 0)
                         return rw_error_set(err, -r, "bad JSON pointer %s", pointer);
@@ -523,14 +532,17 @@ static bool pointer_overlaps(const char *a, const char *b)
 
 static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *err)
 {
-        char key[512];
+        size_t key_size = strlen(c->pointer) + 1;
+        _cleanup_free_ char *key = malloc(key_size);
         json_t *target = NULL;
         size_t i, n;
         int r;
 
+        if (key == NULL)
+                return rw_error_set(err, ENOMEM, "applying %s", c->pointer);
         switch (c->kind) {
         case RW_CHANGE_SET:
-                r = pointer_resolve(doc, c->pointer, true, true, &target, key, sizeof(key), err);
+                r = pointer_resolve(doc, c->pointer, true, true, &target, key, key_size, err);
                 if (r < 0)
                         return r;
                 if (json_is_object(target)) {
@@ -546,7 +558,7 @@ static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *er
                 return rw_error_set(err, EINVAL, "cannot set %s: its parent is not an object",
                                     c->pointer);
         case RW_CHANGE_DELETE:
-                r = pointer_resolve(doc, c->pointer, true, false, &target, key, sizeof(key), err);
+                r = pointer_resolve(doc, c->pointer, true, false, &target, key, key_size, err);
                 if (r < 0)
                         return r;
                 if (!json_is_object(target) || json_object_del(target, key) < 0)

@@ -78,6 +78,34 @@ static void test_delete_escaped_key(void **state)
         assert_non_null(json_object_get(json_object_get(out, "annotations"), "keep"));
 }
 
+/* Keys are as long as the document makes them: the spec gate deletes unknown members by pointer,
+ * and a long key must not make a valid plan fail to apply. */
+static void test_long_keys(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_free_ char *key = malloc(4001);
+        _cleanup_free_ char *gone = NULL;
+        _cleanup_free_ char *added = NULL;
+        _cleanup_plan_ struct rw_plan plan;
+
+        (void)state;
+        assert_non_null(key);
+        memset(key, 'k', 4000);
+        key[4000] = '\0';
+        assert_int_equal(json_object_set_new(json_object_get(doc, "process"), key, json_true()), 0);
+        gone = rw_pointer_join("/process", key);
+        added = rw_pointer_join("/linux/sysctl", key);
+        assert_non_null(rw_pointer_get(doc, gone));
+
+        rw_plan_init(&plan);
+        rw_plan_delete(&plan, "spec", gone, json_true(), "unknown member");
+        rw_plan_set_new(&plan, "sysctl", added, NULL, json_string("1"), "long name");
+        out = rw_test_apply(doc, &plan);
+        assert_null(json_object_get(json_object_get(out, "process"), key));
+        assert_string_equal(json_string_value(rw_pointer_get(out, added)), "1");
+}
+
 static void test_conflicts_and_denials_refused(void **state)
 {
         _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
@@ -198,6 +226,7 @@ int main(void)
             cmocka_unit_test(test_set_creates_intermediates),
             cmocka_unit_test(test_array_identity),
             cmocka_unit_test(test_delete_escaped_key),
+            cmocka_unit_test(test_long_keys),
             cmocka_unit_test(test_conflicts_and_denials_refused),
             cmocka_unit_test(test_describe),
         };
