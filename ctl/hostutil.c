@@ -152,7 +152,7 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_o
                struct rw_error *err)
 {
         _cleanup_free_ char *program = rw_ctl_find_program(argv[0]);
-        int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+        int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
         struct sink sinks[2] = {{.fd = -1}, {.fd = -1}};
         long long deadline = now_ms() + timeout_ms;
         bool timed_out = false;
@@ -162,7 +162,9 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_o
         *ret = (struct rw_ctl_output){0};
         if (program == NULL)
                 return rw_error_set(err, ENOENT, "%s: not found in PATH", argv[0]);
-        if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+        /* Standard input is an empty pipe rather than /dev/null, which a scratch root may lack. */
+        if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
+            (input_fd < 0 && pipe2(in_pipe, O_CLOEXEC) < 0)) {
                 r = rw_error_set_errno(err, errno, "pipe");
                 goto out;
         }
@@ -172,9 +174,9 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_o
                 goto out;
         }
         if (pid == 0) {
-                int in = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
+                int in = input_fd >= 0 ? input_fd : in_pipe[0];
 
-                if (in < 0 || dup2(in, 0) < 0 || dup2(out_pipe[1], 1) < 0 ||
+                if (dup2(in, 0) < 0 || dup2(out_pipe[1], 1) < 0 ||
                     dup2(err_pipe[1], 2) < 0)
                         _exit(127);
                 execv(program, argv);
@@ -183,6 +185,10 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_o
         close(out_pipe[1]);
         close(err_pipe[1]);
         out_pipe[1] = err_pipe[1] = -1;
+        if (in_pipe[1] >= 0) {
+                close(in_pipe[1]);
+                in_pipe[1] = -1;
+        }
         sinks[0].fd = out_pipe[0];
         sinks[1].fd = err_pipe[0];
         while (sinks[0].fd >= 0 || sinks[1].fd >= 0) {
@@ -247,6 +253,8 @@ out:
                         close(out_pipe[k]);
                 if (err_pipe[k] >= 0)
                         close(err_pipe[k]);
+                if (in_pipe[k] >= 0)
+                        close(in_pipe[k]);
         }
         return r;
 }

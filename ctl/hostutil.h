@@ -35,7 +35,7 @@ struct rw_ctl_output {
 void rw_ctl_output_clear(struct rw_ctl_output *o);
 
 /*
- * Run argv[0] (looked up in $PATH) with stdin from /dev/null, or from `input_fd` when >= 0,
+ * Run argv[0] (looked up in $PATH) with an empty stdin, or `input_fd` when >= 0,
  * capturing stdout and stderr (each at most 4 MiB). After `timeout_ms` it is killed and the call
  * fails with -ETIMEDOUT. Only a failure to run at all is an error: the exit status is a result.
  */
