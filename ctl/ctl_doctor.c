@@ -769,39 +769,85 @@ static void check_engines(struct report *rep, const struct doctor_options *o)
 
 /* ---- audit log, seccomp profiles ---- */
 
+/* Whether runwarden could create a file in directory `dir`: an O_TMPFILE probe (nothing stays
+ * behind), else the permission bits and the mount's read-only flag. */
+static int dir_writable(const char *dir)
+{
+        struct statvfs vfs;
+        struct stat st;
+        int fd;
+
+        if (stat(dir, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+                close(fd);
+                return 0;
+        }
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+                return -errno;
+        if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+                return -EROFS;
+        return access(dir, W_OK | X_OK) < 0 ? -errno : 0;
+}
+
+/* What runwarden's append_audit() does, short of writing: open the file for appending, or create
+ * it (and its directory, one level). The directory that must take the new file is *ret_where. */
+static int audit_writable(const char *path, char *where, size_t size)
+{
+        _cleanup_free_ char *dir = strdup(path);
+        struct stat st;
+        char *slash;
+        int fd;
+
+        if (dir == NULL)
+                return -ENOMEM;
+        snprintf(where, size, "%s", path);
+        if (lstat(path, &st) == 0) {
+                if (!S_ISREG(st.st_mode))
+                        return -EINVAL;
+                fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return -errno;
+                close(fd);
+                return 0;
+        }
+        slash = strrchr(dir, '/');
+        if (slash == NULL)
+                return -EINVAL;
+        *slash = '\0';
+        snprintf(where, size, "%s", dir[0] != '\0' ? dir : "/");
+        if (stat(where, &st) == 0 || errno != ENOENT)
+                return dir_writable(where);
+        /* runwarden creates the directory itself, one level only. */
+        slash = strrchr(dir, '/');
+        if (slash == NULL)
+                return -EINVAL;
+        *slash = '\0';
+        snprintf(where, size, "%s", dir[0] != '\0' ? dir : "/");
+        return dir_writable(where);
+}
+
 static void check_audit_log(struct report *rep, const struct rw_policy *policy, bool found)
 {
         const char *path = policy->audit_log != NULL ? policy->audit_log : RW_AUDIT_LOG_DEFAULT;
         bool refuse = found && policy->audit_log_refuse;
-        _cleanup_free_ char *dir = strdup(path);
+        char where[PATH_MAX];
         struct statvfs vfs;
-        const char *probe = path;
-        bool writable;
+        int r;
 
         rep->section = "audit log";
-        if (dir == NULL)
-                return;
-        *strrchr(dir, '/') = '\0';
-        /* runwarden creates the file, and its directory one level deep. */
-        if (access(path, F_OK) < 0) {
-                probe = dir;
-                if (access(dir, F_OK) < 0) {
-                        char *parent = strrchr(dir, '/');
-
-                        if (parent != NULL && parent != dir)
-                                *parent = '\0';
-                        probe = dir[0] != '\0' ? dir : "/";
-                }
-        }
-        writable =
-            access(probe, W_OK) == 0 && statvfs(probe, &vfs) == 0 && !(vfs.f_flag & ST_RDONLY);
-        if (!writable)
+        r = audit_writable(path, where, sizeof(where));
+        if (r < 0)
                 check(rep, "audit.writable", refuse ? "fail" : "warn",
-                      json_pack("{s:s,s:b}", "path", path, "refuse", refuse),
-                      "%s cannot be written (%s)%s", path, probe,
+                      json_pack("{s:s,s:s,s:b}", "path", path, "where", where, "refuse", refuse),
+                      "%s cannot be written (%s: %s)%s", path, where, strerror(-r),
                       refuse ? ": the policy says to refuse every container then"
                              : ": decisions go unrecorded");
-        else if ((unsigned long long)vfs.f_bavail * vfs.f_frsize < 64ull << 20)
+        else if (statvfs(where, &vfs) == 0 &&
+                 (unsigned long long)vfs.f_bavail * vfs.f_frsize < 64ull << 20)
                 check(rep, "audit.writable", "warn", json_pack("{s:s}", "path", path),
                       "%s: less than 64 MiB free%s", path,
                       refuse ? " (the policy refuses containers when it is full)" : "");

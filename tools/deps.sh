@@ -9,6 +9,10 @@ rw_deps_packages=(
         libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libcmocka-dev
         clang-format jq binutils procps util-linux iproute2 hyperfine
         runc crun runsc containerd docker.io busybox-static
+        # install, setup, doctor, the Debian package (tests/integration/test-{install,setup,
+        # doctor,package}.sh)
+        podman golang-github-containers-common dpkg-dev debhelper git groff-base man-db
+        bsdextrautils gzip
 )
 
 rw_install_deps()
