@@ -176,8 +176,7 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_o
         if (pid == 0) {
                 int in = input_fd >= 0 ? input_fd : in_pipe[0];
 
-                if (dup2(in, 0) < 0 || dup2(out_pipe[1], 1) < 0 ||
-                    dup2(err_pipe[1], 2) < 0)
+                if (dup2(in, 0) < 0 || dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0)
                         _exit(127);
                 execv(program, argv);
                 _exit(127);
