@@ -4,7 +4,8 @@
 
 runwarden takes its tier from the name it is invoked as (docs/policy.md, "Choosing the tier"), so
 an engine registers runwarden-TIER by path. The names come from the policy file when installing,
-never from a list kept by hand. usage: install-tier-links.py POLICY BINDIR
+never from a list kept by hand. With MANDIR, each link also gets its manual page, a link to
+runwarden(8). usage: install-tier-links.py POLICY BINDIR [MANDIR]
 """
 import json
 import os
@@ -36,7 +37,7 @@ def tiers_of(policy):
 
 
 def destination(bindir):
-    """BINDIR under DESTDIR, as meson installs the binaries there."""
+    """A directory under DESTDIR, as meson installs files there."""
     prefix = os.environ.get("MESON_INSTALL_PREFIX", "")
     destdir_prefix = os.environ.get("MESON_INSTALL_DESTDIR_PREFIX", prefix)
     if prefix and (bindir == prefix or bindir.startswith(prefix.rstrip("/") + "/")):
@@ -45,31 +46,35 @@ def destination(bindir):
     return os.path.join(destdir, bindir.lstrip("/")) if destdir else bindir
 
 
+def link(target_dir, name, points_to, quiet, dry):
+    path = os.path.join(target_dir, name)
+    if not quiet:
+        print(f"Installing symlink pointing to {points_to} to {path}")
+    if dry or (os.path.islink(path) and os.readlink(path) == points_to):
+        return
+    # A new link renamed over the old name: never a moment without one.
+    tmp = path + ".tmp-install"
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(points_to, tmp)
+    os.replace(tmp, path)
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: install-tier-links.py POLICY BINDIR")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: install-tier-links.py POLICY BINDIR [MANDIR]")
     policy, bindir = sys.argv[1], sys.argv[2]
     try:
         tiers = tiers_of(policy)
     except (OSError, ValueError) as e:
         sys.exit(f"install-tier-links: {policy}: {e}")
-    target = destination(bindir)
     quiet = bool(os.environ.get("MESON_INSTALL_QUIET"))
     dry = bool(os.environ.get("MESON_INSTALL_DRY_RUN"))
     for tier in tiers:
-        link = os.path.join(target, "runwarden-" + tier)
-        if not quiet:
-            print(f"Installing symlink pointing to runwarden to {link}")
-        if dry:
-            continue
-        if os.path.islink(link) and os.readlink(link) == "runwarden":
-            continue
-        # A new link renamed over the old name: never a moment without one.
-        tmp = link + ".tmp-install"
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        os.symlink("runwarden", tmp)
-        os.replace(tmp, link)
+        link(destination(bindir), "runwarden-" + tier, "runwarden", quiet, dry)
+        if len(sys.argv) == 4:
+            link(os.path.join(destination(sys.argv[3]), "man8"), f"runwarden-{tier}.8",
+                 "runwarden.8", quiet, dry)
 
 
 if __name__ == "__main__":

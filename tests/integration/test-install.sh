@@ -41,6 +41,9 @@ done
 rw_expect_eq "installed: a runwarden-TIER link for each tier of deploy/policy/policy.json, no other" \
         "$(jq -r '.tiers | keys[] | "runwarden-" + . + " -> runwarden"' "$RW_SOURCE_ROOT/deploy/policy/policy.json" | sort)" \
         "$(cd "$D$BINDIR" && for l in runwarden-*; do echo "$l -> $(readlink "$l")"; done | sort)"
+rw_expect_eq "installed: each link's manual page is runwarden(8)" \
+        "$(jq -r '.tiers | keys[] | "runwarden-" + . + ".8 -> runwarden.8"' "$RW_SOURCE_ROOT/deploy/policy/policy.json" | sort)" \
+        "$(cd "$D$MANDIR/man8" && for l in runwarden-*; do echo "$l -> $(readlink "$l")"; done | sort)"
 
 # The install script on its own: DESTDIR, a tier name that would leave BINDIR, no tiers.
 SCRIPT=$RW_SOURCE_ROOT/tools/install-tier-links.py

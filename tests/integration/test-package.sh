@@ -73,6 +73,9 @@ done
 rw_expect_eq "dpkg -c: one runwarden-TIER link per tier of the shipped policy, to runwarden" \
         "$(for t in "${TIERS[@]}"; do echo "./usr/bin/runwarden-$t -> runwarden"; done | sort)" \
         "$(grep -E '^l.* \./usr/bin/runwarden-' "$RW_TMP/contents" | cut -d' ' -f2- | sort)"
+rw_expect_eq "dpkg -c: each link's manual page is runwarden(8)" \
+        "$(for t in "${TIERS[@]}"; do echo "./usr/share/man/man8/runwarden-$t.8.gz -> runwarden.8.gz"; done | sort)" \
+        "$(grep -E '^l.* \./usr/share/man/man8/runwarden-' "$RW_TMP/contents" | cut -d' ' -f2- | sort)"
 for m in man8/runwarden.8 man8/runwardenctl.8 man5/runwarden-policy.5; do
         rw_expect_grep "dpkg -c: man page $m" "$RW_TMP/contents" "^-.* \\./usr/share/man/$m\\.gz\$"
 done
