@@ -628,7 +628,7 @@ static void check_containerd(struct report *rep, const struct doctor_options *o,
                 check(rep, "engine.containerd", "warn", NULL, "containerd: %s", err.msg);
                 goto done;
         }
-        if (rw_ctl_find_program("containerd") == NULL) {
+        if (!rw_ctl_have_program("containerd")) {
                 check(rep, "engine.containerd", "info", NULL, "containerd is not installed");
                 goto done;
         }
@@ -676,7 +676,7 @@ static void check_podman(struct report *rep, const struct doctor_options *o, con
         size_t len = 0, table;
         int r;
 
-        if (rw_ctl_find_program("podman") == NULL) {
+        if (!rw_ctl_have_program("podman")) {
                 check(rep, "engine.podman", "info", NULL, "podman is not installed");
                 json_decref(through);
                 return;

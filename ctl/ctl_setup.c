@@ -503,7 +503,7 @@ static int setup_engine(const struct setup_options *o)
                 return 1;
         }
         if (o->engine == ENGINE_CONTAINERD) {
-                if (rw_ctl_find_program("containerd") == NULL) {
+                if (!rw_ctl_have_program("containerd")) {
                         printf("note: containerd is not installed here: the new file was checked "
                                "by runwardenctl's reader only\n");
                 } else if (containerd_verify(old_text, old_len, text, strlen(text), &list, &err) <

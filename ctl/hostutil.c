@@ -98,6 +98,13 @@ char *rw_ctl_find_program(const char *name)
         return NULL;
 }
 
+bool rw_ctl_have_program(const char *name)
+{
+        _cleanup_free_ char *path = rw_ctl_find_program(name);
+
+        return path != NULL;
+}
+
 void rw_ctl_output_clear(struct rw_ctl_output *o)
 {
         free(o->out);

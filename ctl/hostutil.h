@@ -25,6 +25,7 @@ int rw_ctl_read_pseudo(const char *path, size_t max, char **ret_text, size_t *re
 /* The first executable `name` in $PATH (or `name` itself when it holds a "/"); NULL if none.
  * Caller frees. */
 char *rw_ctl_find_program(const char *name);
+bool rw_ctl_have_program(const char *name);
 
 struct rw_ctl_output {
         char *out; /* stdout, NUL-terminated */

@@ -689,11 +689,15 @@ static int place_block(struct podman_edits *e, const char *src, size_t len, cons
                 if (old->found)
                         return add_edit(e, t->items[old->begin].start, t->items[old->end].end,
                                         text);
-                if (asprintf(eof_text, "%s%s", *eof_text != NULL ? *eof_text : "", text) < 0) {
+                char *joined = NULL;
+
+                if (asprintf(&joined, "%s%s", *eof_text != NULL ? *eof_text : "", text) < 0) {
                         free(text);
                         return -ENOMEM;
                 }
                 free(text);
+                free(*eof_text);
+                *eof_text = joined;
                 return 0;
         }
         if (old->found && old->begin > header && old->begin < rw_toml_table_end(t, header))

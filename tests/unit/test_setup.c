@@ -225,7 +225,7 @@ static void test_docker(void **state)
         struct rw_engine_request req = req3;
         struct rw_engine_notes notes = {0};
         struct rw_error err = {0};
-        json_t *out = NULL, *again = NULL, *rt;
+        json_t *out = NULL, *again = NULL, *rt, *want;
         const char *key;
         json_t *value;
         size_t k = 0;
@@ -245,8 +245,9 @@ static void test_docker(void **state)
                 assert_string_equal(key, order[k++]);
         }
         assert_int_equal(k, 4);
-        assert_true(json_equal(json_object_get(rt, "runwarden-trusted"),
-                               rw_test_parse("{\"path\":\"/usr/bin/runwarden-trusted\"}")));
+        want = rw_test_parse("{\"path\":\"/usr/bin/runwarden-trusted\"}");
+        assert_true(json_equal(json_object_get(rt, "runwarden-trusted"), want));
+        json_decref(want);
         assert_int_equal(notes.n, 2);
         assert_non_null(strstr(notes.v[0], "removed runtime runwarden-gone"));
         assert_non_null(strstr(notes.v[1], "runtimeArgs dropped"));
