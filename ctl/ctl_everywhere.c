@@ -362,12 +362,14 @@ static int install(const struct everywhere *e)
                 }
         }
         r = dpkg_divert(e, add, NULL);
-        if (r >= 0)
+        /* On failure, back to where it was. runc's own path is never removed here: when the
+         * diversion was not made, the real runc is still there. */
+        if (r >= 0) {
                 r = put_symlink(e->runwarden, runc_at);
+                if (r < 0)
+                        (void)dpkg_divert(e, undo, NULL);
+        }
         if (r < 0) {
-                /* Back to where it was: the diversion (if made) undone, the link put back. */
-                (void)unlink(runc_at);
-                (void)dpkg_divert(e, undo, NULL);
                 if (had_link && old_link != NULL)
                         (void)put_symlink(old_link, kept);
                 fprintf(stderr, "runwardenctl setup everywhere: failed, undone\n");
