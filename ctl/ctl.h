@@ -12,3 +12,6 @@ int rw_ctl_explain(int argc, char **argv);
 int rw_ctl_policy(int argc, char **argv);
 int rw_ctl_audit(int argc, char **argv);
 int rw_ctl_seccomp(int argc, char **argv);
+int rw_ctl_setup(int argc, char **argv);
+int rw_ctl_setup_everywhere(int argc, char **argv); /* argv[0] is "everywhere" */
+int rw_ctl_doctor(int argc, char **argv);

@@ -19,6 +19,8 @@ static const struct {
     {"policy", rw_ctl_policy, "policy validate [FILE] | policy test DIR"},
     {"audit", rw_ctl_audit, "audit [FILE]: a summary of the decision log"},
     {"seccomp", rw_ctl_seccomp, "seccomp check FILE | show NAME | diff A B | stats NAME"},
+    {"setup", rw_ctl_setup, "setup docker|containerd|podman|everywhere: register runwarden"},
+    {"doctor", rw_ctl_doctor, "doctor [--json]: is this host set up, and safely?"},
 };
 
 static void usage(FILE *out)

@@ -13,6 +13,10 @@ rw_deps_packages=(
         podman
         golang-go golang-github-opencontainers-specs-dev
         clang libclang-rt-14-dev llvm
+        # install, setup, doctor, the Debian package (tests/integration/test-{install,setup,
+        # doctor,package}.sh)
+        golang-github-containers-common dpkg-dev debhelper git groff-base man-db
+        bsdextrautils gzip
 )
 
 rw_install_deps()
