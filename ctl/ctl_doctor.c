@@ -29,7 +29,7 @@
 #include "config.h" /* RW_DEFAULT_RUNTIME, RW_SECCOMP_DIR, RW_VERSION */
 #include "ctl.h"
 #include "ctl_config.h"
-#include "engines.h"
+#include "setup_engines.h"
 #include "engineview.h"
 #include "hostutil.h"
 #include "json.h"

@@ -23,7 +23,7 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "ctl_config.h"
-#include "engines.h"
+#include "setup_engines.h"
 #include "engineview.h"
 #include "fileio.h"
 #include "hostutil.h"

@@ -322,6 +322,17 @@ static void decide(struct rw_call *c)
 
         c->audit = c->cli.mode == RW_MODE_AUDIT;
         r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
+        if (r < 0 && rw_cli_changes_nothing(&c->cli)) {
+                /* --version, state, list...: runc only prints; the tier would only have named
+                 * the runtime to ask */
+                log_linef(&c->cli, RW_LOG_WARNING, "runwarden: policy: %s; handed off to %s",
+                          err.msg, c->cli.runtime != NULL ? c->cli.runtime : RW_DEFAULT_RUNTIME);
+                r = rw_decide(&c->cli, NULL, c->invoked_as, &c->io.io, &c->d, &err);
+                c->decided = r >= 0;
+                if (r < 0)
+                        set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                return;
+        }
         if (r < 0) {
                 if (c->audit) {
                         log_linef(&c->cli, RW_LOG_WARNING,

@@ -765,6 +765,24 @@ bool rw_cli_command_takes_bundle(enum rw_command command)
         return command == RW_CMD_CREATE || command == RW_CMD_RUN || command == RW_CMD_RESTORE;
 }
 
+bool rw_cli_changes_nothing(const struct rw_cli *cli)
+{
+        if (cli->help || cli->version)
+                return true;
+        switch (cli->command) {
+        case RW_CMD_NONE: /* runc prints its help */
+        case RW_CMD_STATE:
+        case RW_CMD_LIST:
+        case RW_CMD_PS:
+        case RW_CMD_EVENTS:
+        case RW_CMD_FEATURES:
+        case RW_CMD_SPEC: /* writes a template config.json, starts nothing */
+                return true;
+        default:
+                return false;
+        }
+}
+
 const char *rw_cli_command_label(enum rw_command command)
 {
         if (command == RW_CMD_NONE)

@@ -125,3 +125,7 @@ bool rw_cli_command_takes_bundle(enum rw_command command);
 
 /* The command's name as runc spells it ("create", "exec"; "none", "unknown"). */
 const char *rw_cli_command_label(enum rw_command command);
+
+/* Whether runc, given this command line, only prints or reads (--help, --version, state, list,
+ * ps, events, features, spec): such a call is handed off without a policy or a tier. */
+bool rw_cli_changes_nothing(const struct rw_cli *cli);

@@ -451,10 +451,19 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
         ret->record.uid = ret->record.gid = -1;
         ret->audit = cli->mode == RW_MODE_AUDIT;
 
-        if (cli->help) {
-                /* runc prints its help and does nothing else */
+        if (rw_cli_changes_nothing(cli)) {
+                /* runc only prints or reads. The tier, when the policy names one, only says
+                 * which runtime to ask; without one (no policy, a name the policy does not
+                 * define) the default runtime answers. */
+                struct rw_error ignored = {0};
+
                 r = 0;
                 passthrough = true;
+                if (policy != NULL &&
+                    existing_tier(ret, cli, policy, invoked_as, io, false, &ignored) < 0) {
+                        ret->have_tier = false;
+                        ret->settings = (struct rw_settings){0};
+                }
         } else if (rw_cli_command_takes_bundle(cli->command)) {
                 r = decide_bundle(ret, cli, policy, invoked_as, io, err);
         } else if (cli->command == RW_CMD_EXEC) {

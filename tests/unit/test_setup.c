@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "engines.h"
+#include "setup_engines.h"
 #include "json.h"
 #include "runcvers.h"
 #include "toml.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "engines.h"
+#include "setup_engines.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * rw_decide end to end over the synthetic edges: which calls need a tier, which only read.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "decision.h"
+#include "policy.h"
+#include "synthio.h"
+
+static const char policy_text[] = "{\"version\": 1, \"default_tier\": \"base\","
+                                  " \"strictness\": [\"gvisor\", \"base\"],"
+                                  " \"tiers\": {\"base\": {},"
+                                  " \"gvisor\": {\"runtime\": \"/usr/bin/runsc\"}}}";
+
+struct call {
+        struct rw_cli cli;
+        struct rw_decision d;
+        struct rw_error err;
+        int r;
+};
+
+static void decide(struct call *c, const struct rw_policy *policy, const char *invoked_as,
+                   const struct rw_container_state *record, char **argv)
+{
+        _cleanup_json_ json_t *config =
+            json_pack("{s:s,s:{s:s}}", "ociVersion", "1.0.2", "root", "path", "rootfs");
+        struct rw_synthetic_io io;
+        int argc = 0;
+
+        while (argv[argc] != NULL)
+                argc++;
+        memset(c, 0, sizeof(*c));
+        if (rw_cli_parse(argc, argv, &c->cli, &c->err) < 0)
+                fail_msg("parse: %s", c->err.msg);
+        rw_synthetic_io_init(&io);
+        io.record = record;
+        io.config = config;
+        c->r = rw_decide(&c->cli, policy, invoked_as, &io.io, &c->d, &c->err);
+}
+
+static void call_clear(struct call *c)
+{
+        rw_decision_clear(&c->d);
+        rw_cli_clear(&c->cli);
+}
+
+static void load(struct rw_policy *ret)
+{
+        struct rw_error err = {0};
+
+        if (rw_policy_parse(policy_text, strlen(policy_text), "test.json", ret, &err) < 0)
+                fail_msg("policy: %s", err.msg);
+}
+
+/* --version through a tier name the policy does not define: runc answers, nothing refused. */
+static void test_version_unknown_tier_name(void **state)
+{
+        struct rw_policy policy = {0};
+        struct call c;
+
+        (void)state;
+        load(&policy);
+        decide(&c, &policy, "runwarden-nosuch", NULL, (char *[]){"runwarden", "--version", NULL});
+        assert_int_equal(c.r, 0);
+        assert_int_equal(c.d.outcome, RW_OUTCOME_PASSTHROUGH);
+        assert_false(c.d.have_tier);
+        call_clear(&c);
+        rw_policy_clear(&policy);
+}
+
+/* The same name on a create is an error: the operator's tier is unknown, nothing runs. */
+static void test_create_unknown_tier_name(void **state)
+{
+        struct rw_policy policy = {0};
+        struct call c;
+
+        (void)state;
+        load(&policy);
+        decide(&c, &policy, "runwarden-nosuch", NULL,
+               (char *[]){"runwarden", "create", "--bundle", "/nonexistent", "id1", NULL});
+        assert_true(c.r < 0);
+        if (strstr(c.err.msg, "runwarden-nosuch") == NULL)
+                fail_msg("error: %s", c.err.msg);
+        call_clear(&c);
+        rw_policy_clear(&policy);
+}
+
+/* state of a container created in the gvisor tier asks that tier's runtime. */
+static void test_state_asks_the_recorded_tier(void **state)
+{
+        struct rw_container_state record = {.tier = "gvisor", .uid = 0, .gid = 0};
+        struct rw_policy policy = {0};
+        struct call c;
+
+        (void)state;
+        load(&policy);
+        decide(&c, &policy, "runwarden", &record, (char *[]){"runwarden", "state", "id1", NULL});
+        assert_int_equal(c.r, 0);
+        assert_int_equal(c.d.outcome, RW_OUTCOME_PASSTHROUGH);
+        assert_true(c.d.have_tier);
+        assert_string_equal(c.d.choice.tier->runtime, "/usr/bin/runsc");
+        call_clear(&c);
+        rw_policy_clear(&policy);
+}
+
+/* Without a policy at all (it did not load) the read-only commands still pass. */
+static void test_list_without_policy(void **state)
+{
+        static char *const commands[][4] = {
+            {"runwarden", "list", NULL},      {"runwarden", "state", "id1", NULL},
+            {"runwarden", "ps", "id1", NULL}, {"runwarden", "features", NULL},
+            {"runwarden", "--help", NULL},    {"runwarden", NULL},
+        };
+        struct call c;
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++) {
+                decide(&c, NULL, "runwarden", NULL, (char **)commands[i]);
+                assert_int_equal(c.r, 0);
+                assert_int_equal(c.d.outcome, RW_OUTCOME_PASSTHROUGH);
+                assert_false(c.d.have_tier);
+                call_clear(&c);
+        }
+}
+
+/* kill and delete act on a container: they are not among the calls that change nothing. */
+static void test_kill_is_not_inert(void **state)
+{
+        struct rw_cli cli = {0};
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_int_equal(
+            rw_cli_parse(4, (char *[]){"runwarden", "kill", "id1", "KILL", NULL}, &cli, &err), 0);
+        assert_false(rw_cli_changes_nothing(&cli));
+        rw_cli_clear(&cli);
+        assert_int_equal(
+            rw_cli_parse(3, (char *[]){"runwarden", "delete", "id1", NULL}, &cli, &err), 0);
+        assert_false(rw_cli_changes_nothing(&cli));
+        rw_cli_clear(&cli);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_version_unknown_tier_name),
+            cmocka_unit_test(test_create_unknown_tier_name),
+            cmocka_unit_test(test_state_asks_the_recorded_tier),
+            cmocka_unit_test(test_list_without_policy),
+            cmocka_unit_test(test_kill_is_not_inert),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
