@@ -35,6 +35,7 @@
 #include "json.h"
 #include "policy.h"
 #include "runcvers.h"
+#include "seccomp_profile.h"
 #include "toml.h"
 
 /* $PATH of a systemd service: where dockerd, containerd's shims and BuildKit look up "runc". */
@@ -857,33 +858,37 @@ static void check_audit_log(struct report *rep, const struct rw_policy *policy, 
                       path, refuse ? " (on_failure refuse)" : "");
 }
 
+/* Every tier's profile as runwarden would find it (the directory, else built in), converted and
+ * compiled: a profile that is missing or does not compile refuses every container of its tiers. */
 static void check_profiles(struct report *rep, const struct rw_policy *policy, const char *dir)
 {
-        size_t missing = 0;
-
         rep->section = "seccomp";
         for (size_t i = 0; i < policy->n_tiers; i++) {
                 const char *profile = policy->tiers[i].settings.seccomp_profile_name;
-                _cleanup_free_ char *path = NULL;
+                _cleanup_json_ json_t *loaded = NULL;
+                _cleanup_json_ json_t *raw = NULL;
+                _cleanup_free_ char *where = NULL;
+                struct rw_error err = {0};
                 bool seen = false;
 
                 for (size_t k = 0; profile != NULL && k < i; k++)
                         seen = seen || (policy->tiers[k].settings.seccomp_profile_name != NULL &&
                                         strcmp(policy->tiers[k].settings.seccomp_profile_name,
                                                profile) == 0);
-                if (profile == NULL || seen || asprintf(&path, "%s/%s.json", dir, profile) < 0)
+                if (profile == NULL || seen)
                         continue;
-                if (access(path, R_OK) < 0) {
-                        missing++;
+                if (rw_seccomp_find_named(dir, profile, &raw, &where, &err) < 0 ||
+                    rw_seccomp_load_profile(dir, profile, &loaded, &err) < 0) {
                         check(rep, "seccomp.profile", "fail",
-                              json_pack("{s:s,s:s}", "profile", profile, "path", path),
-                              "profile %s: %s: %s (containers of the tiers using it are refused)",
-                              profile, path, strerror(errno));
+                              json_pack("{s:s,s:s}", "profile", profile, "dir", dir),
+                              "profile %s: %s (containers of the tiers using it are refused)",
+                              profile, err.msg);
+                        continue;
                 }
+                check(rep, "seccomp.profile", "ok",
+                      json_pack("{s:s,s:s}", "profile", profile, "from", where), "profile %s: %s",
+                      profile, where);
         }
-        if (missing == 0)
-                check(rep, "seccomp.profile", "ok", json_pack("{s:s}", "dir", dir),
-                      "every tier's seccomp profile is in %s", dir);
 }
 
 /* ---- output ---- */

@@ -206,14 +206,28 @@ check_has "doctor: an audit log below a regular file cannot be written" "$OUT" \
         '[.checks[] | select(.id == "audit.writable")][0] | .status == "fail"
                 and (.message | test("Not a directory"))'
 
+# No profile directory: every profile the shipped tiers name is built in.
 mkdir -p "$RW_TMP/no-profiles"
 rw_capture noprofiles "$CTL" doctor --json --policy "$POLICY" --runwarden "$BIN/runwarden" \
         --seccomp-dir "$RW_TMP/no-profiles" --docker-host "unix://$RW_TMP/no-docker.sock" \
         --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf"
-rw_expect_rc "doctor: the tiers' seccomp profile missing: exit 1" 1
-check_has "doctor: names the missing profile once" "$OUT" \
-        '[.checks[] | select(.id == "seccomp.profile")] | length == 1 and .[0].status == "fail"
-                and .[0].data.profile == "ci-default"'
+check_has "doctor: an empty profile directory: the tiers' profile is the built-in one" "$OUT" \
+        '[.checks[] | select(.id == "seccomp.profile")] | length == 1 and .[0].status == "ok"
+                and .[0].data.from == "built-in profile ci-default"'
+# A profile neither in the directory nor built in, and a broken file that overrides a built-in one.
+jq '.tiers.service.seccomp.profile = "no-such-profile"' "$POLICY" >"$RW_TMP/unknown-profile.json"
+echo '{"defaultAction": ' >"$RW_TMP/no-profiles/ci-default.json"
+rw_capture badprofiles "$CTL" doctor --json --policy "$RW_TMP/unknown-profile.json" \
+        --runwarden "$BIN/runwarden" \
+        --seccomp-dir "$RW_TMP/no-profiles" --docker-host "unix://$RW_TMP/no-docker.sock" \
+        --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf"
+rw_expect_rc "doctor: a tier's seccomp profile missing or broken: exit 1" 1
+check_has "doctor: names the missing profile and the broken file, each once" "$OUT" \
+        '[.checks[] | select(.id == "seccomp.profile" and .status == "fail") | .data.profile]
+                | sort == ["ci-default", "no-such-profile"]'
+check_has "doctor: the broken file is named, not replaced by the built-in profile" "$OUT" \
+        '[.checks[] | select(.id == "seccomp.profile" and .data.profile == "ci-default")][0]
+                .message | test("no-profiles/ci-default.json")'
 
 rm "$BIN/runwarden-service"
 rw_capture nolink doctor --json --policy "$POLICY"

@@ -64,6 +64,38 @@ rw_expect_no_grep "control: runc spec keeps some capabilities" "$OUT" '^CapEff: 
 rw_expect_line "control: / is writable without runwarden" "$OUT" "write /: ok"
 rw_expect_line "control: clone3 works without runwarden" "$OUT" "clone3: ok"
 
+# --- The binary alone: no profile directory -----------------------------------------------------
+# The built-in baseline, its seccomp profile included, works from a copy of the uninstalled binary
+# with no profile directory anywhere: first where the build would look by default (absent unless
+# runwarden was installed with this build's prefix), then with --seccomp-dir naming a directory
+# that does not exist, which leaves only the built-in profiles.
+alone=$RW_TMP/alone
+mkdir -p "$alone"
+cp "$RW_BIN" "$alone/runwarden"
+installed=$(sed -n 's/^#define RW_SECCOMP_DIR "\(.*\)"$/\1/p' "$RW_BUILD_ROOT/config.h")
+[ -n "$installed" ] || rw_fatal "no RW_SECCOMP_DIR in $RW_BUILD_ROOT/config.h"
+if [ -e "$installed" ]; then
+        echo "# note: $installed exists (runwarden is installed); the second run alone shows the built-in profiles"
+fi
+for how in default missing-dir; do
+        echo "# the binary alone ($how): probe all"
+        b=$RW_TMP/alone-$how
+        rw_make_bundle "$b" /probe all
+        rw_use_log "alone-$how"
+        flags=()
+        [ "$how" = default ] || flags=(--seccomp-dir "$RW_TMP/no-such-profile-dir")
+        rw_capture "alone-$how" "$alone/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
+                --log-format json --runtime "$RW_RUNC" "${flags[@]}" run --bundle "$b" "rw-alone-$how"
+        rw_expect_rc "the binary alone ($how): the container runs" 0
+        rw_expect_line "the binary alone ($how): a seccomp filter is installed" "$OUT" "Seccomp: 2"
+        rw_expect_line "the binary alone ($how): it is ci-default (clone3 gives ENOSYS)" "$OUT" \
+                "clone3: ENOSYS"
+        rw_expect_line "the binary alone ($how): keyctl is denied" "$OUT" "keyctl: EPERM"
+        rw_expect_eq "the binary alone ($how): the filter in config.json is the one made from seccomp-profiles/ci-default.json" \
+                "$(jq -S .linux.seccomp "$RW_TMP/hardened/config.json" | sha256sum)" \
+                "$(jq -S .linux.seccomp "$b/config.json" | sha256sum)"
+done
+
 echo "# an ordinary job: a shell pipeline with background jobs"
 b=$RW_TMP/pipeline
 rw_make_bundle "$b" sh -c 'echo one two three | tr a-z A-Z | wc -w; sleep 0 & wait; echo done >/tmp/x; cat /tmp/x'

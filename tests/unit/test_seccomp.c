@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 
 #include "cleanup.h"
 #include "json.h"
+#include "fileio.h"
+#include "seccomp_builtin.h"
 #include "seccomp_profile.h"
 
 static json_t *profile;
@@ -395,6 +398,128 @@ static void test_load_profile_errors(void **state)
         tmpdir_remove(&dir, files, RW_ELEMENTSOF(files));
 }
 
+/* Each seccomp-profiles/NAME.json of the source tree is built in, byte for byte, and nothing
+ * else is: the binary alone carries the baseline's profiles. */
+static void test_builtin_profiles_are_the_files(void **state)
+{
+        const char *root = getenv("RW_SOURCE_ROOT");
+        _cleanup_free_ char *dir = NULL;
+        size_t n_files = 0, n_builtin = 0;
+        struct dirent *e;
+        DIR *d;
+
+        (void)state;
+        assert_non_null(root);
+        assert_true(asprintf(&dir, "%s/seccomp-profiles", root) > 0);
+        d = opendir(dir);
+        assert_non_null(d);
+        while ((e = readdir(d)) != NULL) {
+                size_t len = strlen(e->d_name);
+                _cleanup_free_ char *path = NULL;
+                _cleanup_free_ char *text = NULL;
+                char name[80];
+                const struct rw_seccomp_builtin *b;
+                struct rw_error err = {0};
+                size_t text_len;
+
+                if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+                        continue;
+                n_files++;
+                snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+                b = rw_seccomp_builtin_find(name);
+                if (b == NULL)
+                        fail_msg("%s/%s is not built in", dir, e->d_name);
+                assert_true(asprintf(&path, "%s/%s", dir, e->d_name) > 0);
+                if (rw_file_read(path, 1u << 20, &text, &text_len, NULL, NULL, &err) < 0)
+                        fail_msg("%s", err.msg);
+                assert_int_equal(b->len, text_len);
+                assert_memory_equal(b->text, text, text_len);
+                assert_int_equal(b->text[b->len], '\0');
+        }
+        closedir(d);
+        for (const struct rw_seccomp_builtin *b = rw_seccomp_builtins; b->name != NULL; b++)
+                n_builtin++;
+        assert_true(n_files >= 3);
+        assert_int_equal(n_builtin, n_files);
+        assert_null(rw_seccomp_builtin_find("ci-defaul"));
+        assert_null(rw_seccomp_builtin_find(""));
+}
+
+static void expect_found(const char *dir, const char *name, const char *where_expected,
+                         const char *default_action)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_free_ char *where = NULL;
+        struct rw_error err = {0};
+
+        if (rw_seccomp_find_named(dir, name, &doc, &where, &err) < 0)
+                fail_msg("%s in %s: %s", name, dir != NULL ? dir : "(none)", err.msg);
+        assert_string_equal(where, where_expected);
+        assert_string_equal(json_string_value(json_object_get(doc, "defaultAction")),
+                            default_action);
+}
+
+/* Where a profile's text is found: the directory first, then the built-in profiles; a directory
+ * that does not exist holds nothing; a broken file is an error, never a fall back. */
+static void test_find_named(void **state)
+{
+        static const char *const files[] = {"ci-default.json", "extra.json", "ci-strict.json"};
+        struct tmpdir dir = {"/tmp/rw-test-seccomp-XXXXXX"};
+        _cleanup_free_ char *missing = NULL;
+        _cleanup_free_ char *where = NULL;
+        _cleanup_free_ char *file_as_dir = NULL;
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_json_ json_t *compiled = NULL;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_non_null(mkdtemp(dir.path));
+        assert_true(asprintf(&missing, "%s/no-such-dir", dir.path) > 0);
+
+        /* No directory at all, or one that does not exist: the built-in profiles. */
+        expect_found(NULL, "ci-default", "built-in profile ci-default", "SCMP_ACT_ERRNO");
+        expect_found(missing, "ci-strict", "built-in profile ci-strict", "SCMP_ACT_ERRNO");
+        expect_found(dir.path, "docker-default", "built-in profile docker-default",
+                     "SCMP_ACT_ERRNO");
+        /* The built-in profile is the one applied, converted and compiled */
+        assert_true(rw_seccomp_profile_for(missing, "ci-default", NULL, NULL, &compiled, &err) >=
+                    0);
+        assert_string_equal(json_string_value(json_object_get(compiled, "defaultAction")),
+                            "SCMP_ACT_ERRNO");
+
+        /* The directory adds profiles and overrides a built-in name. */
+        tmpdir_write(&dir, "extra.json", "{\"defaultAction\": \"SCMP_ACT_LOG\"}\n");
+        tmpdir_write(&dir, "ci-default.json", "{\"defaultAction\": \"SCMP_ACT_KILL\"}\n");
+        {
+                _cleanup_free_ char *extra = NULL;
+                _cleanup_free_ char *ci_default = NULL;
+
+                assert_true(asprintf(&extra, "%s/extra.json", dir.path) > 0);
+                assert_true(asprintf(&ci_default, "%s/ci-default.json", dir.path) > 0);
+                expect_found(dir.path, "extra", extra, "SCMP_ACT_LOG");
+                expect_found(dir.path, "ci-default", ci_default, "SCMP_ACT_KILL");
+        }
+        expect_found(dir.path, "ci-strict", "built-in profile ci-strict", "SCMP_ACT_ERRNO");
+
+        /* Neither has it. */
+        assert_int_equal(rw_seccomp_find_named(dir.path, "nowhere", &doc, &where, &err), -ENOENT);
+        assert_null(doc);
+        assert_null(where);
+        assert_non_null(strstr(err.msg, "nowhere.json nor built into runwarden"));
+
+        /* A file that overrides a built-in name but does not parse: an error naming it. */
+        tmpdir_write(&dir, "ci-strict.json", "{\"defaultAction\": \n");
+        expect_load_fails(dir.path, "ci-strict", "ci-strict.json");
+        assert_true(rw_seccomp_find_named(dir.path, "ci-strict", &doc, &where, &err) < 0);
+        assert_null(doc);
+
+        /* A "directory" that is a file is not a directory that does not exist. */
+        assert_true(asprintf(&file_as_dir, "%s/extra.json", dir.path) > 0);
+        assert_true(rw_seccomp_find_named(file_as_dir, "ci-default", &doc, &where, &err) < 0);
+        assert_int_equal(err.code, ENOTDIR);
+        tmpdir_remove(&dir, files, RW_ELEMENTSOF(files));
+}
+
 /* Two rules for one call with different actions whose arguments can overlap: libseccomp keeps
  * one of them without a word. */
 static void test_check_conflicts(void **state)
@@ -768,6 +893,8 @@ int main(void)
             cmocka_unit_test(test_check_conflicts),
             cmocka_unit_test(test_check_wants_oci),
             cmocka_unit_test(test_load_profile_errors),
+            cmocka_unit_test(test_builtin_profiles_are_the_files),
+            cmocka_unit_test(test_find_named),
             cmocka_unit_test(test_rule_no_filter),
             cmocka_unit_test(test_rule_unconfined_filter),
             cmocka_unit_test(test_rule_replace),
