@@ -48,9 +48,8 @@ int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struc
  * to OCI for this host and for `capabilities` (NULL-terminated "CAP_*" names the container keeps;
  * NULL: none), then checked and compiled with libseccomp — unless `cache_dir` (NULL: no cache)
  * remembers that exactly this converted profile passed (seccomp_cache.h). Returns an
- * rw_seccomp_cache_result
- * (>= 0) saying whether it was compiled, or a negative errno. Errors name the file, or the
- * built-in profile.
+ * rw_seccomp_cache_result (>= 0) saying whether it was compiled, or a negative errno. Errors name
+ * the file, or the built-in profile.
  */
 int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
                            const char *cache_dir, json_t **ret, struct rw_error *err);
