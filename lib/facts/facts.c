@@ -18,6 +18,8 @@
 #include "json.h"
 #include "mountinfo.h"
 #include "pathwalk.h"
+#include "rootfs.h"
+#include "spec.h"
 #include "paths.h"
 #include "state.h"
 
@@ -565,66 +567,117 @@ static int docker_rootfs(struct rw_host_facts *facts, const char *id, struct rw_
         return 0;
 }
 
-static int open_in_root(int rootfd, const char *path)
+/* A spec mount at /etc/passwd or above it (not "/"): runc reads that file, not the image's. */
+static bool passwd_mounted(const json_t *spec)
 {
-        struct open_how how = {
-            .flags = O_PATH | O_CLOEXEC,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
+        size_t i;
+        json_t *m;
 
-        return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *dest = json_string_value(json_object_get(m, "destination"));
+                _cleanup_free_ char *norm = NULL;
+
+                if (dest != NULL && rw_path_normalize(dest, &norm, NULL) >= 0 &&
+                    strcmp(norm, "/") != 0 && rw_path_within("/etc/passwd", norm))
+                        return true;
+        }
+        return false;
 }
 
-/* Which scratch directories the image lacks (runc must create the mount point, which it cannot
- * do in a user namespace that does not own the image), and whether $HOME has content. */
-static int gather_rootfs_dirs(struct rw_host_facts *facts, const struct rw_facts_options *o,
-                              const char *home, struct rw_error *err)
+static int add_missing(struct rw_host_facts *facts, const char *scratch,
+                       const struct rw_rootfs_dir *dir, struct rw_error *err)
+{
+        struct rw_rootfs_missing *grown =
+            reallocarray(facts->rootfs_missing, facts->n_rootfs_missing + 1, sizeof(*grown));
+
+        if (grown == NULL)
+                return rw_error_set(err, ENOMEM, "rootfs facts");
+        facts->rootfs_missing = grown;
+        grown[facts->n_rootfs_missing] = (struct rw_rootfs_missing){
+            .scratch = strdup(scratch),
+            .exists = dir->exists,
+            .parent_known = dir->parent_known,
+            .parent_uid = dir->parent_uid,
+            .parent_gid = dir->parent_gid,
+            .parent_mode = dir->parent_mode,
+        };
+        if (grown[facts->n_rootfs_missing].scratch == NULL)
+                return rw_error_set(err, ENOMEM, "rootfs facts");
+        facts->n_rootfs_missing++;
+        return 0;
+}
+
+/* What a copy of HOME into its scratch tmpfs would take (runc's tmpcopyup). */
+static int gather_home(struct rw_host_facts *facts, int rootfd, const char *home,
+                       struct rw_error *err)
+{
+        _cleanup_close_ int fd = rw_rootfs_open(rootfd, home, O_RDONLY | O_DIRECTORY);
+        struct rw_dir_copy copy;
+        int r;
+
+        if (fd < 0)
+                return 0;
+        r = rw_dir_measure_copy(fd, &copy, err);
+        if (r < 0)
+                return r;
+        facts->home_has_content = copy.has_content;
+        facts->home_copyable = copy.copyable;
+        facts->home_bytes = copy.bytes;
+        facts->home_not_copyable = TAKE_PTR(copy.not_copyable);
+        _Static_assert(RW_DIR_COPY_MAX_IDS == RW_ELEMENTSOF(facts->home_uids), "home ids");
+        memcpy(facts->home_uids, copy.uids, sizeof(facts->home_uids));
+        memcpy(facts->home_gids, copy.gids, sizeof(facts->home_gids));
+        facts->n_home_uids = copy.n_uids;
+        facts->n_home_gids = copy.n_gids;
+        facts->home_ids_overflow = copy.ids_overflow;
+        return 0;
+}
+
+/*
+ * The image as runc will see it: the job's HOME (from /etc/passwd when process.env sets none),
+ * which scratch directories it lacks (runc must create their mount points, which it cannot do in
+ * a user namespace that does not own the image), and what is in HOME.
+ */
+static int gather_rootfs_dirs(struct rw_host_facts *facts, const json_t *spec,
+                              const struct rw_facts_options *o, struct rw_error *err)
 {
         _cleanup_close_ int rootfd = -1;
-        size_t n = 0;
+        const char *home, *env_home;
+        int64_t uid;
+        int r;
 
-        if (facts->rootfs == NULL || o->scratch == NULL)
+        if (facts->rootfs == NULL)
                 return 0;
         rootfd = open(facts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return 0;
-        for (const char *const *s = o->scratch; *s != NULL; s++) {
-                const char *dir = strcmp(*s, "$HOME") == 0 ? home : *s;
-                _cleanup_close_ int fd = -1;
-                struct stat st;
+        env_home =
+            rw_spec_env_get(json_object_get(json_object_get(spec, "process"), "env"), "HOME");
+        uid = rw_spec_user_id(spec, "uid");
+        if ((env_home == NULL || env_home[0] == '\0') && uid >= 0 && !passwd_mounted(spec)) {
+                r = rw_rootfs_passwd_home(rootfd, uid, &facts->passwd_known, &facts->passwd_home,
+                                          err);
+                if (r < 0)
+                        return r;
+        }
+        home = rw_spec_job_home(spec, facts->passwd_known, facts->passwd_home);
+        for (const char *const *s = o->scratch; s != NULL && *s != NULL; s++) {
+                bool is_home = strcmp(*s, "$HOME") == 0;
+                const char *dir = is_home ? home : *s;
+                struct rw_rootfs_dir probe;
 
-                if (dir == NULL)
+                if (dir == NULL || dir[0] != '/')
                         continue;
-                fd = open_in_root(rootfd, dir);
-                if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-                        if (dir == home) {
-                                _cleanup_close_ int rd =
-                                    openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                                DIR *d = rd >= 0 ? fdopendir(TAKE_FD(rd)) : NULL;
-                                struct dirent *e;
-
-                                while (d != NULL && (e = readdir(d)) != NULL)
-                                        if (strcmp(e->d_name, ".") != 0 &&
-                                            strcmp(e->d_name, "..") != 0) {
-                                                facts->home_has_content = true;
-                                                break;
-                                        }
-                                if (d != NULL)
-                                        closedir(d);
-                        }
-                        continue;
-                }
-                {
-                        char **grown = reallocarray(facts->rootfs_missing, n + 2, sizeof(char *));
-
-                        if (grown == NULL)
-                                return rw_error_set(err, ENOMEM, "rootfs facts");
-                        facts->rootfs_missing = grown;
-                        grown[n] = strdup(*s);
-                        if (grown[n] == NULL)
-                                return rw_error_set(err, ENOMEM, "rootfs facts");
-                        grown[++n] = NULL;
-                }
+                r = rw_rootfs_probe_dir(rootfd, dir, &probe, err);
+                if (r < 0)
+                        return r;
+                if (!probe.is_dir)
+                        r = add_missing(facts, *s, &probe, err);
+                else if (is_home)
+                        r = gather_home(facts, rootfd, dir, err);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -634,11 +687,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
 {
         const char *path =
             json_string_value(json_object_get(json_object_get(spec, "root"), "path"));
-        const json_t *env = json_object_get(json_object_get(spec, "process"), "env");
-        const char *home = NULL;
         _cleanup_free_ char *joined = NULL;
-        size_t i;
-        json_t *e;
         int r;
 
         r = docker_rootfs(facts, o->container_id, err);
@@ -656,14 +705,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
                 facts->rootfs_error = errno;
                 return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
         }
-        json_array_foreach(env, i, e)
-        {
-                const char *s = json_string_value(e);
-
-                if (s != NULL && strncmp(s, "HOME=", 5) == 0)
-                        home = s + 5;
-        }
-        return gather_rootfs_dirs(facts, o, home, err);
+        return gather_rootfs_dirs(facts, spec, o, err);
 }
 
 /* ---- cgroup ---- */
@@ -1048,14 +1090,16 @@ void rw_facts_clear(struct rw_host_facts *facts)
                 free(facts->engine_sockets[i]);
         for (size_t i = 0; i < facts->n_resolved_prefixes; i++)
                 free(facts->resolved_prefixes[i]);
-        for (size_t i = 0; facts->rootfs_missing != NULL && facts->rootfs_missing[i] != NULL; i++)
-                free(facts->rootfs_missing[i]);
+        for (size_t i = 0; i < facts->n_rootfs_missing; i++)
+                free(facts->rootfs_missing[i].scratch);
         for (size_t i = 0; i < facts->n_volume_users; i++) {
                 free(facts->volume_users[i].volume);
                 rw_container_ref_clear(&facts->volume_users[i].user);
         }
         free(facts->volume_users);
         free(facts->rootfs_missing);
+        free(facts->passwd_home);
+        free(facts->home_not_copyable);
         free(facts->paths);
         free(facts->hooks);
         free(facts->engine_sockets);

@@ -111,10 +111,36 @@ struct rw_host_facts {
          * (the cgroup of a running container, with this one placed inside it). */
         bool cgroup_in_use;
         bool cgroup_parent_in_use;
-        /* Of the scratch directories (and $HOME), those the rootfs lacks as directories:
-         * NULL-terminated, NULL when all exist or unknown. */
-        char **rootfs_missing;
-        bool home_has_content; /* the job's $HOME in the image holds files */
+        /* The job's HOME in the image's /etc/passwd, for a spec that sets none (rw_spec_job_home):
+         * passwd_known false when it was not read or cannot be told; passwd_home NULL when known
+         * and there is no entry for the uid (runc then gives HOME=/). */
+        bool passwd_known;
+        char *passwd_home;
+        /* Of the scratch directories (and "$HOME"), those that are not directories in the
+         * rootfs, resolved inside it as runc resolves them: runc would have to create them. */
+        struct rw_rootfs_missing {
+                char *scratch; /* as the tier names it: "/run", "$HOME" */
+                bool exists;   /* something that is not a directory is there */
+                /* the deepest directory on the way, where runc's mkdir would happen */
+                bool parent_known;
+                uid_t parent_uid;
+                gid_t parent_gid;
+                mode_t parent_mode;
+        } * rootfs_missing;
+        size_t n_rootfs_missing;
+        /* The job's HOME in the image, when it is a directory there: whether it holds anything,
+         * and whether and at what cost (tmpfs bytes) runc could copy it into the scratch tmpfs
+         * (tmpcopyup); home_not_copyable says why not. */
+        bool home_has_content;
+        bool home_copyable;
+        uint64_t home_bytes;
+        char *home_not_copyable;
+        /* The owners and groups of HOME and what it holds (a user namespace copies only what it
+         * maps); home_ids_overflow: there were more than fit. */
+        uid_t home_uids[8];
+        gid_t home_gids[8];
+        size_t n_home_uids, n_home_gids;
+        bool home_ids_overflow;
         /* Other containers that mount volumes this spec mounts, with the volume directory. */
         struct rw_volume_user {
                 char *volume; /* resolved _data directory */

@@ -203,7 +203,8 @@ bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings
 const json_t *rw_spec_member(const json_t *parent, const char *key, json_type type,
                              const char *path, struct rw_plan *plan, bool *ret_ok);
 
-/* The user the process runs as and its HOME (from process.env, else /root for uid 0), for the
- * scratch rule; *ret_home is NULL when there is none to protect. Points into `spec`. */
-void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_uid,
-                       int64_t *ret_gid);
+/* The user the process runs as and its HOME as runc sets it (rw_spec_job_home(): process.env,
+ * else the image's /etc/passwd from the facts, which may be NULL), for the scratch rule;
+ * *ret_home is NULL when nothing can be told. Points into `spec` or `facts`. */
+void rw_rules_job_home(const json_t *spec, const struct rw_host_facts *facts, const char **ret_home,
+                       int64_t *ret_uid, int64_t *ret_gid);

@@ -11,36 +11,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "cleanup.h"
 #include "paths.h"
+#include "spec.h"
 
-/* process.user.uid/gid: 0 when absent, -1 when not a valid id */
-static int64_t read_id(const json_t *v)
+void rw_rules_job_home(const json_t *spec, const struct rw_host_facts *facts, const char **ret_home,
+                       int64_t *ret_uid, int64_t *ret_gid)
 {
-        if (v == NULL)
-                return 0;
-        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-            json_integer_value(v) >= (json_int_t)UINT32_MAX)
-                return -1;
-        return json_integer_value(v);
-}
-
-void rw_rules_job_home(const json_t *spec, const char **ret_home, int64_t *ret_uid,
-                       int64_t *ret_gid)
-{
-        const json_t *process = json_object_get(spec, "process");
-        const json_t *user = json_object_get(process, "user");
-        /* runc sets the variables in order: the last HOME is the process's */
-        const char *home = rw_spec_env_get(json_object_get(process, "env"), "HOME");
-        int64_t uid = read_id(json_object_get(user, "uid"));
-
-        if (home == NULL && uid == 0)
-                home = "/root";
-        *ret_home = home;
-        *ret_uid = uid;
-        *ret_gid = read_id(json_object_get(user, "gid"));
+        *ret_home = rw_spec_job_home(spec, facts != NULL && facts->passwd_known,
+                                     facts != NULL ? facts->passwd_home : NULL);
+        *ret_uid = rw_spec_user_id(spec, "uid");
+        *ret_gid = rw_spec_user_id(spec, "gid");
 }
 
 /* readonly-rootfs */
@@ -71,7 +55,10 @@ struct scratch {
         const struct rw_scratch_mount *entry;
         char *destination; /* normalized */
         bool home;
-        bool insert; /* false: already writable (a mount or an earlier entry covers it) */
+        bool insert;   /* false: already writable (a mount or an earlier entry covers it), or
+                          runc could not mount it */
+        bool copyup;   /* the image's content is copied into the tmpfs (runc's tmpcopyup) */
+        uint64_t size; /* of the tmpfs: the tier's, plus the copy */
 };
 
 struct scratch_list {
@@ -181,10 +168,12 @@ static json_t *tmpfs_mount(const struct scratch *s, int64_t uid, int64_t gid)
         if (options == NULL || mount == NULL)
                 return NULL;
         snprintf(mode, sizeof(mode), "mode=%o", s->entry->mode);
-        snprintf(size, sizeof(size), "size=%" PRIu64, s->entry->size_bytes);
+        snprintf(size, sizeof(size), "size=%" PRIu64, s->size);
         if (!append_string(options, "rw") || !append_string(options, "nosuid") ||
             !append_string(options, "nodev") || !append_string(options, mode) ||
             !append_string(options, size))
+                return NULL;
+        if (s->copyup && !append_string(options, "tmpcopyup"))
                 return NULL;
         /* a tmpfs is root-owned: the job user must own its HOME to use it */
         if (s->home && uid != 0) {
@@ -210,18 +199,190 @@ static bool list_covers(const struct scratch_list *l, const char *path)
         return false;
 }
 
+/* A host id is mapped into the container's user namespace by one of `mappings`. */
+static bool id_mapped(const json_t *mappings, int64_t host_id)
+{
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(mappings, i, m)
+        {
+                const json_t *h = json_object_get(m, "hostID");
+                const json_t *n = json_object_get(m, "size");
+
+                if (json_is_integer(h) && json_is_integer(n) && host_id >= json_integer_value(h) &&
+                    host_id - json_integer_value(h) < json_integer_value(n))
+                        return true;
+        }
+        return false;
+}
+
+/* The host id that container id 0 maps to; -1 when none. */
+static int64_t root_host_id(const json_t *mappings)
+{
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(mappings, i, m)
+        {
+                const json_t *c = json_object_get(m, "containerID");
+                const json_t *h = json_object_get(m, "hostID");
+                const json_t *n = json_object_get(m, "size");
+
+                if (json_is_integer(c) && json_is_integer(h) && json_is_integer(n) &&
+                    json_integer_value(c) == 0 && json_integer_value(n) > 0)
+                        return json_integer_value(h);
+        }
+        return -1;
+}
+
+static bool has_user_namespace(const json_t *spec)
+{
+        size_t i;
+        json_t *ns;
+
+        json_array_foreach(json_object_get(json_object_get(spec, "linux"), "namespaces"), i, ns)
+        {
+                const char *type = json_string_value(json_object_get(ns, "type"));
+
+                if (type != NULL && strcmp(type, "user") == 0)
+                        return true;
+        }
+        return false;
+}
+
+/*
+ * Whether runc's init, as root of the container's user namespace, can make a directory in `m`'s
+ * deepest existing directory: by the permission bits for the host ids its root maps to, or by
+ * CAP_DAC_OVERRIDE, which a user namespace holds only over files whose owner and group it maps.
+ */
+static bool userns_can_create(const json_t *spec, const struct rw_rootfs_missing *m)
+{
+        const json_t *linux_obj = json_object_get(spec, "linux");
+        const json_t *uids = json_object_get(linux_obj, "uidMappings");
+        const json_t *gids = json_object_get(linux_obj, "gidMappings");
+        int64_t root_uid = root_host_id(uids), root_gid = root_host_id(gids);
+        mode_t mode = m->parent_mode;
+
+        if (!m->parent_known)
+                return false;
+        if (id_mapped(uids, m->parent_uid) && id_mapped(gids, m->parent_gid))
+                return true;
+        if (root_uid >= 0 && (int64_t)m->parent_uid == root_uid)
+                return (mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR);
+        if (root_gid >= 0 && (int64_t)m->parent_gid == root_gid)
+                return (mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+        return (mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
+/* Every owner and group of HOME's content is mapped into the user namespace. */
+static bool home_ids_mapped(const json_t *spec, const struct rw_host_facts *facts)
+{
+        const json_t *linux_obj = json_object_get(spec, "linux");
+
+        if (facts->home_ids_overflow)
+                return false;
+        for (size_t i = 0; i < facts->n_home_uids; i++)
+                if (!id_mapped(json_object_get(linux_obj, "uidMappings"), facts->home_uids[i]))
+                        return false;
+        for (size_t i = 0; i < facts->n_home_gids; i++)
+                if (!id_mapped(json_object_get(linux_obj, "gidMappings"), facts->home_gids[i]))
+                        return false;
+        return true;
+}
+
+static const struct rw_rootfs_missing *missing_fact(const struct rw_host_facts *facts,
+                                                    const char *scratch)
+{
+        for (size_t i = 0; facts != NULL && i < facts->n_rootfs_missing; i++)
+                if (strcmp(facts->rootfs_missing[i].scratch, scratch) == 0)
+                        return &facts->rootfs_missing[i];
+        return NULL;
+}
+
+#define MIB_ROUNDED(b) (((b) + 1024 * 1024 - 1) / (1024 * 1024))
+
+/*
+ * Whether runc can mount the scratch tmpfs `s` in this image, and how: false (with a warning)
+ * where it cannot make the mount point (something else is there, or a user namespace that does
+ * not own the image). For HOME with content, the content is copied into the tmpfs when the copy
+ * fits the tier's tmpfs cap; else HOME is left as the image has it, read-only, with a warning.
+ */
+static bool judge_in_image(const json_t *spec, const struct rw_settings *settings,
+                           const struct rw_host_facts *facts, struct scratch *s,
+                           struct rw_plan *plan)
+{
+        const char *name = s->home ? "$HOME" : s->entry->destination;
+        const struct rw_rootfs_missing *m = missing_fact(facts, name);
+        const char *what = s->home ? "HOME " : "";
+
+        s->size = s->entry->size_bytes;
+        if (m != NULL && m->exists) {
+                rw_plan_warn(plan, RW_RULE_SCRATCH,
+                             "no scratch tmpfs at %s%s: the image has something there that is not "
+                             "a directory, so runc could not mount one; left as the image has it",
+                             what, s->destination);
+                return false;
+        }
+        if (m != NULL && has_user_namespace(spec) && !userns_can_create(spec, m)) {
+                rw_plan_warn(plan, RW_RULE_SCRATCH,
+                             "no scratch tmpfs at %s%s: the image has no such directory, and in "
+                             "the container's user namespace runc cannot create one in the "
+                             "image (owner %u:%u, mode %o, not mapped); it stays read-only",
+                             what, s->destination, (unsigned)m->parent_uid, (unsigned)m->parent_gid,
+                             (unsigned)(m->parent_mode & 07777));
+                return false;
+        }
+        if (!s->home || m != NULL || facts == NULL || !facts->home_has_content)
+                return true;
+        if (facts->home_copyable && has_user_namespace(spec) && !home_ids_mapped(spec, facts)) {
+                rw_plan_warn(plan, RW_RULE_SCRATCH,
+                             "no scratch tmpfs at HOME %s: the container's user namespace does "
+                             "not map the owners of its content in the image, so runc could not "
+                             "copy it into one, and an empty one would hide it; HOME stays as "
+                             "the image has it, read-only",
+                             s->destination);
+                return false;
+        }
+        if (facts->home_copyable &&
+            (settings->tmpfs_max == 0 || facts->home_bytes <= settings->tmpfs_max) &&
+            facts->home_bytes <= UINT64_MAX - s->size) {
+                s->copyup = true;
+                s->size += facts->home_bytes;
+                return true;
+        }
+        if (!facts->home_copyable)
+                rw_plan_warn(plan, RW_RULE_SCRATCH,
+                             "no scratch tmpfs at HOME %s: its content in the image cannot be "
+                             "copied into one (%s), and an empty one would hide it; HOME stays "
+                             "as the image has it, read-only",
+                             s->destination,
+                             facts->home_not_copyable != NULL ? facts->home_not_copyable
+                                                              : "unknown reason");
+        else
+                rw_plan_warn(plan, RW_RULE_SCRATCH,
+                             "no scratch tmpfs at HOME %s: a copy of its content in the image "
+                             "(%" PRIu64 " MiB) would take more memory than the tier's "
+                             "tmpfs_size (%" PRIu64 " MiB), and an empty one would hide it; "
+                             "HOME stays as the image has it, read-only",
+                             s->destination, MIB_ROUNDED(facts->home_bytes),
+                             MIB_ROUNDED(settings->tmpfs_max));
+        return false;
+}
+
 /*
  * Decide, for each scratch entry of the tier, where it goes and whether it is needed. False: out
  * of memory.
  */
 static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
-                         struct scratch_list *l, struct rw_plan *plan)
+                         const struct rw_host_facts *facts, struct scratch_list *l,
+                         struct rw_plan *plan)
 {
         const json_t *mounts = json_object_get(spec, "mounts");
         const char *home;
         size_t n = 0;
 
-        rw_rules_job_home(spec, &home, &l->uid, &l->gid);
+        rw_rules_job_home(spec, facts, &home, &l->uid, &l->gid);
         while (settings->scratch != NULL && settings->scratch[n].size_bytes != 0)
                 n++;
         if (n == 0)
@@ -256,6 +417,8 @@ static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
                         rw_plan_deny(plan, RW_RULE_SPEC, "process.user",
                                      "process.user holds an invalid uid or gid");
                 }
+                if (s->insert)
+                        s->insert = judge_in_image(spec, settings, facts, s, plan);
         }
         return true;
 }
@@ -287,7 +450,7 @@ static size_t order_ancestors_first(const struct scratch_list *l, size_t *order)
 }
 
 static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
-                         struct rw_plan *plan)
+                         const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         _cleanup_(scratch_list_clear) struct scratch_list l = {0};
         const json_t *mounts = json_object_get(spec, "mounts");
@@ -302,7 +465,7 @@ static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
                              "mounts is not an array: no scratch tmpfs can be added");
                 return;
         }
-        if (!plan_scratch(spec, settings, &l, plan))
+        if (!plan_scratch(spec, settings, facts, &l, plan))
                 goto oom;
         order = calloc(l.n + 1, sizeof(*order));
         if (order == NULL)
@@ -328,6 +491,13 @@ static void rule_scratch(const json_t *spec, const struct rw_settings *settings,
                 if (whole != NULL) {
                         if (json_array_append_new(whole, mount) < 0)
                                 goto oom;
+                } else if (s->home && s->copyup) {
+                        rw_plan_array_insert_new(plan, RW_RULE_SCRATCH, "/mounts", anchor, mount,
+                                                 "HOME %s writable on the read-only root "
+                                                 "filesystem, holding a copy of the image's "
+                                                 "HOME (%" PRIu64 " MiB of the tmpfs)",
+                                                 s->destination,
+                                                 MIB_ROUNDED(s->size - s->entry->size_bytes));
                 } else if (s->home) {
                         rw_plan_array_insert_new(plan, RW_RULE_SCRATCH, "/mounts", anchor, mount,
                                                  "HOME %s writable on the read-only root "
@@ -382,10 +552,9 @@ void rw_rules_root_path(const json_t *spec, const struct rw_host_facts *facts, s
 void rw_rules_rootfs(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan)
 {
-        (void)facts;
         /* A tier may keep a writable root: then it needs no scratch either. */
         if (!settings->readonly_rootfs)
                 return;
         rule_readonly_root(spec, plan);
-        rule_scratch(spec, settings, plan);
+        rule_scratch(spec, settings, facts, plan);
 }

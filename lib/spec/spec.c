@@ -629,6 +629,32 @@ const char *rw_spec_env_get(const json_t *env, const char *name)
         return found;
 }
 
+int64_t rw_spec_user_id(const json_t *spec, const char *key)
+{
+        const json_t *v =
+            json_object_get(json_object_get(json_object_get(spec, "process"), "user"), key);
+
+        if (v == NULL)
+                return 0;
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) >= (json_int_t)UINT32_MAX)
+                return -1;
+        return json_integer_value(v);
+}
+
+const char *rw_spec_job_home(const json_t *spec, bool passwd_known, const char *passwd_home)
+{
+        const json_t *env = json_object_get(json_object_get(spec, "process"), "env");
+        /* runc's init: os.Getenv("HOME") == "" counts as unset */
+        const char *home = rw_spec_env_get(env, "HOME");
+
+        if (home != NULL && home[0] != '\0')
+                return home;
+        if (passwd_known)
+                return passwd_home != NULL ? passwd_home : "/";
+        return rw_spec_user_id(spec, "uid") == 0 ? "/root" : NULL;
+}
+
 const char *rw_spec_string_member(const json_t *object, const char *key)
 {
         const json_t *v = json_object_get(object, key);

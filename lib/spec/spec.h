@@ -32,6 +32,8 @@
  */
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "plan.h"
@@ -64,6 +66,18 @@ bool rw_spec_key_folds_to(const char *key, const char *field);
  * the last entry wins, as in execve's environment read by getenv-like lookups of runc and
  * shells. NULL when absent. Entries that are not strings are skipped. */
 const char *rw_spec_env_get(const json_t *env, const char *name);
+
+/*
+ * The HOME the container's process gets, as runc sets it: HOME from process.env when it is set
+ * and not empty, else the home of process.user.uid in the image's /etc/passwd — `passwd_known`
+ * and `passwd_home` (NULL: no entry, and runc's default "/") from the facts. When the image was
+ * not read, uid 0's home is taken to be /root. NULL: nothing can be told. Points into `spec` or
+ * `passwd_home`.
+ */
+const char *rw_spec_job_home(const json_t *spec, bool passwd_known, const char *passwd_home);
+
+/* process.user.uid (or gid): 0 when absent, -1 when not a valid id. */
+int64_t rw_spec_user_id(const json_t *spec, const char *key);
 
 /* A string member of an object (annotations, labels), NULL when absent or not a string. */
 const char *rw_spec_string_member(const json_t *object, const char *key);

@@ -1159,7 +1159,8 @@ static void test_scratch_placement(void **state)
              "/proc /dev /tmp /var/tmp /run"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=home\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
-            {"[" KERNEL_MOUNTS "]", "[\"HOME=\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
+            /* an empty HOME is none to runc: root's from the image (/root without facts) */
+            {"[" KERNEL_MOUNTS "]", "[\"HOME=\"]", NULL, "/proc /dev /tmp /var/tmp /run /root"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/proc/self\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/dev\"]", NULL, "/proc /dev /tmp /var/tmp /run"},
             {"[" KERNEL_MOUNTS "]", "[\"HOME=/x/../sys/kernel\"]", NULL,
@@ -1223,6 +1224,258 @@ static void test_scratch_home_user(void **state)
         assert_non_null(c);
         assert_null(c->anchor);
         assert_contains(c->reason, "/tmp");
+}
+
+/* The image lacks a scratch directory: facts as the gatherer records it. */
+static void add_rootfs_missing(struct rw_host_facts *facts, const char *scratch, bool exists,
+                               uid_t uid, gid_t gid, mode_t mode)
+{
+        struct rw_rootfs_missing *grown = reallocarray(
+            facts->rootfs_missing, facts->n_rootfs_missing + 1, sizeof(*facts->rootfs_missing));
+
+        assert_non_null(grown);
+        facts->rootfs_missing = grown;
+        grown[facts->n_rootfs_missing] = (struct rw_rootfs_missing){
+            .scratch = strdup(scratch),
+            .exists = exists,
+            .parent_known = !exists,
+            .parent_uid = uid,
+            .parent_gid = gid,
+            .parent_mode = S_IFDIR | mode,
+        };
+        assert_non_null(grown[facts->n_rootfs_missing].scratch);
+        facts->n_rootfs_missing++;
+}
+
+static const char *warning_of(const struct rw_plan *plan, const char *rule, const char *needle)
+{
+        for (size_t i = 0; i < plan->n_warnings; i++)
+                if (strcmp(plan->warnings[i].rule, rule) == 0 &&
+                    strstr(plan->warnings[i].text, needle) != NULL)
+                        return plan->warnings[i].text;
+        return NULL;
+}
+
+#define USERNS_LINUX                                                                               \
+        "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"                    \
+        "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"                  \
+        "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}"
+
+/*
+ * A user namespace (Kubernetes hostUsers: false, docker userns-remap): runc makes missing mount
+ * points as the namespace's root, which cannot create a directory in an image it does not own.
+ * Such a scratch tmpfs is left out, with a warning; one runc can create, or any without a user
+ * namespace, is kept.
+ */
+static void test_scratch_userns_missing_dirs(void **state)
+{
+        static const struct {
+                bool userns;
+                uid_t uid;
+                gid_t gid;
+                mode_t mode;
+                const char *want;
+        } cases[] = {
+            /* the image is the host's root's: not mapped, not writable by others */
+            {true, 0, 0, 0755, "/proc /dev /tmp /var/tmp /root"},
+            /* owned by the namespace's root (docker userns-remap chowns the layers) */
+            {true, 100000, 100000, 0755, "/proc /dev /tmp /var/tmp /run /root"},
+            /* owned by some other mapped id: CAP_DAC_OVERRIDE in the namespace */
+            {true, 101000, 101000, 0700, "/proc /dev /tmp /var/tmp /run /root"},
+            /* mapped owner, unmapped group: no override */
+            {true, 101000, 0, 0755, "/proc /dev /tmp /var/tmp /root"},
+            /* writable by anyone */
+            {true, 0, 0, 01777, "/proc /dev /tmp /var/tmp /run /root"},
+            /* no user namespace: runc is the host's root and creates it */
+            {false, 0, 0, 0755, "/proc /dev /tmp /var/tmp /run /root"},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *text = NULL;
+                _cleanup_json_ json_t *spec = NULL;
+                _cleanup_json_ json_t *out = NULL;
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+                const char *warning;
+
+                assert_true(asprintf(&text,
+                                     "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":{"
+                                     "\"uid\":0,\"gid\":0},\"env\":[\"PATH=/bin\"],\"args\":["
+                                     "\"true\"],\"cwd\":\"/\"},\"mounts\":[" KERNEL_MOUNTS "],%s}",
+                                     cases[i].userns ? USERNS_LINUX
+                                                     : "\"linux\":{\"namespaces\":[{\"type\":"
+                                                       "\"mount\"}]}") > 0);
+                spec = rw_test_parse(text);
+                init_facts(&facts);
+                add_rootfs_missing(&facts, "/run", false, cases[i].uid, cases[i].gid,
+                                   cases[i].mode);
+                rw_plan_init(&plan);
+                out = harden(spec, &settings, &facts, &plan);
+                assert_destinations(out, cases[i].want);
+                warning = warning_of(&plan, RW_RULE_SCRATCH, "/run");
+                if (strstr(cases[i].want, "/run") != NULL) {
+                        assert_null(warning);
+                } else {
+                        assert_non_null(warning);
+                        assert_contains(warning, "user namespace");
+                        assert_contains(warning, "no scratch tmpfs at /run");
+                }
+        }
+}
+
+/* In a user namespace runc copies HOME only when the namespace maps every owner in it. */
+static void test_scratch_userns_home_copy(void **state)
+{
+        static const struct {
+                uid_t uid;
+                bool overflow;
+                bool copied;
+        } cases[] = {
+            {100000, false, true},  {165535, false, true}, {0, false, false},
+            {165536, false, false}, {100000, true, false},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_json_ json_t *spec = rw_test_parse(
+                    "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
+                    "\"env\":[\"PATH=/bin\"],\"args\":[\"true\"],\"cwd\":\"/"
+                    "\"},\"mounts\":[" KERNEL_MOUNTS "]," USERNS_LINUX "}");
+                _cleanup_json_ json_t *out = NULL;
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+
+                init_facts(&facts);
+                facts.home_has_content = true;
+                facts.home_copyable = true;
+                facts.home_bytes = 4096;
+                facts.home_uids[0] = cases[i].uid;
+                facts.home_gids[0] = 100000;
+                facts.n_home_uids = facts.n_home_gids = 1;
+                facts.home_ids_overflow = cases[i].overflow;
+                rw_plan_init(&plan);
+                out = harden(spec, &settings, &facts, &plan);
+                if (cases[i].copied) {
+                        assert_destinations(out, "/proc /dev /tmp /var/tmp /run /root");
+                        assert_int_equal(plan.n_warnings, 0);
+                } else {
+                        assert_destinations(out, "/proc /dev /tmp /var/tmp /run");
+                        assert_non_null(
+                            warning_of(&plan, RW_RULE_SCRATCH, "does not map the owners"));
+                }
+        }
+}
+
+/* Something that is not a directory where a scratch tmpfs goes: runc could not mount one in any
+ * namespace; $HOME is judged by its own fact. */
+static void test_scratch_not_a_directory(void **state)
+{
+        _cleanup_json_ json_t *spec =
+            make_spec("[" KERNEL_MOUNTS "]", "[\"PATH=/bin\",\"HOME=/home/ci\"]",
+                      "{\"uid\":1000,\"gid\":1000}");
+        _cleanup_json_ json_t *out = NULL;
+        _cleanup_facts_ struct rw_host_facts facts;
+        _cleanup_plan_ struct rw_plan plan;
+        struct rw_settings settings = test_settings();
+
+        (void)state;
+        init_facts(&facts);
+        add_rootfs_missing(&facts, "/var/tmp", true, 0, 0, 0);
+        add_rootfs_missing(&facts, "$HOME", false, 0, 0, 0755);
+        rw_plan_init(&plan);
+        out = harden(spec, &settings, &facts, &plan);
+        /* no user namespace: runc creates /home/ci */
+        assert_destinations(out, "/proc /dev /tmp /run /home/ci");
+        assert_non_null(warning_of(&plan, RW_RULE_SCRATCH, "no scratch tmpfs at /var/tmp"));
+        assert_int_equal(plan.n_warnings, 1);
+}
+
+/*
+ * HOME with content in the image (toolchains in ~/.cargo, nvm): runc copies it into the tmpfs
+ * (tmpcopyup), and the tmpfs gets the tier's size plus the copy; a copy beyond the tier's
+ * tmpfs_size, or one runc could not make, leaves HOME as the image has it, with a warning.
+ */
+static void test_scratch_home_content(void **state)
+{
+        static const struct {
+                bool copyable;
+                uint64_t bytes, tmpfs_max;
+                const char *size;   /* of the HOME tmpfs; NULL: none */
+                const char *reason; /* of the change, or of the warning */
+        } cases[] = {
+            {true, 8192, 1024 * (uint64_t)MIB, "536879104", "a copy of the image's HOME (1 MiB"},
+            {true, 1024 * (uint64_t)MIB, 1024 * (uint64_t)MIB, "1610612736", "(1024 MiB"},
+            {true, 1024 * (uint64_t)MIB + 4096, 1024 * (uint64_t)MIB, NULL,
+             "more memory than the tier's tmpfs_size (1024 MiB)"},
+            /* no cap at all */
+            {true, 4096 * (uint64_t)MIB, 0, "4831838208", "(4096 MiB"},
+            {false, 4096, 1024 * (uint64_t)MIB, NULL, "cannot be copied into one (fifo is"},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_json_ json_t *spec = make_spec("[" KERNEL_MOUNTS "]", NULL, NULL);
+                _cleanup_json_ json_t *out = NULL;
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+                const struct rw_change *c;
+
+                settings.tmpfs_max = cases[i].tmpfs_max;
+                init_facts(&facts);
+                facts.home_has_content = true;
+                facts.home_copyable = cases[i].copyable;
+                facts.home_bytes = cases[i].bytes;
+                if (!cases[i].copyable) {
+                        facts.home_not_copyable = strdup("fifo is not a file");
+                        assert_non_null(facts.home_not_copyable);
+                }
+                rw_plan_init(&plan);
+                out = harden(spec, &settings, &facts, &plan);
+                if (cases[i].size == NULL) {
+                        const char *w = warning_of(&plan, RW_RULE_SCRATCH, "HOME /root");
+
+                        assert_destinations(out, "/proc /dev /tmp /var/tmp /run");
+                        assert_non_null(w);
+                        assert_contains(w, cases[i].reason);
+                        assert_contains(w, "read-only");
+                        continue;
+                }
+                {
+                        _cleanup_free_ char *want = NULL;
+
+                        assert_true(asprintf(&want,
+                                             "{\"destination\":\"/root\",\"type\":\"tmpfs\","
+                                             "\"source\":\"tmpfs\",\"options\":[\"rw\",\"nosuid\","
+                                             "\"nodev\",\"mode=700\",\"size=%s\",\"tmpcopyup\"]}",
+                                             cases[i].size) > 0);
+                        assert_destinations(out, "/proc /dev /tmp /var/tmp /run /root");
+                        assert_json(rw_test_get(out, "/mounts/5"), want);
+                }
+                c = rw_test_find_change(&plan, RW_RULE_SCRATCH, NULL);
+                for (size_t k = 0; k < plan.n_changes; k++)
+                        if (strstr(plan.changes[k].reason, "HOME") != NULL)
+                                c = &plan.changes[k];
+                assert_contains(c->reason, cases[i].reason);
+                assert_int_equal(plan.n_warnings, 0);
+        }
+        /* an empty HOME in the image needs no copy */
+        {
+                _cleanup_json_ json_t *spec = make_spec("[" KERNEL_MOUNTS "]", NULL, NULL);
+                _cleanup_json_ json_t *out = NULL;
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+
+                init_facts(&facts);
+                facts.home_copyable = true;
+                rw_plan_init(&plan);
+                out = harden(spec, &settings, &facts, &plan);
+                assert_json(rw_test_get(out, "/mounts/5"), TMPFS("/root", "700", "536870912"));
+        }
 }
 
 /* The tier's order does not matter: a tmpfs never hides another one. */
@@ -1301,38 +1554,64 @@ static void test_scratch_invalid_user(void **state)
 static void test_job_home(void **state)
 {
         static const struct {
-                const char *env, *user, *home;
+                const char *env, *user;
+                bool passwd_known;       /* facts: the image's /etc/passwd was read */
+                const char *passwd_home; /* its entry for the uid, NULL: none */
+                const char *home;
                 int64_t uid, gid;
         } cases[] = {
-            {"[\"HOME=/home/a\",\"HOME=/home/b\"]", "{\"uid\":1000,\"gid\":50}", "/home/b", 1000,
-             50},
-            {"[\"PATH=/bin\"]", "{\"uid\":0,\"gid\":0}", "/root", 0, 0},
-            {"[\"PATH=/bin\"]", "{}", "/root", 0, 0},
-            {"[\"PATH=/bin\"]", "{\"uid\":33,\"gid\":33}", NULL, 33, 33},
-            {"[\"HOME=/srv\"]", "{\"uid\":0}", "/srv", 0, 0},
-            {"[\"HOME=/srv\"]", "{\"uid\":-1,\"gid\":4294967295}", "/srv", -1, -1},
+            {"[\"HOME=/home/a\",\"HOME=/home/b\"]", "{\"uid\":1000,\"gid\":50}", false, NULL,
+             "/home/b", 1000, 50},
+            {"[\"PATH=/bin\"]", "{\"uid\":0,\"gid\":0}", false, NULL, "/root", 0, 0},
+            {"[\"PATH=/bin\"]", "{}", false, NULL, "/root", 0, 0},
+            {"[\"PATH=/bin\"]", "{\"uid\":33,\"gid\":33}", false, NULL, NULL, 33, 33},
+            {"[\"HOME=/srv\"]", "{\"uid\":0}", false, NULL, "/srv", 0, 0},
+            {"[\"HOME=/srv\"]", "{\"uid\":-1,\"gid\":4294967295}", false, NULL, "/srv", -1, -1},
+            /* runc takes HOME from the image's /etc/passwd when process.env has none */
+            {"[\"PATH=/bin\"]", "{\"uid\":1000,\"gid\":1000}", true, "/home/ci", "/home/ci", 1000,
+             1000},
+            {"[\"PATH=/bin\"]", "{\"uid\":0}", true, "/var/root", "/var/root", 0, 0},
+            /* an empty HOME counts as none (runc's os.Getenv) */
+            {"[\"HOME=\"]", "{\"uid\":1000,\"gid\":1000}", true, "/home/ci", "/home/ci", 1000,
+             1000},
+            /* no entry for the uid: runc's default, "/" */
+            {"[\"PATH=/bin\"]", "{\"uid\":4242,\"gid\":4242}", true, NULL, "/", 4242, 4242},
+            {"[\"PATH=/bin\"]", "{\"uid\":0}", true, NULL, "/", 0, 0},
+            /* the environment wins over the image */
+            {"[\"HOME=/work\"]", "{\"uid\":1000,\"gid\":1000}", true, "/home/ci", "/work", 1000,
+             1000},
         };
 
         (void)state;
         for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
                 _cleanup_json_ json_t *spec = make_spec(NULL, cases[i].env, cases[i].user);
+                struct rw_host_facts facts = {
+                    .passwd_known = cases[i].passwd_known,
+                    .passwd_home = (char *)cases[i].passwd_home,
+                };
                 const char *home = "unset";
                 int64_t uid = 12345, gid = 12345;
 
-                rw_rules_job_home(spec, &home, &uid, &gid);
+                rw_rules_job_home(spec, &facts, &home, &uid, &gid);
                 if (cases[i].home == NULL)
                         assert_null(home);
                 else
                         assert_string_equal(home, cases[i].home);
                 assert_int_equal(uid, cases[i].uid);
                 assert_int_equal(gid, cases[i].gid);
+                if (!cases[i].passwd_known) {
+                        const char *without = "unset";
+
+                        rw_rules_job_home(spec, NULL, &without, &uid, &gid);
+                        assert_ptr_equal(without, home);
+                }
         }
         {
                 _cleanup_json_ json_t *spec = rw_test_parse("{\"root\":{\"path\":\"r\"}}");
                 const char *home = NULL;
                 int64_t uid = 1, gid = 1;
 
-                rw_rules_job_home(spec, &home, &uid, &gid);
+                rw_rules_job_home(spec, NULL, &home, &uid, &gid);
                 assert_string_equal(home, "/root");
                 assert_int_equal(uid, 0);
                 assert_int_equal(gid, 0);
@@ -1443,6 +1722,10 @@ int main(void)
             cmocka_unit_test(test_readonly_rootfs),
             cmocka_unit_test(test_scratch_placement),
             cmocka_unit_test(test_scratch_home_user),
+            cmocka_unit_test(test_scratch_userns_missing_dirs),
+            cmocka_unit_test(test_scratch_not_a_directory),
+            cmocka_unit_test(test_scratch_userns_home_copy),
+            cmocka_unit_test(test_scratch_home_content),
             cmocka_unit_test(test_scratch_nested_entries),
             cmocka_unit_test(test_scratch_after_engine_socket),
             cmocka_unit_test(test_scratch_invalid_user),
