@@ -46,6 +46,7 @@ struct rw_call {
         struct rw_host_io io;
         struct rw_decision d;
         bool decided;
+        bool report;  /* the plan goes to the engine's log when the call is handed off */
         bool audit;   /* audit mode: nothing is refused, nothing changed */
         bool written; /* the document was rewritten (and must be put back on failure) */
         const char *delegate;
@@ -102,22 +103,52 @@ static void set_message(struct rw_call *c, enum rw_outcome outcome, const char *
         va_end(ap);
 }
 
+/* An earlier change of the plan takes away the same (caps-drop empties five sets alike). */
+static bool said_before(const struct rw_plan *plan, size_t i)
+{
+        const struct rw_change *c = &plan->changes[i];
+
+        for (size_t k = 0; k < i; k++) {
+                const struct rw_change *o = &plan->changes[k];
+
+                if (strcmp(o->rule, c->rule) == 0 && o->kind == c->kind &&
+                    json_equal(o->before, c->before) &&
+                    ((o->after == NULL && c->after == NULL) ||
+                     (o->after != NULL && c->after != NULL && json_equal(o->after, c->after))))
+                        return true;
+        }
+        return false;
+}
+
 /*
  * What the engine's log says of a decision that goes ahead: audit mode reports what enforce
- * would change or refuse (warning level); --debug reports what was changed; warnings (rules a
- * tier only warns about, what the baseline strips) always go there.
+ * would change or refuse (warning level); what enforce takes away from the spec (a device, a
+ * bind, a sysctl, capabilities) is a warning, every other change goes there with --debug;
+ * warnings of the rules (rules a tier only warns about, scratch it leaves out) always do.
  */
 static void report_plan(const struct rw_call *c)
 {
         const struct rw_plan *plan = &c->d.plan;
-        const char *prefix = c->audit ? "runwarden audit: would change" : "runwarden: changed";
 
-        for (size_t i = 0; (c->audit || c->cli.debug) && i < plan->n_changes; i++) {
-                _cleanup_free_ char *what = rw_change_describe(&plan->changes[i], 200);
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const struct rw_change *change = &plan->changes[i];
+                bool strip = !c->audit && rw_change_takes_away(change);
+                _cleanup_free_ char *what = NULL;
 
-                if (what != NULL)
-                        log_linef(&c->cli, c->audit ? RW_LOG_WARNING : RW_LOG_DEBUG, "%s %s",
-                                  prefix, what);
+                if (!c->audit && !strip && !c->cli.debug)
+                        continue;
+                if (strip && said_before(plan, i))
+                        continue;
+                what = rw_change_describe(change, 200);
+                if (what == NULL)
+                        continue;
+                if (c->audit)
+                        log_linef(&c->cli, RW_LOG_WARNING, "runwarden audit: would change %s",
+                                  what);
+                else if (strip)
+                        log_linef(&c->cli, RW_LOG_WARNING, "runwarden: stripped by rule %s", what);
+                else
+                        log_linef(&c->cli, RW_LOG_DEBUG, "runwarden: changed %s", what);
         }
         for (size_t i = 0; i < plan->n_warnings; i++)
                 log_linef(&c->cli, RW_LOG_WARNING, "runwarden: warning from rule %s: %s",
@@ -369,8 +400,7 @@ static void decide(struct rw_call *c)
                 set_message(c, RW_OUTCOME_REFUSED, "%s", c->d.message);
                 return;
         }
-        /* A refusal is the one line of the engine's log (podman reads it as one JSON object). */
-        report_plan(c);
+        c->report = true;
 }
 
 int main(int argc, char **argv)
@@ -452,6 +482,10 @@ int main(int argc, char **argv)
                 }
         }
 
+        /* Only now, with nothing left to refuse for: a refusal is the one line of the engine's
+         * log (podman reads it as one JSON object). */
+        if (c.report)
+                report_plan(&c);
         c.cli.delegate_argv[0] = (char *)c.delegate;
         execv(c.delegate, c.cli.delegate_argv);
         set_message(&c, RW_OUTCOME_ERROR, "runwarden: cannot execute delegate runtime %s: %s",

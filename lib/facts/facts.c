@@ -186,6 +186,10 @@ static int judge_mounts(const struct rw_mountinfo *mi, struct rw_path_fact *f, s
 
         if (m == NULL)
                 return 0;
+        f->fs_type = strdup(m->fstype);
+        f->fs_mountpoint = strdup(m->mountpoint);
+        if (f->fs_type == NULL || f->fs_mountpoint == NULL)
+                return rw_error_set(err, ENOMEM, "mount facts");
         if (strcmp(m->mountpoint, f->realpath) == 0) {
                 f->mountpoint = true;
                 if (set_string(&f->mount_desc, "%s %s", m->fstype, m->source) < 0)
@@ -1078,6 +1082,8 @@ void rw_facts_clear(struct rw_host_facts *facts)
                 free(f->mount_desc);
                 free(f->exposes);
                 free(f->submount);
+                free(f->fs_type);
+                free(f->fs_mountpoint);
                 rw_container_ref_clear(&f->owner);
         }
         for (size_t i = 0; i < facts->n_hooks; i++) {

@@ -68,6 +68,10 @@ struct rw_path_fact {
         bool private_tmpfs; /* a tmpfs mounted nowhere else: memory of its own */
         char *submount;     /* "MOUNTPOINT (FSTYPE SOURCE)" of the first mount below the path
                                that is not a private tmpfs, NULL when none */
+        /* The mount the resolved path lies on: its filesystem type and mount point (lxcfs's
+         * views are files of a "fuse.lxcfs" mount). NULL when unknown. */
+        char *fs_type;
+        char *fs_mountpoint;
         /* For a namespace path: the container whose init runs in that namespace. */
         struct rw_container_ref owner;
         bool pinned_ns; /* a namespace file pinned by a bind mount outside /proc (ip netns, CNI) */

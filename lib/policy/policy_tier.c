@@ -654,6 +654,7 @@ LIST_PARSER(parse_share_namespaces, RW_LIST_SHARE_NAMESPACES, LIST_TIER)
 LIST_PARSER(parse_devices, RW_LIST_DEVICES, LIST_DEV_PATH)
 LIST_PARSER(parse_sysctls, RW_LIST_SYSCTLS, LIST_PATTERN)
 LIST_PARSER(parse_runtime_allow, RW_LIST_RUNTIME, LIST_RUNTIME)
+LIST_PARSER(parse_lxcfs, RW_LIST_LXCFS, LIST_ABS_PATH)
 
 /* "volumes": {"share_with": [TIER...], "allow": [PATTERN...], "mounts": [FSTYPE...]} */
 static int parse_volumes(const struct rw_policy_parser *ps, const json_t *v,
@@ -750,6 +751,7 @@ static const struct {
     {"runtime_allow", parse_runtime_allow},
     {"memory_limit", parse_memory_limit},
     {"tmpfs_size", parse_tmpfs_size},
+    {"lxcfs", parse_lxcfs},
 };
 
 int rw_policy_parse_tier(const struct rw_policy_parser *ps, const json_t *v,

@@ -91,8 +91,8 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         rw_rules_namespaces(spec, settings, facts, plan);
         rw_rules_mounts(spec, settings, facts, plan);
         rw_rules_rootfs(spec, settings, facts, plan);
-        rw_rules_kernel(spec, plan);
-        rw_rules_devices(spec, plan);
+        rw_rules_kernel(spec, settings, plan);
+        rw_rules_devices(spec, settings, plan);
         rw_rules_limits(spec, settings, facts, plan);
         rw_rules_seccomp(spec, settings, plan);
         rw_rules_annotations(spec, plan);

@@ -91,6 +91,7 @@ enum rw_tier_list {
         RW_LIST_SYSCTLS,          /* "sysctls": namespaced sysctl name patterns kept */
         RW_LIST_RUNTIME,          /* "runtime_allow": runtime flags and commands allowed
                                      ("no-pivot", "no-new-keyring", "criu=PATH", a command) */
+        RW_LIST_LXCFS,            /* "lxcfs": the /proc and /sys files lxcfs may stand in for */
         RW_LIST_COUNT,
 };
 
@@ -158,8 +159,10 @@ void rw_rules_root_path(const json_t *spec, const struct rw_host_facts *facts,
                         struct rw_plan *plan);
 void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
                          const struct rw_host_facts *facts, struct rw_plan *plan);
-void rw_rules_kernel(const json_t *spec, struct rw_plan *plan);  /* masked paths, sysctl */
-void rw_rules_devices(const json_t *spec, struct rw_plan *plan); /* linux.devices, cgroup */
+/* masked paths, sysctl (and the namespaced sysctls the tier lists); settings may be NULL */
+void rw_rules_kernel(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
+/* linux.devices and the device cgroup (and the devices the tier lists); settings may be NULL */
+void rw_rules_devices(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan);
 /* pids, memory, cgroup path and unified keys, oom score, rootfs propagation */
 void rw_rules_limits(const json_t *spec, const struct rw_settings *settings,
                      const struct rw_host_facts *facts, struct rw_plan *plan);

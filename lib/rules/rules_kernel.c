@@ -108,25 +108,112 @@ static void require_paths(const json_t *linux_obj, const char *key, const char *
                         added == 1 ? "path" : "paths", why);
 }
 
-/* Keys may be written with "/" for "." (runc accepts both, as sysctl(8) does). */
-static bool sysctl_is_safe(const char *key)
+/*
+ * The name as runc 1.1 uses it: "." and "/" both separate components (runc turns every "." into
+ * "/" and joins the result below /proc/sys, cleaning ".."). A name whose components are not
+ * plain words could name another file than the one it reads as: "net.ipv4/../../kernel/x" starts
+ * with "net." and is written to /proc/sys/kernel/x. Those are refused, never judged by prefix.
+ */
+static bool sysctl_name_plain(const char *key)
 {
-        for (size_t i = 0; i < RW_ELEMENTSOF(safe_sysctls); i++) {
-                const char *a = key, *b = safe_sysctls[i];
+        size_t len = 0;
 
-                for (; *a != '\0' && *b != '\0'; a++, b++) {
-                        char c = *a == '/' ? '.' : *a;
-
-                        if (c != *b)
-                                break;
+        for (const char *c = key;; c++) {
+                if (*c == '\0' || *c == '.' || *c == '/') {
+                        if (len == 0)
+                                return false;
+                        if (*c == '\0')
+                                return true;
+                        len = 0;
+                        continue;
                 }
-                if (*a == '\0' && *b == '\0')
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+                        return false;
+                len++;
+        }
+}
+
+/* `key` with "/" written as "." (for a plain name), into `buf`. */
+static const char *sysctl_dotted(const char *key, char *buf, size_t size)
+{
+        size_t i;
+
+        for (i = 0; key[i] != '\0' && i + 1 < size; i++)
+                buf[i] = key[i] == '/' ? '.' : key[i];
+        buf[i] = '\0';
+        return buf;
+}
+
+static bool sysctl_is_safe(const char *dotted)
+{
+        for (size_t i = 0; i < RW_ELEMENTSOF(safe_sysctls); i++)
+                if (strcmp(dotted, safe_sysctls[i]) == 0)
+                        return true;
+        return false;
+}
+
+/* The IPC namespace's sysctls (runc's list), besides fs.mqueue.*. */
+static const char *const ipc_sysctls[] = {
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+};
+
+/*
+ * A sysctl that belongs to the container's own network or IPC namespace, as runc's validator
+ * accepts them: net.* (the kernel registers only per-namespace ones in a network namespace other
+ * than the host's), the IPC ones and fs.mqueue.*. Everything else (kernel.*, vm.*, fs.*) is the
+ * host's, whatever a tier lists.
+ */
+static bool sysctl_is_namespaced(const char *dotted)
+{
+        if (strncmp(dotted, "net.", 4) == 0 || strncmp(dotted, "fs.mqueue.", 10) == 0)
+                return true;
+        for (size_t i = 0; i < RW_ELEMENTSOF(ipc_sysctls); i++)
+                if (strcmp(dotted, ipc_sysctls[i]) == 0)
+                        return true;
+        return false;
+}
+
+/* '*' matches any run of characters; nothing else is special. Iterative: the name comes from
+ * the spec and must not make matching slow. */
+static bool glob_match(const char *pattern, const char *name)
+{
+        const char *star = NULL, *resume = NULL;
+
+        while (*name != '\0') {
+                if (*pattern == '*') {
+                        star = pattern++;
+                        resume = name;
+                } else if (*pattern == *name) {
+                        pattern++;
+                        name++;
+                } else if (star != NULL) {
+                        pattern = star + 1;
+                        name = ++resume;
+                } else {
+                        return false;
+                }
+        }
+        while (*pattern == '*')
+                pattern++;
+        return *pattern == '\0';
+}
+
+static bool tier_lists_sysctl(const struct rw_settings *settings, const char *dotted)
+{
+        for (const char *const *p = settings != NULL ? settings->lists[RW_LIST_SYSCTLS] : NULL;
+             p != NULL && *p != NULL; p++) {
+                char pattern[256];
+
+                if (glob_match(sysctl_dotted(*p, pattern, sizeof(pattern)), dotted))
                         return true;
         }
         return false;
 }
 
-static void check_sysctl(const json_t *linux_obj, struct rw_plan *plan)
+static void check_sysctl(const json_t *linux_obj, const struct rw_settings *settings,
+                         struct rw_plan *plan)
 {
         bool ok;
         const json_t *sysctl =
@@ -139,17 +226,35 @@ static void check_sysctl(const json_t *linux_obj, struct rw_plan *plan)
 
         json_object_foreach((json_t *)sysctl, key, value)
         {
+                char dotted[256];
                 const char *text;
+                bool listed;
 
-                if (!sysctl_is_safe(key)) {
+                if (!sysctl_name_plain(key) || strlen(key) >= sizeof(dotted)) {
+                        rw_plan_deny(plan, RW_RULE_SYSCTL, key,
+                                     "sysctl \"%.100s\" is not a plain name (words separated by "
+                                     "'.' or '/'): runc would write another file than it names",
+                                     key);
+                        continue;
+                }
+                sysctl_dotted(key, dotted, sizeof(dotted));
+                listed = tier_lists_sysctl(settings, dotted);
+                if (!sysctl_is_safe(dotted) && !(listed && sysctl_is_namespaced(dotted))) {
                         _cleanup_free_ char *pointer = rw_pointer_join("/linux/sysctl", key);
 
                         if (pointer == NULL) {
                                 plan->oom = true;
                                 return;
                         }
-                        rw_plan_delete(plan, RW_RULE_SYSCTL, pointer, value,
-                                       "sysctl %s is not known to be namespaced and safe", key);
+                        if (listed)
+                                rw_plan_delete(plan, RW_RULE_SYSCTL, pointer, value,
+                                               "sysctl %s is not namespaced: it would set the "
+                                               "host's kernel, whatever the tier lists",
+                                               key);
+                        else
+                                rw_plan_delete(plan, RW_RULE_SYSCTL, pointer, value,
+                                               "sysctl %s is not known to be namespaced and safe",
+                                               key);
                         continue;
                 }
                 if (!is_text(value)) {
@@ -169,7 +274,7 @@ static void check_sysctl(const json_t *linux_obj, struct rw_plan *plan)
         }
 }
 
-void rw_rules_kernel(const json_t *spec, struct rw_plan *plan)
+void rw_rules_kernel(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
 {
         bool ok;
         const json_t *linux_obj = rw_spec_member(spec, "linux", JSON_OBJECT, "linux", plan, &ok);
@@ -182,5 +287,5 @@ void rw_rules_kernel(const json_t *spec, struct rw_plan *plan)
                       "of host kernel state masked", plan);
         require_paths(linux_obj, "readonlyPaths", readonly_paths, RW_ELEMENTSOF(readonly_paths),
                       "of host-wide kernel knobs made read-only", plan);
-        check_sysctl(linux_obj, plan);
+        check_sysctl(linux_obj, settings, plan);
 }

@@ -32,6 +32,7 @@ struct mount_entry {
         bool denied;    /* refused by host-mount */
         bool read_only; /* allowed only through a read-only prefix of the tier */
         bool volume;    /* the top directory of an engine's volume */
+        bool lxcfs;     /* one of lxcfs's views, over the /proc or /sys file it stands for */
 };
 
 struct mount_table {
@@ -370,6 +371,70 @@ static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool a
         return false;
 }
 
+/* The files lxcfs stands in for (its views carry the same path below its mount point): what a
+ * tier may let it cover ("lxcfs" in the policy), and nothing else of /proc or /sys. */
+static const char *const lxcfs_views[] = {
+    "/proc/cpuinfo",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/uptime",
+    "/proc/diskstats",
+    "/proc/swaps",
+    "/proc/loadavg",
+    "/sys/devices/system/cpu/online",
+    NULL,
+};
+
+/*
+ * A bind whose source lies on a fuse.lxcfs mount: allowed, read-only, when it is the view of the
+ * very file it covers, that file is one lxcfs stands in for, and the tier lists it. False when
+ * the source is not lxcfs's (the other host-mount checks judge it).
+ */
+static bool judge_lxcfs(struct mount_entry *e, const struct rw_path_fact *fact,
+                        const struct rw_settings *settings, struct rw_plan *plan)
+{
+        const char *rel;
+
+        if (!str_eq(fact->fs_type, "fuse.lxcfs") || fact->fs_mountpoint == NULL ||
+            !rw_path_within(fact->realpath, fact->fs_mountpoint))
+                return false;
+        rel = fact->realpath + strlen(fact->fs_mountpoint);
+        if (strcmp(fact->fs_mountpoint, "/") == 0)
+                rel = fact->realpath;
+        if (strcmp(rel, e->destination) != 0) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s is lxcfs's view of %s, mounted at %s: an lxcfs view "
+                             "goes only over the file it stands for",
+                             e->source, rel[0] != '\0' ? rel : "/", e->destination);
+                return true;
+        }
+        if (!str_in(rel, lxcfs_views)) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s is lxcfs's %s, which is not one of the files lxcfs "
+                             "may stand in for (/proc/cpuinfo, meminfo, stat, uptime, diskstats, "
+                             "swaps, loadavg, /sys/devices/system/cpu/online)",
+                             e->source, rel);
+                return true;
+        }
+        if (settings->lists[RW_LIST_LXCFS] == NULL ||
+            !str_in(rel, settings->lists[RW_LIST_LXCFS])) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s is lxcfs's %s, and the tier does not let lxcfs "
+                             "stand in for it (policy key \"lxcfs\")",
+                             e->source, rel);
+                return true;
+        }
+        if (!S_ISREG(fact->mode)) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source, "%s is not a regular file",
+                             e->source);
+                return true;
+        }
+        e->lxcfs = true;
+        e->read_only = true;
+        e->denied = disguised(e, fact, plan);
+        return true;
+}
+
 static void judge_host_mount(struct mount_entry *e, const json_t *spec,
                              const struct rw_settings *settings, const struct rw_host_facts *facts,
                              struct rw_plan *plan)
@@ -425,6 +490,8 @@ static void judge_host_mount(struct mount_entry *e, const json_t *spec,
                              e->source);
                 return;
         }
+        if (judge_lxcfs(e, fact, settings, plan))
+                return;
         ids = engine_ids(spec, facts);
         rw_engine_path_match(&facts->engines, fact->realpath, &ids, &where);
         switch (where.kind) {
@@ -594,8 +661,11 @@ static void rule_bind_options(struct mount_table *t, struct rw_plan *plan)
 
                         set_options(plan, RW_RULE_BIND_OPTIONS, e,
                                     opts != NULL ? readonly_options(opts) : NULL,
-                                    "bind mounts get nosuid, nodev and private propagation; "
-                                    "this one comes from a read-only directory of the tier");
+                                    e->lxcfs ? "bind mounts get nosuid, nodev and private "
+                                               "propagation; lxcfs's views are read-only"
+                                             : "bind mounts get nosuid, nodev and private "
+                                               "propagation; this one comes from a read-only "
+                                               "directory of the tier");
                         continue;
                 }
                 set_options(plan, RW_RULE_BIND_OPTIONS, e, bind_options(e->options),
@@ -630,6 +700,9 @@ static void judge_kernel_mount(const struct mount_entry *e, struct rw_plan *plan
                 rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
                              "a %s mount at /sys would replace the masked sysfs",
                              type != NULL ? type : "typeless");
+        } else if (e->lxcfs && !e->denied) {
+                /* host-mount let lxcfs's view of this very file cover it, read-only */
+                return;
         } else if (rw_path_within(d, "/proc") && strcmp(d, "/proc") != 0) {
                 rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
                              "a mount at %s would cover part of /proc and undo its masking", d);

@@ -690,6 +690,38 @@ static char *value_text(const json_t *v, size_t max)
         return s;
 }
 
+bool rw_change_takes_away(const struct rw_change *change)
+{
+        size_t i, k;
+        json_t *had, *kept;
+
+        switch (change->kind) {
+        case RW_CHANGE_ARRAY_REMOVE:
+        case RW_CHANGE_DELETE:
+                return true;
+        case RW_CHANGE_SET:
+                if (!json_is_array(change->before))
+                        return false;
+                json_array_foreach(change->before, i, had)
+                {
+                        bool found = false;
+
+                        json_array_foreach(change->after, k, kept)
+                        {
+                                if (json_equal(had, kept)) {
+                                        found = true;
+                                        break;
+                                }
+                        }
+                        if (!found)
+                                return true;
+                }
+                return false;
+        default:
+                return false;
+        }
+}
+
 char *rw_change_describe(const struct rw_change *change, size_t max_value)
 {
         _cleanup_free_ char *before = value_text(change->before, max_value);

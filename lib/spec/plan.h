@@ -168,6 +168,15 @@ json_t *rw_pointer_get(const json_t *doc, const char *pointer);
  */
 char *rw_change_describe(const struct rw_change *change, size_t max_value);
 
+/*
+ * Whether a change takes away something the spec asked for — what the engine log reports at
+ * warning level even without --debug: an array element removed (a device, a bind, an environment
+ * entry), a member deleted (a sysctl, an annotation), or an array replaced by one that lacks some
+ * of its elements (capabilities dropped, device cgroup entries, mount options). Adding and
+ * tightening (a tmpfs, no_new_privileges, a pids limit) is not.
+ */
+bool rw_change_takes_away(const struct rw_change *change);
+
 /* "refused by rule RULE: REASON" joined with "; " for every denial. Caller frees. */
 char *rw_plan_describe_denials(const struct rw_plan *plan);
 

@@ -141,7 +141,12 @@ check "hardened config.json: no capabilities left" \
 	test "$(jq -c '.process.capabilities.bounding' "$B/config.json")" = "[]"
 check "hardened config.json: read-only root, /tmp scratch" \
 	test "$(jq -c '[.root.readonly, ([.mounts[] | select(.destination=="/tmp")] | length)]' "$B/config.json")" = "[true,1]"
-check "a successful create writes nothing to the engine log without --debug" test ! -s "$T/log.json"
+check "a successful create writes only what it stripped to the engine log, as warnings" \
+	bash -c "jq -e -s 'length > 0 and all(.level == \"warning\" and (.msg | startswith(\"runwarden: stripped by rule \")))' '$T/log.json' >/dev/null"
+check "... the capabilities dropped once, not once per set" \
+	bash -c "test \"\$(grep -c 'stripped by rule caps-drop' '$T/log.json')\" = 1"
+check "... and nothing it only added (the scratch tmpfs, the seccomp profile)" \
+	bash -c "! grep -Eq 'scratch-tmpfs|seccomp|no-new-privileges' '$T/log.json'"
 check "config.json keeps its mode (0640)" test "$(stat -c %a "$B/config.json")" = 640
 check "no temporary file left in the bundle" test "$(bundle_files "$B")" = "$files_before"
 
@@ -150,8 +155,8 @@ new_bundle "$T/dbg" "$FIXTURES/containerd-ctr-default.json"
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --debug --log "$T/log.json" --log-format json \
 	create --bundle "$T/dbg" ID >/dev/null 2>&1
-check "--debug logs each change as a JSON debug line" \
-	bash -c "jq -e -s 'length > 5 and all(.level == \"debug\") and any(.msg | test(\"changed seccomp /linux/seccomp\"))' '$T/log.json' >/dev/null"
+check "--debug logs each change as a JSON line: debug, and warning for what it strips" \
+	bash -c "jq -e -s 'length > 5 and all(.level == \"debug\" or (.level == \"warning\" and (.msg | startswith(\"runwarden: stripped \")))) and any(.msg | test(\"changed seccomp /linux/seccomp\")) and any(.msg | test(\"stripped by rule caps-drop\"))' '$T/log.json' >/dev/null"
 
 # --- refusals: fail closed --------------------------------------------------------------------
 refusal_case() { # refusal_case NAME FIXTURE-OR-FILE LOG-FORMAT EXPECTED-MSG-REGEX [extra args]
@@ -202,8 +207,16 @@ printf '{"ociVersion":"1.0.2","process":' >"$T/truncated.json"
 refusal_case "malformed config.json refused" "$T/truncated.json" json 'not valid JSON'
 printf '{"ociVersion":"1","ociVersion":"2"}' >"$T/dup.json"
 refusal_case "duplicate keys refused" "$T/dup.json" json 'duplicate'
+# A profile neither in the directory nor built in; a broken file that would override a built-in
+# one (never a reason to fall back to it).
+jq '.tiers.base.seccomp = {profile: "no-such-profile"}' "$POLICY" >"$T/policy-noprofile.json"
 refusal_case "missing seccomp profile: fail closed" "$FIXTURES/containerd-ctr-default.json" json \
-	'seccomp profile' --seccomp-dir "$T/no-such-dir"
+	'no seccomp profile no-such-profile' --seccomp-dir "$T/no-such-dir" --policy "$T/policy-noprofile.json"
+mkdir -p "$T/broken-profiles"
+echo '{"defaultAction": ' >"$T/broken-profiles/ci-default.json"
+refusal_case "a broken profile file is not replaced by the built-in one: fail closed" \
+	"$FIXTURES/containerd-ctr-default.json" json 'broken-profiles/ci-default.json' \
+	--seccomp-dir "$T/broken-profiles"
 refusal_case "a delegate that is runwarden itself is refused" "$FIXTURES/docker-default.json" json \
 	'is runwarden itself' --runtime "$RW"
 refusal_case "a relative delegate path is refused" "$FIXTURES/docker-default.json" json \

@@ -218,6 +218,51 @@ static void test_redacted_remove(void **state)
         assert_int_equal(json_array_size(json_object_get(out, "env")), 1);
 }
 
+/* What the engine log reports as stripped: what is taken away, never what is only added. */
+static void test_takes_away(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
+        _cleanup_plan_ struct rw_plan plan;
+        json_t *mounts = json_object_get(doc, "mounts");
+
+        (void)state;
+        rw_plan_init(&plan);
+        /* 0: capabilities dropped */
+        rw_plan_set_new(&plan, "caps-drop", "/process/capabilities/bounding",
+                        rw_test_get(doc, "/process/capabilities/bounding"), json_array(), "x");
+        /* 1: a bind removed */
+        rw_plan_array_remove(&plan, "engine-socket", "/mounts", 1, json_array_get(mounts, 1), "x");
+        /* 2: a member deleted (a sysctl) */
+        rw_plan_delete(&plan, "sysctl", "/linux/sysctl/kernel.x", json_string("1"), "x");
+        /* 3: options only added to */
+        rw_plan_set_new(&plan, "bind-options", "/mounts/0/options", json_pack("[s]", "rbind"),
+                        json_pack("[s,s,s]", "nosuid", "rbind", "nodev"), "x");
+        /* 4: options that lose "suid" */
+        rw_plan_set_new(&plan, "bind-options", "/mounts/2/options",
+                        json_pack("[s,s]", "rbind", "suid"), json_pack("[s,s]", "rbind", "nosuid"),
+                        "x");
+        /* 5: a value set where there was none, 6: a scalar tightened, 7: an element added */
+        rw_plan_set_new(&plan, "pids-limit", "/linux/resources/pids/limit", NULL,
+                        json_integer(4096), "x");
+        rw_plan_set_new(&plan, "readonly-rootfs", "/root/readonly", json_false(), json_true(), "x");
+        rw_plan_array_insert_new(&plan, "scratch-tmpfs", "/mounts", NULL,
+                                 json_pack("{s:s}", "destination", "/tmp"), "x");
+        /* 8: an empty list replaced */
+        rw_plan_set_new(&plan, "caps-drop", "/process/capabilities/ambient", json_array(),
+                        json_array(), "x");
+        assert_false(plan.oom);
+        {
+                static const bool want[] = {true,  true,  true,  false, true,
+                                            false, false, false, false};
+
+                assert_int_equal(plan.n_changes, RW_ELEMENTSOF(want));
+                for (size_t i = 0; i < RW_ELEMENTSOF(want); i++)
+                        if (rw_change_takes_away(&plan.changes[i]) != want[i])
+                                fail_msg("change %zu (%s): takes away %d, want %d", i,
+                                         plan.changes[i].rule, !want[i], want[i]);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -229,6 +274,7 @@ int main(void)
             cmocka_unit_test(test_long_keys),
             cmocka_unit_test(test_conflicts_and_denials_refused),
             cmocka_unit_test(test_describe),
+            cmocka_unit_test(test_takes_away),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

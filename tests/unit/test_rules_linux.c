@@ -409,7 +409,7 @@ static void test_masked_paths_privileged(void **state)
         assert_null(rw_test_get(spec, "/linux/maskedPaths"));
         assert_null(rw_test_get(spec, "/linux/readonlyPaths"));
         rw_plan_init(&plan);
-        rw_rules_kernel(spec, &plan);
+        rw_rules_kernel(spec, NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 2);
 
@@ -447,7 +447,7 @@ static void test_masked_paths_default(void **state)
 
                 print_message("fixture %s\n", fixtures[i]);
                 rw_plan_init(&plan);
-                rw_rules_kernel(spec, &plan);
+                rw_rules_kernel(spec, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 assert_int_equal(plan.n_changes, 1);
                 assert_null(
@@ -482,7 +482,7 @@ static void test_masked_paths_complete(void **state)
                          string_array(want_readonly, RW_ELEMENTSOF(want_readonly)));
         assert_non_null(spec);
         rw_plan_init(&plan);
-        rw_rules_kernel(spec, &plan);
+        rw_rules_kernel(spec, NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_changes, 0);
 }
@@ -506,7 +506,7 @@ static void test_masked_paths_malformed(void **state)
                 _cleanup_json_ json_t *spec = rw_test_parse(cases[i].spec);
 
                 rw_plan_init(&plan);
-                rw_rules_kernel(spec, &plan);
+                rw_rules_kernel(spec, NULL, &plan);
                 assert_non_null(rw_test_find_denial(&plan, RW_RULE_SPEC));
                 assert_string_equal(rw_test_find_denial(&plan, RW_RULE_SPEC)->reason,
                                     cases[i].reason);
@@ -527,7 +527,7 @@ static void run_kernel_on_sysctl(const char *sysctl, struct rw_plan *plan, json_
         json_object_set_new(json_object_get(spec, "linux"), "maskedPaths", masked);
         json_object_set_new(json_object_get(spec, "linux"), "readonlyPaths", readonly);
         rw_plan_init(plan);
-        rw_rules_kernel(spec, plan);
+        rw_rules_kernel(spec, NULL, plan);
         *ret_spec = spec;
 }
 
@@ -547,7 +547,7 @@ static void test_sysctl_docker_defaults(void **state)
                 sysctl_before = json_deep_copy(rw_test_get(spec, "/linux/sysctl"));
                 assert_int_equal(json_object_size(sysctl_before), 2);
                 rw_plan_init(&plan);
-                rw_rules_kernel(spec, &plan);
+                rw_rules_kernel(spec, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 assert_int_equal(rw_test_count_changes(&plan, RW_RULE_SYSCTL), 0);
                 applied = rw_test_apply(spec, &plan);
@@ -620,6 +620,85 @@ static void test_sysctl_injection(void **state)
                                     "the value of sysctl kernel.shm_rmid_forced contains '+', "
                                     "'=' or a line break (CVE-2022-0811)");
                 assert_int_equal(plan.n_changes, 0);
+        }
+}
+
+/*
+ * A tier's "sysctls": namespaced ones (net.*, the IPC ones, fs.mqueue.*) that match a pattern are
+ * kept; a host-wide one stays stripped whatever the pattern; a name that is not plain words (it
+ * would make runc write another file) is refused in every tier.
+ */
+static void test_sysctl_tier(void **state)
+{
+        static const char *const patterns[] = {
+            "net.ipv4.*",         "kernel.shm*", "fs.mqueue.msg_max", "kernel.core_pattern", "vm.*",
+            "net/core/somaxconn", NULL};
+        static const struct {
+                const char *key;
+                bool kept;
+        } cases[] = {
+            {"net.ipv4.ip_forward", true},
+            {"net/ipv4/conf/all/forwarding", true},
+            {"net.core.somaxconn", true},
+            {"kernel.shmmax", true},
+            {"kernel.shm_rmid_forced", true},
+            {"fs.mqueue.msg_max", true},
+            {"kernel.core_pattern", false},
+            {"vm.overcommit_memory", false},
+            {"net.ipv6.conf.all.forwarding", false},
+            {"kernel.shmmax.x", false},
+        };
+        struct rw_settings settings;
+
+        (void)state;
+        rw_settings_baseline(&settings);
+        settings.lists[RW_LIST_SYSCTLS] = patterns;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_free_ char *text = NULL;
+                _cleanup_json_ json_t *spec = NULL;
+
+                print_message("sysctl %s\n", cases[i].key);
+                assert_true(
+                    asprintf(&text, "{\"linux\":{\"sysctl\":{\"%s\":\"1\"}}}", cases[i].key) > 0);
+                spec = rw_test_parse(text);
+                rw_plan_init(&plan);
+                rw_rules_kernel(spec, &settings, &plan);
+                assert_int_equal(plan.n_denials, 0);
+                assert_int_equal(rw_test_count_changes(&plan, RW_RULE_SYSCTL),
+                                 cases[i].kept ? 0 : 1);
+                if (!cases[i].kept && strcmp(cases[i].key, "kernel.core_pattern") == 0)
+                        assert_non_null(strstr(plan.changes[plan.n_changes - 1].reason,
+                                               "not namespaced: it would set the host's kernel"));
+        }
+        /* names runc would turn into another path */
+        {
+                static const char *const bad[] = {
+                    "net.ipv4/../../kernel/core_pattern",
+                    "net..ipv4.ip_forward",
+                    "net.ipv4.",
+                    "/net/ipv4/ip_forward",
+                    "net.ipv4.ip forward",
+                    "net.ipv4.*",
+                    "",
+                };
+
+                for (size_t i = 0; i < RW_ELEMENTSOF(bad); i++) {
+                        _cleanup_plan_ struct rw_plan plan;
+                        _cleanup_json_ json_t *spec =
+                            json_pack("{s:{s:{s:s}}}", "linux", "sysctl", bad[i], "1");
+
+                        print_message("sysctl \"%s\"\n", bad[i]);
+                        rw_plan_init(&plan);
+                        rw_rules_kernel(spec, &settings, &plan);
+                        assert_int_equal(plan.n_denials, 1);
+                        assert_string_equal(plan.denials[0].rule, RW_RULE_SYSCTL);
+                        assert_non_null(strstr(plan.denials[0].reason, "not a plain name"));
+                        rw_plan_clear(&plan);
+                        rw_plan_init(&plan);
+                        rw_rules_kernel(spec, NULL, &plan);
+                        assert_int_equal(plan.n_denials, 1);
+                }
         }
 }
 
@@ -705,7 +784,7 @@ static void test_devices_hand_made(void **state)
                              urandom_renamed, fuse, no_minor) > 0);
         spec = rw_test_parse(text);
         rw_plan_init(&plan);
-        rw_rules_devices(spec, &plan);
+        rw_rules_devices(spec, NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
 
         for (size_t i = 0; i < RW_ELEMENTSOF(removed); i++) {
@@ -738,6 +817,111 @@ static void test_devices_hand_made(void **state)
         assert_applied_only(spec, &plan, expected);
 }
 
+/*
+ * A tier's "devices": /dev/fuse, /dev/net/tun and /dev/kvm are kept when listed and when they are
+ * what their path says; a listed block device, /dev/mem, a disguised node or a device outside the
+ * table stays stripped, with the reason.
+ */
+static void test_devices_tier(void **state)
+{
+        static const char *const tier_list[] = {"/dev/fuse", "/dev/net/tun", "/dev/kvm", "/dev/mem",
+                                                "/dev/sda",  "/dev/ttyS0",   NULL};
+        static const struct {
+                const char *device;
+                const char *why; /* NULL: kept */
+        } cases[] = {
+            {"{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,\"fileMode\":438}",
+             NULL},
+            {"{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10,\"minor\":200}", NULL},
+            {"{\"path\":\"/dev/net/../kvm\",\"type\":\"u\",\"major\":10,\"minor\":232}", NULL},
+            {"{\"path\":\"/dev/mem\",\"type\":\"c\",\"major\":1,\"minor\":1}",
+             "a tier can keep only /dev/fuse, /dev/net/tun and /dev/kvm"},
+            {"{\"path\":\"/dev/sda\",\"type\":\"b\",\"major\":8,\"minor\":0}",
+             "a tier can keep only"},
+            {"{\"path\":\"/dev/ttyS0\",\"type\":\"c\",\"major\":4,\"minor\":64}",
+             "a tier can keep only"},
+            /* /dev/mem under fuse's name, a block device under kvm's */
+            {"{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":1,\"minor\":1}",
+             "/dev/fuse is the character device 10:229 and this one is not"},
+            {"{\"path\":\"/dev/kvm\",\"type\":\"b\",\"major\":10,\"minor\":232}",
+             "/dev/kvm is the character device 10:232"},
+            {"{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10}", "10:200"},
+            /* not listed by the tier */
+            {"{\"path\":\"/dev/vhost-net\",\"type\":\"c\",\"major\":10,\"minor\":238}",
+             "not one of the standard harmless nodes"},
+        };
+        struct rw_settings settings;
+
+        (void)state;
+        rw_settings_baseline(&settings);
+        settings.lists[RW_LIST_DEVICES] = tier_list;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_free_ char *text = NULL;
+                _cleanup_json_ json_t *spec = NULL;
+                _cleanup_json_ json_t *applied = NULL;
+                const struct rw_change *c;
+                const json_t *cgroup;
+                const json_t *device;
+                bool allowed = false;
+                size_t k;
+                json_t *entry;
+
+                print_message("device %s\n", cases[i].device);
+                assert_true(asprintf(&text, "{\"linux\":{\"devices\":[%s]}}", cases[i].device) > 0);
+                spec = rw_test_parse(text);
+                rw_plan_init(&plan);
+                rw_rules_devices(spec, &settings, &plan);
+                assert_int_equal(plan.n_denials, 0);
+                c = rw_test_find_change(&plan, RW_RULE_DEVICES, "/linux/devices/0");
+                applied = rw_test_apply(spec, &plan);
+                cgroup = rw_test_get(applied, "/linux/resources/devices");
+                device = rw_test_get(spec, "/linux/devices/0");
+                json_array_foreach(cgroup, k, entry)
+                {
+                        if (json_is_true(json_object_get(entry, "allow")) &&
+                            json_equal(json_object_get(entry, "major"),
+                                       json_object_get(device, "major")) &&
+                            json_equal(json_object_get(entry, "minor"),
+                                       json_object_get(device, "minor")))
+                                allowed = true;
+                }
+                if (cases[i].why == NULL) {
+                        assert_null(c);
+                        assert_int_equal(json_array_size(rw_test_get(applied, "/linux/devices")),
+                                         1);
+                        /* the cgroup lets the job use it, and only it beyond the safe set */
+                        assert_true(allowed);
+                        assert_int_equal(json_array_size(cgroup), 11);
+                        continue;
+                }
+                assert_non_null(c);
+                if (strstr(c->reason, cases[i].why) == NULL)
+                        fail_msg("reason \"%s\" lacks \"%s\"", c->reason, cases[i].why);
+                assert_false(allowed);
+                assert_int_equal(json_array_size(cgroup), 10);
+        }
+        /* listed devices the spec does not ask for are not added, and one kept device twice
+         * gets one cgroup entry */
+        {
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *spec = rw_test_parse(
+                    "{\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,"
+                    "\"minor\":229},{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,"
+                    "\"minor\":229}],\"resources\":{\"devices\":[{\"allow\":false,\"access\":"
+                    "\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
+                    "\"access\":\"rwm\"}]}}}");
+                _cleanup_json_ json_t *applied = NULL;
+
+                rw_plan_init(&plan);
+                rw_rules_devices(spec, &settings, &plan);
+                applied = rw_test_apply(spec, &plan);
+                assert_int_equal(json_array_size(rw_test_get(applied, "/linux/devices")), 2);
+                assert_int_equal(json_array_size(rw_test_get(applied, "/linux/resources/devices")),
+                                 11);
+        }
+}
+
 static void test_devices_privileged(void **state)
 {
         static const char *const kept[] = {"/dev/full", "/dev/null",    "/dev/ptmx", "/dev/random",
@@ -755,7 +939,7 @@ static void test_devices_privileged(void **state)
 
         (void)state;
         rw_plan_init(&plan);
-        rw_rules_devices(spec, &plan);
+        rw_rules_devices(spec, NULL, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(rw_test_count_changes(&plan, RW_RULE_DEVICES),
                          n_devices - RW_ELEMENTSOF(kept) + 1);
@@ -798,7 +982,7 @@ static void test_devices_cgroup_fixtures(void **state)
                         continue; /* test_devices_privileged */
                 print_message("fixture %s\n", config_fixtures[i]);
                 rw_plan_init(&plan);
-                rw_rules_devices(spec, &plan);
+                rw_rules_devices(spec, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 if (containerd) {
                         /* containerd's list is the safe set in another order: nothing to do. */
@@ -865,7 +1049,7 @@ static void test_devices_cgroup_exact(void **state)
                                      cases[i].list) > 0);
                 spec = rw_test_parse(text);
                 rw_plan_init(&plan);
-                rw_rules_devices(spec, &plan);
+                rw_rules_devices(spec, NULL, &plan);
                 assert_int_equal(plan.n_denials, 0);
                 assert_int_equal(plan.n_changes, cases[i].change ? 1 : 0);
         }
@@ -888,7 +1072,7 @@ static void test_devices_malformed(void **state)
                 _cleanup_json_ json_t *spec = rw_test_parse(cases[i].spec);
 
                 rw_plan_init(&plan);
-                rw_rules_devices(spec, &plan);
+                rw_rules_devices(spec, NULL, &plan);
                 assert_non_null(rw_test_find_denial(&plan, RW_RULE_SPEC));
                 assert_string_equal(rw_test_find_denial(&plan, RW_RULE_SPEC)->reason,
                                     cases[i].reason);
@@ -1114,8 +1298,8 @@ static void test_families_compose(void **state)
                 rw_plan_init(&plan);
                 rw_rules_process(json_object_get(spec, "process"), "/process", NULL, &plan);
                 rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
-                rw_rules_kernel(spec, &plan);
-                rw_rules_devices(spec, &plan);
+                rw_rules_kernel(spec, NULL, &plan);
+                rw_rules_devices(spec, NULL, &plan);
                 rw_rules_limits(spec, &settings, NULL, &plan);
                 rw_rules_annotations(spec, &plan);
                 assert_int_equal(plan.n_denials, 0);
@@ -1148,8 +1332,10 @@ int main(void)
             cmocka_unit_test(test_sysctl_strip),
             cmocka_unit_test(test_sysctl_injection),
             cmocka_unit_test(test_sysctl_malformed),
+            cmocka_unit_test(test_sysctl_tier),
             cmocka_unit_test(test_devices_hand_made),
             cmocka_unit_test(test_devices_privileged),
+            cmocka_unit_test(test_devices_tier),
             cmocka_unit_test(test_devices_cgroup_fixtures),
             cmocka_unit_test(test_devices_cgroup_exact),
             cmocka_unit_test(test_devices_malformed),

@@ -1618,6 +1618,122 @@ static void test_job_home(void **state)
         }
 }
 
+/* A bind source that lies on a mount of type `fstype` at `mountpoint`. */
+static void add_fact_on_mount(struct rw_host_facts *facts, const char *path, mode_t mode,
+                              const char *fstype, const char *mountpoint)
+{
+        struct rw_path_fact *f;
+
+        add_fact(facts, path, path, mode);
+        f = rw_facts_lookup_mutable(facts, path);
+        assert_non_null(f);
+        f->fs_type = strdup(fstype);
+        f->fs_mountpoint = strdup(mountpoint);
+        assert_non_null(f->fs_type);
+        assert_non_null(f->fs_mountpoint);
+}
+
+/*
+ * lxcfs: a tier that lists the files lxcfs stands in for gets binds of lxcfs's views over them,
+ * read-only; a view over another file, a file outside the set (even listed), a view the tier
+ * does not list, or a host file that is not lxcfs's stays refused.
+ */
+static void test_lxcfs(void **state)
+{
+        static const char *const listed[] = {"/proc/cpuinfo",
+                                             "/proc/meminfo",
+                                             "/proc/stat",
+                                             "/proc/uptime",
+                                             "/proc/diskstats",
+                                             "/proc/swaps",
+                                             "/proc/loadavg",
+                                             "/proc/slabinfo",
+                                             "/sys/devices/system/cpu/online",
+                                             NULL};
+        static const struct {
+                const char *source, *destination;
+                const char *fstype;
+                const char *denied; /* rule of the refusal, NULL: allowed */
+                const char *why;
+        } cases[] = {
+            {"/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", "fuse.lxcfs", NULL, NULL},
+            {"/var/lib/lxcfs/proc/loadavg", "/proc//loadavg", "fuse.lxcfs", NULL, NULL},
+            {"/var/lib/lxcfs/sys/devices/system/cpu/online", "/sys/devices/system/cpu/online",
+             "fuse.lxcfs", NULL, NULL},
+            {"/var/lib/lxcfs/proc/meminfo", "/proc/cpuinfo", "fuse.lxcfs", RW_RULE_HOST_MOUNT,
+             "goes only over the file it stands for"},
+            {"/var/lib/lxcfs/proc/slabinfo", "/proc/slabinfo", "fuse.lxcfs", RW_RULE_HOST_MOUNT,
+             "not one of the files lxcfs may stand in for"},
+            {"/var/lib/lxcfs/cgroup", "/cgroup", "fuse.lxcfs", RW_RULE_HOST_MOUNT,
+             "not one of the files"},
+            {"/var/lib/lxcfs/proc/meminfo", "/etc/meminfo", "fuse.lxcfs", RW_RULE_HOST_MOUNT,
+             "goes only over the file"},
+            /* a host file of the same name on another filesystem */
+            {"/srv/fake/proc/meminfo", "/proc/meminfo", "ext4", RW_RULE_HOST_MOUNT,
+             "outside the engine-managed directories"},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *mounts = NULL;
+                _cleanup_json_ json_t *spec = NULL;
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+                const char *mountpoint =
+                    strcmp(cases[i].fstype, "fuse.lxcfs") == 0 ? "/var/lib/lxcfs" : "/";
+
+                print_message("%s at %s\n", cases[i].source, cases[i].destination);
+                settings.lists[RW_LIST_LXCFS] = listed;
+                assert_true(asprintf(&mounts,
+                                     "[" KERNEL_MOUNTS ",{\"destination\":\"%s\",\"type\":\"bind\","
+                                     "\"source\":\"%s\",\"options\":[\"rbind\",\"rw\"]}]",
+                                     cases[i].destination, cases[i].source) > 0);
+                spec = make_spec(mounts, NULL, NULL);
+                init_facts(&facts);
+                add_fact_on_mount(&facts, cases[i].source,
+                                  strcmp(cases[i].source, "/var/lib/lxcfs/cgroup") == 0
+                                      ? S_IFDIR | 0755
+                                      : S_IFREG | 0444,
+                                  cases[i].fstype, mountpoint);
+                rw_plan_init(&plan);
+                run_rules(spec, &settings, &facts, &plan, true, false);
+                if (cases[i].denied == NULL) {
+                        _cleanup_json_ json_t *out = NULL;
+
+                        rw_test_assert_no_denials(&plan);
+                        out = rw_test_apply(spec, &plan);
+                        assert_json(rw_test_get(out, "/mounts/2/options"),
+                                    "[\"rbind\",\"ro\",\"nosuid\",\"nodev\",\"rprivate\"]");
+                        continue;
+                }
+                assert_true(count_denials(&plan, cases[i].denied) >= 1);
+                assert_contains(find_denial_item(&plan, cases[i].denied, cases[i].source)->reason,
+                                cases[i].why);
+        }
+        /* the baseline lists nothing: lxcfs's views stay out */
+        {
+                _cleanup_json_ json_t *spec = make_spec(
+                    "[" KERNEL_MOUNTS ",{\"destination\":\"/proc/meminfo\",\"type\":\"bind\","
+                    "\"source\":\"/var/lib/lxcfs/proc/meminfo\",\"options\":[\"rbind\",\"ro\"]}]",
+                    NULL, NULL);
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+
+                init_facts(&facts);
+                add_fact_on_mount(&facts, "/var/lib/lxcfs/proc/meminfo", S_IFREG | 0444,
+                                  "fuse.lxcfs", "/var/lib/lxcfs");
+                rw_plan_init(&plan);
+                run_rules(spec, &settings, &facts, &plan, true, false);
+                assert_contains(
+                    find_denial_item(&plan, RW_RULE_HOST_MOUNT, "/var/lib/lxcfs/proc/meminfo")
+                        ->reason,
+                    "the tier does not let lxcfs stand in for it");
+                assert_non_null(find_denial_item(&plan, RW_RULE_KERNEL_MOUNT, "/proc/meminfo"));
+        }
+}
+
 /* A tier's own directories: read-write or read-only, and never an excuse for a source that
  * resolves elsewhere; a tier without a read-only root gets neither readonly nor scratch. */
 static void test_tier_bind_prefixes_and_writable_root(void **state)
@@ -1731,6 +1847,7 @@ int main(void)
             cmocka_unit_test(test_scratch_invalid_user),
             cmocka_unit_test(test_job_home),
             cmocka_unit_test(test_host_mount_what_it_is),
+            cmocka_unit_test(test_lxcfs),
             cmocka_unit_test(test_tier_bind_prefixes_and_writable_root),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
