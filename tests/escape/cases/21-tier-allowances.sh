@@ -80,3 +80,9 @@ esc_case home.copyup-huge 13 spec contained scratch-tmpfs \
         --bypass-na 'without runwarden nothing copies HOME' \
         -- esc_bundle '.' 'if grep -q " /root tmpfs .*size=[0-9]*k" /proc/self/mounts && [ "$(grep " /root tmpfs" /proc/self/mounts | sed "s/.*size=\([0-9]*\)k.*/\1/")" -gt 2097152 ]; then echo ESC-REACHED a tmpfs over 2 GiB at /root; else echo ESC-BLOCKED; fi' \
         --prep 'mkdir -p "$b/rootfs/root/.big" && truncate -s 4G "$b/rootfs/root/.big/blob"'
+esc_case home.passwd-host-file 13 spec contained scratch-tmpfs \
+        'uid 1000 without HOME: the image'"'"'s /etc/passwd is a symlink to a host file naming another home (runwarden reads it to find HOME)' \
+        --bypass-na 'without runwarden only runc reads /etc/passwd, inside the container' \
+        -- esc_bundle '.process.user = {uid: 1000, gid: 1000} | .process.env = ["PATH=/bin:/sbin"]' \
+        'if grep -q esc-leaked-home /proc/self/mounts; then echo ESC-REACHED a tmpfs at the home of the host file; else echo ESC-BLOCKED HOME=$HOME; fi' \
+        --prep 'printf "user:x:1000:1000::/esc-leaked-home:/bin/sh\n" >"$ESC_HOST/passwd"; rm -f "$b/rootfs/etc/passwd"; ln -s "$ESC_HOST/passwd" "$b/rootfs/etc/passwd"'
