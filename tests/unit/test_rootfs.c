@@ -454,8 +454,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_passwd_home),         cmocka_unit_test(test_rootfs_passwd),
             cmocka_unit_test(test_rootfs_probe_dir),    cmocka_unit_test(test_home_copy),
-            cmocka_unit_test(test_facts_gather_rootfs),
-            cmocka_unit_test(test_facts_bound_above),
+            cmocka_unit_test(test_facts_gather_rootfs), cmocka_unit_test(test_facts_bound_above),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1801,10 +1801,11 @@ static void test_tier_bind_prefixes_and_writable_root(void **state)
                 rw_plan_init(&plan);
                 run_rules(below, &settings, &facts, &plan, true, false);
                 assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
-                assert_string_equal(plan.denials[0].reason,
-                                    "bind source /srv/ci-cache/job1 lies below /srv/ci-cache, which "
-                                    "container holder (tier trusted) binds writable: a job there "
-                                    "could replace part of the path before runc mounts it");
+                assert_string_equal(
+                    plan.denials[0].reason,
+                    "bind source /srv/ci-cache/job1 lies below /srv/ci-cache, which "
+                    "container holder (tier trusted) binds writable: a job there "
+                    "could replace part of the path before runc mounts it");
         }
         {
                 _cleanup_facts_ struct rw_host_facts facts;
