@@ -169,44 +169,7 @@ static void describe_tiers(struct rw_host_facts *facts, const struct rw_policy *
         }
 }
 
-/* The mount's options leave it writable (runc honours the last of "ro" and "rw"). */
-static bool options_writable(const json_t *options)
-{
-        bool writable = true;
-        size_t i;
-        json_t *o;
-
-        json_array_foreach(options, i, o)
-        {
-                const char *s = json_string_value(o);
-
-                if (s != NULL && strcmp(s, "ro") == 0)
-                        writable = false;
-                else if (s != NULL && strcmp(s, "rw") == 0)
-                        writable = true;
-        }
-        return writable;
-}
-
-/* A directory below (or at) one of the tier's writable bind prefixes. */
-static bool in_writable_prefix(const struct rw_settings *settings, const char *realpath)
-{
-        for (const struct rw_bind_prefix *p = settings->extra_bind_prefixes;
-             p != NULL && p->path != NULL; p++) {
-                _cleanup_free_ char *prefix = NULL;
-
-                if (!p->read_only && rw_path_normalize(p->path, &prefix, NULL) >= 0 &&
-                    rw_path_within(realpath, prefix))
-                        return true;
-        }
-        return false;
-}
-
-/*
- * The directories a create goes ahead with, to be registered as this container's: engine
- * volumes (their owner, rule volume-owner), and the writable binds from the tier's writable bind
- * prefixes (nothing may then be bound from below them while it runs, rule host-mount).
- */
+/* The volumes a create goes ahead with, to be registered as this container's. */
 static int collect_volumes(struct rw_decision *d, struct rw_error *err)
 {
         const json_t *mounts = json_object_get(d->view, "mounts");
@@ -226,9 +189,7 @@ static int collect_volumes(struct rw_decision *d, struct rw_error *err)
                         continue;
                 base = strrchr(f->realpath, '/');
                 /* docker's and podman's volumes: VOLUMES/NAME/_data */
-                if ((base == NULL || strcmp(base, "/_data") != 0) &&
-                    !(in_writable_prefix(&d->settings, f->realpath) &&
-                      options_writable(json_object_get(m, "options"))))
+                if (base == NULL || strcmp(base, "/_data") != 0)
                         continue;
                 d->volumes[n] = strdup(f->realpath);
                 if (d->volumes[n++] == NULL)

@@ -294,74 +294,6 @@ static int gather_volume(struct rw_host_facts *facts, const struct rw_facts_opti
         return r;
 }
 
-/* Whether a registered user of a path is this very container. */
-static bool is_self(const struct rw_facts_options *o, const struct rw_volume_use *u)
-{
-        return o->container_id != NULL && strcmp(u->id, o->container_id) == 0 &&
-               ((u->root == NULL && o->runtime_root == NULL) ||
-                (u->root != NULL && o->runtime_root != NULL &&
-                 strcmp(u->root, o->runtime_root) == 0));
-}
-
-/*
- * For a bind source below one of the tier's bind prefixes: the nearest directory above it, up to
- * the prefix, that a live container other than this one binds writable (registered at its
- * create, forgotten at its delete).
- */
-static int gather_bound_above(struct rw_host_facts *facts, const struct rw_facts_options *o,
-                              const char *source, struct rw_error *err)
-{
-        struct rw_path_fact *f = rw_facts_lookup_mutable(facts, source);
-        const char *prefix = NULL;
-        _cleanup_free_ char *dir = NULL;
-        int r = 0;
-
-        if (f == NULL || f->error != 0 || f->realpath == NULL || f->bound_above != NULL)
-                return 0;
-        for (size_t k = 0; k < facts->n_resolved_prefixes; k++)
-                if (rw_path_within(f->realpath, facts->resolved_prefixes[k]) &&
-                    (prefix == NULL || strlen(facts->resolved_prefixes[k]) < strlen(prefix)))
-                        prefix = facts->resolved_prefixes[k];
-        if (prefix == NULL || strcmp(f->realpath, prefix) == 0)
-                return 0;
-        dir = strdup(f->realpath);
-        if (dir == NULL)
-                return rw_error_set(err, ENOMEM, "bind facts");
-        for (;;) {
-                char *slash = strrchr(dir, '/');
-                struct rw_volume_entry e;
-                bool found = false;
-
-                if (slash == NULL || slash == dir)
-                        return 0;
-                *slash = '\0';
-                if (!rw_path_within(dir, prefix))
-                        return 0;
-                r = rw_volume_load(o->state_dir, dir, &e, &found, err);
-                if (r < 0)
-                        return r;
-                for (size_t i = 0; found && i < e.n_users && f->bound_above == NULL; i++) {
-                        const struct rw_volume_use *u = &e.users[i];
-
-                        if (is_self(o, u) || !container_exists(u->root, u->id))
-                                continue;
-                        f->bound_above = strdup(dir);
-                        f->bound_above_by = (struct rw_container_ref){
-                            .id = strdup(u->id),
-                            .tier = u->tier != NULL ? strdup(u->tier) : NULL,
-                            .exec = -1,
-                            .strictness = -1,
-                        };
-                        if (f->bound_above == NULL || f->bound_above_by.id == NULL ||
-                            (u->tier != NULL && f->bound_above_by.tier == NULL))
-                                r = rw_error_set(err, ENOMEM, "bind facts");
-                }
-                rw_volume_entry_clear(&e);
-                if (r < 0 || f->bound_above != NULL)
-                        return r;
-        }
-}
-
 /* ---- namespaces ---- */
 
 static bool stat_id(const char *path, struct rw_file_id *ret)
@@ -949,8 +881,6 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
 
                         if (f != NULL && f->error == 0 && S_ISDIR(f->mode))
                                 r = gather_volume(ret, o, f->realpath, err);
-                        if (r >= 0)
-                                r = gather_bound_above(ret, o, src, err);
                 }
         }
         json_array_foreach(namespaces, i, v)
@@ -1154,8 +1084,6 @@ void rw_facts_clear(struct rw_host_facts *facts)
                 free(f->submount);
                 free(f->fs_type);
                 free(f->fs_mountpoint);
-                free(f->bound_above);
-                rw_container_ref_clear(&f->bound_above_by);
                 rw_container_ref_clear(&f->owner);
         }
         for (size_t i = 0; i < facts->n_hooks; i++) {

@@ -72,12 +72,6 @@ struct rw_path_fact {
          * views are files of a "fuse.lxcfs" mount). NULL when unknown. */
         char *fs_type;
         char *fs_mountpoint;
-        /* For a path below a tier's bind prefix: a directory above it (within the prefix) that
-         * another live container binds writable, as runwarden registered it at that container's
-         * create. A job there could swap a component of the path before runc mounts it. NULL
-         * when none. */
-        char *bound_above;
-        struct rw_container_ref bound_above_by;
         /* For a namespace path: the container whose init runs in that namespace. */
         struct rw_container_ref owner;
         bool pinned_ns; /* a namespace file pinned by a bind mount outside /proc (ip netns, CNI) */

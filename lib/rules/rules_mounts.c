@@ -339,9 +339,8 @@ static bool judge_bundle(struct mount_entry *e, const struct rw_path_fact *fact,
         return true;
 }
 
-/* The tier's own directories: as written and resolved within the same one. Below one, another
- * live container that binds a directory above the source writable could swap part of the path
- * for a symlink before runc mounts it: then the bind is refused (facts: bound_above). */
+/* The tier's own directories: as written and resolved within the same one. A writable one is
+ * bound only as a whole: below it the job could swap a directory for a symlink in time. */
 static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool absolute,
                               const struct rw_path_fact *fact, const struct rw_settings *settings,
                               struct rw_plan *plan)
@@ -357,16 +356,12 @@ static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool a
                 if ((absolute && !rw_path_within(lexical, prefix)) ||
                     !rw_path_within(fact->realpath, prefix))
                         continue;
-                if (fact->bound_above != NULL) {
+                if (!p->read_only && strcmp(fact->realpath, prefix) != 0) {
                         rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
-                                     "bind source %s lies below %s, which container %s (tier %s) "
-                                     "binds writable: a job there could replace part of the path "
-                                     "before runc mounts it",
-                                     e->source, fact->bound_above,
-                                     fact->bound_above_by.id != NULL ? fact->bound_above_by.id
-                                                                     : "(unknown)",
-                                     fact->bound_above_by.tier != NULL ? fact->bound_above_by.tier
-                                                                       : "unknown");
+                                     "bind source %s lies below %s, a writable directory of the "
+                                     "tier: a job could replace part of the path before runc "
+                                     "mounts it; bind %s itself",
+                                     e->source, prefix, prefix);
                         return true;
                 }
                 e->read_only = p->read_only;

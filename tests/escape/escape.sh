@@ -1003,26 +1003,6 @@ esc_loop()
         ESC_LOOPS+=("$ESC_LOOP")
 }
 
-# esc_holder DIR: a running container of the current mode (the test policy's tier cache) that
-# binds DIR read-write: the job that can write there while other containers are created.
-esc_holder()
-{
-        local dir=$1 cid hb
-        cid=esc-hold-$ESC_NUM-${ESC_MODE:0:1}
-        [ -z "${ESC_RUNNING[$cid]:-}" ] || return 0
-        hb=$(esc_new_bundle "$cid" sleep 3600)
-        esc_edit "$hb" '.mounts += [bind($d; "/x")]' --arg d "$dir"
-        local ESC_POLICY=test ESC_TIER=cache ESC_ROOT='' ESC_GLOBAL=''
-        ESC_CONTAINERS+=("$ESC_MODE $cid")
-        esc_call "holder-$cid" esc_runtime run -d --bundle "$hb" "$cid"
-        if [ "$RC" != 0 ]; then
-                rw_show stderr "$ERR"
-                rw_show log "$ESC_LOG"
-                rw_fatal "cannot start the holder container $cid"
-        fi
-        ESC_RUNNING[$cid]=1
-}
-
 # esc_lxcfs: an lxcfs of the suite's own on ESC_LXCFS (the host's, if any, is left alone).
 esc_lxcfs()
 {

@@ -3,8 +3,7 @@
  * What the image holds, read as runc will see it (lib/facts/rootfs.h): runc's lookup of HOME in
  * /etc/passwd, the scratch directories the image lacks, what a copy of HOME takes — on real
  * directories, with symlinks that try to lead out of the root filesystem — and the facts
- * rw_facts_gather() records from them. Also the fact about binds below a tier's prefix: which
- * live container binds a directory above them writable (the volume registry).
+ * rw_facts_gather() records from them.
  */
 #include "testutil.h"
 
@@ -18,7 +17,6 @@
 
 #include "cleanup.h"
 #include "rootfs.h"
-#include "state.h"
 
 static void expect_home(const char *text, int64_t uid, const char *want)
 {
@@ -373,88 +371,12 @@ static void test_facts_gather_rootfs(void **state)
         rw_test_remove_tree(t.root);
 }
 
-/* A bind below a tier's prefix while another live container binds a directory above it. */
-static void test_facts_bound_above(void **state)
-{
-        char dir[64];
-        char prefix[96], job[128], sub[160], runc_root[96], holder_dir[128], state_dir[96];
-        const char *prefixes[] = {prefix, NULL};
-        _cleanup_free_ char *text = NULL;
-        _cleanup_json_ json_t *spec = NULL;
-        struct rw_volume_use holder = {.id = (char *)"holder", .tier = (char *)"cache"};
-        struct rw_facts_options o = {.bind_prefixes = prefixes};
-        struct rw_error err = {0};
-
-        (void)state;
-        rw_test_mkdtemp(dir, sizeof(dir), "above");
-        snprintf(prefix, sizeof(prefix), "%s/prefix", dir);
-        snprintf(job, sizeof(job), "%s/job", prefix);
-        snprintf(sub, sizeof(sub), "%s/sub", job);
-        snprintf(runc_root, sizeof(runc_root), "%s/runc", dir);
-        snprintf(holder_dir, sizeof(holder_dir), "%s/holder", runc_root);
-        snprintf(state_dir, sizeof(state_dir), "%s/state", dir);
-        assert_int_equal(mkdir(prefix, 0755), 0);
-        assert_int_equal(mkdir(job, 0755), 0);
-        assert_int_equal(mkdir(sub, 0755), 0);
-        assert_int_equal(mkdir(runc_root, 0700), 0);
-        assert_int_equal(mkdir(holder_dir, 0700), 0);
-        write_file(holder_dir, "state.json", "{}\n");
-        holder.root = runc_root;
-        if (rw_volume_add_user(state_dir, job, &holder, &err) < 0)
-                fail_msg("%s", err.msg);
-        o.state_dir = state_dir;
-        o.runtime_root = runc_root;
-        assert_true(asprintf(&text,
-                             "{\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},\"mounts\":[{"
-                             "\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"%s\","
-                             "\"options\":[\"rbind\"]},{\"destination\":\"/y\",\"type\":"
-                             "\"bind\",\"source\":\"%s\",\"options\":[\"rbind\"]}]}",
-                             sub, job) > 0);
-        spec = rw_test_parse(text);
-        {
-                _cleanup_facts_ struct rw_host_facts facts;
-                const struct rw_path_fact *f;
-
-                if (rw_facts_gather(spec, &o, &facts, &err) < 0)
-                        fail_msg("%s", err.msg);
-                f = rw_facts_lookup(&facts, sub);
-                assert_non_null(f);
-                assert_string_equal(f->bound_above, job);
-                assert_string_equal(f->bound_above_by.id, "holder");
-                assert_string_equal(f->bound_above_by.tier, "cache");
-                /* the directory the holder binds itself has nothing above it bound */
-                assert_null(rw_facts_lookup(&facts, job)->bound_above);
-        }
-        /* the holder itself (a second create of it) is not in its own way */
-        {
-                _cleanup_facts_ struct rw_host_facts facts;
-
-                o.container_id = "holder";
-                if (rw_facts_gather(spec, &o, &facts, &err) < 0)
-                        fail_msg("%s", err.msg);
-                assert_null(rw_facts_lookup(&facts, sub)->bound_above);
-                o.container_id = NULL;
-        }
-        /* a holder that runc no longer knows is gone */
-        {
-                _cleanup_facts_ struct rw_host_facts facts;
-                char path[192];
-
-                snprintf(path, sizeof(path), "%s/state.json", holder_dir);
-                assert_int_equal(unlink(path), 0);
-                if (rw_facts_gather(spec, &o, &facts, &err) < 0)
-                        fail_msg("%s", err.msg);
-                assert_null(rw_facts_lookup(&facts, sub)->bound_above);
-        }
-        rw_test_remove_tree(dir);
-}
-
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_passwd_home),         cmocka_unit_test(test_rootfs_passwd),
             cmocka_unit_test(test_rootfs_probe_dir),    cmocka_unit_test(test_home_copy),
-            cmocka_unit_test(test_facts_gather_rootfs), cmocka_unit_test(test_facts_bound_above),
+            cmocka_unit_test(test_facts_gather_rootfs),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
