@@ -143,8 +143,13 @@ static int check_delegate(const char *path, struct rw_error *err)
         if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
                 return rw_error_set(err, EACCES, "delegate runtime %s is not an executable file",
                                     path);
-        if (stat("/proc/self/exe", &self) == 0 && self.st_dev == st.st_dev &&
-            self.st_ino == st.st_ino)
+        /* Without /proc runc cannot work either; better a clear refusal than a loop. */
+        if (stat("/proc/self/exe", &self) < 0)
+                return rw_error_set_errno(err, errno,
+                                          "cannot tell whether the delegate runtime %s is "
+                                          "runwarden itself: /proc/self/exe",
+                                          path);
+        if (self.st_dev == st.st_dev && self.st_ino == st.st_ino)
                 return rw_error_set(err, ELOOP,
                                     "delegate runtime %s is runwarden itself; point --runtime at "
                                     "the real runc",
