@@ -13,6 +13,7 @@
 #include "json.h"
 #include "paths.h"
 #include "rules.h"
+#include "ruleset.h"
 
 static void use_tier(struct rw_decision *d, const struct rw_cli *cli, const struct rw_tier *tier)
 {
