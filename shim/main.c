@@ -32,6 +32,8 @@
 #include "hostio.h"
 #include "json.h"
 #include "plan.h"
+#include "pins.h"
+#include "settings.h"
 #include "policy.h"
 #include "state.h"
 
@@ -48,6 +50,8 @@ struct rw_call {
         bool decided;
         bool audit;   /* audit mode: nothing is refused, nothing changed */
         bool written; /* the document was rewritten (and must be put back on failure) */
+        bool pinned;  /* pins were made for it (and must be released on failure) */
+        bool pin_refused;
         const char *delegate;
         enum rw_outcome outcome;
         char *message; /* the refusal or error, "runwarden: ..." */
@@ -157,6 +161,38 @@ static int check_delegate(const char *path, struct rw_error *err)
         return 0;
 }
 
+/* The bind sources the plan points at pins (lib/facts/pins.h), made now that nothing is left to
+ * refuse for but the rewrite itself. */
+static int make_pins(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *root = NULL;
+        int r;
+
+        if (c->d.rewrite != RW_DOC_BUNDLE_CONFIG || c->cli.container_id == NULL)
+                return 0;
+        r = rw_host_canonical_root(c->cli.root, &root, err);
+        if (r < 0)
+                return r;
+        c->pinned = true;
+        r = rw_pins_apply(NULL, root, c->cli.container_id, &c->d.plan, err);
+        if (r < 0)
+                c->pinned = false; /* rw_pins_apply() released what it made */
+        return r;
+}
+
+static void release_pins(struct rw_call *c)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error err = {0};
+
+        if (!c->pinned)
+                return;
+        if (rw_host_canonical_root(c->cli.root, &root, &err) < 0 ||
+            rw_pins_release(NULL, root, c->cli.container_id, &err) < 0)
+                fprintf(stderr, "runwarden: releasing the pins: %s\n", err.msg);
+        c->pinned = false;
+}
+
 /* Apply the plan to the canonical view and replace the document it came from. */
 static int write_document(struct rw_call *c, struct rw_error *err)
 {
@@ -174,6 +210,12 @@ static int write_document(struct rw_call *c, struct rw_error *err)
         r = rw_json_dump(c->d.view, &out, &out_len, err);
         if (r < 0)
                 return r;
+        r = make_pins(c, err);
+        if (r < 0) {
+                /* what was judged changed under the pin: host-mount's refusal, as at the check */
+                c->pin_refused = true;
+                return rw_error_prefix(err, "refused by rule %s", RW_RULE_HOST_MOUNT);
+        }
         r = rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, out, out_len, &c->io.doc.st, err);
         if (r < 0)
                 return rw_error_prefix(err, "writing %s", c->io.doc.name);
@@ -186,6 +228,7 @@ static void restore_original(struct rw_call *c)
 {
         struct rw_error err = {0};
 
+        release_pins(c);
         if (!c->written)
                 return;
         if (rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, c->io.doc.bytes, c->io.doc.len,
@@ -409,7 +452,8 @@ int main(int argc, char **argv)
         }
         /* Only now, with nothing left to refuse for, is the document rewritten. */
         if (c.message == NULL && write_document(&c, &err) < 0)
-                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                set_message(&c, c.pin_refused ? RW_OUTCOME_REFUSED : RW_OUTCOME_ERROR,
+                            "runwarden: %s", err.msg);
         if (c.message == NULL && refeed_stdin(&c, &err) < 0)
                 set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         if (c.message != NULL) {
@@ -451,6 +495,9 @@ int main(int argc, char **argv)
                                 return r;
                         }
                 } else {
+                        /* runc unmounts nothing of the host's: the pins go with the record */
+                        if (rw_pins_release(NULL, root, c.cli.container_id, &state_err) < 0)
+                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
                         rw_state_remove(NULL, root, c.cli.container_id, &state_err);
                         if (rw_volume_remove_user(NULL, root, c.cli.container_id, &state_err) < 0)
                                 log_line(&c.cli, RW_LOG_WARNING, state_err.msg);

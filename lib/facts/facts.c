@@ -19,6 +19,7 @@
 #include "mountinfo.h"
 #include "pathwalk.h"
 #include "paths.h"
+#include "spec.h"
 #include "state.h"
 
 #define PROC_FILE_MAX  4096
@@ -565,6 +566,49 @@ static int docker_rootfs(struct rw_host_facts *facts, const char *id, struct rw_
         return 0;
 }
 
+/* podman (containers/storage): GRAPHROOT/DRIVER-containers/containers.json names the layer
+ * whose mount is this container's rootfs: GRAPHROOT/overlay/LAYER/merged, GRAPHROOT/vfs/dir/
+ * LAYER. */
+static int podman_rootfs(struct rw_host_facts *facts, const char *id, struct rw_error *err)
+{
+        static const struct {
+                const char *driver, *below, *above; /* ROOT/below/LAYER/above */
+        } drivers[] = {{"overlay", "overlay", "/merged"}, {"vfs", "vfs/dir", ""}};
+
+        for (size_t k = 0; id != NULL && k < facts->engines.n[RW_ENGINE_PODMAN]; k++) {
+                const char *root = facts->engines.dirs[RW_ENGINE_PODMAN][k];
+
+                for (size_t d = 0; d < RW_ELEMENTSOF(drivers); d++) {
+                        _cleanup_free_ char *file = NULL;
+                        _cleanup_json_ json_t *list = NULL;
+                        struct rw_error ignored = {0};
+                        size_t i;
+                        json_t *c;
+
+                        if (asprintf(&file, "%s/%s-containers/containers.json", root,
+                                     drivers[d].driver) < 0)
+                                return rw_error_set(err, ENOMEM, "rootfs facts");
+                        if (rw_file_read_json(file, 64 * 1024 * 1024, &list, &ignored) < 0)
+                                continue;
+                        json_array_foreach(list, i, c)
+                        {
+                                const char *cid = json_string_value(json_object_get(c, "id"));
+                                const char *layer = json_string_value(json_object_get(c, "layer"));
+
+                                if (cid == NULL || strcmp(cid, id) != 0 || layer == NULL ||
+                                    layer[0] == '\0' || strchr(layer, '/') != NULL ||
+                                    strcmp(layer, "..") == 0)
+                                        continue;
+                                if (asprintf(&facts->rootfs_expected, "%s/%s/%s%s", root,
+                                             drivers[d].below, layer, drivers[d].above) < 0)
+                                        return rw_error_set(err, ENOMEM, "rootfs facts");
+                                return 0;
+                        }
+                }
+        }
+        return 0;
+}
+
 static int open_in_root(int rootfd, const char *path)
 {
         struct open_how how = {
@@ -637,11 +681,11 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
         const json_t *env = json_object_get(json_object_get(spec, "process"), "env");
         const char *home = NULL;
         _cleanup_free_ char *joined = NULL;
-        size_t i;
-        json_t *e;
         int r;
 
         r = docker_rootfs(facts, o->container_id, err);
+        if (r >= 0 && facts->rootfs_expected == NULL)
+                r = podman_rootfs(facts, o->container_id, err);
         if (r < 0 || path == NULL)
                 return r;
         if (path[0] != '/') {
@@ -656,13 +700,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
                 facts->rootfs_error = errno;
                 return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
         }
-        json_array_foreach(env, i, e)
-        {
-                const char *s = json_string_value(e);
-
-                if (s != NULL && strncmp(s, "HOME=", 5) == 0)
-                        home = s + 5;
-        }
+        home = rw_spec_env_get(env, "HOME");
         return gather_rootfs_dirs(facts, o, home, err);
 }
 
@@ -801,6 +839,8 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
 
         memset(ret, 0, sizeof(*ret));
         gather_host_ns(ret);
+        if (o->pin_dir != NULL && (ret->pin_dir = strdup(o->pin_dir)) == NULL)
+                return rw_error_set(err, ENOMEM, "facts");
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->bundle != NULL) {
@@ -1064,6 +1104,7 @@ void rw_facts_clear(struct rw_host_facts *facts)
         free(facts->rootfs);
         free(facts->rootfs_expected);
         free(facts->container_id);
+        free(facts->pin_dir);
         rw_engine_dirs_clear(&facts->engines);
         memset(facts, 0, sizeof(*facts));
 }

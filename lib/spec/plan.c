@@ -22,6 +22,9 @@ static void change_clear(struct rw_change *c)
         json_decref(c->anchor);
         json_decref(c->before);
         json_decref(c->after);
+        if (c->pin != NULL)
+                free(c->pin->source);
+        free(c->pin);
 }
 
 void rw_plan_clear(struct rw_plan *plan)
@@ -121,6 +124,30 @@ void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer
         va_start(ap, fmt);
         add_change(plan, RW_CHANGE_SET, rule, pointer, NULL, NULL, before, after_stolen, fmt, ap);
         va_end(ap);
+}
+
+void rw_plan_pin_last(struct rw_plan *plan, const char *source, uint64_t dev, uint64_t ino,
+                      bool directory)
+{
+        struct rw_change *c = plan->n_changes > 0 ? &plan->changes[plan->n_changes - 1] : NULL;
+
+        if (plan->oom)
+                return;
+        if (c == NULL || c->kind != RW_CHANGE_SET || !json_is_string(c->after) || c->pin != NULL) {
+                /* a rule's bug: make the plan unusable rather than hand off an unpinned source */
+                plan->oom = true;
+                return;
+        }
+        c->pin = calloc(1, sizeof(*c->pin));
+        if (c->pin == NULL || (c->pin->source = strdup(source)) == NULL) {
+                free(c->pin);
+                c->pin = NULL;
+                plan->oom = true;
+                return;
+        }
+        c->pin->dev = dev;
+        c->pin->ino = ino;
+        c->pin->directory = directory;
 }
 
 void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,

@@ -495,8 +495,9 @@ esc_bundle()
 
         local i racer='' verdicts=() details=()
         for ((i = 1; i <= iterations; i++)); do
+                # the same id every run (each deleted before the next): the bundle's engine
+                # files and cgroup are named after it, and another id would be refused for that
                 local id=$cid
-                [ "$iterations" = 1 ] || id=$cid-$i
                 cp "$b/config.json.orig" "$b/config.json"
                 local before snap
                 before=$(rw_sha256 "$b/config.json")

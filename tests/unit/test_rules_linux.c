@@ -1027,6 +1027,43 @@ static void test_pids_tier_without_limit(void **state)
         assert_int_equal(plan.n_changes, 0);
 }
 
+/* cgroup-path: the cgroup's name is the container's id, or WORD-ID (podman), maybe ".scope" */
+static void test_cgroup_path_names(void **state)
+{
+        static const struct {
+                const char *path;
+                bool denied;
+        } cases[] = {
+            {"/docker/c0ffee", false},
+            {"/libpod_parent/libpod-c0ffee", false},
+            {"system.slice:docker:c0ffee", false},
+            {"machine.slice:libpod-c0ffee.scope:c0ffee", false},
+            {"/kubepods/besteffort/pod1/crio-c0ffee.scope", false},
+            {"/docker/other", true},
+            {"/docker/c0ffee-x", true},
+            {"/docker/-c0ffee", true},
+            {"/docker/libpod-c0ffeec0ffee", true},
+            {"/docker/libpod-c0ffee/sub", true},
+            {"/docker/c0ffee/../victim", true},
+        };
+        struct rw_host_facts facts = {.container_id = "c0ffee"};
+        struct rw_settings settings;
+
+        (void)state;
+        rw_settings_baseline(&settings);
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *spec =
+                    json_pack("{s:{s:s}}", "linux", "cgroupsPath", cases[i].path);
+
+                rw_plan_init(&plan);
+                rw_rules_limits(spec, &settings, &facts, &plan);
+                if (rw_plan_denied(&plan) != cases[i].denied)
+                        fail_msg("%s: expected %s", cases[i].path,
+                                 cases[i].denied ? "a denial" : "no denial");
+        }
+}
+
 /* annotations */
 
 static void test_annotations(void **state)
@@ -1157,6 +1194,7 @@ int main(void)
             cmocka_unit_test(test_pids_fixtures),
             cmocka_unit_test(test_pids_malformed),
             cmocka_unit_test(test_pids_tier_without_limit),
+            cmocka_unit_test(test_cgroup_path_names),
             cmocka_unit_test(test_annotations),
             cmocka_unit_test(test_annotations_fixtures_and_malformed),
             cmocka_unit_test(test_families_compose),
