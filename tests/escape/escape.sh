@@ -495,8 +495,9 @@ esc_bundle()
 
         local i racer='' verdicts=() details=()
         for ((i = 1; i <= iterations; i++)); do
+                # Every run under the bundle's own id: its files, its cgroup and its volume
+                # are named after it, and another id would be refused for that alone.
                 local id=$cid
-                [ "$iterations" = 1 ] || id=$cid-$i
                 cp "$b/config.json.orig" "$b/config.json"
                 local before snap
                 before=$(rw_sha256 "$b/config.json")
