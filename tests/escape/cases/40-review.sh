@@ -18,3 +18,18 @@ esc_case paths.race-rw-prefix-dotdot 3 job-files 'refused|contained' host-mount 
         -- esc_bundle '.mounts += [bind("\($esc)/rwprefix/sub/.."; "/x")]' "$fake_rw" \
         --policy test --tier cache \
         --race "$ESC_RACE_RUNS" --prep 'd=$ESC/rwprefix; mkdir -p "$d/sub"; ln -sfn "$ESC_FAKEHOST/etc" "$d/sub.swap"; RACE_A=$d/sub RACE_B=$d/sub.swap'
+
+# A namespace path is stat()ed by runwarden and opened again by runc's nsexec later, both
+# following symlinks: a path through a directory the job writes (its volume) can name an allowed
+# namespace when checked (its pod sandbox's) and the host's when runc joins it.
+esc_case ns.race-symlink-host-net 19b job-files 'refused|contained' 'namespace-join|host-namespace' \
+        "a pod container joins its sandbox's network namespace by a symlink in its volume, which the job swaps with one to /proc/self/ns/net (the host's, in runc), $ESC_RACE_RUNS runs" \
+        -- esc_bundle '.linux.namespaces |= map(if .type == "network" then .path = "\($data)/volumes/v-\($id)/_data/ns" else . end)
+                | del(.linux.sysctl)
+                | .annotations = {"io.kubernetes.cri.container-type": "container",
+                                  "io.kubernetes.cri.sandbox-id": $ENV.ESC_SBID}' \
+        "wget -qO- http://127.0.0.1:$ESC_PORT/secret || echo ESC-BLOCKED" \
+        --race "$ESC_RACE_RUNS" --prep 'esc_host_server; esc_container sandbox; export ESC_SBID=$CONTAINER
+                d=$ESC_DATA/volumes/v-$ESC_CID/_data; mkdir -p "$d"
+                ln -sfn "/proc/$CONTAINER_PID/ns/net" "$d/ns"; ln -sfn /proc/self/ns/net "$d/ns.swap"
+                RACE_A=$d/ns RACE_B=$d/ns.swap'
