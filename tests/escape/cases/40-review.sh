@@ -62,8 +62,7 @@ while True:
         ESC_PTYPID=$!
         disown "$ESC_PTYPID"
         ESC_PIDS+=("$ESC_PTYPID")
-        local i
-        for i in $(seq 50); do
+        for _ in $(seq 50); do
                 [ -s "$ESC/pty.name" ] && break
                 sleep 0.1
         done
