@@ -405,6 +405,19 @@ static bool is_pinned_ns(const struct rw_mountinfo *mi, const char *resolved)
         return m != NULL && strcmp(m->mountpoint, resolved) == 0 && strcmp(m->fstype, "nsfs") == 0;
 }
 
+/* "/proc/DIGITS/ns/NAME" exactly. */
+static bool proc_ns_shape(const char *path)
+{
+        const char *p = path + strlen("/proc/");
+        size_t digits = strspn(p, "0123456789");
+
+        if (strncmp(path, "/proc/", 6) != 0 || digits == 0 || strncmp(p + digits, "/ns/", 4) != 0)
+                return false;
+        p += digits + 4;
+        return p[0] != '\0' && strchr(p, '/') == NULL && strcmp(p, ".") != 0 &&
+               strcmp(p, "..") != 0;
+}
+
 static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo *mi,
                           const struct rw_facts_options *o, int type, const char *path,
                           struct rw_error *err)
@@ -415,22 +428,42 @@ static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo
 
         if (rw_facts_lookup(facts, path) != NULL)
                 return 0;
-        /* a magic link: what stat() reaches is the namespace itself */
-        if (path[0] != '/' || stat(path, &st) < 0)
-                return rw_facts_add_path(facts, path, path[0] != '/' ? EINVAL : errno, NULL, 0, 0,
-                                         0, err);
-        r = rw_facts_add_path(facts, path, 0, path, st.st_mode, st.st_dev, st.st_ino, err);
+        if (path[0] != '/')
+                return rw_facts_add_path(facts, path, EINVAL, NULL, 0, 0, 0, err);
+        if (rw_path_within(path, "/proc")) {
+                /* /proc/PID/ns/TYPE only, a magic link: what stat() reaches is the namespace
+                 * itself. Any other way through /proc (PID/root/..., PID/cwd/...) passes through
+                 * directories a job may own. */
+                if (!proc_ns_shape(path) || stat(path, &st) < 0)
+                        return rw_facts_add_path(facts, path, proc_ns_shape(path) ? errno : EINVAL,
+                                                 NULL, 0, 0, 0, err);
+                r = rw_facts_add_path(facts, path, 0, path, st.st_mode, st.st_dev, st.st_ino, err);
+        } else {
+                /* a pinned namespace file (ip netns, CNI): walked as runc will open it, and
+                 * whether someone else could swap a directory on the way */
+                struct rw_walk w = {0};
+
+                r = rw_path_walk(path, NULL, &w, err);
+                if (r < 0)
+                        return r;
+                st = w.st;
+                r = rw_facts_add_path(facts, path, w.error, w.resolved, w.st.st_mode, w.st.st_dev,
+                                      w.st.st_ino, err);
+                f = rw_facts_lookup_mutable(facts, path);
+                if (r >= 0 && f != NULL) {
+                        f->unsafe_dir = TAKE_PTR(w.unsafe_dir);
+                        f->pinned_ns = w.error == 0 && is_pinned_ns(mi, w.resolved);
+                }
+                rw_walk_clear(&w);
+                if (r < 0 || f == NULL || f->error != 0)
+                        return r;
+        }
         f = rw_facts_lookup_mutable(facts, path);
         if (r < 0 || f == NULL)
                 return r;
         f->uid = st.st_uid;
         f->owner.exec = -1;
         f->owner.strictness = -1;
-        if (!rw_path_within(path, "/proc")) {
-                _cleanup_free_ char *resolved = realpath(path, NULL);
-
-                f->pinned_ns = resolved != NULL && is_pinned_ns(mi, resolved);
-        }
         if (type >= 0)
                 r = find_owner(o, (enum rw_ns_type)type, &f->id, &f->owner, err);
         return r;

@@ -659,6 +659,45 @@ static void rule_bind_options(struct mount_table *t, struct rw_plan *plan)
         }
 }
 
+/*
+ * host-mount, second half: runc resolves a bind source again when it mounts it, long after the
+ * check. Spelled through a symlink or a ".." below a directory the job writes (a volume's _data,
+ * a tier's writable prefix), the same text may then lead elsewhere: runc is handed the path that
+ * was judged, whose directories only root can change.
+ */
+static void rule_bind_source(struct mount_table *t, const struct rw_host_facts *facts,
+                             struct rw_plan *plan)
+{
+        for (size_t i = 0; facts != NULL && i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+                const struct rw_path_fact *fact;
+                _cleanup_free_ char *element = NULL;
+                _cleanup_free_ char *pointer = NULL;
+                json_t *after;
+
+                /* a pinned source is pointed at its pin instead (rule_pin) */
+                if (!e->valid || !e->bind || e->removed || e->denied || e->pin != NULL)
+                        continue;
+                fact = rw_facts_lookup(facts, e->source);
+                if (fact == NULL || fact->error != 0 || fact->realpath == NULL ||
+                    strcmp(fact->realpath, e->source) == 0)
+                        continue;
+                element = rw_pointer_join_index("/mounts", e->index);
+                pointer = element != NULL ? rw_pointer_join(element, "source") : NULL;
+                after = json_string(fact->realpath);
+                if (pointer == NULL || after == NULL) {
+                        json_decref(after);
+                        plan->oom = true;
+                        return;
+                }
+                rw_plan_set_new(plan, RW_RULE_HOST_MOUNT, pointer,
+                                json_object_get(e->mount, "source"), after,
+                                "bind source %s is mounted as %s, the path it resolved to when "
+                                "checked (mount at %s)",
+                                e->source, fact->realpath, e->destination);
+        }
+}
+
 /* kernel-fs-mount */
 
 static const char *const allowed_types[] = {"proc",  "sysfs",  "cgroup", "cgroup2",
@@ -945,6 +984,7 @@ void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
         rule_host_mount(&t, spec, settings, facts, plan);
         rule_pin(&t, facts, plan);
         rule_bind_options(&t, plan);
+        rule_bind_source(&t, facts, plan);
         rule_kernel_mount(&t, plan);
         rule_sys_readonly(&t, plan);
         rule_remount(&t, plan);

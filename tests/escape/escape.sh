@@ -495,8 +495,8 @@ esc_bundle()
 
         local i racer='' verdicts=() details=()
         for ((i = 1; i <= iterations; i++)); do
-                # the same id every run (each deleted before the next): the bundle's engine
-                # files and cgroup are named after it, and another id would be refused for that
+                # Every run under the bundle's own id: its files, its cgroup and its volume
+                # are named after it, and another id would be refused for that alone.
                 local id=$cid
                 cp "$b/config.json.orig" "$b/config.json"
                 local before snap
