@@ -52,6 +52,7 @@ struct rw_call {
         bool written; /* the document was rewritten (and must be put back on failure) */
         bool pinned;  /* pins were made for it (and must be released on failure) */
         bool pin_refused;
+        bool recorded; /* its record and volume uses were saved (create) */
         const char *delegate;
         enum rw_outcome outcome;
         char *message; /* the refusal or error, "runwarden: ..." */
@@ -223,12 +224,28 @@ static int write_document(struct rw_call *c, struct rw_error *err)
         return 0;
 }
 
+/* Forget what keep_records() recorded for a create that is refused after all. */
+static void forget_records(struct rw_call *c)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error err = {0};
+
+        if (!c->recorded)
+                return;
+        if (rw_host_canonical_root(c->cli.root, &root, &err) == 0) {
+                rw_state_remove(NULL, root, c->cli.container_id, &err);
+                rw_volume_remove_user(NULL, root, c->cli.container_id, &err);
+        }
+        c->recorded = false;
+}
+
 /* Put back what was rewritten before a hand-off that did not happen. */
 static void restore_original(struct rw_call *c)
 {
         struct rw_error err = {0};
 
         release_pins(c);
+        forget_records(c);
         if (!c->written)
                 return;
         if (rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, c->io.doc.bytes, c->io.doc.len,
@@ -277,6 +294,39 @@ static int register_volumes(const struct rw_call *c, const char *root, struct rw
                 if (r < 0)
                         return rw_error_prefix(err, "registering volume %s", c->d.volumes[i]);
         }
+        return 0;
+}
+
+/*
+ * What later calls about this container need: its tier, and the volumes it mounts. A volume that
+ * cannot be registered would let another tier's container claim it later: the create is refused
+ * then (and what was recorded is forgotten again). A delete forgets both, and the pins.
+ */
+static int keep_records(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error state_err = {0};
+
+        if (!c->decided || c->cli.container_id == NULL || !(c->d.save_record || c->d.remove_record))
+                return 0;
+        if (rw_host_canonical_root(c->cli.root, &root, &state_err) < 0) {
+                log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                return 0;
+        }
+        if (c->d.remove_record) {
+                /* runc unmounts nothing of the host's: the pins go with the record */
+                if (rw_pins_release(NULL, root, c->cli.container_id, &state_err) < 0)
+                        log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                rw_state_remove(NULL, root, c->cli.container_id, &state_err);
+                if (rw_volume_remove_user(NULL, root, c->cli.container_id, &state_err) < 0)
+                        log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                return 0;
+        }
+        if (rw_state_save(NULL, root, c->cli.container_id, &c->d.record, &state_err) < 0)
+                log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+        c->recorded = true;
+        if (register_volumes(c, root, err) < 0 && !c->audit)
+                return -EIO;
         return 0;
 }
 
@@ -370,9 +420,10 @@ static void decide(struct rw_call *c)
 
         c->audit = c->cli.mode == RW_MODE_AUDIT;
         r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
-        if (r < 0 && rw_cli_changes_nothing(&c->cli)) {
+        if (r < 0 && (rw_cli_changes_nothing(&c->cli) || rw_cli_stops(&c->cli))) {
                 /* --version, state, list...: runc only prints; the tier would only have named
-                 * the runtime to ask */
+                 * the runtime to ask. kill and delete must work whatever became of the policy:
+                 * an engine that cannot delete leaks containers. */
                 log_linef(&c->cli, RW_LOG_WARNING, "runwarden: policy: %s; handed off to %s",
                           err.msg, c->cli.runtime != NULL ? c->cli.runtime : RW_DEFAULT_RUNTIME);
                 r = rw_decide(&c->cli, NULL, c->invoked_as, &c->io.io, &c->d, &err);
@@ -461,6 +512,12 @@ int main(int argc, char **argv)
                 call_clear(&c);
                 return r;
         }
+        if (keep_records(&c, &err) < 0) {
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                r = refuse(&c);
+                call_clear(&c);
+                return r;
+        }
         if (write_decision(&c, &err) < 0) {
                 if (audit_failure_refuses(&c)) {
                         set_message(&c, RW_OUTCOME_ERROR,
@@ -473,35 +530,6 @@ int main(int argc, char **argv)
                         return r;
                 }
                 fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
-        }
-
-        /* What later calls about this container need: its tier, and the volumes it mounts. A
-         * volume that cannot be registered would let another tier's container claim it later:
-         * the create is refused then. A delete forgets both. */
-        if (c.decided && c.cli.container_id != NULL && (c.d.save_record || c.d.remove_record)) {
-                _cleanup_free_ char *root = NULL;
-                struct rw_error state_err = {0};
-
-                if (rw_host_canonical_root(c.cli.root, &root, &state_err) < 0) {
-                        log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                } else if (c.d.save_record) {
-                        if (rw_state_save(NULL, root, c.cli.container_id, &c.d.record, &state_err) <
-                            0)
-                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                        if (register_volumes(&c, root, &err) < 0 && !c.audit) {
-                                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
-                                r = refuse(&c);
-                                call_clear(&c);
-                                return r;
-                        }
-                } else {
-                        /* runc unmounts nothing of the host's: the pins go with the record */
-                        if (rw_pins_release(NULL, root, c.cli.container_id, &state_err) < 0)
-                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                        rw_state_remove(NULL, root, c.cli.container_id, &state_err);
-                        if (rw_volume_remove_user(NULL, root, c.cli.container_id, &state_err) < 0)
-                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                }
         }
 
         c.cli.delegate_argv[0] = (char *)c.delegate;

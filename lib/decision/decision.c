@@ -471,9 +471,22 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                 r = decide_exec(ret, cli, policy, invoked_as, io, err);
         } else if (cli->command == RW_CMD_UPDATE) {
                 r = decide_update(ret, cli, policy, invoked_as, io, err);
+        } else if (rw_cli_stops(cli) && policy == NULL) {
+                /* the policy did not load: stop and delete all the same (default runtime) */
+                passthrough = true;
+                r = 0;
+                ret->remove_record = cli->command == RW_CMD_DELETE;
         } else {
                 passthrough = true;
                 r = existing_tier(ret, cli, policy, invoked_as, io, false, err);
+                if (r < 0 && rw_cli_stops(cli)) {
+                        /* no tier to be had (a name the policy lacks): the default runtime */
+                        snprintf(ret->tier_reason, sizeof(ret->tier_reason), "none: %.700s",
+                                 err->msg);
+                        ret->have_tier = false;
+                        ret->settings = (struct rw_settings){0};
+                        r = 0;
+                }
                 if (r >= 0) {
                         judge_command_flags(cli, &ret->settings, &ret->plan);
                         if (!command_is_known(cli->command) &&
