@@ -19,6 +19,7 @@ static const struct {
     {"policy", rw_ctl_policy, "policy validate [FILE] | policy test DIR"},
     {"audit", rw_ctl_audit, "audit [FILE]: a summary of the decision log"},
     {"seccomp", rw_ctl_seccomp, "seccomp check FILE | show NAME | diff A B | stats NAME"},
+    {"canary", rw_ctl_canary, "canary expect [TIER] | canary run --engine E --runtime R"},
 };
 
 static void usage(FILE *out)
