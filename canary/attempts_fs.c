@@ -352,10 +352,51 @@ static const json_t *bind_prefix_of(const json_t *prefixes, const char *root)
         return NULL;
 }
 
+/*
+ * A mount without nosuid runs a setuid binary found there with its owner's rights (a job with
+ * no_new_privs does not, its children keep it), one without nodev opens device nodes a
+ * writable mount lets a job create: the engine's and runwarden's mounts carry both, but /dev
+ * and devpts, which hold the container's own device nodes. Appends "POINT lacks OPT" to `buf`.
+ */
+static void mount_options(const struct rw_canary_mount *x, char *buf, size_t size, size_t *len)
+{
+        bool nosuid = rw_canary_has_opt(x->opts, "nosuid");
+        bool nodev = rw_canary_has_opt(x->opts, "nodev") || strcmp(x->point, "/dev") == 0 ||
+                     strcmp(x->fstype, "devpts") == 0;
+
+        if ((nosuid && nodev) || *len >= size)
+                return;
+        *len += (size_t)snprintf(buf + *len, size - *len, "%s%s (%s) lacks %s", *len ? "; " : "",
+                                 x->point, x->fstype,
+                                 !nosuid && !nodev ? "nosuid and nodev"
+                                 : !nosuid         ? "nosuid"
+                                                   : "nodev");
+}
+
+/* docker run --init: the engine's init binary (docker-init, often a link to tini) bound read-only
+ * as a file at /sbin/docker-init. */
+static bool docker_init(const struct rw_canary_mount *x)
+{
+        static const char *const names[] = {"docker-init", "tini", "tini-static", "catatonit",
+                                            NULL};
+        const char *base = strrchr(x->root, '/');
+        struct stat st;
+
+        if (strcmp(x->point, "/sbin/docker-init") != 0 || !rw_canary_has_opt(x->opts, "ro") ||
+            base == NULL || lstat(x->point, &st) < 0 || !S_ISREG(st.st_mode))
+                return false;
+        for (const char *const *p = names; *p != NULL; p++)
+                if (strcmp(base + 1, *p) == 0)
+                        return true;
+        return false;
+}
+
 static void attempt_mounts(struct rw_canary_report *rep)
 {
         struct rw_canary_mount *m = NULL;
         size_t n = 0, binds = 0, engine = 0, tier = 0, bad = 0, kernel = 0;
+        char flags[RW_CANARY_TEXT_MAX] = "";
+        size_t flags_len = 0;
         int r = rw_canary_mounts(&m, &n);
 
         if (r < 0) {
@@ -384,12 +425,11 @@ static void attempt_mounts(struct rw_canary_report *rep)
                 if (strcmp(x->point, "/") == 0 || rw_canary_path_below(x->point, "/proc") ||
                     rw_canary_path_below(x->point, "/sys"))
                         continue;
+                mount_options(x, flags, sizeof(flags), &flags_len);
                 if (own_fstype(x->fstype) && strcmp(x->root, "/") == 0)
                         continue;
                 binds++;
-                if (engine_shaped(x->root) ||
-                    (strcmp(x->point, "/sbin/docker-init") == 0 && strlen(x->root) >= 12 &&
-                     strcmp(x->root + strlen(x->root) - 12, "/docker-init") == 0)) {
+                if (engine_shaped(x->root) || docker_init(x)) {
                         engine++;
                         continue;
                 }
@@ -420,6 +460,11 @@ static void attempt_mounts(struct rw_canary_report *rep)
                 }
         }
         rw_canary_mounts_free(m, n);
+        rw_canary_record(rep, "mounts.nosuid-nodev", "bind-options", RW_CANARY_BLOCKED,
+                         "nosuid on every mount but /, nodev but on /dev",
+                         flags[0] ? RW_CANARY_SUCCEEDED : RW_CANARY_STOPPED,
+                         flags[0] ? "%s" : "every mount nosuid, and nodev but /dev and devpts",
+                         flags);
         rw_canary_record(rep, "mounts.host", "host-mount", RW_CANARY_BLOCKED,
                          "no host directory beyond the engine's and the tier's",
                          bad || kernel ? RW_CANARY_SUCCEEDED : RW_CANARY_STOPPED,

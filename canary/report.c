@@ -178,8 +178,9 @@ void rw_canary_print_table(const struct rw_canary_report *rep, const char *versi
                 printf("%-8s  %-*s  %-*s  %-9s  %s: %s", verdict_name(a->verdict), id_w, a->id,
                        rule_w, a->rule, expected_name(a->expected), outcome_name(a->outcome),
                        a->result);
-                if (a->expected_why[0] != '\0')
-                        printf(" (expected %s: %s)", expected_name(a->expected), a->expected_why);
+                /* Why a thing is allowed or not judged; "blocked" needs no reason. */
+                if (a->expected_why[0] != '\0' && a->expected != RW_CANARY_BLOCKED)
+                        printf(" (%s: %s)", expected_name(a->expected), a->expected_why);
                 printf("\n");
         }
         if (s.not_hardened) {

@@ -109,6 +109,18 @@ rw_expect_rc "canary run --json: passes" 0
 rw_expect_eq "the JSON verdict is pass, hardened, nothing failed" 'pass true 0' \
         "$(jq -r '"\(.verdict) \(.hardened) \(.failed | length)"' "$OUT")"
 
+# As a job's user rather than root, and behind docker's init (its binary bound from the host).
+canary_run user --runtime runwarden --tier default --engine-arg=--user=1000
+rw_expect_rc "canary run as uid 1000: passes" 0
+# Its HOME comes from the image's /etc/passwd (runc sets it, the spec has none): whether runwarden
+# gives it scratch space or not, the canary judges it and never fails the job for it.
+rw_expect_grep "as uid 1000: its HOME is judged, and not a failure" "$OUT" \
+        '^(ok|stricter) +scratch:/home/user '
+canary_run init --runtime runwarden --tier default --engine-arg=--init
+rw_expect_rc "canary run behind docker --init: passes" 0
+rw_expect_grep "behind --init: the init binary counts as the engine's own" "$OUT" \
+        "^ok +mounts.host .* [1-9][0-9]* the engine's own"
+
 # The image's own command: the canary with its built-in baseline expectation.
 rw_capture builtin docker run --rm --runtime runwarden --network none rw-canary:test
 rw_expect_rc "docker run IMAGE (the built-in baseline expectation) passes under runwarden" 0
