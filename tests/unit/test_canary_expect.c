@@ -299,6 +299,73 @@ static void test_canary_refuses(void **state)
         assert_non_null(strstr(why, "line 1"));
 }
 
+/* The judgement of attempts: what fails, what is a note, what a tier that only warns promises. */
+static void test_judgement(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_json_ json_t *trusted = build(&f->policy, "trusted", NULL);
+        _cleanup_json_ json_t *fork_mr = build(&f->policy, "fork-mr", NULL);
+        _cleanup_json_ json_t *audit = build(&f->policy, "audit", NULL);
+        struct rw_canary_expectation e = {0};
+        struct rw_canary_report rep = {.expect = &e};
+        struct rw_canary_summary s;
+
+        canary_reads(trusted, &e);
+        rw_canary_record(&rep, "net.raw-inet", "caps-drop", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "opened %s", "a raw IP socket");
+        rw_canary_record(&rep, "seccomp.mount", "seccomp", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "reached the kernel");
+        rw_canary_record(&rep, "scratch:/tmp", "scratch-tmpfs", RW_CANARY_ALLOWED, NULL,
+                         RW_CANARY_STOPPED, "EROFS");
+        rw_canary_record(&rep, "net.metadata", "-", RW_CANARY_BLOCKED, NULL, RW_CANARY_NOT_TESTED,
+                         "not asked");
+        assert_false(rep.oom);
+        assert_int_equal(rep.n, 4);
+        assert_int_equal(rep.attempts[0].verdict, RW_CANARY_FAIL);
+        assert_string_equal(rep.attempts[0].result, "opened a raw IP socket");
+        /* The trusted tier only warns about seccomp: nothing promised, nothing failed. */
+        assert_int_equal(rep.attempts[1].expected, RW_CANARY_EITHER);
+        assert_int_equal(rep.attempts[1].verdict, RW_CANARY_OK);
+        assert_string_equal(rep.attempts[1].expected_why, "the tier only warns");
+        assert_int_equal(rep.attempts[2].verdict, RW_CANARY_STRICTER);
+        assert_int_equal(rep.attempts[3].verdict, RW_CANARY_SKIPPED);
+        rw_canary_summarize(&rep, &s);
+        assert_int_equal(s.failed, 1);
+        assert_int_equal(s.stricter, 1);
+        assert_int_equal(s.skipped, 1);
+        assert_false(s.not_hardened);
+        free(rep.attempts);
+        rw_canary_expect_clear(&e);
+
+        /* A loosened tier (more capabilities, a writable root) is not "not hardened"; a
+         * container without no_new_privs or without a filter, and beyond the tier, is. */
+        canary_reads(fork_mr, &e);
+        rep = (struct rw_canary_report){.expect = &e};
+        rw_canary_record(&rep, "caps.bounding", "caps-drop", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "CAP_NET_RAW");
+        rw_canary_record(&rep, "rootfs.write", "readonly-rootfs", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "wrote /x");
+        rw_canary_summarize(&rep, &s);
+        assert_int_equal(s.failed, 2);
+        assert_false(s.not_hardened);
+        rw_canary_record(&rep, "seccomp.mode", "seccomp", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "Seccomp 0");
+        rw_canary_summarize(&rep, &s);
+        assert_true(s.not_hardened);
+        free(rep.attempts);
+        rw_canary_expect_clear(&e);
+
+        /* Audit mode: nothing the tier forbids can fail. */
+        canary_reads(audit, &e);
+        rep = (struct rw_canary_report){.expect = &e};
+        rw_canary_record(&rep, "caps.bounding", "caps-drop", RW_CANARY_BLOCKED, NULL,
+                         RW_CANARY_SUCCEEDED, "everything");
+        assert_int_equal(rep.attempts[0].verdict, RW_CANARY_OK);
+        assert_string_equal(rep.attempts[0].expected_why, "the tier is in audit mode");
+        free(rep.attempts);
+        rw_canary_expect_clear(&e);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -308,6 +375,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_audit_tier, setup, teardown),
             cmocka_unit_test_setup_teardown(test_canary_reads_builder, setup, teardown),
             cmocka_unit_test_setup_teardown(test_canary_refuses, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_judgement, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
