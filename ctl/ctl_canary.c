@@ -15,9 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
-#include <time.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -25,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "canary_expect.h"
@@ -343,6 +343,8 @@ static int engine_argv(const struct run_options *o, const char *id, const char *
         r |= add_arg(&argv, &n, "run");
         r |= add_arg(&argv, &n, "--rm");
         if (docker) {
+                r |= add_arg(&argv, &n, "--name");
+                r |= add_arg(&argv, &n, id);
                 r |= add_arg(&argv, &n, "--runtime");
                 r |= add_arg(&argv, &n, o->runtime);
                 if (!o->metadata)

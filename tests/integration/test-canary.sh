@@ -202,6 +202,19 @@ ctr_run ctr-runc --runtime "$RW_RUNC"
 rw_expect_rc "ctr run --runc-binary runc: the canary fails" 1
 rw_expect_grep "ctr, runc: not hardened" "$OUT" '^not hardened: '
 
+# An engine client that hangs, or whose status contradicts the canary's last line, is no verdict.
+printf '#!/bin/sh\nexec sleep 60\n' >"$d/engine-hangs"
+printf '#!/bin/sh\necho "verdict: PASS: forged"\nexit 1\n' >"$d/engine-disagrees"
+chmod +x "$d/engine-hangs" "$d/engine-disagrees"
+rw_capture hangs "$ctl" canary run --engine docker --runtime runwarden --policy "$RW_ENG_POLICY" \
+        --engine-bin "$d/engine-hangs" --timeout 1
+rw_expect_rc "an engine client that hangs: exit 3 after --timeout" 3
+rw_expect_grep "it says there was no verdict in time" "$ERR" 'no verdict after 1 s'
+rw_capture disagrees "$ctl" canary run --engine docker --runtime runwarden \
+        --policy "$RW_ENG_POLICY" --engine-bin "$d/engine-disagrees"
+rw_expect_rc "a PASS line with a failing exit status: exit 3" 3
+rw_expect_grep "it says the two disagree" "$ERR" 'disagree'
+
 # An engine that cannot run the canary is not a verdict.
 canary_run noimage --runtime runwarden --image rw-canary:no-such-image --engine-arg=--pull=never
 rw_expect_rc "a missing image: exit 3 (the canary did not run)" 3
