@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * The canary's expectation (canary/README.md): what a container of one tier may and may not do
+ * The canary's expectation (ctl/canary/README.md): what a container of one tier may and may not do
  * from inside, as the policy says it, in the JSON that `runwarden-canary --expect` reads. The
  * canary cannot read the policy or the seccomp profiles from inside a job, so the operator's
  * tool states the tier's view for it: the capabilities kept, a read-only root or not, the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * runwardenctl canary expect | run: the tripwire's two host-side halves (canary/README.md).
+ * runwardenctl canary expect | run: the tripwire's two host-side halves (ctl/canary/README.md).
  *
  * `expect` states what a tier allows, for runwarden-canary to check from inside a job: the
  * policy and the seccomp profiles live on the host, the canary lives in the job.
@@ -281,7 +281,7 @@ static void run_usage(FILE *out)
             "  --runtime NAME    docker: a runtime registered with dockerd (runwarden,\n"
             "                    runwarden-TIER, or runc to see what an unhardened job can do);\n"
             "                    ctr: the runc-compatible binary (a path or a name on PATH)\n"
-            "  --image IMAGE     the canary image (canary/build-image.sh; default\n"
+            "  --image IMAGE     the canary image (ctl/canary/build-image.sh; default\n"
             "                    " CANARY_IMAGE_DOCKER " for docker, " CANARY_IMAGE_CTR "\n"
             "                    for ctr)\n"
             "  --tier T          the tier whose expectation to check (default: TIER of a runtime\n"

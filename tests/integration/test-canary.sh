@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# The canary (issue 18, canary/README.md) through engines of the test's own (engines.sh), run by
+# The canary (issue 18, ctl/canary/README.md) through engines of the test's own (engines.sh), run by
 # `runwardenctl canary run` as an operator runs it:
-#   - the image made by canary/build-image.sh (docker import; an OCI archive for ctr);
+#   - the image made by ctl/canary/build-image.sh (docker import; an OCI archive for ctr);
 #   - through dockerd with runwarden: the canary passes (and its built-in baseline alone too);
 #   - with --runtime runc: it fails and says the container is not hardened;
 #   - a loosened tier (CAP_NET_RAW kept, a writable root, a cache directory it may bind) checked
@@ -27,7 +27,7 @@ rw_eng_init
 
 d=$RW_ENG_DIR
 ctl=$RW_ENG_PREFIX/bin/runwardenctl
-canary=$RW_ENG_PREFIX/bin/runwarden-canary
+canary=$RW_ENG_PREFIX/libexec/runwarden/runwarden-canary
 build_image=$RW_ENG_PREFIX/share/runwarden/canary/build-image.sh
 for f in "$ctl" "$canary" "$build_image"; do
         [ -x "$f" ] || rw_fatal "the scratch install has no $f"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The canary's expectation: what `runwardenctl canary expect` builds from a tier
- * (ctl/canary_expect.c), and what runwarden-canary reads of it (canary/expect.c, compiled in
+ * (ctl/canary_expect.c), and what runwarden-canary reads of it (ctl/canary/expect.c, compiled in
  * here), so that the two halves cannot disagree on the format.
  */
 #include "testutil.h"

@@ -55,9 +55,10 @@ done
 
 if [ -z "$canary" ]; then
         here=$(cd "$(dirname "$0")" && pwd)
-        # Installed as PREFIX/share/runwarden/canary/build-image.sh beside PREFIX/bin.
-        if [ -x "$here/../../../bin/runwarden-canary" ]; then
-                canary=$here/../../../bin/runwarden-canary
+        # Installed as PREFIX/share/runwarden/canary/build-image.sh, the canary as
+        # PREFIX/libexec/runwarden/runwarden-canary.
+        if [ -x "$here/../../../libexec/runwarden/runwarden-canary" ]; then
+                canary=$here/../../../libexec/runwarden/runwarden-canary
         else
                 canary=$(command -v runwarden-canary) ||
                         die "no runwarden-canary found: pass --canary PATH"

@@ -30,7 +30,7 @@ def main():
         data = f.read()
     json.loads(data)  # refuse anything that is not one JSON document
     with open(dst + '.tmp', 'w') as f:
-        f.write('/* Generated from %s by canary/embed-json.py: do not edit. */\n'
+        f.write('/* Generated from %s by ctl/canary/embed-json.py: do not edit. */\n'
                 % os.path.basename(src))
         f.write('#pragma once\n\nstatic const char %s[] =\n%s;\n' % (name, c_string(data)))
     os.replace(dst + '.tmp', dst)

@@ -3,7 +3,7 @@
 
 /*
  * runwarden-canary: run as a job's command, it tries from inside what a hostile job would and
- * judges each attempt against the tier's expectation (canary/README.md). Static, without the
+ * judges each attempt against the tier's expectation (ctl/canary/README.md). Static, without the
  * sanitizers and without libseccomp, so that it runs in an image holding nothing else.
  *
  * An attempt has an expectation (blocked, allowed, or either), an outcome (stopped, succeeded,
