@@ -355,8 +355,9 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                         return 0;
                 rw_rules_process(d->view, "", &d->settings, &d->plan);
                 rw_rules_secrets(d->view, "", &d->plan);
-                /* whose process it must be: the container's own, when runc can tell */
-                if (d->choice.tier->exec == RW_EXEC_ALLOW_AS_OWNER) {
+                /* The container's own process: whose process an exec must be (allow-as-owner),
+                 * and the security labels it must keep (the file names its own). */
+                {
                         _cleanup_plan_ struct rw_plan ignored;
                         struct rw_error sub = {0};
 
@@ -366,6 +367,13 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                                               &config, &ignored, &sub) < 0)
                                 config = NULL;
                 }
+                if (config != NULL)
+                        rw_rules_exec_lsm(json_object_get(config, "process"), d->view, &d->plan);
+                else
+                        rw_plan_deny(&d->plan, RW_RULE_EXEC_POLICY, "exec",
+                                     "the container's own config.json cannot be read (runc's "
+                                     "state under --root names its bundle): the exec's security "
+                                     "labels cannot be compared with the container's");
                 judge_exec_policy(d, d->view, json_object_get(config, "process"), &d->plan);
                 return 0;
         }

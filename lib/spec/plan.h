@@ -26,6 +26,10 @@
 
 #include "error.h"
 
+/* The rule id of the spec gate (spec.h): refusals of what runc would read otherwise, and removals
+ * of members runc does not decode. */
+#define RW_RULE_SPEC "spec"
+
 enum rw_change_kind {
         RW_CHANGE_SET,          /* set the member at `pointer` to `after` */
         RW_CHANGE_DELETE,       /* delete the member at `pointer` */

@@ -36,7 +36,7 @@
 #include "error.h"
 #include "plan.h"
 
-#define RW_RULE_SPEC "spec"
+/* RW_RULE_SPEC, the gate's rule id, is in plan.h (the plan knows the gate's removals). */
 
 enum rw_spec_kind {
         RW_SPEC_CONFIG,    /* config.json: specs.Spec */
