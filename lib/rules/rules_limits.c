@@ -15,6 +15,7 @@
 #include "numbers.h"
 #include "paths.h"
 #include "rules.h"
+#include "strv.h"
 
 /* cgroup v2 files that only limit or weigh the container itself. */
 static const char *const unified_allowed[] = {
@@ -197,7 +198,8 @@ static void rule_cgroup_path(const json_t *linux_obj, const struct rw_settings *
                 return;
         }
         if (settings->lists[RW_LIST_CGROUP_PARENTS] != NULL &&
-            !str_in(parent[0] != '\0' ? parent : "/", settings->lists[RW_LIST_CGROUP_PARENTS]))
+            !rw_strv_glob_any(settings->lists[RW_LIST_CGROUP_PARENTS],
+                              parent[0] != '\0' ? parent : "/"))
                 rw_plan_deny(plan, RW_RULE_CGROUP_PATH, path,
                              "cgroupsPath %s is not below a parent the tier lists", path);
 }

@@ -7,6 +7,7 @@
  * engine-socket rule strips is not also judged, denied or rewritten by the rules after it.
  */
 #include "rules.h"
+#include "strv.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -912,16 +913,6 @@ static const char *volume_name(const char *path, char *buf, size_t size)
 }
 
 /* Whether `name` matches `pattern`, where '*' stands for any run of characters. */
-static bool glob_match(const char *pattern, const char *name)
-{
-        if (*pattern == '\0')
-                return *name == '\0';
-        if (*pattern == '*')
-                return glob_match(pattern + 1, name) ||
-                       (*name != '\0' && glob_match(pattern, name + 1));
-        return *name == *pattern && glob_match(pattern + 1, name + 1);
-}
-
 static bool in_list(const char *const *list, const char *s)
 {
         for (; list != NULL && *list != NULL; list++)
@@ -953,7 +944,7 @@ static void rule_volume_owner(struct mount_table *t, const struct rw_settings *s
                 name = volume_name(fact->realpath, name_buf, sizeof(name_buf));
                 for (const char *const *p = settings->lists[RW_LIST_VOLUME_ALLOW];
                      p != NULL && *p != NULL && !allowed; p++)
-                        allowed = glob_match(*p, name);
+                        allowed = rw_glob_match(*p, name);
                 for (size_t k = 0; !allowed && k < facts->n_volume_users; k++) {
                         const struct rw_volume_user *u = &facts->volume_users[k];
 

@@ -17,7 +17,7 @@
 #define RW_RULE_CAPS           "caps-drop"
 #define RW_RULE_NNP            "no-new-privileges"
 #define RW_RULE_CWD            "process-cwd"
-#define RW_RULE_EXEC_CAPS      "exec-caps"
+#define RW_RULE_EXEC_CAPS      "exec-caps" /* gone: accepted in old policies, with a warning */
 #define RW_RULE_EXEC_POLICY    "exec-policy"
 #define RW_RULE_ROOTFS         "readonly-rootfs"
 #define RW_RULE_SCRATCH        "scratch-tmpfs"
