@@ -709,6 +709,14 @@ static bool is_cgroup(const char *type)
         return str_eq(type, "cgroup") || str_eq(type, "cgroup2");
 }
 
+/* Binds the engines themselves put below /dev: the container's shm (docker's
+ * containers/ID/mounts/shm, a pod's sandbox shm) and Kubernetes' termination log. */
+static bool dev_bind_allowed(const char *destination)
+{
+        return strcmp(destination, "/dev/shm") == 0 ||
+               strcmp(destination, "/dev/termination-log") == 0;
+}
+
 static void judge_kernel_mount(const struct mount_entry *e, struct rw_plan *plan)
 {
         const char *d = e->destination;
@@ -733,6 +741,14 @@ static void judge_kernel_mount(const struct mount_entry *e, struct rw_plan *plan
                    !(strcmp(d, "/sys/fs/cgroup") == 0 && is_cgroup(type))) {
                 rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
                              "a mount at %s would cover part of /sys and undo its masking", d);
+        } else if (e->bind && rw_path_within(d, "/dev") && !dev_bind_allowed(d)) {
+                /* runc makes /dev itself (its nodes, devpts, the console) and masks paths with
+                 * /dev/null: a bind the job can write there, shared with another container, is
+                 * how CVE-2025-31133, -52565 and -52881 redirect runc's own mounts */
+                rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
+                             "a bind mount at %s would put a directory the job can change where "
+                             "runc makes its device nodes and masks paths",
+                             d);
         } else if (e->bind) {
                 return;
         } else if (type == NULL) {

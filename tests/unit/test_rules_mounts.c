@@ -905,7 +905,15 @@ static void test_kernel_fs_mount(void **state)
             {"{\"destination\":\"/dev\",\"type\":\"devtmpfs\",\"source\":\"devtmpfs\"}", "/dev",
              "type devtmpfs"},
             {"{\"destination\":\"/x\",\"source\":\"tmpfs\"}", "/x", "has no type"},
+            /* a volume where runc makes its device nodes and masks paths (CVE-2025-31133) */
+            {"{\"destination\":\"/dev\",\"type\":\"bind\"" VOL "}", "/dev", "device nodes"},
+            {"{\"destination\":\"/dev/pts\",\"type\":\"bind\"" VOL "}", "/dev/pts"},
+            {"{\"destination\":\"/dev/null\",\"type\":\"bind\"" VOL "}", "/dev/null"},
+            {"{\"destination\":\"/dev//./console\",\"type\":\"bind\"" VOL "}", "/dev/console"},
             /* allowed */
+            {"{\"destination\":\"/dev/shm\",\"type\":\"bind\"" VOL "}", NULL},
+            {"{\"destination\":\"/dev/termination-log\",\"type\":\"bind\"" VOL "}", NULL},
+            {"{\"destination\":\"/device\",\"type\":\"bind\"" VOL "}", NULL},
             {"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}", NULL},
             {"{\"destination\":\"/sys/\",\"type\":\"sysfs\",\"source\":\"sysfs\","
              "\"options\":[\"ro\"]}",

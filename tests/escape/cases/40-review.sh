@@ -80,3 +80,22 @@ esc_case devices.pts-userns probe spec 'refused|contained' 'devices|host-namespa
                         major: 136, minor: ($ENV.ESC_PTY | tonumber), fileMode: 384, uid: 0, gid: 0}])' \
         'for t in /dev/pts/[0-9]*; do [ -c "$t" ] && timeout 5 head -n 1 "$t"; done; echo ESC-BLOCKED no host terminal read' \
         --prep 'esc_host_pty'
+
+# runc makes /dev itself (its nodes, devpts, the console) and masks paths by binding /dev/null
+# over them. A volume bound at /dev (or below it) is a directory the job, and any other container
+# sharing the volume, can change while runc does that: a symlink planted as null makes runc bind
+# the file it points to over the masked paths (CVE-2025-31133; -52565 and -52881 race the same
+# way through /dev/console and /dev/pts). Not run without runwarden: Debian's runc 1.1.5 would
+# expose the host's kernel tunables.
+esc_case dev.volume-at-dev 6 spec refused kernel-fs-mount \
+        'a volume bound at /dev, holding null -> /proc/sys/kernel/core_pattern' \
+        --bypass-na 'not run: runc 1.1.5 would bind the host'"'"'s core_pattern over the masked paths; runwarden'"'"'s delegate only records a hand-off' \
+        -- esc_bundle '.mounts += [{destination: "/dev", type: "bind", source: "\($data)/volumes/v-\($id)/_data",
+                options: ["rbind", "rw"]}]' 'true' --unsafe \
+        --prep 'mkdir -p "$ESC_DATA/volumes/v-$ESC_CID/_data"; ln -sfn /proc/sys/kernel/core_pattern "$ESC_DATA/volumes/v-$ESC_CID/_data/null"'
+esc_case dev.volume-at-pts 6 spec refused kernel-fs-mount \
+        'a volume bound at /dev/pts, where runc finds the console it binds' \
+        --bypass-na 'not run: a shared /dev/pts redirects runc'"'"'s own console mount (CVE-2025-52565); runwarden'"'"'s delegate only records a hand-off' \
+        -- esc_bundle '.mounts += [{destination: "/dev/pts", type: "bind", source: "\($data)/volumes/v-\($id)/_data",
+                options: ["rbind", "rw"]}]' 'true' --unsafe \
+        --prep 'mkdir -p "$ESC_DATA/volumes/v-$ESC_CID/_data"'
