@@ -155,6 +155,7 @@ struct rw_host_facts {
         uint64_t host_memory; /* bytes of RAM (MemTotal), 0 unknown */
         /* The container the command line names (NULL: unknown, as in synthetic facts). */
         char *container_id;
+        char *pin_dir; /* where this container's pins are made (pins.h); NULL: none can be */
 };
 
 /* The well-known engine API socket paths, NULL-terminated. */
@@ -176,6 +177,7 @@ struct rw_facts_options {
         const char *const *scratch;       /* destinations whose presence in the rootfs
                                              matters, "$HOME" for the home */
         const char *state_dir;            /* runwarden's records; NULL: the default */
+        const char *pin_dir;              /* this container's pins (pins.h), NULL: none */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "rules.h"
+#include "strv.h"
 
 /* Host kernel state that /proc and /sys expose through a container's own procfs and sysfs:
  * memory images, key rings, timers of every process, firmware tables, power meters (RAPL energy
@@ -175,38 +176,13 @@ static bool sysctl_is_namespaced(const char *dotted)
         return false;
 }
 
-/* '*' matches any run of characters; nothing else is special. Iterative: the name comes from
- * the spec and must not make matching slow. */
-static bool glob_match(const char *pattern, const char *name)
-{
-        const char *star = NULL, *resume = NULL;
-
-        while (*name != '\0') {
-                if (*pattern == '*') {
-                        star = pattern++;
-                        resume = name;
-                } else if (*pattern == *name) {
-                        pattern++;
-                        name++;
-                } else if (star != NULL) {
-                        pattern = star + 1;
-                        name = ++resume;
-                } else {
-                        return false;
-                }
-        }
-        while (*pattern == '*')
-                pattern++;
-        return *pattern == '\0';
-}
-
 static bool tier_lists_sysctl(const struct rw_settings *settings, const char *dotted)
 {
         for (const char *const *p = settings != NULL ? settings->lists[RW_LIST_SYSCTLS] : NULL;
              p != NULL && *p != NULL; p++) {
                 char pattern[256];
 
-                if (glob_match(sysctl_dotted(*p, pattern, sizeof(pattern)), dotted))
+                if (rw_glob_match(sysctl_dotted(*p, pattern, sizeof(pattern)), dotted))
                         return true;
         }
         return false;

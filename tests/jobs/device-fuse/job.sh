@@ -8,7 +8,7 @@ JOB_MOUNT="named volume at /builds/group/device-fuse"
 JOB_DOCKER_ARGS="--device /dev/fuse"
 JOB_TIER=fuse
 JOB_TIER_JSON='{"devices": ["/dev/fuse"]}'
-JOB_TIER_CHANGES="keeps the device /dev/fuse (policy key not in runwarden yet)"
+JOB_TIER_CHANGES="keeps the device /dev/fuse (the character device 10:229) and its device cgroup entry"
 
 job_main()
 {
