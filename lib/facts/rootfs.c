@@ -18,10 +18,11 @@
 #include "numbers.h"
 
 /* bufio.Scanner's default limit: runc fails on a longer line, so nothing can be told then. */
-#define PASSWD_LINE_MAX (64u * 1024u)
-#define PASSWD_MAX      (16u * 1024u * 1024u)
-#define PAGE            4096u
-#define COPY_MAX_DEPTH  64
+#define PASSWD_LINE_MAX   (64u * 1024u)
+#define PASSWD_MAX        (16u * 1024u * 1024u)
+#define PAGE              4096u
+#define COPY_MAX_DEPTH    64
+#define ROOTFS_OPEN_TRIES 256
 
 int rw_rootfs_open(int rootfd, const char *path, int flags)
 {
@@ -29,8 +30,17 @@ int rw_rootfs_open(int rootfd, const char *path, int flags)
             .flags = (uint64_t)(flags | O_CLOEXEC),
             .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
+        int fd = -1;
 
-        return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        /* With RESOLVE_IN_ROOT a ".." fails with EAGAIN whenever a mount or a rename happened
+         * anywhere meanwhile, which on a host starting containers is often: the kernel asks
+         * for a retry. */
+        for (int i = 0; i < ROOTFS_OPEN_TRIES; i++) {
+                fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != EAGAIN)
+                        break;
+        }
+        return fd;
 }
 
 /* Go's strconv.Atoi of s[0..len) with its error ignored: 0 for a syntax error, a value no uid
@@ -157,6 +167,8 @@ int rw_rootfs_probe_dir(int rootfd, const char *path, struct rw_rootfs_dir *ret,
                 ret->is_dir = S_ISDIR(st.st_mode);
                 return 0;
         }
+        if (fd < 0 && errno == EAGAIN)
+                return rw_error_set(err, EAGAIN, "looking up %s in the root filesystem", path);
         /* The deepest directory that exists on the way: where runc's MkdirAll starts. */
         for (;;) {
                 char *slash = strrchr(prefix, '/');
@@ -169,6 +181,9 @@ int rw_rootfs_probe_dir(int rootfd, const char *path, struct rw_rootfs_dir *ret,
                 else
                         *slash = '\0';
                 pfd = rw_rootfs_open(rootfd, prefix, O_PATH);
+                if (pfd < 0 && errno == EAGAIN)
+                        return rw_error_set(err, EAGAIN, "looking up %s in the root filesystem",
+                                            path);
                 if (pfd >= 0 && fstat(pfd, &st) == 0) {
                         if (S_ISDIR(st.st_mode)) {
                                 ret->parent_known = true;

@@ -18,7 +18,7 @@
 #define RW_HOME_COPY_MAX_ENTRIES 50000u
 
 /* Open `path` (absolute, inside the root) relative to the root filesystem `rootfd`, with
- * `flags` (O_CLOEXEC is added). -1 and errno on failure. */
+ * `flags` (O_CLOEXEC is added), retrying the kernel's EAGAIN. -1 and errno on failure. */
 int rw_rootfs_open(int rootfd, const char *path, int flags);
 
 /*
@@ -49,6 +49,8 @@ struct rw_rootfs_dir {
         mode_t parent_mode;
 };
 
+/* -EAGAIN when the kernel kept asking for a retry (mounts and renames without end): nothing can
+ * be told then. */
 int rw_rootfs_probe_dir(int rootfd, const char *path, struct rw_rootfs_dir *ret,
                         struct rw_error *err);
 
