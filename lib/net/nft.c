@@ -375,7 +375,8 @@ struct batch {
         char *buf;
         size_t len, cap;
         uint32_t first_seq;
-        size_t n_msgs; /* between begin and end: each is acked */
+        size_t n_msgs;  /* between begin and end: each is acked */
+        size_t skipped; /* leading messages of describe_msg() this batch does not have */
         bool oom;
 };
 
@@ -782,7 +783,7 @@ static int batch_send(struct nl *nl, struct batch *b, const struct rw_egress_rul
                 char what[RW_EGRESS_RULE_TEXT + 64];
                 size_t index = error_seq > b->first_seq ? error_seq - b->first_seq - 1 : 0;
 
-                describe_msg(set, index, install, what, sizeof(what));
+                describe_msg(set, index + b->skipped, install, what, sizeof(what));
                 return rw_error_set_errno(err, first_error, "nf_tables refused %s", what);
         }
         return 0;
@@ -840,13 +841,42 @@ int rw_nft_remove(int nsfd, struct rw_error *err)
         return batch_send(&nl, &b, NULL, false, err);
 }
 
+/*
+ * One transaction: the table (replacing runwarden's old one when `replace`), both chains, every
+ * rule. Without `replace` the table is created exclusively: deleting a table costs the kernel
+ * an RCU grace period (about 10 ms, paid when the socket closes), which a pod's first container
+ * need not pay.
+ */
+static int install_batch(struct nl *nl, const struct rw_egress_ruleset *set, bool replace,
+                         const char *comment, struct rw_error *err)
+{
+        _cleanup_(batch_freep) struct batch b = {0};
+
+        batch_begin(&b, ++nl->seq);
+        if (replace) {
+                batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, NULL);
+                batch_table(&b, NFT_MSG_DELTABLE, 0, NULL);
+        } else {
+                b.skipped = 2;
+        }
+        batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, comment);
+        batch_reject_chain(&b);
+        batch_chain(&b, RW_NFT_CHAIN, true);
+        batch_ruleset(&b, set);
+        batch_end(&b);
+        if (b.oom)
+                return rw_error_set(err, ENOMEM, "out of memory building the nf_tables batch");
+        nl->seq += (uint32_t)b.n_msgs + 1;
+        return batch_send(nl, &b, set, true, err);
+}
+
 int rw_nft_install(int nsfd, const struct rw_egress_ruleset *set, enum rw_nft_outcome *ret,
                    struct rw_error *err)
 {
         _cleanup_nft_status_ struct rw_nft_status st = {0};
-        _cleanup_(batch_freep) struct batch b = {0};
         _cleanup_nl_ struct nl nl = {0};
         char fingerprint[65], comment[160];
+        struct rw_error first = {0};
         int r;
 
         if (set->mode == RW_EGRESS_MODE_OFF) {
@@ -859,6 +889,8 @@ int rw_nft_install(int nsfd, const struct rw_egress_ruleset *set, enum rw_nft_ou
         r = rw_egress_ruleset_fingerprint(set, fingerprint, err);
         if (r < 0)
                 return r;
+        snprintf(comment, sizeof(comment), COMMENT_PREFIX "%s sha256:%s",
+                 rw_egress_mode_name(set->mode), fingerprint);
         r = nl_open(nsfd, &nl, err);
         if (r < 0)
                 return r;
@@ -869,22 +901,29 @@ int rw_nft_install(int nsfd, const struct rw_egress_ruleset *set, enum rw_nft_ou
                 *ret = RW_NFT_KEPT;
                 return 0;
         }
-
-        snprintf(comment, sizeof(comment), COMMENT_PREFIX "%s sha256:%s",
-                 rw_egress_mode_name(set->mode), fingerprint);
-        batch_begin(&b, ++nl.seq);
-        batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, NULL);
-        batch_table(&b, NFT_MSG_DELTABLE, 0, NULL);
-        batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, comment);
-        batch_reject_chain(&b);
-        batch_chain(&b, RW_NFT_CHAIN, true);
-        batch_ruleset(&b, set);
-        batch_end(&b);
-        if (b.oom)
-                return rw_error_set(err, ENOMEM, "out of memory building the nf_tables batch");
-        r = batch_send(&nl, &b, set, true, err);
+        if (!st.present) {
+                r = install_batch(&nl, set, false, comment, &first);
+                if (r >= 0) {
+                        *ret = RW_NFT_INSTALLED;
+                        return 0;
+                }
+                if (r != -EEXIST) {
+                        *err = first;
+                        return r;
+                }
+                /* Another container of the pod created the table meanwhile: judge it again. */
+                rw_nft_status_free(&st);
+                r = read_status(&nl, &st, err);
+                if (r < 0)
+                        return r;
+                if (status_matches(&st, set, fingerprint)) {
+                        *ret = RW_NFT_KEPT;
+                        return 0;
+                }
+        }
+        r = install_batch(&nl, set, true, comment, err);
         if (r < 0)
                 return r;
-        *ret = st.present ? RW_NFT_REPLACED : RW_NFT_INSTALLED;
+        *ret = RW_NFT_REPLACED;
         return 0;
 }

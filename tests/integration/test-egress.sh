@@ -222,6 +222,14 @@ else
         rw_show show "$RW_TMP/show-direct"
 fi
 
+# A table whose chain someone changed (here its policy) is replaced, not trusted.
+ip netns exec "$J" nft add chain inet runwarden output '{ policy drop; }'
+rw_capture install-foreign "$TOOL" install --netns "/run/netns/$J" "$RW_TMP/denylist.rules"
+rw_expect_eq "a changed table is replaced" replaced "$(cat "$OUT")"
+probe_all "$RW_TMP/direct-replaced" ip netns exec "$J"
+expect "$RW_TMP/direct-replaced" "tcp 198.51.100.10 8080" ok
+expect "$RW_TMP/direct-replaced" "tcp 169.254.169.254 80" ECONNREFUSED
+
 # ---- allowlist and none, replacing the table atomically ----
 cat >"$RW_TMP/allowlist.json" <<'EOF'
 { "mode": "allowlist",
