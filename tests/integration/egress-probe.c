@@ -9,6 +9,10 @@
  *   egress-probe udp ADDR PORT        send a datagram and wait for its echo
  *   egress-probe nft-delete           ask nf_tables to delete table inet runwarden
  *   egress-probe route-add            ask rtnetlink for a route to 203.0.113.0/24
+ *   egress-probe packet-socket        open an AF_PACKET socket (frames that skip netfilter's
+ *                                     inet hooks)
+ *   egress-probe raw-syn IFACE MAC SRC DST PORT
+ *                                     send one TCP SYN as a raw Ethernet frame to MAC
  *   egress-probe serve ADDR PORT      a TCP greeter and UDP echo server on ADDR:PORT (forever)
  */
 #include <arpa/inet.h>
@@ -17,8 +21,11 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -245,6 +252,71 @@ static int route_add(void)
         return netlink_talk(NETLINK_ROUTE, &req, req.h.nlmsg_len);
 }
 
+static uint16_t checksum(const void *data, size_t len, uint32_t sum)
+{
+        const uint8_t *p = data;
+
+        for (size_t i = 0; i + 1 < len; i += 2)
+                sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+        if (len % 2)
+                sum += (uint32_t)(p[len - 1] << 8);
+        while (sum >> 16)
+                sum = (sum & 0xffff) + (sum >> 16);
+        return (uint16_t)~sum;
+}
+
+/* What a user-space network stack (gVisor's netstack) does: build the frame and hand it to the
+ * device through a packet socket, below netfilter's inet hooks. */
+static int raw_syn(const char *iface, const char *mac, const char *src, const char *dst,
+                   const char *port)
+{
+        uint8_t frame[14 + 20 + 20] = {0}, *ip = frame + 14, *tcp = frame + 34, pseudo[12 + 20];
+        struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_halen = ETH_ALEN};
+        unsigned m[6];
+        uint32_t s, d;
+        uint16_t c;
+        int fd, e = 0;
+
+        if (sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6 ||
+            inet_pton(AF_INET, src, &s) != 1 || inet_pton(AF_INET, dst, &d) != 1)
+                return EINVAL;
+        for (int i = 0; i < 6; i++)
+                frame[i] = ll.sll_addr[i] = (uint8_t)m[i];
+        frame[12] = 0x08; /* IPv4; the source MAC stays zero, the peer does not care */
+        ip[0] = 0x45;
+        ip[3] = 40;
+        ip[8] = 64;
+        ip[9] = IPPROTO_TCP;
+        memcpy(ip + 12, &s, 4);
+        memcpy(ip + 16, &d, 4);
+        c = htons(checksum(ip, 20, 0));
+        memcpy(ip + 10, &c, 2);
+        tcp[0] = 0x9c; /* source port 40000 */
+        tcp[1] = 0x40;
+        tcp[2] = (uint8_t)(atoi(port) >> 8);
+        tcp[3] = (uint8_t)atoi(port);
+        tcp[7] = 1;
+        tcp[12] = 5 << 4;
+        tcp[13] = 0x02; /* SYN */
+        tcp[14] = 0xfa;
+        memcpy(pseudo, ip + 12, 8);
+        pseudo[9] = IPPROTO_TCP;
+        pseudo[11] = 20;
+        memcpy(pseudo + 12, tcp, 20);
+        c = htons(checksum(pseudo, sizeof(pseudo), 0));
+        memcpy(tcp + 16, &c, 2);
+        ll.sll_ifindex = (int)if_nametoindex(iface);
+        if (ll.sll_ifindex == 0)
+                return errno;
+        fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return errno;
+        if (sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+                e = errno;
+        close(fd);
+        return e;
+}
+
 static int serve(const struct sockaddr_storage *ss, socklen_t len)
 {
         int one = 1, tcp, udp;
@@ -307,6 +379,16 @@ int main(int argc, char **argv)
                 int e = route_add();
 
                 report("route-add", e, start);
+                return 0;
+        }
+        if (argc == 2 && strcmp(argv[1], "packet-socket") == 0) {
+                int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+
+                report("packet-socket", fd < 0 ? errno : 0, start);
+                return 0;
+        }
+        if (argc == 7 && strcmp(argv[1], "raw-syn") == 0) {
+                report("raw-syn", raw_syn(argv[2], argv[3], argv[4], argv[5], argv[6]), start);
                 return 0;
         }
         if (argc != 4 || parse_addr(argv[2], argv[3], &ss, &len) < 0) {

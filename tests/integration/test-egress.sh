@@ -31,7 +31,7 @@ for f in "$TOOL" "$EPROBE" "$HOOK"; do
 done
 
 tag=rwe$$
-ID1=$tag-1 ID2=$tag-2 ID3=$tag-3 ID4=$tag-4 ID5=$tag-5 ID6=$tag-6
+ID1=$tag-1 ID2=$tag-2 ID3=$tag-3 ID4=$tag-4 ID5=$tag-5 ID6=$tag-6 ID7=$tag-7
 J=${tag}j
 S=${tag}s
 P=${tag}p
@@ -47,6 +47,9 @@ cleanup()
         for b in "${pins[@]}"; do
                 "$TOOL" delete --id "${b%% *}" --bundle "${b#* }" >/dev/null 2>&1 || true
         done
+        if [ -n "${RW_TMP:-}" ] && [ -d "$RW_TMP/runsc" ]; then
+                runsc --root "$RW_TMP/runsc" delete --force "$ID7" >/dev/null 2>&1 || true
+        fi
         rw_cleanup
         for id in "$J" "$S" "$P"; do
                 ip netns del "$id" 2>/dev/null || true
@@ -287,7 +290,7 @@ make_job()
         for p in "${PROBES[@]}"; do
                 script+="/egress-probe $p; "
         done
-        script+='/egress-probe nft-delete; /egress-probe route-add; '
+        script+='/egress-probe nft-delete; /egress-probe route-add; /egress-probe packet-socket; '
         script+='ip route add 203.0.113.0/24 dev lo 2>&1 | sed "s/^/ip-route: /"; true'
         rw_make_bundle "$b" sh -c "$script"
         cp "$EPROBE" "$b/rootfs/egress-probe"
@@ -327,6 +330,8 @@ expect "$f" "tcp fd5a::30 5432" ECONNREFUSED
 rw_expect_grep "the job cannot delete the table (no CAP_NET_ADMIN)" "$f" '^nft-delete: EPERM [0-9]+$'
 rw_expect_grep "an rtnetlink route change is refused with EPERM" "$f" '^route-add: EPERM [0-9]+$'
 rw_expect_grep "busybox ip route add is refused" "$f" '^ip-route: .*(Operation not permitted|EPERM)'
+rw_expect_grep "no packet socket either (frames below the rules, below)" "$f" \
+        '^packet-socket: EPERM [0-9]+$'
 read -r handoff1 _ < <("$TOOL" paths --id "$ID1" --bundle "$B1")
 if [ -e "$handoff1" ]; then
         rw_fail "the hand-off was taken by the hook ($handoff1 is still there)"
@@ -397,6 +402,58 @@ rw_track "$ID5"
 rw_expect_rc "a hook entry with arguments: runc run fails" 1
 rw_expect_grep "the hook takes no arguments" "$ERR" 'the hook takes no arguments'
 "$TOOL" delete --id "$ID5" --bundle "$B5" >/dev/null 2>&1 || true
+
+# ---- frames below netfilter's inet hooks ----
+# A TCP SYN handed to the device through a packet socket, as a user-space network stack (gVisor's
+# netstack) sends, is not seen by the output chain: it reaches the metadata listener with the
+# rules in place. This is why a job keeps no CAP_NET_RAW and why runsc's own network stack is
+# refused for tiers with egress rules (docs/egress.md).
+ip netns exec "$S" nft add table inet "${tag}seen"
+ip netns exec "$S" nft add chain inet "${tag}seen" input '{ type filter hook input priority 0; }'
+ip netns exec "$S" nft add rule inet "${tag}seen" input ip daddr 169.254.169.254 tcp dport 80 \
+        tcp flags syn counter
+seen_syns()
+{
+        ip netns exec "$S" nft list chain inet "${tag}seen" input |
+                sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+}
+syns=$(seen_syns)
+ip netns exec "$J" "$EPROBE" tcp 169.254.169.254 80 >"$RW_TMP/kernel-syn"
+rw_expect_eq "a kernel socket's SYN to the metadata address never arrives" "$syns" "$(seen_syns)"
+mac=$(cat "/sys/class/net/${tag}b/address" 2>/dev/null ||
+        ip netns exec "$S" cat "/sys/class/net/${tag}b/address")
+rw_capture raw ip netns exec "$J" "$EPROBE" raw-syn "${tag}a" "$mac" 10.249.0.2 169.254.169.254 80
+rw_expect_grep "a raw frame is sent (root, CAP_NET_RAW)" "$OUT" '^raw-syn: ok '
+for _ in $(seq 20); do
+        [ "$(seen_syns)" -gt "$syns" ] && break
+        sleep 0.05
+done
+if [ "$(seen_syns)" -gt "$syns" ]; then
+        rw_pass "the raw frame's SYN reached the metadata listener: packet sockets bypass the rules"
+else
+        rw_fail "the raw frame's SYN reached the metadata listener (the premise of docs/egress.md)"
+fi
+
+# ---- gVisor with the host kernel's network stack (runsc --network=host) ----
+# The hook runs for runsc too; with --network=host the sandbox's sockets are the host kernel's,
+# in the namespace it joined, and the rules hold.
+if command -v runsc >/dev/null 2>&1; then
+        B7=$RW_TMP/job7
+        make_job "$B7" "/run/netns/$J"
+        "$TOOL" handoff "$RW_TMP/denylist.rules" --id "$ID7" --bundle "$B7" --tier sandbox
+        rw_capture runsc7 timeout 120 runsc --root "$RW_TMP/runsc" --platform=ptrace \
+                --network=host run --bundle "$B7" "$ID7"
+        runsc --root "$RW_TMP/runsc" delete --force "$ID7" >/dev/null 2>&1 || true
+        rw_expect_rc "runsc --network=host with the egress hook" 0
+        f=$RW_TMP/runsc7.out
+        expect "$f" "tcp 198.51.100.10 8080" ok
+        expect "$f" "tcp 10.250.0.20 8080" ok
+        expect "$f" "tcp 169.254.169.254 80" ECONNREFUSED
+        expect "$f" "tcp 10.250.0.10 10250" ECONNREFUSED
+        expect "$f" "tcp 10.250.0.30 5432" ECONNREFUSED
+else
+        rw_fail "runsc is not installed (tools/deps.sh installs it)"
+fi
 
 # ---- counters at delete: a namespace of runc's own, pinned by the hook ----
 B6=$RW_TMP/job6
