@@ -739,7 +739,7 @@ static int batch_send(struct nl *nl, struct batch *b, const struct rw_egress_rul
 {
         _cleanup_free_ char *buf = malloc(RECV_SIZE);
         int fd = mnl_socket_get_fd(nl->sock), size;
-        size_t acked = 0;
+        size_t answered = 0;
         int first_error = 0;
         uint32_t error_seq = 0;
 
@@ -755,25 +755,31 @@ static int batch_send(struct nl *nl, struct batch *b, const struct rw_egress_rul
 
         if (mnl_socket_sendto(nl->sock, b->buf, b->len) < 0)
                 return rw_error_set_errno(err, errno, "cannot send the nf_tables batch");
-        while (acked < b->n_msgs && first_error == 0) {
-                ssize_t n = mnl_socket_recvfrom(nl->sock, buf, RECV_SIZE);
+        /*
+         * Every message is answered (an ack or its error) before sendto() returns: the kernel
+         * runs the batch in the sender's context. After an error the rest of the answers are
+         * read too, without waiting, so that the socket can serve the next request.
+         */
+        while (answered < b->n_msgs) {
+                ssize_t n = recv(fd, buf, RECV_SIZE, first_error != 0 ? MSG_DONTWAIT : 0);
                 const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
                 int len = (int)n;
 
+                if (n < 0 && first_error != 0)
+                        break;
                 if (n < 0)
                         return rw_error_set_errno(err, errno == EAGAIN ? ETIMEDOUT : errno,
                                                   "no answer from nf_tables after %zu of %zu "
                                                   "messages",
-                                                  acked, b->n_msgs);
+                                                  answered, b->n_msgs);
                 for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
                         const struct nlmsgerr *e;
 
                         if (nlh->nlmsg_type != NLMSG_ERROR)
                                 continue;
                         e = mnl_nlmsg_get_payload(nlh);
-                        if (e->error == 0) {
-                                acked++;
-                        } else if (first_error == 0) {
+                        answered++;
+                        if (e->error != 0 && first_error == 0) {
                                 first_error = -e->error;
                                 error_seq = e->msg.nlmsg_seq;
                         }

@@ -262,6 +262,36 @@ expect "$f" "tcp 198.51.100.10 8080" ECONNREFUSED
 expect "$f" "tcp 2001:db8::10 8080" ECONNREFUSED
 expect "$f" "udp 198.51.100.10 8080" EPERM
 
+# ---- containers of a pod starting at once ----
+# Two installs into the same fresh namespace at the same moment: one creates the table, the
+# other finds it (before its write, or as EEXIST from its exclusive create, then judged again)
+# and keeps it. Both succeed, whichever way the race goes.
+race_ok=0
+race_outcomes=
+for i in $(seq 20); do
+        ip netns add "${tag}r$i"
+        "$TOOL" install --netns "/run/netns/${tag}r$i" "$RW_TMP/denylist.rules" \
+                >"$RW_TMP/race-a" 2>&1 &
+        pa=$!
+        "$TOOL" install --netns "/run/netns/${tag}r$i" "$RW_TMP/denylist.rules" \
+                >"$RW_TMP/race-b" 2>&1 &
+        pb=$!
+        ra=0 rb=0
+        wait "$pa" || ra=$?
+        wait "$pb" || rb=$?
+        outcome=$(cat "$RW_TMP/race-a" "$RW_TMP/race-b" | sort | tr '\n' ' ')
+        "$TOOL" show --netns "/run/netns/${tag}r$i" >"$RW_TMP/race-show"
+        ip netns del "${tag}r$i"
+        if [ "$ra" = 0 ] && [ "$rb" = 0 ] && [ "$outcome" = "installed kept " ] &&
+                grep -q "^table mode=deny-list .* chain=ok reject_rules=2$" "$RW_TMP/race-show"; then
+                race_ok=$((race_ok + 1))
+        else
+                race_outcomes+=" [$i: $ra $rb $outcome $(head -c 300 "$RW_TMP/race-a" "$RW_TMP/race-b")]"
+        fi
+done
+rw_expect_eq "20 pairs of simultaneous installs: installed + kept, every time" "20" \
+        "$race_ok${race_outcomes:+ $race_outcomes}"
+
 # ---- the host's namespace is refused ----
 # Should a refusal ever break, these rules would land on the host: they reject one TEST-NET-1
 # address and nothing else.
