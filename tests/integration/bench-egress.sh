@@ -21,6 +21,7 @@ holder=
 
 cleanup()
 {
+        set +e # everything below is attempted, whatever fails on the way
         [ -n "$holder" ] && kill "$holder" 2>/dev/null
         rw_cleanup
         ip netns del "$ns" 2>/dev/null || true

@@ -35,9 +35,13 @@ containerd_pid=
 dockerd_pid=
 
 # Only the network namespace: `ip netns exec` would also remount /sys, hiding the cgroups.
+# nsenter (without --fork) execs the command in place. Daemons and servers are started as
+# "${NS[@]}" CMD &, so that $! is CMD itself: a function sent to the background is a subshell,
+# and stopping the subshell would leave CMD running. They do not inherit the lock (9>&-).
+NS=(nsenter --net="/run/netns/$D")
 in_ns()
 {
-        nsenter --net="/run/netns/$D" "$@"
+        "${NS[@]}" "$@"
 }
 
 export DOCKER_HOST=unix://$T/docker.sock
@@ -61,6 +65,8 @@ stop()
 cleanup()
 {
         local pid
+        # Everything below is attempted, whatever fails on the way.
+        set +e
         if [ -n "$dockerd_pid" ]; then
                 docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
         fi
@@ -68,8 +74,8 @@ cleanup()
         stop "$containerd_pid"
         # What the daemons mounted under the scratch directory and left behind, deepest first.
         if [ -n "${T:-}" ]; then
-                grep -F " $T/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
-                        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+                awk -v t="$T/" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r |
+                        while read -r m; do umount -l "$m" 2>/dev/null; done
         fi
         for pid in "${servers[@]}"; do
                 kill "$pid" 2>/dev/null || true
@@ -92,7 +98,7 @@ for a in 169.254.169.254/32 10.250.0.10/32 198.51.100.10/32; do
 done
 for l in "169.254.169.254 80" "10.250.0.10 10250" "198.51.100.10 8080"; do
         # shellcheck disable=SC2086  # address and port
-        in_ns "$EPROBE" serve $l >/dev/null 2>&1 &
+        "${NS[@]}" "$EPROBE" serve $l >/dev/null 2>&1 9>&- &
         servers+=($!)
 done
 
@@ -157,7 +163,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [metrics]
   address = ""
 EOF
-in_ns containerd --config "$T/containerd.toml" >"$T/containerd.log" 2>&1 &
+"${NS[@]}" containerd --config "$T/containerd.toml" >"$T/containerd.log" 2>&1 9>&- &
 containerd_pid=$!
 for _ in $(seq 150); do
         ctr --address "$T/containerd.sock" version >/dev/null 2>&1 && break
@@ -166,10 +172,10 @@ for _ in $(seq 150); do
 done
 ctr --address "$T/containerd.sock" version >/dev/null 2>&1 || rw_fatal "containerd did not start"
 
-in_ns dockerd --host "$DOCKER_HOST" --containerd "$T/containerd.sock" \
+"${NS[@]}" dockerd --host "$DOCKER_HOST" --containerd "$T/containerd.sock" \
         --data-root "$T/docker-root" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" \
         --iptables=false --ip-forward=false --ip-masq=false --userland-proxy=false \
-        --bip 172.31.250.1/24 --add-runtime "egress=$wrapper" >"$T/dockerd.log" 2>&1 &
+        --bip 172.31.250.1/24 --add-runtime "egress=$wrapper" >"$T/dockerd.log" 2>&1 9>&- &
 dockerd_pid=$!
 for _ in $(seq 300); do
         docker version >/dev/null 2>&1 && break
@@ -230,14 +236,15 @@ resolv=$(ls "$T"/resolv-*.conf 2>/dev/null | head -n 1 || true)
 if [ -z "$resolv" ]; then
         rw_fail "docker bind-mounted a resolv.conf for the wrapper to read"
 else
-        servers=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' "$resolv")
+        nameservers=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' \
+                "$resolv")
         missing=
-        for ns in $servers; do
+        for ns in $nameservers; do
                 grep -q "^egress.resolver: ip6\{0,1\} daddr $ns/[0-9]* udp dport 53 accept$" \
                         "$build" || missing+=" $ns"
         done
-        if [ -n "$servers" ] && [ -z "$missing" ]; then
-                rw_pass "docker's nameservers ($(echo $servers)) are let through on port 53"
+        if [ -n "$nameservers" ] && [ -z "$missing" ]; then
+                rw_pass "docker's nameservers ($(echo $nameservers)) are let through on port 53"
         else
                 rw_fail "docker's nameservers are let through on port 53 (missing:${missing:- none listed})"
                 rw_show build "$build"

@@ -41,6 +41,7 @@ pins=()
 cleanup()
 {
         local pid id b
+        set +e # everything below is attempted, whatever fails on the way
         for pid in "${servers[@]}"; do
                 kill "$pid" 2>/dev/null || true
         done
