@@ -86,8 +86,9 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-# test-docker.sh refuses to run beside any dockerd: one docker test at a time on the host, under
-# the lock it takes, held until this shell exits (after the EXIT trap stopped the daemons).
+# Older trees' test-docker.sh refuse to run beside any dockerd and take this lock: wait for them.
+# (tests/integration/engines.sh cannot serve here: its dockerd has no bridge, and docker's own
+# network setup is what this test is about.) Held until this shell exits.
 exec 9>/run/runwarden-test-docker.lock
 flock -w 300 9 || rw_fatal "another runwarden docker test held the lock for 5 minutes"
 
@@ -175,6 +176,7 @@ ctr --address "$T/containerd.sock" version >/dev/null 2>&1 || rw_fatal "containe
 "${NS[@]}" dockerd --host "$DOCKER_HOST" --containerd "$T/containerd.sock" \
         --data-root "$T/docker-root" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" \
         --iptables=false --ip-forward=false --ip-masq=false --userland-proxy=false \
+        --cgroup-parent "/$D" \
         --bip 172.31.250.1/24 --add-runtime "egress=$wrapper" >"$T/dockerd.log" 2>&1 9>&- &
 dockerd_pid=$!
 for _ in $(seq 300); do
