@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * runwardenctl explain: what runwarden would decide for a bundle, and why. The decision comes from
- * rw_evaluate_spec(), the pipeline runwarden itself runs, so the explanation cannot drift from
- * what create does.
+ * runwardenctl explain: what runwarden would decide for a bundle, or for any runtime command line
+ * (an exec, an update), and why. The decision comes from rw_decide() with the host's edges
+ * (lib/decision/hostio.h), the very decision runwarden takes, so the explanation cannot drift
+ * from what runwarden does.
  *
  * The before/after documents shown are redacted: every environment entry that secret-in-env
  * recognises as a credential is replaced by the rule's own "NAME=<redacted: KIND>" text, whatever
@@ -21,8 +22,10 @@
 #include "audit.h"
 #include "cleanup.h"
 #include "ctl.h"
-#include "evaluate.h"
+#include "cli.h"
+#include "decision.h"
 #include "fileio.h"
+#include "hostio.h"
 #include "json.h"
 #include "plan.h"
 #include "policy.h"
@@ -38,7 +41,9 @@
 #define DIFF_RUN_TAIL 5
 
 struct explain_options {
-        const char *target;
+        const char *target; /* BUNDLE or config.json; NULL when a command line is given */
+        char **command;     /* the runtime command line after "--" (its flags and command) */
+        int n_command;
         const char *tier;
         const char *policy;
         const char *invoked_as;
@@ -46,45 +51,6 @@ struct explain_options {
         bool json;
         bool full_diff;
 };
-
-/* ---- reading the spec ---- */
-
-/* TARGET is a bundle directory (its config.json) or a config.json file; *ret_bundle is the
- * directory relative bind sources are resolved against, as runwarden does with --bundle. */
-static int read_spec(const char *target, char **ret_bundle, json_t **ret_spec, struct rw_error *err)
-{
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *name = NULL;
-        _cleanup_free_ char *text = NULL;
-        _cleanup_close_ int dirfd = -1;
-        struct stat st;
-        size_t len;
-        int r;
-
-        if (stat(target, &st) < 0)
-                return rw_error_set_errno(err, errno, "%s", target);
-        if (S_ISDIR(st.st_mode)) {
-                dir = strdup(target);
-                name = strdup("config.json");
-                if (dir == NULL || name == NULL)
-                        return rw_error_set(err, ENOMEM, "out of memory");
-        } else {
-                r = rw_path_split(target, &dir, &name, err);
-                if (r < 0)
-                        return r;
-        }
-        r = rw_dir_open(dir, &dirfd, err);
-        if (r < 0)
-                return r;
-        r = rw_file_read_at(dirfd, name, RW_JSON_MAX_SIZE, &text, &len, NULL, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s", dir);
-        r = rw_json_parse(text, len, ret_spec, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/%s is not valid JSON", dir, name);
-        *ret_bundle = TAKE_PTR(dir);
-        return 0;
-}
 
 /* ---- the documents before and after ---- */
 
@@ -492,13 +458,6 @@ static int print_diff(const json_t *before, const json_t *after, const char *lab
 
 /* ---- the explanation ---- */
 
-static enum rw_outcome enforce_outcome(const struct rw_plan *plan)
-{
-        if (rw_plan_denied(plan))
-                return RW_OUTCOME_REFUSED;
-        return plan->n_changes > 0 ? RW_OUTCOME_REWRITTEN : RW_OUTCOME_UNCHANGED;
-}
-
 static const char *mode_name(enum rw_tier_mode mode)
 {
         return mode == RW_TIER_AUDIT ? "audit" : "enforce";
@@ -550,7 +509,7 @@ static int add_plan(json_t *obj, const struct rw_plan *plan)
         return r;
 }
 
-static int print_json(const struct rw_evaluation *ev, enum rw_outcome outcome,
+static int print_json(const struct rw_decision *ev, enum rw_outcome outcome,
                       enum rw_outcome enforce, const json_t *before, const json_t *after,
                       struct rw_error *err)
 {
@@ -560,8 +519,10 @@ static int print_json(const struct rw_evaluation *ev, enum rw_outcome outcome,
         size_t len;
         int r;
 
-        if (obj == NULL || set_new(obj, "tier", json_string(choice->tier->name)) < 0 ||
-            set_new(obj, "tier_reason", json_string(choice->reason)) < 0 ||
+        if (obj == NULL ||
+            set_new(obj, "command", json_string(rw_cli_command_label(ev->command))) < 0 ||
+            set_new(obj, "tier", json_string(choice->tier->name)) < 0 ||
+            set_new(obj, "tier_reason", json_string(ev->tier_reason)) < 0 ||
             set_new(obj, "skipped", json_string(choice->skipped)) < 0 ||
             set_new(obj, "mode", json_string(mode_name(choice->tier->mode))) < 0 ||
             set_new(obj, "outcome", json_string(rw_outcome_name(outcome))) < 0 ||
@@ -578,7 +539,7 @@ static int print_json(const struct rw_evaluation *ev, enum rw_outcome outcome,
 }
 
 static int print_text(const char *target, const struct rw_policy *policy,
-                      const struct rw_evaluation *ev, enum rw_outcome outcome,
+                      const struct rw_decision *ev, enum rw_outcome outcome,
                       enum rw_outcome enforce, const json_t *before, const json_t *after,
                       bool full_diff)
 {
@@ -586,9 +547,10 @@ static int print_text(const char *target, const struct rw_policy *policy,
         const struct rw_plan *plan = &ev->plan;
         bool audit = outcome == RW_OUTCOME_AUDITED;
 
-        printf("spec:     %s\n", target);
+        printf("%-9s %s\n", ev->rewrite == RW_DOC_PROCESS ? "process:" : "spec:", target);
+        printf("command:  %s\n", rw_cli_command_label(ev->command));
         printf("policy:   %s\n", policy->origin != NULL ? policy->origin : "(unnamed)");
-        printf("tier:     %s (%s)\n", choice->tier->name, choice->reason);
+        printf("tier:     %s (%s)\n", choice->tier->name, ev->tier_reason);
         if (choice->skipped[0] != '\0')
                 printf("skipped:  %s\n", choice->skipped);
         printf("mode:     %s\n", mode_name(choice->tier->mode));
@@ -630,33 +592,39 @@ static int print_text(const char *target, const struct rw_policy *policy,
                        audit ? " by enforce" : ", runc is not started");
                 return 0;
         }
-        if (enforce == RW_OUTCOME_UNCHANGED) {
-                printf("no diff: the spec is handed on as it is\n");
+        if (enforce == RW_OUTCOME_UNCHANGED || enforce == RW_OUTCOME_PASSTHROUGH) {
+                printf("no diff: %s is handed on as it is\n",
+                       ev->rewrite == RW_DOC_NONE ? "the command" : "the document");
                 return 0;
         }
-        return print_diff(before, after, "config.json (as the engine wrote it)",
-                          audit ? "config.json (as enforce would hand it to runc)"
-                                : "config.json (as runc gets it)",
-                          full_diff);
+        {
+                const char *doc = ev->rewrite == RW_DOC_PROCESS ? "process.json" : "config.json";
+                char label_before[64], label_after[80];
+
+                snprintf(label_before, sizeof(label_before), "%s (as the engine wrote it)", doc);
+                snprintf(label_after, sizeof(label_after), "%s (as %s)", doc,
+                         audit ? "enforce would hand it to runc" : "runc gets it");
+                return print_diff(before, after, label_before, label_after, full_diff);
+        }
 }
 
 static void usage(FILE *out)
 {
-        fprintf(
-            out,
-            "usage: runwardenctl explain BUNDLE|config.json [--tier T] [--policy F] [--as NAME]\n"
-            "                            [--seccomp-dir D] [--json]\n"
-            "\n"
-            "What runwarden would decide for this spec: the tier and why, the outcome, every\n"
-            "change and refusal, and a diff of the spec before and after.\n"
-            "\n"
-            "  --tier T         choose tier T, as runwarden --tier does\n"
-            "  --policy F       the policy file (default " RW_POLICY_DEFAULT_PATH ")\n"
-            "  --as NAME        the name runwarden is invoked as (runwarden-TIER)\n"
-            "  --seccomp-dir D  where the tiers' seccomp profiles are\n"
-            "  --json           one JSON object instead of text\n"
-            "\n"
-            "Exit status: 0 allowed, 1 refused, 2 usage or load errors.\n");
+        fprintf(out,
+                "usage: runwardenctl explain [OPTIONS] BUNDLE|config.json\n"
+                "       runwardenctl explain [OPTIONS] -- RUNTIME-ARGS...\n"
+                "\n"
+                "What runwarden would decide for this spec, or for a whole runtime command line\n"
+                "(e.g. -- --root /run/runc exec --user 0 ID sh): the tier and why, the outcome,\n"
+                "every change and refusal, and a diff of the document before and after.\n"
+                "\n"
+                "  --tier T         choose tier T, as runwarden --tier does\n"
+                "  --policy F       the policy file (default " RW_POLICY_DEFAULT_PATH ")\n"
+                "  --as NAME        the name runwarden is invoked as (runwarden-TIER)\n"
+                "  --seccomp-dir D  where the tiers' seccomp profiles are\n"
+                "  --json           one JSON object instead of text\n"
+                "\n"
+                "Exit status: 0 allowed, 1 refused, 2 usage or load errors.\n");
 }
 
 /* 0 to go on, else the exit status (-1 for a plain --help). */
@@ -699,8 +667,14 @@ static int parse_options(int argc, char **argv, struct explain_options *o)
                         return 2;
                 }
         }
+        if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0 && optind < argc) {
+                o->command = argv + optind;
+                o->n_command = argc - optind;
+                return 0;
+        }
         if (optind + 1 != argc) {
-                fprintf(stderr, "runwardenctl explain: expected one BUNDLE or config.json\n");
+                fprintf(stderr, "runwardenctl explain: expected one BUNDLE or config.json, or "
+                                "-- and a runtime command line\n");
                 usage(stderr);
                 return 2;
         }
@@ -708,42 +682,93 @@ static int parse_options(int argc, char **argv, struct explain_options *o)
         return 0;
 }
 
+/* The runtime command line to decide: the one given after "--", or create of TARGET. */
+static int explain_argv(const struct explain_options *o, bool *ret_is_file, char ***ret,
+                        int *ret_argc, struct rw_error *err)
+{
+        struct stat st;
+        char **argv;
+        int n = o->command != NULL ? o->n_command : 4;
+
+        *ret_is_file = false;
+        argv = calloc((size_t)n + 2, sizeof(*argv));
+        if (argv == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        argv[0] = (char *)o->invoked_as;
+        if (o->command != NULL) {
+                for (int i = 0; i < n; i++)
+                        argv[i + 1] = o->command[i];
+        } else {
+                if (stat(o->target, &st) < 0) {
+                        free(argv);
+                        return rw_error_set_errno(err, errno, "%s", o->target);
+                }
+                *ret_is_file = !S_ISDIR(st.st_mode);
+                argv[1] = (char *)"create";
+                argv[2] = (char *)"--bundle";
+                argv[3] = (char *)o->target;
+                argv[4] = (char *)"explain";
+        }
+        *ret = argv;
+        *ret_argc = n + 1;
+        return 0;
+}
+
 int rw_ctl_explain(int argc, char **argv)
 {
         struct explain_options o = {.invoked_as = "runwarden"};
         _cleanup_policy_ struct rw_policy policy = {0};
-        _cleanup_evaluation_ struct rw_evaluation ev = {0};
-        _cleanup_json_ json_t *spec = NULL;
+        _cleanup_decision_ struct rw_decision ev = {0};
         _cleanup_json_ json_t *before = NULL;
         _cleanup_json_ json_t *after = NULL;
-        _cleanup_free_ char *bundle = NULL;
+        _cleanup_free_ char **rt_argv = NULL;
+        struct rw_host_io io;
+        struct rw_cli cli = {0};
         struct rw_error err = {0};
         enum rw_outcome outcome, enforce;
-        bool found;
-        int r;
+        const json_t *spec;
+        const char *target;
+        bool found, is_file = false;
+        int r, rt_argc = 0;
 
         r = parse_options(argc, argv, &o);
         if (r != 0)
                 return r < 0 ? 0 : r;
-        r = read_spec(o.target, &bundle, &spec, &err);
+        rw_host_io_init(&io);
+        r = explain_argv(&o, &is_file, &rt_argv, &rt_argc, &err);
         if (r >= 0)
-                r = rw_policy_load(o.policy, &policy, &found, &err);
+                r = rw_cli_parse(rt_argc, rt_argv, &cli, &err);
+        if (r >= 0) {
+                if (o.tier != NULL)
+                        cli.tier = o.tier;
+                if (o.seccomp_dir != NULL)
+                        cli.seccomp_dir = o.seccomp_dir;
+                if (o.policy != NULL)
+                        cli.policy = o.policy;
+                io.bundle_is_file = is_file;
+                io.seccomp_dir = cli.seccomp_dir;
+                r = rw_policy_load(cli.policy, &policy, &found, &err);
+        }
         if (r >= 0)
-                r = rw_evaluate_spec(&policy, o.tier, o.invoked_as, spec, bundle, o.seccomp_dir,
-                                     NULL, &ev, &err);
-        if (r >= 0 && ev.plan.oom)
-                r = rw_error_set(&err, ENOMEM, "out of memory while evaluating");
+                r = rw_decide(&cli, &policy, o.invoked_as, &io.io, &ev, &err);
         if (r < 0) {
                 fprintf(stderr, "runwardenctl explain: %s\n", err.msg);
+                rw_cli_clear(&cli);
+                rw_host_io_clear(&io);
                 return 2;
         }
+        target = o.target != NULL ? o.target : cli.process != NULL ? cli.process : cli.command_name;
 
-        enforce = enforce_outcome(&ev.plan);
-        outcome = ev.choice.tier->mode == RW_TIER_AUDIT ? RW_OUTCOME_AUDITED : enforce;
-        before = json_deep_copy(spec);
-        r = before != NULL ? redact_secrets(spec, before, &err)
-                           : rw_error_set(&err, ENOMEM, "out of memory");
-        if (r >= 0 && enforce != RW_OUTCOME_REFUSED) {
+        enforce = ev.enforce;
+        outcome = ev.outcome;
+        spec = ev.view;
+        if (spec != NULL) {
+                before = json_deep_copy(spec);
+                r = before != NULL
+                        ? (ev.rewrite == RW_DOC_PROCESS ? 0 : redact_secrets(spec, before, &err))
+                        : rw_error_set(&err, ENOMEM, "out of memory");
+        }
+        if (r >= 0 && spec != NULL && enforce != RW_OUTCOME_REFUSED && ev.rewrite != RW_DOC_NONE) {
                 /* A copy of the redacted copy has the same shape as the spec the plan names. */
                 after = json_deep_copy(before);
                 r = after != NULL ? rw_plan_apply_copy(&ev.plan, spec, after, &err)
@@ -752,13 +777,15 @@ int rw_ctl_explain(int argc, char **argv)
         if (r >= 0) {
                 if (o.json)
                         r = print_json(&ev, outcome, enforce, before, after, &err);
-                else if (print_text(o.target, &policy, &ev, outcome, enforce, before, after,
+                else if (print_text(target, &policy, &ev, outcome, enforce, before, after,
                                     o.full_diff) < 0)
                         r = rw_error_set(&err, ENOMEM, "out of memory");
         }
+        rw_cli_clear(&cli);
+        rw_host_io_clear(&io);
         if (r < 0) {
                 fprintf(stderr, "runwardenctl explain: %s\n", err.msg);
                 return 2;
         }
-        return outcome == RW_OUTCOME_REFUSED ? 1 : 0;
+        return enforce == RW_OUTCOME_REFUSED && outcome != RW_OUTCOME_AUDITED ? 1 : 0;
 }

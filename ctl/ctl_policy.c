@@ -5,9 +5,9 @@
  *
  * Both read the file's text and hand it to rw_policy_parse(): they judge what the policy says,
  * wherever it is checked out. rw_policy_load()'s extra check that an installed policy belongs to
- * root is runwarden's (and explain's) business, not a CI job's. Cases are evaluated by
- * rw_evaluate_spec_synthetic(): runwarden's pipeline on host facts that do not depend on the
- * machine running the tests.
+ * root is runwarden's (and explain's) business, not a CI job's. Cases are decided by rw_decide(),
+ * runwarden's own decision, with synthetic edges (lib/decision/synthio.h): host facts that do not
+ * depend on the machine running the tests, documents and a container record from the case.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,28 +22,12 @@
 #include "audit.h"
 #include "cleanup.h"
 #include "ctl.h"
-#include "evaluate.h"
+#include "cli.h"
+#include "decision.h"
 #include "fileio.h"
 #include "json.h"
 #include "policy.h"
-
-/* Read a whole file through the safe accessors (no symlink as the last component). */
-static int read_text(const char *path, char **ret_text, size_t *ret_len, struct rw_error *err)
-{
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_free_ char *base = NULL;
-        _cleanup_close_ int dirfd = -1;
-        int r;
-
-        r = rw_path_split(path, &dir, &base, err);
-        if (r >= 0)
-                r = rw_dir_open(dir, &dirfd, err);
-        if (r >= 0)
-                r = rw_file_read_at(dirfd, base, RW_JSON_MAX_SIZE, ret_text, ret_len, NULL, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s", path);
-        return 0;
-}
+#include "synthio.h"
 
 static int parse_policy_file(const char *path, struct rw_policy *ret, struct rw_error *err)
 {
@@ -51,9 +35,10 @@ static int parse_policy_file(const char *path, struct rw_policy *ret, struct rw_
         size_t len;
         int r;
 
-        r = read_text(path, &text, &len, err);
+        /* Through the safe accessors: no symlink as the last component. */
+        r = rw_file_read(path, RW_JSON_MAX_SIZE, &text, &len, NULL, NULL, err);
         if (r < 0)
-                return r;
+                return rw_error_prefix(err, "%s", path);
         return rw_policy_parse(text, len, path, ret, err);
 }
 
@@ -143,6 +128,9 @@ struct test_case {
         const char *description;
         const char *config;
         const char *fixture;
+        const json_t *command; /* the runtime command line after argv[0]; NULL: create */
+        const json_t *process; /* exec --process document */
+        const json_t *record;  /* what runwarden recorded at create */
         const char *tier;
         const char *invoked_as;
         const json_t *annotations;
@@ -156,11 +144,6 @@ static void test_case_clear(struct test_case *c)
         *c = (struct test_case){0};
 }
 
-static void strv_freep(char ***strv)
-{
-        rw_strv_free(*strv);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
         return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -169,7 +152,7 @@ static int cmp_str(const void *a, const void *b)
 /* Every "*.json" directly in `dir` (not directories), sorted by name, NULL-terminated. */
 static int list_cases(const char *dir, char ***ret, size_t *ret_n, struct rw_error *err)
 {
-        _cleanup_(strv_freep) char **names = NULL;
+        _cleanup_strv_ char **names = NULL;
         DIR *d = opendir(dir);
         struct dirent *e;
         size_t n = 0;
@@ -321,20 +304,44 @@ static int check_overrides(const json_t *o, const char *what, struct rw_error *e
         return 0;
 }
 
-static int parse_case(int dirfd, const char *name, struct test_case *ret, struct rw_error *err)
+/* command: strings; process: an object; record: {tier, uid, gid}. */
+static int check_command(const struct test_case *c, struct rw_error *err)
 {
-        static const char *const keys[] = {"description", "config", "fixture",
-                                           "annotations", "env",    "tier",
-                                           "invoked_as",  "expect", NULL};
-        _cleanup_free_ char *text = NULL;
-        struct test_case c = {0};
-        size_t len;
+        static const char *const record_keys[] = {"tier", "uid", "gid", NULL};
+        const json_t *v;
+        size_t i;
         int r;
 
-        r = rw_file_read_at(dirfd, name, RW_JSON_MAX_SIZE, &text, &len, NULL, err);
+        if (c->command != NULL && (!json_is_array(c->command) || json_array_size(c->command) == 0))
+                return rw_error_set(err, EINVAL, "command: a non-empty array of strings");
+        json_array_foreach((json_t *)c->command, i, v)
+        {
+                if (!json_is_string(v) || rw_json_is_verbatim_number(v))
+                        return rw_error_set(err, EINVAL, "command[%zu]: a string", i);
+        }
+        if (c->process != NULL && !json_is_object(c->process))
+                return rw_error_set(err, EINVAL, "process: an object (an exec --process file)");
+        if (c->record == NULL)
+                return 0;
+        if (!json_is_object(c->record))
+                return rw_error_set(err, EINVAL, "record: an object");
+        r = check_keys(c->record, "record: ", record_keys, err);
         if (r < 0)
                 return r;
-        r = rw_json_parse(text, len, &c.doc, err);
+        if (!json_is_string(json_object_get(c->record, "tier")))
+                return rw_error_set(err, EINVAL, "record.tier: required, a tier name");
+        return 0;
+}
+
+static int parse_case(int dirfd, const char *name, struct test_case *ret, struct rw_error *err)
+{
+        static const char *const keys[] = {"description", "config", "fixture",    "annotations",
+                                           "env",         "tier",   "invoked_as", "command",
+                                           "process",     "record", "expect",     NULL};
+        struct test_case c = {0};
+        int r;
+
+        r = rw_file_read_json_at(dirfd, name, RW_JSON_MAX_SIZE, &c.doc, err);
         if (r < 0)
                 return r;
         if (!json_is_object(c.doc))
@@ -357,10 +364,15 @@ static int parse_case(int dirfd, const char *name, struct test_case *ret, struct
                 c.annotations = json_object_get(c.doc, "annotations");
                 c.env = json_object_get(c.doc, "env");
                 c.expect = json_object_get(c.doc, "expect");
+                c.command = json_object_get(c.doc, "command");
+                c.process = json_object_get(c.doc, "process");
+                c.record = json_object_get(c.doc, "record");
                 r = check_overrides(c.annotations, "annotations", err);
         }
         if (r >= 0)
                 r = check_overrides(c.env, "env", err);
+        if (r >= 0)
+                r = check_command(&c, err);
         if (r >= 0)
                 r = check_expect(c.expect, err);
         if (r < 0) {
@@ -376,8 +388,6 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
                           json_t **ret_spec, struct rw_error *err)
 {
         _cleanup_free_ char *path = NULL;
-        _cleanup_free_ char *text = NULL;
-        size_t len;
         int r;
 
         if (c->fixture != NULL) {
@@ -398,10 +408,7 @@ static int load_case_spec(const struct test_options *o, const struct test_case *
         }
         if (r < 0)
                 return rw_error_set(err, ENOMEM, "out of memory");
-        r = read_text(path, &text, &len, err);
-        if (r < 0)
-                return r;
-        r = rw_json_parse(text, len, ret_spec, err);
+        r = rw_file_read_json(path, RW_JSON_MAX_SIZE, ret_spec, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", path);
         return 0;
@@ -467,24 +474,62 @@ static int apply_overrides(json_t *spec, const struct test_case *c, struct rw_er
         return 0;
 }
 
+/* The command line of the case, argv[0] first: its "command", or create of a bundle. */
+static int case_argv(const struct test_case *c, char ***ret, int *ret_argc, struct rw_error *err)
+{
+        static const char *const create[] = {"create", "--bundle",
+                                             "/run/runwarden-synthetic/bundle", "case"};
+        size_t n = c->command != NULL ? json_array_size(c->command) : RW_ELEMENTSOF(create);
+        char **argv = calloc(n + 2, sizeof(*argv));
+
+        if (argv == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        argv[0] = (char *)(c->invoked_as != NULL ? c->invoked_as : "runwarden");
+        for (size_t i = 0; i < n; i++)
+                argv[i + 1] =
+                    (char *)(c->command != NULL ? json_string_value(json_array_get(c->command, i))
+                                                : create[i]);
+        *ret = argv;
+        *ret_argc = (int)n + 1;
+        return 0;
+}
+
 /*
- * runwarden's own evaluation with the host facts of the format (tests/README.md, "How a case is
+ * runwarden's own decision with the synthetic edges (tests/README.md, "How a case is
  * evaluated"), so that a case gives the same answer on every machine.
  */
 static int evaluate_case(const struct rw_policy *policy, const struct test_options *o,
-                         const struct test_case *c, const json_t *spec, struct rw_evaluation *ev,
+                         const struct test_case *c, const json_t *spec, struct rw_decision *d,
                          struct rw_error *err)
 {
-        int r;
+        _cleanup_free_ char **argv = NULL;
+        struct rw_container_state record = {.uid = 0, .gid = 0};
+        struct rw_synthetic_io io;
+        struct rw_cli cli;
+        int argc = 0, r;
 
-        r = rw_evaluate_spec_synthetic(policy, c->tier,
-                                       c->invoked_as != NULL ? c->invoked_as : "runwarden", spec,
-                                       o->seccomp_dir, ev, err);
+        r = case_argv(c, &argv, &argc, err);
         if (r < 0)
                 return r;
-        if (ev->plan.oom)
-                return rw_error_set(err, ENOMEM, "out of memory while evaluating");
-        return 0;
+        r = rw_cli_parse(argc, argv, &cli, err);
+        if (r < 0)
+                return rw_error_prefix(err, "command");
+        if (c->tier != NULL)
+                cli.tier = c->tier;
+        rw_synthetic_io_init(&io);
+        io.config = spec;
+        io.process = c->process;
+        io.seccomp_dir = o->seccomp_dir;
+        if (c->record != NULL) {
+                snprintf(record.tier, sizeof(record.tier), "%s",
+                         json_string_value(json_object_get(c->record, "tier")));
+                record.uid = json_integer_value(json_object_get(c->record, "uid"));
+                record.gid = json_integer_value(json_object_get(c->record, "gid"));
+                io.record = &record;
+        }
+        r = rw_decide(&cli, policy, argv[0], &io.io, d, err);
+        rw_cli_clear(&cli);
+        return r;
 }
 
 /* ---- comparing ---- */
@@ -504,14 +549,11 @@ static const char *source_name(enum rw_tier_source source)
         return "unknown";
 }
 
-static const char *case_outcome(const struct rw_evaluation *ev)
+static const char *case_outcome(const struct rw_decision *d)
 {
-        if (ev->choice.tier->mode == RW_TIER_AUDIT)
-                return rw_outcome_name(RW_OUTCOME_AUDITED);
-        if (rw_plan_denied(&ev->plan))
-                return rw_outcome_name(RW_OUTCOME_REFUSED);
-        return rw_outcome_name(ev->plan.n_changes > 0 ? RW_OUTCOME_REWRITTEN
-                                                      : RW_OUTCOME_UNCHANGED);
+        /* a pass-through command goes ahead unchanged */
+        return rw_outcome_name(d->outcome == RW_OUTCOME_PASSTHROUGH ? RW_OUTCOME_UNCHANGED
+                                                                    : d->outcome);
 }
 
 /* A set of rule ids, sorted and without repeats, as "[a, b]". */
@@ -588,7 +630,7 @@ static void compare_text(const char *case_name, const char *field, const char *w
 
 /* Print one FAIL line per mismatch; *ret_failures counts them. */
 static int compare_case(const char *case_name, const struct test_case *c,
-                        const struct rw_evaluation *ev, int *ret_failures)
+                        const struct rw_decision *ev, int *ret_failures)
 {
         const struct rw_plan *plan = &ev->plan;
         const json_t *expect = c->expect;
@@ -598,7 +640,7 @@ static int compare_case(const char *case_name, const struct test_case *c,
         int failures = 0, r;
 
         compare_text(case_name, "tier", json_string_value(json_object_get(expect, "tier")),
-                     ev->choice.tier->name, &failures);
+                     ev->have_tier ? ev->choice.tier->name : "(none)", &failures);
         compare_text(case_name, "source", json_string_value(json_object_get(expect, "source")),
                      source_name(ev->choice.source), &failures);
         if (rule != NULL) {
@@ -643,7 +685,7 @@ static int compare_case(const char *case_name, const struct test_case *c,
 static int run_case(const struct rw_policy *policy, const struct test_options *o, int dirfd,
                     const char *file, const char *case_name, struct rw_error *err)
 {
-        _cleanup_evaluation_ struct rw_evaluation ev = {0};
+        _cleanup_decision_ struct rw_decision ev = {0};
         _cleanup_json_ json_t *spec = NULL;
         struct test_case c = {0};
         int failures = 0, r;
@@ -726,7 +768,7 @@ static int policy_test(int argc, char **argv)
 {
         struct test_options o = {0};
         _cleanup_policy_ struct rw_policy policy = {0};
-        _cleanup_(strv_freep) char **cases = NULL;
+        _cleanup_strv_ char **cases = NULL;
         _cleanup_free_ char *default_policy = NULL;
         _cleanup_close_ int dirfd = -1;
         struct rw_error err = {0};

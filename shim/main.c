@@ -2,21 +2,21 @@
 /*
  * runwarden: a runc-compatible runtime that hardens the container spec, then hands off.
  *
- *   argv -> parse (cli.c) -> policy, tier (policy.c) -> load spec (json.c, fileio.c)
- *        -> host facts, rules build a plan (evaluate.c, rules*.c) -> apply plan -> atomic write
- *        -> decision log (audit.c) -> execv delegate
+ *   argv ─► parse (lib/cli) ─► policy (lib/policy) ─► decide (lib/decision: the spec gate, the
+ *        tier, host facts, rules, plan, outcome) ─► delegate check ─► apply the plan, atomic
+ *        write ─► decision log ─► container record ─► execv(delegate)
  *
  * Nothing is written to stdout, ever: during create the runtime's stdio are the container's, and
  * state/features/ps/--version are parsed from the delegate's stdout. stderr and the engine's --log
  * file are written only when runwarden refuses (and, with --debug or in audit mode, the log file
- * gets what was changed or would have been).
+ * gets what was changed or would have been, and warnings go there always).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,28 +25,17 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
+#include "decision.h"
 #include "enginelog.h"
 #include "error.h"
-#include "evaluate.h"
 #include "fileio.h"
+#include "hostio.h"
 #include "json.h"
 #include "plan.h"
 #include "policy.h"
-#include "rules.h"
 #include "state.h"
 
-/* The document runwarden rewrites, kept so that a failed execv() can put the original back. */
-struct rw_rewrite {
-        int dirfd;
-        const char *name;
-        char *name_owned;
-        char *original;
-        size_t original_len;
-        struct stat st;
-        bool written;
-};
-
-/* Everything one invocation decides: for the engine log, the decision log and the hand-off. */
+/* Everything one invocation knows: for the engine log, the decision log and the hand-off. */
 struct rw_call {
         struct rw_cli cli;
         const char *invoked_as;
@@ -54,32 +43,20 @@ struct rw_call {
         char id[33];
         struct rw_policy policy;
         bool have_policy;
-        const struct rw_tier *tier;
-        const char *tier_reason;
-        const char *tier_skipped;
-        char tier_reason_buf[600];
-        bool audit_mode;
+        struct rw_host_io io;
+        struct rw_decision d;
+        bool decided;
+        bool audit;   /* audit mode: nothing is refused, nothing changed */
+        bool written; /* the document was rewritten (and must be put back on failure) */
         const char *delegate;
-        struct rw_rewrite rw;
-        json_t *doc; /* the spec or exec process, for the job's identity in the decision log */
-        struct rw_evaluation ev;
-        struct rw_plan plan; /* exec */
-        const struct rw_plan *used_plan;
         enum rw_outcome outcome;
         char *message; /* the refusal or error, "runwarden: ..." */
-        struct rw_container_state state;
-        bool have_state;
 };
 
 static void call_clear(struct rw_call *c)
 {
-        if (c->rw.dirfd >= 0)
-                close(c->rw.dirfd);
-        free(c->rw.name_owned);
-        free(c->rw.original);
-        json_decref(c->doc);
-        rw_evaluation_clear(&c->ev);
-        rw_plan_clear(&c->plan);
+        rw_decision_clear(&c->d);
+        rw_host_io_clear(&c->io);
         free(c->message);
         if (c->have_policy)
                 rw_policy_clear(&c->policy);
@@ -92,6 +69,21 @@ static void log_line(const struct rw_cli *cli, enum rw_log_level level, const ch
 
         if (rw_enginelog_write(cli->log, cli->log_format, level, msg, &err) < 0)
                 fprintf(stderr, "runwarden: %s\n", err.msg);
+}
+
+static void log_linef(const struct rw_cli *cli, enum rw_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_linef(const struct rw_cli *cli, enum rw_log_level level, const char *fmt, ...)
+{
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (n >= 0)
+                log_line(cli, level, msg);
 }
 
 /* Record why runwarden refuses; the first reason wins. */
@@ -110,226 +102,32 @@ static void set_message(struct rw_call *c, enum rw_outcome outcome, const char *
         va_end(ap);
 }
 
-/* Audit mode reports what enforce would do; --debug reports what was done. */
-static void report_plan(const struct rw_call *c, const struct rw_plan *plan)
+/*
+ * What the engine's log says of a decision that goes ahead: audit mode reports what enforce
+ * would change or refuse (warning level); --debug reports what was changed; warnings (rules a
+ * tier only warns about, what the baseline strips) always go there.
+ */
+static void report_plan(const struct rw_call *c)
 {
-        const char *prefix = c->audit_mode ? "runwarden audit: would change" : "runwarden: changed";
+        const struct rw_plan *plan = &c->d.plan;
+        const char *prefix = c->audit ? "runwarden audit: would change" : "runwarden: changed";
 
-        if (!c->audit_mode && !c->cli.debug)
-                return;
-        for (size_t i = 0; i < plan->n_changes; i++) {
+        for (size_t i = 0; (c->audit || c->cli.debug) && i < plan->n_changes; i++) {
                 _cleanup_free_ char *what = rw_change_describe(&plan->changes[i], 200);
-                _cleanup_free_ char *msg = NULL;
 
-                if (what != NULL && asprintf(&msg, "%s %s", prefix, what) >= 0)
-                        log_line(&c->cli, c->audit_mode ? RW_LOG_WARNING : RW_LOG_DEBUG, msg);
+                if (what != NULL)
+                        log_linef(&c->cli, c->audit ? RW_LOG_WARNING : RW_LOG_DEBUG, "%s %s",
+                                  prefix, what);
         }
-        for (size_t i = 0; i < plan->n_warnings; i++) {
-                _cleanup_free_ char *msg = NULL;
-
-                if (asprintf(&msg, "runwarden: warning from rule %s: %s", plan->warnings[i].rule,
-                             plan->warnings[i].text) >= 0)
-                        log_line(&c->cli, RW_LOG_WARNING, msg);
-        }
-        if (c->audit_mode && rw_plan_denied(plan)) {
-                _cleanup_free_ char *why = rw_plan_describe_denials(plan);
-                _cleanup_free_ char *msg = NULL;
-
-                if (why != NULL && asprintf(&msg, "runwarden audit: would have %s", why) >= 0)
-                        log_line(&c->cli, RW_LOG_WARNING, msg);
-        }
-}
-
-/* Read rw->name in rw->dirfd once, keeping the original bytes to restore on a failed hand-off. */
-static int load_document(struct rw_rewrite *rw, json_t **ret, struct rw_error *err)
-{
-        int r;
-
-        r = rw_file_read_at(rw->dirfd, rw->name, RW_JSON_MAX_SIZE, &rw->original, &rw->original_len,
-                            &rw->st, err);
-        if (r < 0)
-                return r;
-        r = rw_json_parse(rw->original, rw->original_len, ret, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s is not valid JSON", rw->name);
-        return 0;
-}
-
-/* Judge a plan: report it and set the outcome, with the refusal when it holds denials. */
-static int judge(struct rw_call *c, const struct rw_plan *plan, struct rw_error *err)
-{
-        c->used_plan = plan;
-        /* A refusal is the one line of the engine's log (podman reads it as one JSON object):
-         * what would have changed is in the decision log, not there. */
-        if (c->audit_mode || !rw_plan_denied(plan))
-                report_plan(c, plan);
-        if (c->audit_mode) {
-                c->outcome = RW_OUTCOME_AUDITED;
-                return 0;
-        }
-        if (rw_plan_denied(plan)) {
+        for (size_t i = 0; i < plan->n_warnings; i++)
+                log_linef(&c->cli, RW_LOG_WARNING, "runwarden: warning from rule %s: %s",
+                          plan->warnings[i].rule, plan->warnings[i].text);
+        if (c->audit && rw_plan_denied(plan)) {
                 _cleanup_free_ char *why = rw_plan_describe_denials(plan);
 
-                if (why == NULL)
-                        return rw_error_set(err, ENOMEM, "describing the refusal");
-                set_message(c, RW_OUTCOME_REFUSED, "runwarden: %s", why);
-                return 0;
+                if (why != NULL)
+                        log_linef(&c->cli, RW_LOG_WARNING, "runwarden audit: would have %s", why);
         }
-        c->outcome = plan->n_changes == 0 ? RW_OUTCOME_UNCHANGED : RW_OUTCOME_REWRITTEN;
-        return 0;
-}
-
-/* The last step before the hand-off that touches the document: apply the plan, write it. */
-static int write_document(struct rw_call *c, struct rw_error *err)
-{
-        _cleanup_free_ char *out = NULL;
-        size_t out_len;
-        int r;
-
-        if (c->outcome != RW_OUTCOME_REWRITTEN || c->doc == NULL)
-                return 0;
-        r = rw_plan_apply(c->used_plan, c->doc, err);
-        if (r < 0)
-                return r;
-        r = rw_json_dump(c->doc, &out, &out_len, err);
-        if (r < 0)
-                return r;
-        r = rw_file_replace_at(c->rw.dirfd, c->rw.name, out, out_len, &c->rw.st, err);
-        if (r < 0)
-                return rw_error_prefix(err, "writing %s", c->rw.name);
-        c->rw.written = true;
-        return 0;
-}
-
-static void use_tier(struct rw_call *c, const struct rw_tier *tier, const char *reason)
-{
-        c->tier = tier;
-        c->tier_reason = reason;
-        c->audit_mode = c->cli.mode == RW_MODE_AUDIT || tier->mode == RW_TIER_AUDIT;
-}
-
-/* The uid/gid a process runs as (process.user), -1 when absent or not an integer. */
-static void process_user(const json_t *process, int64_t *ret_uid, int64_t *ret_gid)
-{
-        const json_t *user = json_object_get(process, "user");
-        const json_t *uid = json_object_get(user, "uid");
-        const json_t *gid = json_object_get(user, "gid");
-
-        *ret_uid = json_is_integer(uid) ? json_integer_value(uid) : -1;
-        *ret_gid = json_is_integer(gid) ? json_integer_value(gid) : -1;
-}
-
-/* create, run, restore: harden BUNDLE/config.json in the tier the policy chooses */
-static int harden_bundle(struct rw_call *c, struct rw_error *err)
-{
-        const char *bundle = c->cli.bundle != NULL ? c->cli.bundle : ".";
-        int r;
-
-        r = rw_dir_open(bundle, &c->rw.dirfd, err);
-        if (r < 0)
-                return rw_error_prefix(err, "opening bundle %s", bundle);
-        c->rw.name = "config.json";
-        r = load_document(&c->rw, &c->doc, err);
-        if (r < 0)
-                return rw_error_prefix(err, "bundle %s", bundle);
-        r = rw_evaluate_spec(&c->policy, c->cli.tier, c->invoked_as, c->doc, bundle,
-                             c->cli.seccomp_dir, RW_SECCOMP_CACHE_DIR, &c->ev, err);
-        if (r < 0)
-                return rw_error_prefix(err, "%s/config.json", bundle);
-        use_tier(c, c->ev.choice.tier, c->ev.choice.reason);
-        c->tier_skipped = c->ev.choice.skipped;
-        r = judge(c, &c->ev.plan, err);
-        if (r < 0)
-                return r;
-        snprintf(c->state.tier, sizeof(c->state.tier), "%s", c->tier->name);
-        process_user(json_object_get(c->doc, "process"), &c->state.uid, &c->state.gid);
-        return 0;
-}
-
-/* The tier of an existing container: recorded at create, else what the policy would choose
- * without the spec (--tier, the binary name, default_tier). */
-static int container_tier(struct rw_call *c, const json_t *env, struct rw_error *err)
-{
-        struct rw_tier_choice choice;
-        const struct rw_tier *tier;
-        int r;
-
-        if (c->cli.container_id != NULL) {
-                r = rw_state_load(NULL, c->cli.root, c->cli.container_id, &c->state, &c->have_state,
-                                  err);
-                if (r < 0)
-                        return r;
-        }
-        if (c->have_state) {
-                tier = rw_policy_find_tier(&c->policy, c->state.tier);
-                if (tier == NULL)
-                        return rw_error_set(err, ENOENT,
-                                            "container %s was created in tier %s, which the "
-                                            "policy no longer has",
-                                            c->cli.container_id, c->state.tier);
-                snprintf(c->tier_reason_buf, sizeof(c->tier_reason_buf),
-                         "the container's tier, recorded at create");
-                use_tier(c, tier, c->tier_reason_buf);
-                return 0;
-        }
-        r = rw_policy_choose_tier(&c->policy, c->cli.tier, c->invoked_as, NULL, env, &choice, err);
-        if (r < 0)
-                return rw_error_prefix(err, "choosing the tier");
-        snprintf(c->tier_reason_buf, sizeof(c->tier_reason_buf), "%s (no record of the container)",
-                 choice.reason);
-        use_tier(c, choice.tier, c->tier_reason_buf);
-        return 0;
-}
-
-/* exec: the tier's exec policy, --cap refused, --cwd checked, the --process file hardened */
-static int harden_exec(struct rw_call *c, struct rw_error *err)
-{
-        _cleanup_free_ char *dir = NULL;
-        const struct rw_settings *settings;
-        int64_t uid = -1, gid = -1;
-        int r;
-
-        rw_plan_init(&c->plan);
-        if (c->cli.process != NULL) {
-                r = rw_path_split(c->cli.process, &dir, &c->rw.name_owned, err);
-                if (r < 0)
-                        return r;
-                r = rw_dir_open(dir, &c->rw.dirfd, err);
-                if (r < 0)
-                        return rw_error_prefix(err, "exec --process %s", c->cli.process);
-                c->rw.name = c->rw.name_owned;
-                r = load_document(&c->rw, &c->doc, err);
-                if (r < 0)
-                        return rw_error_prefix(err, "exec --process %s", c->cli.process);
-        }
-        r = container_tier(c, json_object_get(c->doc, "env"), err);
-        if (r < 0)
-                return r;
-        settings = &c->tier->settings;
-
-        if (c->tier->exec == RW_EXEC_DENY)
-                rw_plan_deny(&c->plan, RW_RULE_EXEC_POLICY, "exec",
-                             "tier %s does not allow exec into its containers", c->tier->name);
-        if (c->cli.exec_cap != NULL)
-                rw_plan_deny(&c->plan, RW_RULE_EXEC_CAPS, c->cli.exec_cap,
-                             "exec asks for capability %s (--cap)", c->cli.exec_cap);
-        if (c->doc != NULL) {
-                rw_rules_process(c->doc, "", settings, &c->plan);
-                rw_rules_secrets(c->doc, "", &c->plan);
-                process_user(c->doc, &uid, &gid);
-        }
-        /* runc takes --cwd over the process's own: the same rule judges it */
-        if (c->cli.exec_cwd != NULL)
-                rw_rules_cwd(c->cli.exec_cwd, "exec --cwd", &c->plan);
-        if (c->tier->exec == RW_EXEC_ALLOW_AS_OWNER && c->have_state &&
-            (uid != c->state.uid || gid != c->state.gid))
-                rw_plan_deny(&c->plan, RW_RULE_EXEC_POLICY, "user",
-                             "tier %s allows exec only as the container's own user "
-                             "(%lld:%lld), not %lld:%lld",
-                             c->tier->name, (long long)c->state.uid, (long long)c->state.gid,
-                             (long long)uid, (long long)gid);
-        rw_plan_tune(&c->plan, settings->tuning);
-        return judge(c, &c->plan, err);
 }
 
 /* The delegate: an absolute path, never looked up on PATH, never runwarden itself. */
@@ -354,29 +152,66 @@ static int check_delegate(const char *path, struct rw_error *err)
         return 0;
 }
 
-/* One write() on an O_APPEND descriptor: concurrent runwarden processes never interleave. */
-static int append_audit(const char *path, const char *line, struct rw_error *err)
+/* Apply the plan to the canonical view and replace the document it came from. */
+static int write_document(struct rw_call *c, struct rw_error *err)
 {
-        _cleanup_free_ char *copy = strdup(path);
-        _cleanup_close_ int fd = -1;
-        size_t len = strlen(line);
-        ssize_t n;
+        _cleanup_free_ char *out = NULL;
+        size_t out_len;
+        int r;
 
-        if (copy == NULL)
-                return rw_error_set(err, ENOMEM, "audit log");
-        /* The directory, one level, as logrotate setups expect it; never the whole path. */
-        if (mkdir(dirname(copy), 0750) < 0 && errno != EEXIST)
-                return rw_error_set_errno(err, errno, "creating the directory of %s", path);
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+        if (c->audit || c->d.outcome != RW_OUTCOME_REWRITTEN || c->d.rewrite == RW_DOC_NONE)
+                return 0;
+        if (c->io.doc.dirfd < 0 || c->d.view == NULL)
+                return rw_error_set(err, EINVAL, "no document to rewrite");
+        r = rw_plan_apply(&c->d.plan, c->d.view, err);
+        if (r < 0)
+                return r;
+        r = rw_json_dump(c->d.view, &out, &out_len, err);
+        if (r < 0)
+                return r;
+        r = rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, out, out_len, &c->io.doc.st, err);
+        if (r < 0)
+                return rw_error_prefix(err, "writing %s", c->io.doc.name);
+        c->written = true;
+        return 0;
+}
+
+/* Put back what was rewritten before a hand-off that did not happen. */
+static void restore_original(struct rw_call *c)
+{
+        struct rw_error err = {0};
+
+        if (!c->written)
+                return;
+        if (rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, c->io.doc.bytes, c->io.doc.len,
+                               &c->io.doc.st, &err) < 0)
+                fprintf(stderr, "runwarden: restoring %s failed: %s\n", c->io.doc.name, err.msg);
+        else
+                c->written = false;
+}
+
+/* update --resources -: runwarden read standard input to judge it; runc reads the same bytes. */
+static int refeed_stdin(const struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        size_t done = 0;
+
+        if (!c->io.read_stdin)
+                return 0;
+        fd = memfd_create("runwarden-stdin", MFD_CLOEXEC);
         if (fd < 0)
-                return rw_error_set_errno(err, errno, "opening audit log %s", path);
-        do
-                n = write(fd, line, len);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return rw_error_set_errno(err, errno, "writing audit log %s", path);
-        if ((size_t)n != len)
-                return rw_error_set(err, EIO, "short write to audit log %s", path);
+                return rw_error_set_errno(err, errno, "memfd for standard input");
+        while (done < c->io.stdin_len) {
+                ssize_t n = write(fd, c->io.stdin_bytes + done, c->io.stdin_len - done);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return rw_error_set_errno(err, errno, "memfd for standard input");
+                done += (size_t)n;
+        }
+        if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDIN_FILENO) < 0)
+                return rw_error_set_errno(err, errno, "standard input for the delegate");
         return 0;
 }
 
@@ -387,9 +222,12 @@ static bool command_is_logged(enum rw_command command)
         case RW_CMD_RUN:
         case RW_CMD_RESTORE:
         case RW_CMD_EXEC:
+        case RW_CMD_UPDATE:
         case RW_CMD_START:
         case RW_CMD_KILL:
         case RW_CMD_DELETE:
+        case RW_CMD_CHECKPOINT:
+        case RW_CMD_UNKNOWN:
                 return true;
         default:
                 return false;
@@ -400,7 +238,7 @@ static bool command_is_logged(enum rw_command command)
  * exec starts: refusing a delete because of a full disk would leak containers). */
 static bool audit_failure_refuses(const struct rw_call *c)
 {
-        return c->have_policy && c->policy.audit_log_refuse && !c->audit_mode &&
+        return c->have_policy && c->policy.audit_log_refuse && !c->audit &&
                (rw_cli_command_takes_bundle(c->cli.command) || c->cli.command == RW_CMD_EXEC);
 }
 
@@ -408,7 +246,8 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
 {
         struct timespec now;
         _cleanup_free_ char *line = NULL;
-        struct rw_decision d = {
+        const struct rw_tier *tier = c->d.have_tier ? c->d.choice.tier : NULL;
+        struct rw_audit_entry e = {
             .time = c->started,
             .id = c->id,
             .command = c->cli.command_name,
@@ -416,111 +255,105 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .bundle = rw_cli_command_takes_bundle(c->cli.command)
                           ? (c->cli.bundle != NULL ? c->cli.bundle : ".")
                           : NULL,
-            .tier = c->tier != NULL ? c->tier->name : NULL,
-            .tier_reason = c->tier_reason,
-            .tier_skipped = c->tier_skipped,
-            .mode = c->audit_mode ? RW_TIER_AUDIT : RW_TIER_ENFORCE,
-            .spec = c->doc,
-            .plan = c->used_plan,
+            .tier = tier != NULL ? tier->name : NULL,
+            .tier_reason = tier != NULL ? c->d.tier_reason : NULL,
+            .tier_skipped = tier != NULL ? c->d.choice.skipped : NULL,
+            .mode = c->audit ? RW_TIER_AUDIT : RW_TIER_ENFORCE,
+            .spec = c->d.original,
+            .plan = c->decided ? &c->d.plan : NULL,
             .outcome = c->outcome,
             .message = c->message,
             .delegate = c->delegate,
         };
 
-        if (!c->have_policy || c->policy.audit_log == NULL)
+        if (!c->have_policy || c->policy.audit_log == NULL || !command_is_logged(c->cli.command) ||
+            c->cli.help)
                 return 0;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        d.duration_ns = (uint64_t)(now.tv_sec - c->started_mono.tv_sec) * 1000000000u +
+        e.duration_ns = (uint64_t)(now.tv_sec - c->started_mono.tv_sec) * 1000000000u +
                         (uint64_t)(now.tv_nsec - c->started_mono.tv_nsec);
-        line = rw_audit_format(&d);
+        line = rw_audit_format(&e);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting the decision log line");
-        return append_audit(c->policy.audit_log, line, err);
+        /* The directory, one level, as logrotate setups expect it; never the whole path. */
+        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750, err);
 }
 
 /* Refuse: the reason on stderr and as the one error line of the engine's log. */
 static int refuse(struct rw_call *c)
 {
         const char *msg = c->message != NULL ? c->message : "runwarden: refused";
+        struct rw_error err = {0};
 
+        restore_original(c);
+        if (write_decision(c, &err) < 0)
+                fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
         fprintf(stderr, "%s\n", msg);
         log_line(&c->cli, RW_LOG_ERROR, msg);
         return EXIT_FAILURE;
 }
 
-/* Put back what was rewritten before a hand-off that did not happen. */
-static void restore_original(struct rw_call *c)
-{
-        struct rw_error err = {0};
-
-        if (!c->rw.written)
-                return;
-        if (rw_file_replace_at(c->rw.dirfd, c->rw.name, c->rw.original, c->rw.original_len,
-                               &c->rw.st, &err) < 0)
-                fprintf(stderr, "runwarden: restoring %s failed: %s\n", c->rw.name, err.msg);
-        else
-                c->rw.written = false;
-}
-
-/* Everything before the hand-off. On return, c->message set means: refuse. */
+/*
+ * Everything before the hand-off. On return, c->message set means: refuse. In audit mode
+ * nothing is refused: what goes wrong is logged, and the call is handed off unchanged.
+ */
 static void decide(struct rw_call *c)
 {
         struct rw_error err = {0};
         bool found = false;
         int r;
 
-        if (command_is_logged(c->cli.command) && !c->cli.help) {
-                r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
-                if (r < 0) {
-                        set_message(c, RW_OUTCOME_ERROR, "runwarden: policy: %s", err.msg);
-                        return;
-                }
-                c->have_policy = true;
-                r = rw_audit_new_id(c->id, &err);
-                if (r < 0) {
-                        set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
-                        return;
-                }
-        }
-        c->outcome = RW_OUTCOME_PASSTHROUGH;
-        if (rw_cli_command_takes_bundle(c->cli.command) && !c->cli.help)
-                r = harden_bundle(c, &err);
-        else if (c->cli.command == RW_CMD_EXEC && !c->cli.help)
-                r = harden_exec(c, &err);
-        else if (c->have_policy)
-                r = container_tier(c, NULL, &err);
-        else
-                r = 0;
+        c->audit = c->cli.mode == RW_MODE_AUDIT;
+        r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
         if (r < 0) {
+                if (c->audit) {
+                        log_linef(&c->cli, RW_LOG_WARNING,
+                                  "runwarden audit: policy: %s; handed off unchanged", err.msg);
+                        return;
+                }
+                set_message(c, RW_OUTCOME_ERROR, "runwarden: policy: %s", err.msg);
+                return;
+        }
+        c->have_policy = true;
+        if (rw_audit_new_id(c->id, &err) < 0) {
                 set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
                 return;
         }
-        if (c->message != NULL) /* refused: no delegate to look for */
-                return;
+        c->io.seccomp_dir = c->cli.seccomp_dir;
+        c->io.cache_dir = RW_SECCOMP_CACHE_DIR;
 
-        /* The delegate: the operator's --runtime, else the tier's, else the built-in default. */
-        c->delegate = c->cli.runtime != NULL                        ? c->cli.runtime
-                      : c->tier != NULL && c->tier->runtime != NULL ? c->tier->runtime
-                                                                    : RW_DEFAULT_RUNTIME;
-        r = check_delegate(c->delegate, &err);
+        r = rw_decide(&c->cli, &c->policy, c->invoked_as, &c->io.io, &c->d, &err);
+        c->decided = true;
+        c->audit = c->audit || c->d.audit;
         if (r < 0) {
+                if (c->audit) {
+                        c->outcome = RW_OUTCOME_AUDITED;
+                        log_linef(&c->cli, RW_LOG_WARNING,
+                                  "runwarden audit: cannot decide (%s); handed off unchanged",
+                                  err.msg);
+                        return;
+                }
                 set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
                 return;
         }
-        /* Only now, with nothing left to refuse for, is the document rewritten. */
-        if (write_document(c, &err) < 0)
-                set_message(c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+        c->outcome = c->d.outcome;
+        if (c->d.outcome == RW_OUTCOME_REFUSED) {
+                set_message(c, RW_OUTCOME_REFUSED, "%s", c->d.message);
+                return;
+        }
+        /* A refusal is the one line of the engine's log (podman reads it as one JSON object). */
+        report_plan(c);
 }
 
 int main(int argc, char **argv)
 {
-        struct rw_call c = {.rw.dirfd = -1, .outcome = RW_OUTCOME_PASSTHROUGH};
+        struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH};
         struct rw_error err = {0};
         int r;
 
         clock_gettime(CLOCK_REALTIME, &c.started);
         clock_gettime(CLOCK_MONOTONIC, &c.started_mono);
-        rw_plan_init(&c.plan);
+        rw_host_io_init(&c.io);
         c.invoked_as = argc > 0 && argv[0] != NULL ? basename(argv[0]) : "runwarden";
         r = rw_cli_parse(argc, argv, &c.cli, &err);
         if (r < 0) {
@@ -531,21 +364,33 @@ int main(int argc, char **argv)
         }
 
         decide(&c);
+        if (c.message == NULL) {
+                /* The operator's --runtime, else the tier's, else the built-in default. */
+                const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
+
+                c.delegate = c.cli.runtime != NULL                   ? c.cli.runtime
+                             : tier != NULL && tier->runtime != NULL ? tier->runtime
+                                                                     : RW_DEFAULT_RUNTIME;
+                if (check_delegate(c.delegate, &err) < 0)
+                        set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+        }
+        /* Only now, with nothing left to refuse for, is the document rewritten. */
+        if (c.message == NULL && write_document(&c, &err) < 0)
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+        if (c.message == NULL && refeed_stdin(&c, &err) < 0)
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         if (c.message != NULL) {
-                restore_original(&c);
-                if (write_decision(&c, &err) < 0)
-                        fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
                 r = refuse(&c);
                 call_clear(&c);
                 return r;
         }
         if (write_decision(&c, &err) < 0) {
                 if (audit_failure_refuses(&c)) {
-                        restore_original(&c);
                         set_message(&c, RW_OUTCOME_ERROR,
                                     "runwarden: the decision log cannot be written and the policy "
                                     "says to refuse: %s",
                                     err.msg);
+                        c.have_policy = false; /* one attempt at the log is enough */
                         r = refuse(&c);
                         call_clear(&c);
                         return r;
@@ -554,21 +399,23 @@ int main(int argc, char **argv)
         }
 
         /* What later calls about this container need: its tier. A delete forgets it. */
-        if (c.have_policy && c.tier != NULL && c.cli.container_id != NULL) {
+        if (c.decided && c.cli.container_id != NULL && (c.d.save_record || c.d.remove_record)) {
+                _cleanup_free_ char *root = NULL;
                 struct rw_error state_err = {0};
 
-                if (rw_cli_command_takes_bundle(c.cli.command) &&
-                    rw_state_save(NULL, c.cli.root, c.cli.container_id, &c.state, &state_err) < 0)
+                if (rw_host_canonical_root(c.cli.root, &root, &state_err) < 0)
                         log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                else if (c.cli.command == RW_CMD_DELETE)
-                        rw_state_remove(NULL, c.cli.root, c.cli.container_id, &state_err);
+                else if (c.d.save_record &&
+                         rw_state_save(NULL, root, c.cli.container_id, &c.d.record, &state_err) < 0)
+                        log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
+                else if (c.d.remove_record)
+                        rw_state_remove(NULL, root, c.cli.container_id, &state_err);
         }
 
         c.cli.delegate_argv[0] = (char *)c.delegate;
         execv(c.delegate, c.cli.delegate_argv);
         set_message(&c, RW_OUTCOME_ERROR, "runwarden: cannot execute delegate runtime %s: %s",
                     c.delegate, strerror(errno));
-        restore_original(&c);
         r = refuse(&c);
         call_clear(&c);
         return r;

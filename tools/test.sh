@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The whole test suite, as CI runs it: dependencies, a build with every suite (unit, integration
-# against the real runc and dockerd, format), then an ASan/UBSan build running the unit suite.
+# against the real runc and dockerd, engines (Kubernetes through containerd's CRI, ctr, GitLab
+# Runner, Actions and Forgejo runners, podman), deploy, format), the CI job corpus (tests/jobs: real jobs under runc
+# and runwarden, which rewrites docs/compatibility.md), then an ASan/UBSan build running the unit
+# suite.
 # Run as root from anywhere: tools/test.sh
 #
 #   RW_BUILD_DIR       the main build directory (default: build)
@@ -66,8 +69,13 @@ rm -f "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json"
 setup "$build" -Dintegration_tests=true
 ninja -C "$build"
 
-step "test: all suites in $build (unit, integration, format)"
-meson test -C "$build" --print-errorlogs || status=1
+step "test: unit, integration, engines, deploy and format suites in $build"
+meson test -C "$build" --no-suite jobs --print-errorlogs || status=1
+count "$build"
+
+step "test: the CI job corpus (suite jobs) in $build"
+rm -f "$build/meson-logs/testlog.json"
+meson test -C "$build" --suite jobs --print-errorlogs || status=1
 count "$build"
 
 step "build: $asan (address and undefined sanitizers)"

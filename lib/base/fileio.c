@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 
 /* A temporary file that is removed again unless it was renamed into place. */
 struct temp_file {
@@ -30,8 +31,7 @@ static void temp_file_removep(struct temp_file *t)
         }
 }
 
-/* Names are resolved relative to a directory descriptor: one component, never "..", never "/". */
-static int check_name(const char *name, struct rw_error *err)
+int rw_file_check_name(const char *name, struct rw_error *err)
 {
         if (name == NULL || name[0] == '\0')
                 return rw_error_set(err, EINVAL, "empty file name");
@@ -79,7 +79,7 @@ int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_dat
         size_t size, len = 0;
         int r;
 
-        r = check_name(name, err);
+        r = rw_file_check_name(name, err);
         if (r < 0)
                 return r;
 
@@ -114,6 +114,79 @@ int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_dat
                 *ret_st = st;
         *ret_data = TAKE_PTR(data);
         *ret_len = len;
+        return 0;
+}
+
+int rw_file_read(const char *path, size_t max_size, char **ret_data, size_t *ret_len,
+                 struct stat *ret_st, struct stat *ret_dir_st, struct rw_error *err)
+{
+        _cleanup_free_ char *dir = NULL, *base = NULL;
+        _cleanup_close_ int dirfd = -1;
+        int r;
+
+        r = rw_path_split(path, &dir, &base, err);
+        if (r < 0)
+                return r;
+        r = rw_dir_open(dir, &dirfd, err);
+        if (r < 0)
+                return r;
+        if (ret_dir_st != NULL && fstat(dirfd, ret_dir_st) < 0)
+                return rw_error_set_errno(err, errno, "cannot stat directory %s", dir);
+        return rw_file_read_at(dirfd, base, max_size, ret_data, ret_len, ret_st, err);
+}
+
+int rw_file_read_json_at(int dirfd, const char *name, size_t max_size, json_t **ret,
+                         struct rw_error *err)
+{
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        int r;
+
+        r = rw_file_read_at(dirfd, name, max_size, &data, &len, NULL, err);
+        if (r < 0)
+                return r;
+        return rw_json_parse(data, len, ret, err);
+}
+
+int rw_file_read_json(const char *path, size_t max_size, json_t **ret, struct rw_error *err)
+{
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        int r;
+
+        r = rw_file_read(path, max_size, &data, &len, NULL, NULL, err);
+        if (r < 0)
+                return r;
+        return rw_json_parse(data, len, ret, err);
+}
+
+int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t parent_mode,
+                        struct rw_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        size_t len = strlen(line);
+        ssize_t n;
+
+        if (parent_mode != 0) {
+                _cleanup_free_ char *dir = NULL, *base = NULL;
+                int r = rw_path_split(path, &dir, &base, err);
+
+                if (r < 0)
+                        return r;
+                if (mkdir(dir, parent_mode) < 0 && errno != EEXIST)
+                        return rw_error_set_errno(err, errno, "cannot create the directory of %s",
+                                                  path);
+        }
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "cannot open %s", path);
+        do
+                n = write(fd, line, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return rw_error_set_errno(err, errno, "cannot write %s", path);
+        if ((size_t)n != len)
+                return rw_error_set(err, EIO, "short write to %s", path);
         return 0;
 }
 
@@ -172,7 +245,7 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
         _cleanup_close_ int fd = -1;
         int r;
 
-        r = check_name(name, err);
+        r = rw_file_check_name(name, err);
         if (r < 0)
                 return r;
         if (like == NULL)

@@ -5,12 +5,20 @@
  * Safe file access for the edges of runwarden: the bundle is opened once as a directory
  * descriptor, files inside it are opened relative to it with O_NOFOLLOW (never following a
  * symlink out of the bundle), and rewritten atomically.
+ *
+ * Errors name the file (its last component, or the directory that cannot be opened); callers
+ * add the context they know (which path, what the file is for) with rw_error_prefix().
  */
 
+#include <jansson.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
 #include "error.h"
+
+/* Names are resolved relative to a directory descriptor: one component, never "." or "..", never
+ * "/". -EINVAL otherwise. */
+int rw_file_check_name(const char *name, struct rw_error *err);
 
 /* Open a directory (O_DIRECTORY|O_CLOEXEC|O_PATH is not enough to create files: O_RDONLY). */
 int rw_dir_open(const char *path, int *ret_fd, struct rw_error *err);
@@ -22,6 +30,30 @@ int rw_dir_open(const char *path, int *ret_fd, struct rw_error *err);
  */
 int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_data, size_t *ret_len,
                     struct stat *ret_st, struct rw_error *err);
+
+/*
+ * rw_file_read_at() of the last component of `path` in its directory (rw_path_split(),
+ * rw_dir_open()): a symlink as the last component is refused. *ret_dir_st (may be NULL) receives
+ * the fstat() of that directory, as opened.
+ */
+int rw_file_read(const char *path, size_t max_size, char **ret_data, size_t *ret_len,
+                 struct stat *ret_st, struct stat *ret_dir_st, struct rw_error *err);
+
+/* rw_file_read_at() and rw_json_parse() (lossless, json.h): a JSON document in `dirfd`. */
+int rw_file_read_json_at(int dirfd, const char *name, size_t max_size, json_t **ret,
+                         struct rw_error *err);
+
+/* rw_file_read() and rw_json_parse(): a JSON document at `path`. */
+int rw_file_read_json(const char *path, size_t max_size, json_t **ret, struct rw_error *err);
+
+/*
+ * Append `line` to `path` with one write() on an O_APPEND descriptor, so that the lines of
+ * concurrent writers never interleave. The file is created with `mode` when missing, never
+ * through a symlink as its last component. `parent_mode` not 0: the directory holding the file is
+ * created with that mode when missing (that one level only, never the whole path).
+ */
+int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t parent_mode,
+                        struct rw_error *err);
 
 /*
  * Replace `name` inside `dirfd` atomically: a new temporary file in the same directory

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "jsonpos.h"
 
 /*
  * A number kept verbatim travels through jansson as a string made of MARKER and the original
@@ -42,11 +43,6 @@ static bool is_number_char(char c)
 static bool is_digit(char c)
 {
         return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c)
-{
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static size_t skip_digits(const char *s, size_t i, size_t len)
@@ -137,61 +133,13 @@ static int buffer_append(struct buffer *b, const char *data, size_t len)
         return 0;
 }
 
-/* Line and column (jansson's convention: UTF-8 characters read on the line) after `offset`. */
-static void text_position(const char *text, size_t offset, int *ret_line, int *ret_column)
-{
-        int line = 1, column = 0;
-
-        for (size_t i = 0; i < offset; i++) {
-                unsigned char c = (unsigned char)text[i];
-                if (c == '\n') {
-                        line++;
-                        column = 0;
-                } else if (c < 0x80 || c >= 0xc0) {
-                        column++;
-                }
-        }
-        *ret_line = line;
-        *ret_column = column;
-}
-
 static int error_at(struct rw_error *err, const char *text, size_t offset, const char *what)
 {
         int line, column;
 
-        text_position(text, offset, &line, &column);
-        return rw_error_set(err, EINVAL, "line %d, column %d: %s at byte %zu", line, column + 1,
-                            what, offset);
-}
-
-/*
- * Skip the string starting at text[start] (an opening quote) and return the offset after its
- * closing quote, or len when it is unterminated (jansson reports that). Escapes are honoured, so
- * an escaped backslash followed by "u0000" is plain text, not a NUL.
- */
-static int skip_string(const char *text, size_t len, size_t start, size_t *ret_end,
-                       struct rw_error *err)
-{
-        size_t i = start + 1;
-
-        while (i < len) {
-                char c = text[i];
-                if (c == '"') {
-                        *ret_end = i + 1;
-                        return 0;
-                }
-                if (c == '\0')
-                        return error_at(err, text, i, "NUL character in a string");
-                if (c == '\\') {
-                        if (len - i >= 6 && memcmp(text + i, "\\u0000", 6) == 0)
-                                return error_at(err, text, i, "NUL character in a string");
-                        i += 2;
-                        continue;
-                }
-                i++;
-        }
-        *ret_end = len;
-        return 0;
+        rw_jsonpos_line_column(text, offset, &line, &column);
+        return rw_error_set(err, EINVAL, "line %d, column %d: %s at byte %zu", line, column, what,
+                            offset);
 }
 
 /*
@@ -205,16 +153,17 @@ static int rewrite_numbers(const char *text, size_t len, char **ret_rewritten, s
 {
         _cleanup_(buffer_done) struct buffer out = {};
         size_t copied = 0, i = 0;
-        int r;
 
         while (i < len) {
                 char c = text[i];
                 size_t end, next;
 
                 if (c == '"') {
-                        r = skip_string(text, len, i, &i, err);
-                        if (r < 0)
-                                return r;
+                        size_t nul;
+
+                        i = rw_jsonpos_skip_string(text, len, i, &nul);
+                        if (nul < len)
+                                return error_at(err, text, nul, "NUL character in a string");
                         continue;
                 }
                 if (c == '\0')
@@ -226,9 +175,7 @@ static int rewrite_numbers(const char *text, size_t len, char **ret_rewritten, s
                 end = i;
                 while (end < len && is_number_char(text[end]))
                         end++;
-                next = end;
-                while (next < len && is_space(text[next]))
-                        next++;
+                next = rw_jsonpos_skip_space(text, len, end);
                 if (classify_number(text + i, end - i) == NUMBER_VERBATIM &&
                     (next == len || text[next] != ':')) {
                         if (buffer_append(&out, text + copied, i - copied) < 0 ||
@@ -274,10 +221,7 @@ static size_t unmark(const char *in, size_t len, char *out)
                         }
                 }
                 if (in[i] == '"') {
-                        i++;
-                        while (i < len && in[i] != '"')
-                                i += in[i] == '\\' ? 2 : 1;
-                        i = i < len ? i + 1 : len;
+                        i = rw_jsonpos_skip_string(in, len, i, NULL);
                 } else {
                         i++;
                 }
@@ -338,7 +282,10 @@ int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *e
                         size_t pos = (size_t)jerr.position;
                         if (pos > input_len)
                                 pos = input_len;
-                        text_position(text, unmark(rewritten, pos, NULL), &line, &column);
+                        /* jansson counts the characters read on the line: the 1-based
+                         * column of the next one, minus one. */
+                        rw_jsonpos_line_column(text, unmark(rewritten, pos, NULL), &line, &column);
+                        column--;
                 }
                 return rw_error_set(err, EINVAL, "line %d, column %d: %s", line, column, jerr.text);
         }

@@ -39,6 +39,18 @@ enum slot {
         SLOT_PROCESS,
         SLOT_CWD,
         SLOT_CAP,
+        SLOT_CRIU,
+        SLOT_NO_PIVOT,
+        SLOT_NO_NEW_KEYRING,
+        SLOT_USER,
+        SLOT_ENV,
+        SLOT_GIDS,
+        SLOT_APPARMOR,
+        SLOT_LABEL,
+        SLOT_NNP,
+        SLOT_CGROUP,
+        SLOT_RESOURCES,
+        SLOT_UPDATE, /* any other update flag: recorded as name=value */
 };
 
 enum flag_kind {
@@ -64,7 +76,7 @@ static const struct flag global_flags[] = {
     {"log", NULL, FLAG_VALUE, SLOT_LOG},
     {"log-format", NULL, FLAG_VALUE, SLOT_LOG_FORMAT},
     {"root", NULL, FLAG_VALUE, SLOT_ROOT},
-    {"criu", NULL, FLAG_VALUE, SLOT_NONE},
+    {"criu", NULL, FLAG_VALUE, SLOT_CRIU},
     {"systemd-cgroup", NULL, FLAG_BOOL, SLOT_NONE},
     /* a string (true|false|auto) in runc, so it takes the next argument */
     {"rootless", NULL, FLAG_VALUE, SLOT_NONE},
@@ -77,37 +89,45 @@ static const struct flag global_flags[] = {
 static const struct flag command_help_flag = {"help", "h", FLAG_BOOL, SLOT_HELP};
 
 static const struct flag create_flags[] = {
-    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},       {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
-    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},  {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
-    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},  {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
-    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NONE},
+    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},
+    {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},
+    {"no-pivot", NULL, FLAG_BOOL, SLOT_NO_PIVOT},
+    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NO_NEW_KEYRING},
 };
 
 static const struct flag run_flags[] = {
-    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},       {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
-    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},  {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
-    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},  {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
-    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NONE}, {"detach", "d", FLAG_BOOL, SLOT_NONE},
-    {"keep", NULL, FLAG_BOOL, SLOT_NONE},           {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
+    {"bundle", "b", FLAG_VALUE, SLOT_BUNDLE},
+    {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},
+    {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},
+    {"no-pivot", NULL, FLAG_BOOL, SLOT_NO_PIVOT},
+    {"no-new-keyring", NULL, FLAG_BOOL, SLOT_NO_NEW_KEYRING},
+    {"detach", "d", FLAG_BOOL, SLOT_NONE},
+    {"keep", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
 };
 
 static const struct flag exec_flags[] = {
     {"console-socket", NULL, FLAG_VALUE, SLOT_NONE},
     {"pidfd-socket", NULL, FLAG_VALUE, SLOT_NONE},
     {"cwd", NULL, FLAG_VALUE, SLOT_CWD},
-    {"env", "e", FLAG_VALUE, SLOT_NONE},
-    {"user", "u", FLAG_VALUE, SLOT_NONE},
-    {"additional-gids", "g", FLAG_VALUE, SLOT_NONE},
+    {"env", "e", FLAG_VALUE, SLOT_ENV},
+    {"user", "u", FLAG_VALUE, SLOT_USER},
+    {"additional-gids", "g", FLAG_VALUE, SLOT_GIDS},
     {"process", "p", FLAG_VALUE, SLOT_PROCESS},
     {"pid-file", NULL, FLAG_VALUE, SLOT_NONE},
-    {"process-label", NULL, FLAG_VALUE, SLOT_NONE},
-    {"apparmor", NULL, FLAG_VALUE, SLOT_NONE},
+    {"process-label", NULL, FLAG_VALUE, SLOT_LABEL},
+    {"apparmor", NULL, FLAG_VALUE, SLOT_APPARMOR},
     {"cap", "c", FLAG_VALUE, SLOT_CAP},
     {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cgroup", NULL, FLAG_VALUE, SLOT_NONE},
+    {"cgroup", NULL, FLAG_VALUE, SLOT_CGROUP},
     {"tty", "t", FLAG_BOOL, SLOT_NONE},
     {"detach", "d", FLAG_BOOL, SLOT_NONE},
-    {"no-new-privs", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-new-privs", NULL, FLAG_BOOL, SLOT_NNP},
     {"ignore-paused", NULL, FLAG_BOOL, SLOT_NONE},
     {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
 };
@@ -135,25 +155,25 @@ static const struct flag events_flags[] = {
 };
 
 static const struct flag update_flags[] = {
-    {"resources", "r", FLAG_VALUE, SLOT_NONE},
-    {"blkio-weight", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-period", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-quota", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-burst", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-share", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-rt-period", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-rt-runtime", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpuset-cpus", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpuset-mems", NULL, FLAG_VALUE, SLOT_NONE},
-    {"kernel-memory", NULL, FLAG_VALUE, SLOT_NONE},
-    {"kernel-memory-tcp", NULL, FLAG_VALUE, SLOT_NONE},
-    {"memory", NULL, FLAG_VALUE, SLOT_NONE},
-    {"memory-reservation", NULL, FLAG_VALUE, SLOT_NONE},
-    {"memory-swap", NULL, FLAG_VALUE, SLOT_NONE},
-    {"pids-limit", NULL, FLAG_VALUE, SLOT_NONE},
-    {"l3-cache-schema", NULL, FLAG_VALUE, SLOT_NONE},
-    {"mem-bw-schema", NULL, FLAG_VALUE, SLOT_NONE},
-    {"cpu-idle", NULL, FLAG_VALUE, SLOT_NONE},
+    {"resources", "r", FLAG_VALUE, SLOT_RESOURCES},
+    {"blkio-weight", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-period", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-quota", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-burst", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-share", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-rt-period", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-rt-runtime", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpuset-cpus", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpuset-mems", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"kernel-memory", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"kernel-memory-tcp", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"memory", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"memory-reservation", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"memory-swap", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"pids-limit", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"l3-cache-schema", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"mem-bw-schema", NULL, FLAG_VALUE, SLOT_UPDATE},
+    {"cpu-idle", NULL, FLAG_VALUE, SLOT_UPDATE},
 };
 
 static const struct flag checkpoint_flags[] = {
@@ -192,7 +212,7 @@ static const struct flag restore_flags[] = {
     {"file-locks", NULL, FLAG_BOOL, SLOT_NONE},
     {"detach", "d", FLAG_BOOL, SLOT_NONE},
     {"no-subreaper", NULL, FLAG_BOOL, SLOT_NONE},
-    {"no-pivot", NULL, FLAG_BOOL, SLOT_NONE},
+    {"no-pivot", NULL, FLAG_BOOL, SLOT_NO_PIVOT},
     {"auto-dedup", NULL, FLAG_BOOL, SLOT_NONE},
     {"lazy-pages", NULL, FLAG_BOOL, SLOT_NONE},
 };
@@ -367,11 +387,46 @@ static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, s
         }
 }
 
-/* Record a value flag. A repeated string flag keeps its last value, as in Go; runc's --cap
- * accumulates, and runwarden reports the first. */
-static void set_value(struct rw_cli *cli, enum slot slot, const char *value)
+static int strv_push(struct rw_strv *l, const char *value)
 {
-        switch (slot) {
+        const char **v = reallocarray(l->v, l->n + 1, sizeof(*v));
+
+        if (v == NULL)
+                return -ENOMEM;
+        l->v = v;
+        l->v[l->n++] = value;
+        return 0;
+}
+
+static int strv_push_owned(struct rw_strv *l, char *value)
+{
+        char **o = reallocarray(l->owned, l->n_owned + 1, sizeof(*o));
+
+        if (o == NULL) {
+                free(value);
+                return -ENOMEM;
+        }
+        l->owned = o;
+        l->owned[l->n_owned++] = value;
+        return strv_push(l, value);
+}
+
+static void strv_clear(struct rw_strv *l)
+{
+        for (size_t i = 0; i < l->n_owned; i++)
+                free(l->owned[i]);
+        free(l->owned);
+        free(l->v);
+        *l = (struct rw_strv){0};
+}
+
+/* Record a value flag. A repeated string flag keeps its last value, as in Go; runc's slice flags
+ * (--cap, --env, --additional-gids, --cgroup) accumulate. */
+static int set_value(struct rw_cli *cli, const struct flag *f, const char *value)
+{
+        char *entry;
+
+        switch (f->slot) {
         case SLOT_ROOT:
                 cli->root = value;
                 break;
@@ -383,6 +438,9 @@ static void set_value(struct rw_cli *cli, enum slot slot, const char *value)
                 cli->log_format =
                     strcmp(value, "json") == 0 ? RW_LOG_FORMAT_JSON : RW_LOG_FORMAT_TEXT;
                 break;
+        case SLOT_CRIU:
+                cli->criu = value;
+                break;
         case SLOT_BUNDLE:
                 cli->bundle = value;
                 break;
@@ -392,13 +450,34 @@ static void set_value(struct rw_cli *cli, enum slot slot, const char *value)
         case SLOT_CWD:
                 cli->exec_cwd = value;
                 break;
-        case SLOT_CAP:
-                if (cli->exec_cap == NULL)
-                        cli->exec_cap = value;
+        case SLOT_USER:
+                cli->exec_user = value;
                 break;
+        case SLOT_APPARMOR:
+                cli->exec_apparmor = value;
+                break;
+        case SLOT_LABEL:
+                cli->exec_label = value;
+                break;
+        case SLOT_CAP:
+                return strv_push(&cli->exec_caps, value);
+        case SLOT_ENV:
+                return strv_push(&cli->exec_env, value);
+        case SLOT_GIDS:
+                return strv_push(&cli->exec_gids, value);
+        case SLOT_CGROUP:
+                return strv_push(&cli->exec_cgroups, value);
+        case SLOT_RESOURCES:
+                cli->resources = value;
+                break;
+        case SLOT_UPDATE:
+                if (asprintf(&entry, "%s=%s", f->name, value) < 0)
+                        return -ENOMEM;
+                return strv_push_owned(&cli->update_flags, entry);
         default:
                 break;
         }
+        return 0;
 }
 
 static void set_bool(struct rw_cli *cli, enum slot slot, const char *written)
@@ -416,6 +495,16 @@ static void set_bool(struct rw_cli *cli, enum slot slot, const char *written)
                 break;
         case SLOT_VERSION:
                 cli->version = value;
+                break;
+        case SLOT_NO_PIVOT:
+                cli->no_pivot = value;
+                break;
+        case SLOT_NO_NEW_KEYRING:
+                cli->no_new_keyring = value;
+                break;
+        case SLOT_NNP:
+                cli->exec_nnp_set = true;
+                cli->exec_nnp = value;
                 break;
         default:
                 break;
@@ -479,8 +568,8 @@ static int parse_global(int argc, char *const *argv, struct rw_cli *cli, bool *d
                         r = set_own_flag(cli, f->slot, value, failed < 0 ? &later : err);
                         if (r < 0 && failed == 0)
                                 failed = r;
-                } else {
-                        set_value(cli, f->slot, value);
+                } else if (set_value(cli, f, value) < 0) {
+                        return rw_error_set(err, ENOMEM, "parsing the command line");
                 }
         }
 
@@ -588,13 +677,15 @@ static int parse_command(const struct command *cmd, int argc, char *const *argv,
                                 return 0; /* runc refuses a missing value */
                         value = argv[order[j++]];
                 }
-                set_value(cli, f->slot, value);
+                if (set_value(cli, f, value) < 0)
+                        return rw_error_set(err, ENOMEM, "parsing the %s command line", cmd->name);
         }
 
         n_positional = 0;
         for (; j < n && n_positional < RW_ELEMENTSOF(positional); j++)
                 positional[n_positional++] = argv[order[j]];
         cli->container_id = positional[0];
+        cli->exec_has_args = cmd->id == RW_CMD_EXEC && positional[1] != NULL;
         if (cmd->id == RW_CMD_KILL)
                 cli->signal = positional[1];
         return 0;
@@ -661,10 +752,25 @@ void rw_cli_clear(struct rw_cli *cli)
         if (cli == NULL)
                 return;
         free(cli->delegate_argv);
+        strv_clear(&cli->exec_caps);
+        strv_clear(&cli->exec_env);
+        strv_clear(&cli->exec_gids);
+        strv_clear(&cli->exec_cgroups);
+        strv_clear(&cli->update_flags);
         *cli = (struct rw_cli){0};
 }
 
 bool rw_cli_command_takes_bundle(enum rw_command command)
 {
         return command == RW_CMD_CREATE || command == RW_CMD_RUN || command == RW_CMD_RESTORE;
+}
+
+const char *rw_cli_command_label(enum rw_command command)
+{
+        if (command == RW_CMD_NONE)
+                return "none";
+        for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++)
+                if (commands[i].id == command)
+                        return commands[i].name;
+        return "unknown";
 }

@@ -42,6 +42,14 @@ enum rw_command {
         RW_CMD_UNKNOWN, /* a command runwarden does not know: passed through */
 };
 
+/* A growable list of strings pointing into argv (or owned by the list, see `owned`). */
+struct rw_strv {
+        const char **v;
+        size_t n;
+        char **owned; /* strings this list allocated, freed with it */
+        size_t n_owned;
+};
+
 enum rw_log_format {
         RW_LOG_FORMAT_TEXT, /* runc's default (logrus text) */
         RW_LOG_FORMAT_JSON,
@@ -73,10 +81,29 @@ struct rw_cli {
         const char *command_name; /* as given, NULL for RW_CMD_NONE */
         const char *container_id; /* first positional argument, NULL if none */
         const char *bundle;       /* create/run/restore --bundle/-b; NULL: working directory */
-        const char *process;      /* exec --process/-p FILE */
-        const char *exec_cwd;     /* exec --cwd DIR */
-        const char *exec_cap;     /* exec --cap/-c: the first capability asked for, or NULL */
         const char *signal;       /* kill: second positional argument, NULL if none */
+        const char *criu;         /* global --criu PATH, NULL when not given */
+        bool no_pivot;            /* create/run/restore --no-pivot */
+        bool no_new_keyring;      /* create/run --no-new-keyring */
+
+        /* exec: --process, and the flags runc applies to the container's process when there is
+         * no --process (runc ignores them when there is one) */
+        const char *process;       /* --process/-p FILE */
+        const char *exec_cwd;      /* --cwd DIR */
+        const char *exec_user;     /* --user/-u UID[:GID] */
+        const char *exec_apparmor; /* --apparmor PROFILE */
+        const char *exec_label;    /* --process-label LABEL */
+        bool exec_nnp_set;         /* --no-new-privs given, with the value exec_nnp */
+        bool exec_nnp;
+        struct rw_strv exec_caps;    /* --cap/-c, each */
+        struct rw_strv exec_env;     /* --env/-e, each */
+        struct rw_strv exec_gids;    /* --additional-gids/-g, each as written */
+        struct rw_strv exec_cgroups; /* --cgroup, each */
+        bool exec_has_args;          /* a command follows the container id */
+
+        /* update: --resources and every other flag with its value */
+        const char *resources;       /* --resources/-r FILE ("-": standard input) */
+        struct rw_strv update_flags; /* "name=value" for each resource flag given */
 
         /* The delegate's argv: argv without runwarden's own flags, NULL-terminated. Element 0 is
          * a copy of argv[0]; the caller replaces it with the delegate's path before execv. The
@@ -95,3 +122,6 @@ void rw_cli_clear(struct rw_cli *cli);
 
 /* True for the commands whose bundle config.json runwarden rewrites (create, run, restore). */
 bool rw_cli_command_takes_bundle(enum rw_command command);
+
+/* The command's name as runc spells it ("create", "exec"; "none", "unknown"). */
+const char *rw_cli_command_label(enum rw_command command);

@@ -2,14 +2,13 @@
 #include "enginelog.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cleanup.h"
+#include "fileio.h"
 
 static const char *level_name(enum rw_log_level level)
 {
@@ -120,11 +119,8 @@ char *rw_enginelog_format(enum rw_log_format format, enum rw_log_level level, co
 int rw_enginelog_write(const char *path, enum rw_log_format format, enum rw_log_level level,
                        const char *msg, struct rw_error *err)
 {
-        _cleanup_close_ int fd = -1;
         _cleanup_free_ char *line = NULL;
         struct timespec now;
-        size_t len;
-        ssize_t n;
 
         if (path == NULL)
                 return 0;
@@ -132,17 +128,5 @@ int rw_enginelog_write(const char *path, enum rw_log_format format, enum rw_log_
         line = rw_enginelog_format(format, level, msg, &now);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting a log line");
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
-        if (fd < 0)
-                return rw_error_set_errno(err, errno, "opening log file %s", path);
-        len = strlen(line);
-        /* One write() on an O_APPEND descriptor: lines of concurrent writers never interleave. */
-        do
-                n = write(fd, line, len);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return rw_error_set_errno(err, errno, "writing log file %s", path);
-        if ((size_t)n != len)
-                return rw_error_set(err, EIO, "short write to log file %s", path);
-        return 0;
+        return rw_file_append_line(path, line, 0644, 0, err);
 }

@@ -327,7 +327,7 @@ static char *with_newline(char *text, size_t len)
         return grown;
 }
 
-char *rw_audit_format(const struct rw_decision *d)
+char *rw_audit_format(const struct rw_audit_entry *d)
 {
         _cleanup_json_ json_t *line = json_object();
         _cleanup_free_ char *text = NULL;

@@ -29,7 +29,7 @@ enum rw_outcome {
 
 const char *rw_outcome_name(enum rw_outcome outcome);
 
-struct rw_decision {
+struct rw_audit_entry {
         struct timespec time;     /* when the call started (CLOCK_REALTIME) */
         const char *id;           /* decision id: 32 hex characters */
         const char *command;      /* "create", "exec", ... */
@@ -56,7 +56,7 @@ struct rw_decision {
  * [{rule, item, reason}], warnings [{rule, text}], message, delegate, duration_us. NULL fields
  * and empty arrays are left out. Caller frees; NULL when out of memory.
  */
-char *rw_audit_format(const struct rw_decision *d);
+char *rw_audit_format(const struct rw_audit_entry *d);
 
 /* A fresh decision id (32 hex characters + NUL) from getrandom(). */
 int rw_audit_new_id(char ret[33], struct rw_error *err);

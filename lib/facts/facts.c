@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "facts.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "fileio.h"
+#include "json.h"
+#include "mountinfo.h"
+#include "pathwalk.h"
 #include "paths.h"
+#include "state.h"
+
+#define PROC_FILE_MAX  4096
+#define STATE_JSON_MAX (4u * 1024u * 1024u)
 
 static const char *const ns_names[RW_NS_COUNT] = {
     [RW_NS_PID] = "pid",   [RW_NS_NETWORK] = "network", [RW_NS_IPC] = "ipc",
@@ -17,6 +30,7 @@ static const char *const ns_names[RW_NS_COUNT] = {
     [RW_NS_USER] = "user", [RW_NS_TIME] = "time",
 };
 
+/* The name of the namespace under /proc/PID/ns/ ("net" for network). */
 static const char *const ns_proc_names[RW_NS_COUNT] = {
     [RW_NS_PID] = "pid",   [RW_NS_NETWORK] = "net",   [RW_NS_IPC] = "ipc",   [RW_NS_UTS] = "uts",
     [RW_NS_MOUNT] = "mnt", [RW_NS_CGROUP] = "cgroup", [RW_NS_USER] = "user", [RW_NS_TIME] = "time",
@@ -59,16 +73,24 @@ const char *rw_ns_type_name(enum rw_ns_type type)
         return (unsigned)type < RW_NS_COUNT ? ns_names[type] : "unknown";
 }
 
-const char *rw_ns_proc_name(enum rw_ns_type type)
-{
-        return (unsigned)type < RW_NS_COUNT ? ns_proc_names[type] : "unknown";
-}
-
 const struct rw_path_fact *rw_facts_lookup(const struct rw_host_facts *facts, const char *path)
 {
-        for (size_t i = 0; i < facts->n_paths; i++)
+        for (size_t i = 0; facts != NULL && i < facts->n_paths; i++)
                 if (strcmp(facts->paths[i].path, path) == 0)
                         return &facts->paths[i];
+        return NULL;
+}
+
+struct rw_path_fact *rw_facts_lookup_mutable(struct rw_host_facts *facts, const char *path)
+{
+        return (struct rw_path_fact *)rw_facts_lookup(facts, path);
+}
+
+const struct rw_hook_fact *rw_facts_hook(const struct rw_host_facts *facts, const char *path)
+{
+        for (size_t i = 0; facts != NULL && i < facts->n_hooks; i++)
+                if (strcmp(facts->hooks[i].path, path) == 0)
+                        return &facts->hooks[i];
         return NULL;
 }
 
@@ -100,44 +122,14 @@ int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,
         return 0;
 }
 
-/*
- * Resolve one path on the host. Relative paths are taken against the bundle, as runc does.
- * Namespace paths (/proc/PID/ns/net) are magic links that realpath() cannot resolve: for them
- * (`stat_only`) the identity of what stat() reaches is what counts.
- */
-static int gather_path(struct rw_host_facts *facts, const char *path, const char *bundle,
-                       bool stat_only, struct rw_error *err)
-{
-        _cleanup_free_ char *joined = NULL;
-        _cleanup_free_ char *resolved = NULL;
-        const char *target = path;
-        struct stat st;
-
-        if (rw_facts_lookup(facts, path) != NULL)
-                return 0;
-        if (path[0] != '/') {
-                if (bundle == NULL)
-                        return rw_facts_add_path(facts, path, ENOENT, NULL, 0, 0, 0, err);
-                if (asprintf(&joined, "%s/%s", bundle, path) < 0)
-                        return rw_error_set(err, ENOMEM, "resolving %s", path);
-                target = joined;
-        }
-        errno = 0;
-        resolved = stat_only ? strdup(target) : realpath(target, NULL);
-        if (resolved == NULL || stat(resolved, &st) < 0)
-                return rw_facts_add_path(facts, path, errno != 0 ? errno : ENOENT, NULL, 0, 0, 0,
-                                         err);
-        return rw_facts_add_path(facts, path, 0, resolved, st.st_mode, st.st_dev, st.st_ino, err);
-}
-
 static bool mount_is_bind(const json_t *m)
 {
-        const json_t *type = json_object_get(m, "type");
         const json_t *opts = json_object_get(m, "options");
         size_t i;
         json_t *o;
 
-        if (json_is_string(type) && strcmp(json_string_value(type), "bind") == 0)
+        if (json_is_string(json_object_get(m, "type")) &&
+            strcmp(json_string_value(json_object_get(m, "type")), "bind") == 0)
                 return true;
         json_array_foreach(opts, i, o)
         {
@@ -148,68 +140,706 @@ static bool mount_is_bind(const json_t *m)
         return false;
 }
 
-int rw_facts_gather(const json_t *spec, const char *bundle, struct rw_host_facts *ret,
-                    struct rw_error *err)
+static int set_string(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int set_string(char **dst, const char *fmt, ...)
 {
-        const json_t *mounts = json_object_get(spec, "mounts");
-        const json_t *linux_ = json_object_get(spec, "linux");
-        const json_t *namespaces = json_object_get(linux_, "namespaces");
-        size_t i;
-        json_t *v;
+        va_list ap;
+        int n;
+
+        free(*dst);
+        va_start(ap, fmt);
+        n = vasprintf(dst, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                *dst = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* ---- bind sources ---- */
+
+struct below_ctx {
+        const struct rw_mountinfo *mi;
+        struct rw_path_fact *fact;
+        int r;
+};
+
+static int note_submount(const struct rw_mount *m, void *userdata)
+{
+        struct below_ctx *c = userdata;
+
+        if (strcmp(m->fstype, "tmpfs") == 0 && !rw_mountinfo_device_shared(c->mi, m))
+                return 0;
+        c->r = set_string(&c->fact->submount, "%s (%s %s)", m->mountpoint, m->fstype, m->source);
+        return 1;
+}
+
+/* What the mount table says of a resolved bind source. */
+static int judge_mounts(const struct rw_mountinfo *mi, struct rw_path_fact *f, struct rw_error *err)
+{
+        const struct rw_mount *m = rw_mountinfo_find(mi, f->realpath);
+        struct below_ctx below = {.mi = mi, .fact = f};
         int r;
 
-        memset(ret, 0, sizeof(*ret));
+        if (m == NULL)
+                return 0;
+        if (strcmp(m->mountpoint, f->realpath) == 0) {
+                f->mountpoint = true;
+                if (set_string(&f->mount_desc, "%s %s", m->fstype, m->source) < 0)
+                        return rw_error_set(err, ENOMEM, "mount facts");
+                f->private_tmpfs =
+                    strcmp(m->fstype, "tmpfs") == 0 && !rw_mountinfo_device_shared(mi, m);
+                r = rw_mountinfo_host_path(mi, m, f->realpath, &f->exposes, err);
+                if (r < 0)
+                        return r;
+        }
+        rw_mountinfo_foreach_below(mi, f->realpath, note_submount, &below);
+        return below.r < 0 ? rw_error_set(err, ENOMEM, "mount facts") : 0;
+}
+
+static int gather_bind(struct rw_host_facts *facts, const struct rw_mountinfo *mi,
+                       const char *source, struct rw_error *err)
+{
+        struct rw_walk w;
+        struct rw_path_fact *f;
+        int r;
+
+        if (rw_facts_lookup(facts, source) != NULL)
+                return 0;
+        if (source[0] != '/' && facts->bundle == NULL)
+                return rw_facts_add_path(facts, source, ENOENT, NULL, 0, 0, 0, err);
+        r = rw_path_walk(source, facts->bundle, &w, err);
+        if (r < 0)
+                return r;
+        r = rw_facts_add_path(facts, source, w.error, w.resolved, w.st.st_mode, w.st.st_dev,
+                              w.st.st_ino, err);
+        f = rw_facts_lookup_mutable(facts, source);
+        if (r >= 0 && f != NULL) {
+                f->uid = w.st.st_uid;
+                f->unsafe_dir = TAKE_PTR(w.unsafe_dir);
+                if (w.error == 0)
+                        r = judge_mounts(mi, f, err);
+        }
+        rw_walk_clear(&w);
+        return r;
+}
+
+/* ---- volumes ---- */
+
+/* Whether container `id` still exists for runc under `root` (its state directory). */
+static bool container_exists(const char *root, const char *id)
+{
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+
+        if (asprintf(&p, "%s/%s/state.json", root != NULL ? root : "/run/runc", id) < 0)
+                return true; /* when in doubt, the user counts */
+        return stat(p, &st) == 0;
+}
+
+static int add_volume_user(struct rw_host_facts *facts, const char *volume,
+                           const struct rw_volume_use *u, bool creator, struct rw_error *err)
+{
+        struct rw_volume_user *grown =
+            reallocarray(facts->volume_users, facts->n_volume_users + 1, sizeof(*grown));
+        struct rw_volume_user *v;
+
+        if (grown == NULL)
+                return rw_error_set(err, ENOMEM, "volume facts");
+        facts->volume_users = grown;
+        v = &grown[facts->n_volume_users++];
+        *v = (struct rw_volume_user){.creator = creator, .user = {.exec = -1}};
+        v->volume = strdup(volume);
+        v->user.id = strdup(u->id);
+        v->user.tier = strdup(u->tier);
+        if (v->volume == NULL || v->user.id == NULL || v->user.tier == NULL)
+                return rw_error_set(err, ENOMEM, "volume facts");
+        return 0;
+}
+
+/* Who else mounts the volume at `resolved`, and who it was created for. */
+static int gather_volume(struct rw_host_facts *facts, const struct rw_facts_options *o,
+                         const char *resolved, struct rw_error *err)
+{
+        struct rw_volume_entry e;
+        bool found = false;
+        int r;
+
+        for (size_t i = 0; i < facts->n_volume_users; i++)
+                if (strcmp(facts->volume_users[i].volume, resolved) == 0)
+                        return 0;
+        r = rw_volume_load(o->state_dir, resolved, &e, &found, err);
+        if (r < 0 || !found)
+                return r;
+        if (o->container_id == NULL || strcmp(e.creator.id, o->container_id) != 0)
+                r = add_volume_user(facts, resolved, &e.creator, true, err);
+        for (size_t i = 0; r >= 0 && i < e.n_users; i++) {
+                const struct rw_volume_use *u = &e.users[i];
+
+                if (o->container_id != NULL && strcmp(u->id, o->container_id) == 0)
+                        continue;
+                /* a container that is gone uses nothing (its creator role stays) */
+                if (!container_exists(u->root, u->id))
+                        continue;
+                r = add_volume_user(facts, resolved, u, false, err);
+        }
+        rw_volume_entry_clear(&e);
+        return r;
+}
+
+/* ---- namespaces ---- */
+
+static bool stat_id(const char *path, struct rw_file_id *ret)
+{
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                return false;
+        *ret = (struct rw_file_id){true, st.st_dev, st.st_ino};
+        return true;
+}
+
+static void gather_host_ns(struct rw_host_facts *facts)
+{
         for (int t = 0; t < RW_NS_COUNT; t++) {
                 char p[64];
-                struct stat st;
 
                 snprintf(p, sizeof(p), "/proc/1/ns/%s", ns_proc_names[t]);
-                if (stat(p, &st) == 0)
-                        ret->host_ns[t] = (struct rw_file_id){true, st.st_dev, st.st_ino};
+                if (stat_id(p, &facts->host_ns[t]))
+                        continue;
+                /* pid 1 may be out of reach (a sandboxed host): the namespaces runwarden itself
+                 * runs in are then the host's as far as this engine is concerned */
+                snprintf(p, sizeof(p), "/proc/self/ns/%s", ns_proc_names[t]);
+                if (stat_id(p, &facts->host_ns[t]))
+                        facts->host_ns_from_self = true;
         }
-        if (bundle != NULL) {
-                ret->bundle = realpath(bundle, NULL);
-                if (ret->bundle == NULL && errno == ENOMEM)
-                        return rw_error_set(err, ENOMEM, "resolving the bundle");
+}
+
+void rw_container_ref_clear(struct rw_container_ref *c)
+{
+        free(c->id);
+        free(c->tier);
+        free(c->sandbox);
+        free(c->pod);
+        *c = (struct rw_container_ref){.exec = -1};
+}
+
+/* runc's state of container `id` under `root`: its init's pid, 0 when none. */
+static pid_t container_pid(int rootfd, const char *id)
+{
+        _cleanup_close_ int dirfd =
+            openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_json_ json_t *state = NULL;
+        size_t len;
+
+        if (dirfd < 0 ||
+            rw_file_read_at(dirfd, "state.json", STATE_JSON_MAX, &text, &len, NULL, NULL) < 0 ||
+            rw_json_parse(text, len, &state, NULL) < 0)
+                return 0;
+        return (pid_t)json_integer_value(json_object_get(state, "init_process_pid"));
+}
+
+/* The container under the runtime root whose init runs in namespace `id` of type `type`. */
+static int find_owner(const struct rw_facts_options *o, enum rw_ns_type type,
+                      const struct rw_file_id *id, struct rw_container_ref *ret,
+                      struct rw_error *err)
+{
+        _cleanup_close_ int rootfd = -1;
+        DIR *dir;
+        struct dirent *e;
+        int r = 0;
+
+        if (o->runtime_root == NULL)
+                return 0;
+        rootfd = open(o->runtime_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return 0;
+        dir = fdopendir(dup(rootfd));
+        if (dir == NULL)
+                return 0;
+        while ((e = readdir(dir)) != NULL) {
+                struct rw_file_id theirs;
+                struct rw_container_state record;
+                bool found = false;
+                char p[96];
+                pid_t pid;
+
+                if (e->d_name[0] == '.')
+                        continue;
+                pid = container_pid(rootfd, e->d_name);
+                if (pid <= 0)
+                        continue;
+                snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)pid, ns_proc_names[type]);
+                if (!stat_id(p, &theirs) || theirs.dev != id->dev || theirs.ino != id->ino)
+                        continue;
+                ret->id = strdup(e->d_name);
+                if (ret->id == NULL) {
+                        r = rw_error_set(err, ENOMEM, "namespace owner");
+                        break;
+                }
+                if (rw_state_load(o->state_dir, o->runtime_root, e->d_name, &record, &found,
+                                  NULL) >= 0 &&
+                    found) {
+                        ret->tier = strdup(record.tier);
+                        ret->sandbox = record.sandbox[0] != '\0' ? strdup(record.sandbox) : NULL;
+                        ret->pod = record.pod[0] != '\0' ? strdup(record.pod) : NULL;
+                        if (ret->tier == NULL ||
+                            (record.sandbox[0] != '\0' && ret->sandbox == NULL) ||
+                            (record.pod[0] != '\0' && ret->pod == NULL))
+                                r = rw_error_set(err, ENOMEM, "namespace owner");
+                }
+                break;
         }
+        closedir(dir);
+        return r;
+}
+
+/* Is `path` (outside /proc) a mount point of nsfs: a namespace pinned by `ip netns` or CNI? */
+static bool is_pinned_ns(const struct rw_mountinfo *mi, const char *resolved)
+{
+        const struct rw_mount *m = rw_mountinfo_find(mi, resolved);
+
+        return m != NULL && strcmp(m->mountpoint, resolved) == 0 && strcmp(m->fstype, "nsfs") == 0;
+}
+
+static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo *mi,
+                          const struct rw_facts_options *o, int type, const char *path,
+                          struct rw_error *err)
+{
+        struct rw_path_fact *f;
+        struct stat st;
+        int r;
+
+        if (rw_facts_lookup(facts, path) != NULL)
+                return 0;
+        /* a magic link: what stat() reaches is the namespace itself */
+        if (path[0] != '/' || stat(path, &st) < 0)
+                return rw_facts_add_path(facts, path, path[0] != '/' ? EINVAL : errno, NULL, 0, 0,
+                                         0, err);
+        r = rw_facts_add_path(facts, path, 0, path, st.st_mode, st.st_dev, st.st_ino, err);
+        f = rw_facts_lookup_mutable(facts, path);
+        if (r < 0 || f == NULL)
+                return r;
+        f->uid = st.st_uid;
+        f->owner.exec = -1;
+        if (!rw_path_within(path, "/proc")) {
+                _cleanup_free_ char *resolved = realpath(path, NULL);
+
+                f->pinned_ns = resolved != NULL && is_pinned_ns(mi, resolved);
+        }
+        if (type >= 0)
+                r = find_owner(o, (enum rw_ns_type)type, &f->id, &f->owner, err);
+        return r;
+}
+
+/* ---- hooks ---- */
+
+static char *read_small(const char *path)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char buf[PROC_FILE_MAX];
+        ssize_t n;
+
+        if (fd < 0)
+                return NULL;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n < 0)
+                return NULL;
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+                n--;
+        buf[n] = '\0';
+        return strdup(buf);
+}
+
+static int gather_hook(struct rw_host_facts *facts, const char *path, struct rw_error *err)
+{
+        struct rw_hook_fact h = {0}, *grown;
+        struct stat st;
+        int pid;
+        char tail;
+
+        if (rw_facts_hook(facts, path) != NULL)
+                return 0;
+        h.path = strdup(path);
+        if (h.path == NULL)
+                return rw_error_set(err, ENOMEM, "hook facts");
+        h.symlink = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+        if (stat(path, &st) < 0) {
+                h.error = errno;
+        } else {
+                h.uid = st.st_uid;
+                h.mode = st.st_mode;
+                h.realpath = realpath(path, NULL);
+        }
+        if (sscanf(path, "/proc/%d/exe%c", &pid, &tail) == 1 && pid > 0) {
+                char p[64], target[PATH_MAX];
+                ssize_t n;
+
+                snprintf(p, sizeof(p), "/proc/%d/exe", pid);
+                n = readlink(p, target, sizeof(target) - 1);
+                if (n > 0) {
+                        target[n] = '\0';
+                        h.exe = strdup(target);
+                }
+                snprintf(p, sizeof(p), "/proc/%d/comm", pid);
+                h.comm = read_small(p);
+        }
+        grown = reallocarray(facts->hooks, facts->n_hooks + 1, sizeof(*grown));
+        if (grown == NULL) {
+                free(h.path);
+                free(h.realpath);
+                free(h.exe);
+                free(h.comm);
+                return rw_error_set(err, ENOMEM, "hook facts");
+        }
+        facts->hooks = grown;
+        facts->hooks[facts->n_hooks++] = h;
+        return 0;
+}
+
+static int gather_hooks(struct rw_host_facts *facts, const json_t *hooks, struct rw_error *err)
+{
+        const char *phase;
+        json_t *list;
+
+        json_object_foreach((json_t *)hooks, phase, list)
+        {
+                size_t i;
+                json_t *hook;
+
+                json_array_foreach(list, i, hook)
+                {
+                        const char *path = json_string_value(json_object_get(hook, "path"));
+                        int r;
+
+                        if (path == NULL)
+                                continue;
+                        r = gather_hook(facts, path, err);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* ---- rootfs ---- */
+
+/* docker: DATA_ROOT/image/DRIVER/layerdb/mounts/ID/mount-id names the layer whose DRIVER/LAYER/
+ * merged directory is this container's rootfs. */
+static int docker_rootfs(struct rw_host_facts *facts, const char *id, struct rw_error *err)
+{
+        for (size_t k = 0; id != NULL && k < facts->engines.n[RW_ENGINE_DOCKER]; k++) {
+                const char *root = facts->engines.dirs[RW_ENGINE_DOCKER][k];
+                _cleanup_free_ char *images = NULL;
+                DIR *dir;
+                struct dirent *e;
+
+                if (asprintf(&images, "%s/image", root) < 0)
+                        return rw_error_set(err, ENOMEM, "rootfs facts");
+                dir = opendir(images);
+                while (dir != NULL && (e = readdir(dir)) != NULL) {
+                        _cleanup_free_ char *file = NULL;
+                        _cleanup_free_ char *layer = NULL;
+
+                        if (e->d_name[0] == '.')
+                                continue;
+                        if (asprintf(&file, "%s/%s/layerdb/mounts/%s/mount-id", images, e->d_name,
+                                     id) < 0)
+                                break;
+                        layer = read_small(file);
+                        if (layer == NULL || layer[0] == '\0' || strchr(layer, '/') != NULL)
+                                continue;
+                        if (asprintf(&facts->rootfs_expected, "%s/%s/%s/merged", root, e->d_name,
+                                     layer) < 0)
+                                facts->rootfs_expected = NULL;
+                        break;
+                }
+                if (dir != NULL)
+                        closedir(dir);
+                if (facts->rootfs_expected != NULL)
+                        break;
+        }
+        return 0;
+}
+
+static int open_in_root(int rootfd, const char *path)
+{
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+
+        return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Which scratch directories the image lacks (runc must create the mount point, which it cannot
+ * do in a user namespace that does not own the image), and whether $HOME has content. */
+static int gather_rootfs_dirs(struct rw_host_facts *facts, const struct rw_facts_options *o,
+                              const char *home, struct rw_error *err)
+{
+        _cleanup_close_ int rootfd = -1;
+        size_t n = 0;
+
+        if (facts->rootfs == NULL || o->scratch == NULL)
+                return 0;
+        rootfd = open(facts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return 0;
+        for (const char *const *s = o->scratch; *s != NULL; s++) {
+                const char *dir = strcmp(*s, "$HOME") == 0 ? home : *s;
+                _cleanup_close_ int fd = -1;
+                struct stat st;
+
+                if (dir == NULL)
+                        continue;
+                fd = open_in_root(rootfd, dir);
+                if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+                        if (dir == home) {
+                                _cleanup_close_ int rd =
+                                    openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                                DIR *d = rd >= 0 ? fdopendir(TAKE_FD(rd)) : NULL;
+                                struct dirent *e;
+
+                                while (d != NULL && (e = readdir(d)) != NULL)
+                                        if (strcmp(e->d_name, ".") != 0 &&
+                                            strcmp(e->d_name, "..") != 0) {
+                                                facts->home_has_content = true;
+                                                break;
+                                        }
+                                if (d != NULL)
+                                        closedir(d);
+                        }
+                        continue;
+                }
+                {
+                        char **grown = reallocarray(facts->rootfs_missing, n + 2, sizeof(char *));
+
+                        if (grown == NULL)
+                                return rw_error_set(err, ENOMEM, "rootfs facts");
+                        facts->rootfs_missing = grown;
+                        grown[n] = strdup(*s);
+                        if (grown[n] == NULL)
+                                return rw_error_set(err, ENOMEM, "rootfs facts");
+                        grown[++n] = NULL;
+                }
+        }
+        return 0;
+}
+
+static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
+                         const struct rw_facts_options *o, struct rw_error *err)
+{
+        const char *path =
+            json_string_value(json_object_get(json_object_get(spec, "root"), "path"));
+        const json_t *env = json_object_get(json_object_get(spec, "process"), "env");
+        const char *home = NULL;
+        _cleanup_free_ char *joined = NULL;
+        size_t i;
+        json_t *e;
+        int r;
+
+        r = docker_rootfs(facts, o->container_id, err);
+        if (r < 0 || path == NULL)
+                return r;
+        if (path[0] != '/') {
+                if (facts->bundle == NULL)
+                        return 0;
+                if (asprintf(&joined, "%s/%s", facts->bundle, path) < 0)
+                        return rw_error_set(err, ENOMEM, "rootfs facts");
+                path = joined;
+        }
+        facts->rootfs = realpath(path, NULL);
+        if (facts->rootfs == NULL) {
+                facts->rootfs_error = errno;
+                return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
+        }
+        json_array_foreach(env, i, e)
+        {
+                const char *s = json_string_value(e);
+
+                if (s != NULL && strncmp(s, "HOME=", 5) == 0)
+                        home = s + 5;
+        }
+        return gather_rootfs_dirs(facts, o, home, err);
+}
+
+/* ---- cgroup ---- */
+
+/* "slice:prefix:name" (systemd) -> the cgroup directory systemd makes of it. */
+static char *systemd_cgroup_dir(const char *path)
+{
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_free_ char *dir = NULL;
+        char *slice, *prefix, *name, *dash;
+
+        if (copy == NULL)
+                return NULL;
+        slice = copy;
+        prefix = strchr(slice, ':');
+        if (prefix == NULL)
+                return NULL;
+        *prefix++ = '\0';
+        name = strchr(prefix, ':');
+        if (name == NULL)
+                return NULL;
+        *name++ = '\0';
+        /* a-b-c.slice lives at a.slice/a-b.slice/a-b-c.slice */
+        dir = strdup("");
+        if (dir == NULL)
+                return NULL;
+        if (strcmp(slice, "-.slice") != 0 && slice[0] != '\0') {
+                for (dash = strchr(slice, '-'); dash != NULL; dash = strchr(dash + 1, '-')) {
+                        char *next = NULL;
+
+                        if (asprintf(&next, "%s/%.*s.slice", dir, (int)(dash - slice), slice) < 0)
+                                return NULL;
+                        free(dir);
+                        dir = next;
+                }
+                {
+                        char *next = NULL;
+
+                        if (asprintf(&next, "%s/%s", dir, slice) < 0)
+                                return NULL;
+                        free(dir);
+                        dir = next;
+                }
+        }
+        {
+                char *out = NULL;
+
+                if (asprintf(&out, "%s/%s-%s.scope", dir, prefix, name) < 0)
+                        return NULL;
+                return out;
+        }
+}
+
+static bool cgroup_has_procs(const char *dir)
+{
+        static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+                                            "/sys/fs/cgroup/pids", "/sys/fs/cgroup/memory"};
+
+        for (size_t i = 0; i < RW_ELEMENTSOF(roots); i++) {
+                _cleanup_free_ char *p = NULL;
+                _cleanup_free_ char *procs = NULL;
+
+                if (asprintf(&p, "%s%s%s/cgroup.procs", roots[i], dir[0] == '/' ? "" : "/", dir) <
+                    0)
+                        return false;
+                procs = read_small(p);
+                if (procs != NULL && procs[0] != '\0')
+                        return true;
+        }
+        return false;
+}
+
+static int gather_cgroup(struct rw_host_facts *facts, const json_t *spec, struct rw_error *err)
+{
+        const char *path =
+            json_string_value(json_object_get(json_object_get(spec, "linux"), "cgroupsPath"));
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *normal = NULL;
+
+        if (path == NULL || path[0] == '\0')
+                return 0;
+        if (path[0] != '/' && strchr(path, ':') != NULL) {
+                dir = systemd_cgroup_dir(path);
+                if (dir == NULL)
+                        return 0;
+                path = dir;
+        }
+        if (rw_path_normalize(path, &normal, err) < 0)
+                return rw_error_set(err, ENOMEM, "cgroup facts");
+        facts->cgroup_in_use = cgroup_has_procs(normal);
+        return 0;
+}
+
+/* ---- all of it ---- */
+
+static int gather_engine_sockets(struct rw_host_facts *facts, struct rw_error *err)
+{
         for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
                 char *copies[2] = {strdup(*s), realpath(*s, NULL)};
-                char **p =
-                    reallocarray(ret->engine_sockets, ret->n_engine_sockets + 2, sizeof(char *));
+                char **p = reallocarray(facts->engine_sockets, facts->n_engine_sockets + 2,
+                                        sizeof(char *));
 
                 if (copies[0] == NULL || p == NULL) {
                         free(copies[0]);
                         free(copies[1]);
                         if (p != NULL)
-                                ret->engine_sockets = p;
+                                facts->engine_sockets = p;
                         return rw_error_set(err, ENOMEM, "recording engine sockets");
                 }
-                ret->engine_sockets = p;
+                facts->engine_sockets = p;
                 for (int k = 0; k < 2; k++)
                         if (copies[k] != NULL)
-                                ret->engine_sockets[ret->n_engine_sockets++] = copies[k];
+                                facts->engine_sockets[facts->n_engine_sockets++] = copies[k];
         }
+        return 0;
+}
+
+int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct rw_host_facts *ret,
+                    struct rw_error *err)
+{
+        const json_t *mounts = json_object_get(spec, "mounts");
+        const json_t *namespaces = json_object_get(json_object_get(spec, "linux"), "namespaces");
+        struct rw_mountinfo mi = {0};
+        size_t i;
+        json_t *v;
+        int r;
+
+        memset(ret, 0, sizeof(*ret));
+        gather_host_ns(ret);
+        if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
+                return rw_error_set(err, ENOMEM, "facts");
+        if (o->bundle != NULL) {
+                ret->bundle = realpath(o->bundle, NULL);
+                if (ret->bundle == NULL && errno == ENOMEM)
+                        return rw_error_set(err, ENOMEM, "resolving the bundle");
+        }
+        r = gather_engine_sockets(ret, err);
+        if (r >= 0)
+                r = rw_engine_dirs_discover(o->engines, &ret->engines, err);
+        if (r >= 0)
+                r = rw_facts_resolve_prefixes(ret, o->bind_prefixes, err);
+        if (r >= 0)
+                r = rw_mountinfo_read(&mi, err);
         json_array_foreach(mounts, i, v)
         {
-                const json_t *src = json_object_get(v, "source");
+                const char *src = json_string_value(json_object_get(v, "source"));
 
-                if (!json_is_string(src) || !mount_is_bind(v))
-                        continue;
-                r = gather_path(ret, json_string_value(src), ret->bundle, false, err);
                 if (r < 0)
-                        return r;
+                        break;
+                if (src != NULL && mount_is_bind(v))
+                        r = gather_bind(ret, &mi, src, err);
+                if (r >= 0 && src != NULL && mount_is_bind(v)) {
+                        const struct rw_path_fact *f = rw_facts_lookup(ret, src);
+
+                        if (f != NULL && f->error == 0 && S_ISDIR(f->mode))
+                                r = gather_volume(ret, o, f->realpath, err);
+                }
         }
         json_array_foreach(namespaces, i, v)
         {
-                const json_t *path = json_object_get(v, "path");
+                const char *path = json_string_value(json_object_get(v, "path"));
+                const char *type = json_string_value(json_object_get(v, "type"));
 
-                if (!json_is_string(path))
-                        continue;
-                r = gather_path(ret, json_string_value(path), ret->bundle, true, err);
                 if (r < 0)
-                        return r;
+                        break;
+                if (path != NULL && path[0] != '\0')
+                        r = gather_ns_path(
+                            ret, &mi, o, type != NULL ? rw_ns_type_from_name(type) : -1, path, err);
         }
-        return 0;
+        if (r >= 0)
+                r = gather_hooks(ret, json_object_get(spec, "hooks"), err);
+        if (r >= 0)
+                r = gather_rootfs(ret, spec, o, err);
+        if (r >= 0)
+                r = gather_cgroup(ret, spec, err);
+        rw_mountinfo_clear(&mi);
+        return r;
 }
 
 int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *prefixes,
@@ -237,6 +867,11 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
 int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err)
 {
         const json_t *mounts = json_object_get(spec, "mounts");
+        const json_t *hooks = json_object_get(spec, "hooks");
+        const char *root =
+            json_string_value(json_object_get(json_object_get(spec, "root"), "path"));
+        const char *phase;
+        json_t *list;
         size_t i;
         json_t *m;
         int r;
@@ -247,22 +882,40 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
         ret->bundle = strdup(RW_FACTS_SYNTHETIC_BUNDLE);
         if (ret->bundle == NULL)
                 return rw_error_set(err, ENOMEM, "synthetic facts");
-        ret->engine_sockets = calloc(RW_ELEMENTSOF(rw_engine_socket_paths), sizeof(char *));
-        if (ret->engine_sockets == NULL)
-                return rw_error_set(err, ENOMEM, "synthetic facts");
+        if (root != NULL) {
+                _cleanup_free_ char *joined = NULL;
+
+                if (root[0] != '/' && asprintf(&joined, "%s/%s", ret->bundle, root) < 0)
+                        return rw_error_set(err, ENOMEM, "synthetic facts");
+                r = rw_path_normalize(joined != NULL ? joined : root, &ret->rootfs, err);
+                if (r < 0)
+                        return r;
+                /* an engine's own layer mount stands for this container's rootfs */
+                ret->rootfs_expected = strdup(ret->rootfs);
+                if (ret->rootfs_expected == NULL)
+                        return rw_error_set(err, ENOMEM, "synthetic facts");
+        }
         for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
-                ret->engine_sockets[ret->n_engine_sockets] = strdup(*s);
-                if (ret->engine_sockets[ret->n_engine_sockets] == NULL)
+                char **grown =
+                    reallocarray(ret->engine_sockets, ret->n_engine_sockets + 1, sizeof(char *));
+
+                if (grown == NULL)
+                        return rw_error_set(err, ENOMEM, "synthetic facts");
+                ret->engine_sockets = grown;
+                grown[ret->n_engine_sockets] = strdup(*s);
+                if (grown[ret->n_engine_sockets] == NULL)
                         return rw_error_set(err, ENOMEM, "synthetic facts");
                 ret->n_engine_sockets++;
         }
+        r = rw_engine_dirs_discover(NULL, &ret->engines, err);
+        if (r < 0)
+                return r;
         json_array_foreach(mounts, i, m)
         {
                 const char *src = json_string_value(json_object_get(m, "source"));
                 _cleanup_free_ char *norm = NULL;
-                mode_t mode = S_IFREG | 0644;
-
                 _cleanup_free_ char *joined = NULL;
+                mode_t mode = S_IFREG | 0644;
 
                 if (src == NULL || !mount_is_bind(m))
                         continue;
@@ -275,30 +928,75 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
                 for (const char *const *n = rw_engine_socket_names; *n != NULL; n++)
                         if (strcmp(rw_path_basename(norm), *n) == 0)
                                 mode = S_IFSOCK | 0660;
-                if (strcmp(norm, "/") == 0)
+                if (strcmp(norm, "/") == 0 || strcmp(rw_path_basename(norm), "_data") == 0)
                         mode = S_IFDIR | 0755;
                 r = rw_facts_add_path(ret, src, 0, norm, mode, 1, (ino_t)(1000 + i), err);
                 if (r < 0)
                         return r;
         }
-        /* Namespace paths: pid 1's are the host's, any other is another container's. */
+        /* Namespace paths: pid 1's are the host's, any other is another pod's. */
         json_array_foreach(json_object_get(json_object_get(spec, "linux"), "namespaces"), i, m)
         {
                 const char *path = json_string_value(json_object_get(m, "path"));
                 int type = rw_ns_type_from_name(json_string_value(json_object_get(m, "type")));
                 char host[64];
                 struct rw_file_id id = {true, 2, (ino_t)(5000 + i)};
+                struct rw_path_fact *f;
+                bool is_host = false;
 
                 if (path == NULL || path[0] == '\0')
                         continue;
                 if (type >= 0) {
                         snprintf(host, sizeof(host), "/proc/1/ns/%s", ns_proc_names[type]);
-                        if (strcmp(path, host) == 0)
+                        if (strcmp(path, host) == 0) {
                                 id = ret->host_ns[type];
+                                is_host = true;
+                        }
                 }
                 r = rw_facts_add_path(ret, path, 0, path, S_IFREG | 0444, id.dev, id.ino, err);
                 if (r < 0)
                         return r;
+                f = rw_facts_lookup_mutable(ret, path);
+                if (f != NULL && !is_host) {
+                        /* the pod's sandbox: the container the spec's annotation names */
+                        const char *sandbox = json_string_value(json_object_get(
+                            json_object_get(spec, "annotations"), "io.kubernetes.cri.sandbox-id"));
+
+                        f->owner.exec = -1;
+                        f->pinned_ns = !rw_path_within(path, "/proc");
+                        if (sandbox != NULL && !f->pinned_ns) {
+                                f->owner.id = strdup(sandbox);
+                                f->owner.sandbox = strdup(sandbox);
+                                if (f->owner.id == NULL || f->owner.sandbox == NULL)
+                                        return rw_error_set(err, ENOMEM, "synthetic facts");
+                        }
+                }
+        }
+        json_object_foreach((json_t *)hooks, phase, list)
+        {
+                json_t *hook;
+
+                json_array_foreach(list, i, hook)
+                {
+                        const char *path = json_string_value(json_object_get(hook, "path"));
+                        struct rw_hook_fact h = {0}, *grown;
+
+                        if (path == NULL || rw_facts_hook(ret, path) != NULL)
+                                continue;
+                        h.path = strdup(path);
+                        h.realpath = strdup(path);
+                        h.mode = S_IFREG | 0755;
+                        grown = reallocarray(ret->hooks, ret->n_hooks + 1, sizeof(*grown));
+                        if (h.path == NULL || h.realpath == NULL || grown == NULL) {
+                                free(h.path);
+                                free(h.realpath);
+                                if (grown != NULL)
+                                        ret->hooks = grown;
+                                return rw_error_set(err, ENOMEM, "synthetic facts");
+                        }
+                        ret->hooks = grown;
+                        ret->hooks[ret->n_hooks++] = h;
+                }
         }
         return 0;
 }
@@ -306,16 +1004,42 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
 void rw_facts_clear(struct rw_host_facts *facts)
 {
         for (size_t i = 0; i < facts->n_paths; i++) {
-                free(facts->paths[i].path);
-                free(facts->paths[i].realpath);
+                struct rw_path_fact *f = &facts->paths[i];
+
+                free(f->path);
+                free(f->realpath);
+                free(f->unsafe_dir);
+                free(f->mount_desc);
+                free(f->exposes);
+                free(f->submount);
+                rw_container_ref_clear(&f->owner);
+        }
+        for (size_t i = 0; i < facts->n_hooks; i++) {
+                free(facts->hooks[i].path);
+                free(facts->hooks[i].realpath);
+                free(facts->hooks[i].exe);
+                free(facts->hooks[i].comm);
         }
         for (size_t i = 0; i < facts->n_engine_sockets; i++)
                 free(facts->engine_sockets[i]);
         for (size_t i = 0; i < facts->n_resolved_prefixes; i++)
                 free(facts->resolved_prefixes[i]);
+        for (size_t i = 0; facts->rootfs_missing != NULL && facts->rootfs_missing[i] != NULL; i++)
+                free(facts->rootfs_missing[i]);
+        for (size_t i = 0; i < facts->n_volume_users; i++) {
+                free(facts->volume_users[i].volume);
+                rw_container_ref_clear(&facts->volume_users[i].user);
+        }
+        free(facts->volume_users);
+        free(facts->rootfs_missing);
         free(facts->paths);
+        free(facts->hooks);
         free(facts->engine_sockets);
         free(facts->resolved_prefixes);
         free(facts->bundle);
+        free(facts->rootfs);
+        free(facts->rootfs_expected);
+        free(facts->container_id);
+        rw_engine_dirs_clear(&facts->engines);
         memset(facts, 0, sizeof(*facts));
 }

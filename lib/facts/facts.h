@@ -2,14 +2,16 @@
 #pragma once
 
 /*
- * Facts about the host that rules need, gathered once by the caller (lib/facts.c does the I/O)
- * and handed to the pure rules. Unit tests build them by hand.
+ * Facts about the host that rules need, gathered once by the caller (lib/facts/facts.c does the
+ * I/O) and handed to the pure rules. Unit tests build them by hand; `policy test` uses
+ * rw_facts_synthetic().
  */
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "engines.h"
 #include "error.h"
 
 enum rw_ns_type {
@@ -27,13 +29,20 @@ enum rw_ns_type {
 /* OCI name ("pid", "network", ...) <-> type; -1 for an unknown name. */
 int rw_ns_type_from_name(const char *name);
 const char *rw_ns_type_name(enum rw_ns_type type);
-/* The name of the namespace under /proc/PID/ns/ ("net" for network). */
-const char *rw_ns_proc_name(enum rw_ns_type type);
 
 struct rw_file_id {
         bool known;
         dev_t dev;
         ino_t ino;
+};
+
+/* Another container, as runc's state and runwarden's record describe it. */
+struct rw_container_ref {
+        char *id;
+        char *tier;    /* as recorded at its create; NULL when runwarden has no record */
+        char *sandbox; /* its pod sandbox id (CRI), NULL when none */
+        char *pod;     /* its pod's uid (CRI), NULL when unknown */
+        int64_t exec;  /* its tier's exec policy as recorded (enum rw_exec_policy), -1 unknown */
 };
 
 /* What the host says about one path named by the spec (a bind source, a namespace path). */
@@ -42,14 +51,48 @@ struct rw_path_fact {
         int error;      /* 0, or the errno of resolving or stat()ing it */
         char *realpath; /* symlinks resolved on the host, NULL when error != 0 */
         mode_t mode;    /* st_mode of what it resolves to */
+        uid_t uid;
         struct rw_file_id id;
+        /* A directory the lookup went through that anyone but root may change: what runc
+         * resolves later need not be what was checked. NULL when none. */
+        char *unsafe_dir;
+        /* The path is itself a mount point (or the root of a bind of one). */
+        bool mountpoint;
+        char *mount_desc;   /* "FSTYPE SOURCE" of that mount */
+        char *exposes;      /* the host path that mount really shows, NULL when none */
+        bool private_tmpfs; /* a tmpfs mounted nowhere else: memory of its own */
+        char *submount;     /* "MOUNTPOINT (FSTYPE SOURCE)" of the first mount below the path
+                               that is not a private tmpfs, NULL when none */
+        /* For a namespace path: the container whose init runs in that namespace. */
+        struct rw_container_ref owner;
+        bool pinned_ns; /* a namespace file pinned by a bind mount outside /proc (ip netns, CNI) */
+};
+
+/* A hook binary. */
+struct rw_hook_fact {
+        char *path;
+        int error;    /* of stat()ing it */
+        bool symlink; /* the path itself is a symlink */
+        uid_t uid;
+        mode_t mode;
+        char *realpath;
+        /* for /proc/PID/exe: the running program's binary (readlink) and command name */
+        char *exe;
+        char *comm;
 };
 
 struct rw_host_facts {
-        struct rw_file_id host_ns[RW_NS_COUNT]; /* pid 1's namespaces */
+        struct rw_file_id host_ns[RW_NS_COUNT]; /* the host's: pid 1's, else runwarden's own */
+        bool host_ns_from_self;                 /* /proc/1/ns was unreadable */
         char *bundle;                           /* the bundle directory, resolved; may be NULL */
+        char *rootfs;          /* root.path as resolved on the host; NULL unknown */
+        int rootfs_error;      /* of resolving it */
+        char *rootfs_expected; /* where this container's rootfs is, when the engine says
+                                  (docker's layer mount for this id); NULL unknown */
         struct rw_path_fact *paths;
         size_t n_paths;
+        struct rw_hook_fact *hooks;
+        size_t n_hooks;
         /* Well-known engine socket locations (e.g. /var/run/docker.sock) as resolved on this
          * host, plus their lexical spelling, so that a bind of any ancestor is recognised. */
         char **engine_sockets;
@@ -58,6 +101,22 @@ struct rw_host_facts {
          * to /data/docker gives /data/docker/volumes), for checking resolved bind sources. */
         char **resolved_prefixes;
         size_t n_resolved_prefixes;
+        struct rw_engine_dirs engines;
+        /* The cgroup linux.cgroupsPath names exists and already has processes. */
+        bool cgroup_in_use;
+        /* Of the scratch directories (and $HOME), those the rootfs lacks as directories:
+         * NULL-terminated, NULL when all exist or unknown. */
+        char **rootfs_missing;
+        bool home_has_content; /* the job's $HOME in the image holds files */
+        /* Other containers that mount volumes this spec mounts, with the volume directory. */
+        struct rw_volume_user {
+                char *volume; /* resolved _data directory */
+                struct rw_container_ref user;
+                bool creator; /* the first container that mounted it */
+        } * volume_users;
+        size_t n_volume_users;
+        /* The container the command line names (NULL: unknown, as in synthetic facts). */
+        char *container_id;
 };
 
 /* The well-known engine API socket paths, NULL-terminated. */
@@ -67,14 +126,29 @@ extern const char *const rw_engine_socket_names[];
 
 /* Find the fact for a path exactly as the spec wrote it; NULL when none was gathered. */
 const struct rw_path_fact *rw_facts_lookup(const struct rw_host_facts *facts, const char *path);
+const struct rw_hook_fact *rw_facts_hook(const struct rw_host_facts *facts, const char *path);
+
+/* What rw_facts_gather() needs beyond the spec. */
+struct rw_facts_options {
+        const char *bundle; /* relative paths are resolved against it */
+        const char *container_id;
+        const char *runtime_root; /* the canonical --root: other containers */
+        const struct rw_engine_config *engines;
+        const char *const *bind_prefixes; /* resolved into resolved_prefixes */
+        const char *const *scratch;       /* destinations whose presence in the rootfs
+                                             matters, "$HOME" for the home */
+        const char *state_dir;            /* runwarden's records; NULL: the default */
+};
 
 /*
- * Gather the facts for `spec` (a config.json document): pid 1's namespace ids, every bind mount
- * source (relative ones against `bundle`), every namespace path. Failures to resolve one path are
- * recorded in its fact (the rules decide); only allocation failures are errors.
+ * Gather the facts for `spec` (a canonical config.json view): the host's namespace ids, every
+ * bind mount source (relative ones against the bundle) walked and found in the mount table,
+ * every namespace path and the container it belongs to, every hook binary, the rootfs, the
+ * cgroup, the engines' directories. Failures to resolve one path are recorded in its fact (the
+ * rules decide); only allocation failures and an unreadable mount table are errors.
  */
-int rw_facts_gather(const json_t *spec, const char *bundle, struct rw_host_facts *ret,
-                    struct rw_error *err);
+int rw_facts_gather(const json_t *spec, const struct rw_facts_options *options,
+                    struct rw_host_facts *ret, struct rw_error *err);
 
 /* Resolve each of `prefixes` (NULL-terminated) on the host into facts->resolved_prefixes;
  * prefixes that do not exist are skipped. */
@@ -85,20 +159,23 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
  * Facts for `spec` as a typical host would give them, without touching the filesystem, for table
  * tests of a policy (runwardenctl policy test) and unit tests: pid 1's namespaces are fixed ids
  * (a namespace path therefore never matches them), every absolute bind source resolves to itself
- * (lexically normalized) as a regular file, except engine socket names (sockets) and "/" (a
- * directory), a relative one below RW_FACTS_SYNTHETIC_BUNDLE; the engine socket paths are the
- * well-known ones; a namespace path is the host's when it is /proc/1/ns/TYPE, another
- * container's otherwise.
+ * (lexically normalized) as a regular file on a plain root-owned path, except engine socket names
+ * (sockets) and "/" (a directory), a relative one below RW_FACTS_SYNTHETIC_BUNDLE; the engine
+ * socket paths are the well-known ones and the engine directories the defaults; a namespace path
+ * is the host's when it is /proc/1/ns/TYPE, another pod's otherwise; a hook binary is root's.
  */
 int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err);
 /* The bundle of synthetic facts: relative bind sources resolve below it. */
 #define RW_FACTS_SYNTHETIC_BUNDLE "/run/runwarden-synthetic/bundle"
 
-/* Add one path fact by hand (tests) or from rw_facts_gather(). Takes copies of the strings. */
+/* Add one path fact by hand (tests) or from rw_facts_gather(). Takes copies of the strings. The
+ * other members start plain (root's, no race, no mount) and may be set on the returned fact. */
 int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,
                       const char *realpath, mode_t mode, dev_t dev, ino_t ino,
                       struct rw_error *err);
+struct rw_path_fact *rw_facts_lookup_mutable(struct rw_host_facts *facts, const char *path);
 
+void rw_container_ref_clear(struct rw_container_ref *c);
 void rw_facts_clear(struct rw_host_facts *facts);
 static inline void rw_facts_clearp(struct rw_host_facts *facts)
 {

@@ -12,8 +12,10 @@
 #include <stddef.h>
 
 #include "config.h" /* RW_POLICY_DEFAULT_PATH, meson option policy_path */
+#include "engines.h"
 #include "error.h"
 #include "rules.h"
+#include "strv.h" /* rw_strv_free() for rw_policy_warnings() */
 
 #define RW_AUDIT_LOG_DEFAULT    "/var/log/runwarden/audit.jsonl"
 #define RW_POLICY_BASELINE_TIER "baseline"
@@ -38,7 +40,7 @@ struct rw_tier {
         /* Resolved (inheritance applied) settings for the rules. Every pointer in it points
          * into storage owned by this tier (or static baseline data). */
         struct rw_settings settings;
-        void *storage; /* owned allocations behind settings; private to policy.c */
+        void *storage; /* owned allocations behind settings; private to lib/policy */
 };
 
 enum rw_match_kind {
@@ -74,6 +76,10 @@ struct rw_policy {
         size_t n_select;
         char *audit_log;       /* path */
         bool audit_log_refuse; /* refuse when the audit log cannot be written */
+        /* Where the engines keep their data ("engines"), beyond what their own configuration
+         * files and the defaults say (lib/facts/engines.h). Each list is NULL-terminated. */
+        struct rw_engine_config engines;
+        char **engine_storage[RW_ENGINE_KIND_COUNT]; /* owns the lists of `engines` */
 };
 
 /* The policy used when there is no policy file: one tier, "baseline", the built-in rules. */
@@ -109,8 +115,6 @@ static inline void rw_policy_clearp(struct rw_policy *policy)
         rw_policy_clear(policy);
 }
 #define _cleanup_policy_ __attribute__((cleanup(rw_policy_clearp)))
-
-void rw_strv_free(char **strv);
 
 /* How a tier was chosen, for the decision log and explain. */
 enum rw_tier_source {

@@ -19,25 +19,11 @@ static const struct rw_scratch_mount baseline_scratch[] = {
     {NULL, 0, 0},
 };
 
-/*
- * Where engines keep what they bind into containers: volumes and per-container files (resolv.conf,
- * hosts, hostname, secrets, shm). A source must be within a prefix both as written and as resolved
- * on the host, so /var/run (a symlink to /run on every current distribution) is listed in both
- * spellings.
- */
-static const char *const baseline_bind_prefixes[] = {
-    "/var/lib/docker/volumes", "/var/lib/docker/containers",
-    "/var/lib/containerd",     "/run/containerd",
-    "/var/lib/containers",     "/run/containers",
-    "/var/lib/kubelet/pods",   NULL,
-};
-
 void rw_settings_baseline(struct rw_settings *ret)
 {
         *ret = (struct rw_settings){
             .pids_limit = 4096,
             .scratch = baseline_scratch,
-            .bind_prefixes = baseline_bind_prefixes,
             .seccomp_profile = NULL,
             .seccomp_profile_name = RW_SECCOMP_DEFAULT_PROFILE,
             .seccomp_mode = RW_SECCOMP_REPLACE,
@@ -107,5 +93,4 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         if (process != NULL)
                 rw_rules_secrets(process, "/process", plan);
         rw_rules_required(spec, settings, plan);
-        rw_plan_tune(plan, settings->tuning);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "facts.h"
 #include "plan.h"
 
@@ -72,9 +73,6 @@ enum rw_seccomp_mode {
 struct rw_settings {
         int64_t pids_limit;
         const struct rw_scratch_mount *scratch; /* terminated by size_bytes == 0 */
-        /* Host directories below which bind mount sources are allowed (engine-managed state),
-         * NULL-terminated. The bundle directory is always allowed in addition. */
-        const char *const *bind_prefixes;
         /* The tier's seccomp profile (OCI LinuxSeccomp, already converted and checked), its
          * name for messages, and what to do with a filter the engine sent. Borrowed. NULL
          * profile: a spec that needs one is refused (fail closed). */
@@ -129,6 +127,17 @@ void rw_rules_secrets(const json_t *process, const char *pointer, struct rw_plan
 /* required-label: refuse unless every settings->requirements entry is present. */
 void rw_rules_required(const json_t *spec, const struct rw_settings *settings,
                        struct rw_plan *plan);
+
+/* exec-policy: an exec must keep the container's AppArmor profile and SELinux label
+ * (`container_process` from its config.json, `exec_process` what runc would run). */
+void rw_rules_exec_lsm(const json_t *container_process, const json_t *exec_process,
+                       struct rw_plan *plan);
+/* exec-policy: exec --cgroup paths must stay below the container's cgroup. */
+void rw_rules_exec_cgroups(const struct rw_strv *cgroups, struct rw_plan *plan);
+/* pids-limit and devices for `update`: `resources` is the canonical --resources document (may be
+ * NULL) and `flags` its other flags as "name=value"; nothing may lift what the tier sets. */
+void rw_rules_update(const json_t *resources, const struct rw_strv *flags,
+                     const struct rw_settings *settings, struct rw_plan *plan);
 
 /* True when rw_rules_seccomp() needs settings->seccomp_profile for `spec`: always, in both
  * modes, unless linux or linux.seccomp is malformed (the spec is refused then). `settings` is

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "engine_paths.h"
 #include "paths.h"
+#include "spec.h"
 
 struct mount_entry {
         json_t *mount;         /* the element of spec.mounts (borrowed) */
@@ -28,6 +30,7 @@ struct mount_entry {
         bool removed;   /* stripped by engine-socket */
         bool denied;    /* refused by host-mount */
         bool read_only; /* allowed only through a read-only prefix of the tier */
+        bool volume;    /* the top directory of an engine's volume */
 };
 
 struct mount_table {
@@ -253,35 +256,129 @@ static void rule_engine_socket(struct mount_table *t, const struct rw_host_facts
 
 /* host-mount */
 
-/* `resolved`: `path` was resolved on the host, so the prefixes as resolved there count too. */
-static bool within_allowed(const char *path, bool resolved, const struct rw_settings *settings,
-                           const struct rw_host_facts *facts, struct rw_plan *plan)
+/*
+ * Whose identifiers may appear in engine paths: the container id of the command line, and, for a
+ * pod, its sandbox and pod uid from CRI's annotations — believed only when this container is the
+ * sandbox, or when it joins a namespace that the sandbox's own init runs in (facts).
+ */
+static struct rw_engine_ids engine_ids(const json_t *spec, const struct rw_host_facts *facts)
 {
-        if (facts->bundle != NULL && rw_path_within(path, facts->bundle))
-                return true;
-        for (size_t i = 0; resolved && i < facts->n_resolved_prefixes; i++)
-                if (rw_path_within(path, facts->resolved_prefixes[i]))
-                        return true;
-        for (const char *const *p = settings->bind_prefixes; p != NULL && *p != NULL; p++) {
-                _cleanup_free_ char *prefix = NULL;
+        const json_t *annotations = json_object_get(spec, "annotations");
+        const char *sandbox = rw_spec_string_member(annotations, "io.kubernetes.cri.sandbox-id");
+        const char *pod = rw_spec_string_member(annotations, "io.kubernetes.cri.sandbox-uid");
+        struct rw_engine_ids ids = {.container = facts->container_id};
+        const struct rw_path_fact *owner = NULL;
 
-                /* Prefixes come from the tier; a trailing "/" must not make them miss. */
-                if (rw_path_normalize(*p, &prefix, NULL) < 0) {
-                        plan->oom = true;
-                        return false;
-                }
-                if (rw_path_within(path, prefix))
-                        return true;
+        if (sandbox == NULL)
+                return ids;
+        for (size_t i = 0; i < facts->n_paths && owner == NULL; i++)
+                if (facts->paths[i].owner.id != NULL &&
+                    strcmp(facts->paths[i].owner.id, sandbox) == 0)
+                        owner = &facts->paths[i];
+        if (owner == NULL &&
+            !(facts->container_id != NULL && strcmp(sandbox, facts->container_id) == 0))
+                return ids;
+        ids.sandbox = sandbox;
+        /* the pod uid is the sandbox's, as recorded when the sandbox was created */
+        if (pod != NULL &&
+            (owner == NULL || (owner->owner.pod != NULL && strcmp(owner->owner.pod, pod) == 0) ||
+             facts->container_id == NULL))
+                ids.pod = pod;
+        return ids;
+}
+
+/* What the mount table says against a source that is otherwise allowed. */
+static bool disguised(const struct mount_entry *e, const struct rw_path_fact *fact,
+                      struct rw_plan *plan)
+{
+        if (fact->mountpoint && !fact->private_tmpfs) {
+                if (fact->exposes != NULL)
+                        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                                     "bind source %s is a mount (%s) of the host path %s, not a "
+                                     "directory of its engine: judged as %s it is not allowed",
+                                     e->source, fact->mount_desc, fact->exposes, fact->exposes);
+                else
+                        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                                     "bind source %s is a mount of %s, a filesystem of its own "
+                                     "(a device, a network share), which the tier does not allow",
+                                     e->source, fact->mount_desc);
+                return true;
+        }
+        if (fact->submount != NULL) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s has another mount below it: %s", e->source,
+                             fact->submount);
+                return true;
         }
         return false;
 }
 
-static void judge_host_mount(struct mount_entry *e, const struct rw_settings *settings,
-                             const struct rw_host_facts *facts, struct rw_plan *plan)
+static const char *const bundle_files[] = {"hosts", "hostname", "resolv.conf", ".containerenv",
+                                           NULL};
+
+static bool judge_bundle(struct mount_entry *e, const struct rw_path_fact *fact,
+                         const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        const char *rel;
+
+        if (facts->bundle == NULL || !rw_path_within(fact->realpath, facts->bundle))
+                return false;
+        rel = fact->realpath + strlen(facts->bundle);
+        rel += rel[0] == '/';
+        /* podman keeps the container's hosts and resolv.conf in its bundle */
+        if (S_ISREG(fact->mode) && str_in(rel, bundle_files)) {
+                e->denied = disguised(e, fact, plan);
+                return true;
+        }
+        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                     "bind source %s lies in the container's bundle%s: its config.json decides "
+                     "what the container is",
+                     e->source, rel[0] == '\0' ? " (it is the bundle)" : "");
+        return true;
+}
+
+/* The tier's own directories: as written and resolved within the same one. A writable one is
+ * bound only as a whole: below it the job could swap a directory for a symlink in time. */
+static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool absolute,
+                              const struct rw_path_fact *fact, const struct rw_settings *settings,
+                              struct rw_plan *plan)
+{
+        for (const struct rw_bind_prefix *p = settings->extra_bind_prefixes;
+             p != NULL && p->path != NULL; p++) {
+                _cleanup_free_ char *prefix = NULL;
+
+                if (rw_path_normalize(p->path, &prefix, NULL) < 0) {
+                        plan->oom = true;
+                        return true;
+                }
+                if ((absolute && !rw_path_within(lexical, prefix)) ||
+                    !rw_path_within(fact->realpath, prefix))
+                        continue;
+                if (!p->read_only && strcmp(fact->realpath, prefix) != 0) {
+                        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                                     "bind source %s lies below %s, a writable directory of the "
+                                     "tier: a job could replace part of the path before runc "
+                                     "mounts it; bind %s itself",
+                                     e->source, prefix, prefix);
+                        return true;
+                }
+                e->read_only = p->read_only;
+                e->denied = disguised(e, fact, plan);
+                return true;
+        }
+        return false;
+}
+
+static void judge_host_mount(struct mount_entry *e, const json_t *spec,
+                             const struct rw_settings *settings, const struct rw_host_facts *facts,
+                             struct rw_plan *plan)
 {
         const struct rw_path_fact *fact = facts != NULL ? rw_facts_lookup(facts, e->source) : NULL;
         bool absolute = e->source[0] == '/';
         _cleanup_free_ char *lexical = NULL;
+        struct rw_engine_ids ids;
+        struct rw_engine_path where;
+        const char *engine_dir;
 
         if (rw_path_normalize(e->source, &lexical, NULL) < 0) {
                 plan->oom = true;
@@ -301,32 +398,61 @@ static void judge_host_mount(struct mount_entry *e, const struct rw_settings *se
                 return;
         }
         if (fact->error != 0 || fact->realpath == NULL) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source, "bind source %s %s", e->source,
+                             fact->error == EXDEV   ? "goes through /proc's links, which lead "
+                                                      "where their names do not say"
+                             : fact->error == ELOOP ? "has too many symbolic links"
+                                                    : "does not exist or cannot be resolved");
+                return;
+        }
+        if (fact->unsafe_dir != NULL) {
                 rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
-                             "bind source %s does not exist or cannot be resolved", e->source);
+                             "bind source %s is reached through %s, a directory someone other "
+                             "than root can change: what runc mounts later need not be what "
+                             "runwarden checked now",
+                             e->source, fact->unsafe_dir);
                 return;
         }
-        if ((!absolute || within_allowed(lexical, false, settings, facts, plan)) &&
-            within_allowed(fact->realpath, true, settings, facts, plan)) {
-                e->denied = false;
+        if (judge_bundle(e, fact, facts, plan))
+                return;
+        if (facts->rootfs != NULL && rw_path_within(fact->realpath, facts->rootfs)) {
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s lies in the container's own root filesystem, which "
+                             "the job and the spec's earlier mounts can change",
+                             e->source);
                 return;
         }
-        /* The tier's own directories: as written and resolved, within the same one. */
-        for (const struct rw_bind_prefix *p = settings->extra_bind_prefixes;
-             p != NULL && p->path != NULL; p++) {
-                _cleanup_free_ char *prefix = NULL;
-
-                if (rw_path_normalize(p->path, &prefix, NULL) < 0) {
-                        plan->oom = true;
-                        return;
-                }
-                if ((!absolute || rw_path_within(lexical, prefix)) &&
-                    rw_path_within(fact->realpath, prefix)) {
-                        e->denied = false;
-                        e->read_only = p->read_only;
-                        return;
-                }
+        ids = engine_ids(spec, facts);
+        rw_engine_path_match(&facts->engines, fact->realpath, &ids, &where);
+        switch (where.kind) {
+        case RW_ENGINE_PATH_OWN_FILE:
+        case RW_ENGINE_PATH_VOLUME:
+                e->volume = where.kind == RW_ENGINE_PATH_VOLUME;
+                e->denied = disguised(e, fact, plan);
+                return;
+        case RW_ENGINE_PATH_INIT:
+                e->read_only = true;
+                e->denied = !S_ISREG(fact->mode) || disguised(e, fact, plan);
+                if (!S_ISREG(fact->mode))
+                        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                                     "%s is not a regular file", e->source);
+                return;
+        case RW_ENGINE_PATH_FOREIGN:
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s is %s of %.*s, not of this container", e->source,
+                             where.shape, where.other_len, where.other);
+                return;
+        case RW_ENGINE_PATH_NONE:
+                break;
         }
-        if (absolute && strcmp(lexical, fact->realpath) == 0)
+        if (judge_tier_prefix(e, lexical, absolute, fact, settings, plan))
+                return;
+        if (rw_engine_path_inside(&facts->engines, fact->realpath, &engine_dir))
+                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                             "bind source %s lies in the engine's directory %s but is neither "
+                             "this container's own file nor a volume's top directory",
+                             e->source, engine_dir);
+        else if (absolute && strcmp(lexical, fact->realpath) == 0)
                 rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
                              "bind mount of host path %s at %s is outside the engine-managed "
                              "directories",
@@ -338,14 +464,15 @@ static void judge_host_mount(struct mount_entry *e, const struct rw_settings *se
                              e->source, fact->realpath, e->destination);
 }
 
-static void rule_host_mount(struct mount_table *t, const struct rw_settings *settings,
-                            const struct rw_host_facts *facts, struct rw_plan *plan)
+static void rule_host_mount(struct mount_table *t, const json_t *spec,
+                            const struct rw_settings *settings, const struct rw_host_facts *facts,
+                            struct rw_plan *plan)
 {
         for (size_t i = 0; i < t->n; i++) {
                 struct mount_entry *e = &t->entries[i];
 
                 if (e->valid && e->bind && !e->removed)
-                        judge_host_mount(e, settings, facts, plan);
+                        judge_host_mount(e, spec, settings, facts, plan);
         }
 }
 
@@ -561,7 +688,7 @@ void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
         if (!read_mounts(spec, &t, plan))
                 return;
         rule_engine_socket(&t, facts, plan);
-        rule_host_mount(&t, settings, facts, plan);
+        rule_host_mount(&t, spec, settings, facts, plan);
         rule_bind_options(&t, plan);
         rule_kernel_mount(&t, plan);
         rule_sys_readonly(&t, plan);

@@ -45,6 +45,27 @@ static json_t *filter_set(const json_t *set, const char *const *allowed, size_t 
         return kept;
 }
 
+/* The capabilities of `set` the tier does not allow, comma-separated, into buf. */
+static const char *names_of(const json_t *set, const char *const *allowed, char *buf, size_t size)
+{
+        size_t len = 0, i;
+        json_t *cap;
+
+        buf[0] = '\0';
+        json_array_foreach(set, i, cap)
+        {
+                const char *name = json_string_value(cap);
+                int n;
+
+                if (name == NULL || cap_allowed(name, allowed) || len >= size)
+                        continue;
+                n = snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", name);
+                if (n > 0)
+                        len += (size_t)n;
+        }
+        return buf;
+}
+
 static void drop_capabilities(const json_t *process, const char *pointer,
                               const char *const *allowed, struct rw_plan *plan)
 {
@@ -72,6 +93,7 @@ static void drop_capabilities(const json_t *process, const char *pointer,
         for (size_t i = 0; i < RW_ELEMENTSOF(cap_sets); i++) {
                 _cleanup_free_ char *set_pointer = NULL;
                 json_t *set = json_object_get(caps, cap_sets[i]);
+                char names[256];
                 size_t dropped;
                 json_t *kept;
 
@@ -98,11 +120,16 @@ static void drop_capabilities(const json_t *process, const char *pointer,
                 }
                 if (json_array_size(kept) == 0)
                         rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, kept,
-                                        "all %zu %s capabilities dropped", dropped, cap_sets[i]);
+                                        "all %zu %s capabilities dropped%s%s", dropped, cap_sets[i],
+                                        dropped <= 3 ? ": " : "",
+                                        dropped <= 3 ? names_of(set, allowed, names, sizeof(names))
+                                                     : "");
                 else
-                        rw_plan_set_new(plan, RW_RULE_CAPS, set_pointer, set, kept,
-                                        "%zu %s capabilities dropped, %zu the tier allows kept",
-                                        dropped, cap_sets[i], json_array_size(kept));
+                        rw_plan_set_new(
+                            plan, RW_RULE_CAPS, set_pointer, set, kept,
+                            "%zu %s capabilities dropped, %zu the tier allows kept%s%s", dropped,
+                            cap_sets[i], json_array_size(kept), dropped <= 3 ? "; dropped: " : "",
+                            dropped <= 3 ? names_of(set, allowed, names, sizeof(names)) : "");
         }
 }
 

@@ -1,61 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "seccomp_cache.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <seccomp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cleanup.h"
 #include "config.h"
-#include "fileio.h"
 #include "json.h"
+#include "seccomp_check.h"
 #include "seccomp_names.h"
-#include "seccomp_profile.h"
+#include "store.h"
+#include "strv.h"
 
 #define ENTRY_SUFFIX ".checked"
 
 /* An entry is one profile: a few tens of KB. */
 #define ENTRY_MAX_SIZE (1024u * 1024u)
-
-const char *rw_seccomp_cache_result_name(int result)
-{
-        switch (result) {
-        case RW_SECCOMP_COMPILED:
-                return "compiled (no cache)";
-        case RW_SECCOMP_CACHE_HIT:
-                return "hit";
-        case RW_SECCOMP_CACHE_STORED:
-                return "compiled and stored";
-        case RW_SECCOMP_CACHE_UNUSABLE:
-                return "compiled (cache unusable)";
-        default:
-                return "unknown";
-        }
-}
-
-static void note(char *why, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void note(char *why, size_t size, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (why == NULL || size == 0)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(why, size, fmt, ap);
-        va_end(ap);
-}
 
 /* What a hit must match exactly: everything the check's outcome depends on, then the profile. */
 static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct rw_error *err)
@@ -82,153 +45,64 @@ static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct
         return 0;
 }
 
-static uint64_t fnv1a(const char *text, size_t len)
-{
-        uint64_t hash = UINT64_C(0xcbf29ce484222325);
-
-        for (size_t i = 0; i < len; i++) {
-                hash ^= (unsigned char)text[i];
-                hash *= UINT64_C(0x100000001b3);
-        }
-        return hash;
-}
-
-/* Only root's, and nobody else may write to it. */
-static bool trusted(const struct stat *st, char *why, size_t why_size, const char *what)
-{
-        if (st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
-                return true;
-        note(why, why_size,
-             "%s belongs to uid %u with mode %04o (root's and not writable by "
-             "group or others expected)",
-             what, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
-        return false;
-}
-
-/* Walk `path` one component at a time from "/", never through a symlink, making missing
- * directories 0700. */
-static int open_cache_dir(const char *path, int *ret_fd, char *why, size_t why_size)
-{
-        _cleanup_free_ char *copy = strdup(path);
-        _cleanup_close_ int fd = -1;
-        struct stat st;
-        char *save = NULL;
-
-        if (copy == NULL || path[0] != '/') {
-                note(why, why_size, "%s is not an absolute path", path);
-                return -EINVAL;
-        }
-        fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
-                int child;
-
-                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
-                        note(why, why_size, "%s contains \".\" or \"..\"", path);
-                        return -EINVAL;
-                }
-                child = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (child < 0 && errno == ENOENT) {
-                        if (mkdirat(fd, c, 0700) < 0 && errno != EEXIST) {
-                                note(why, why_size, "cannot create %s in %s: %s", c, path,
-                                     strerror(errno));
-                                return -errno;
-                        }
-                        child = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                }
-                if (child < 0) {
-                        note(why, why_size, "cannot open %s (component %s): %s", path, c,
-                             strerror(errno));
-                        return -errno;
-                }
-                close(fd);
-                fd = child;
-        }
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!trusted(&st, why, why_size, path))
-                return -EPERM;
-        *ret_fd = TAKE_FD(fd);
-        return 0;
-}
-
 enum lookup {
         LOOKUP_MISS,
         LOOKUP_HIT,
         LOOKUP_UNTRUSTED,
 };
 
-static enum lookup lookup(int dirfd, const char *name, const char *text, size_t len, char *why,
-                          size_t why_size)
+static enum lookup lookup(const struct rw_store *store, const char *name, const char *text,
+                          size_t len, struct rw_error *cache_err)
 {
         _cleanup_free_ char *data = NULL;
-        struct rw_error ignored = {0};
+        struct rw_error sub = {0};
         size_t data_len;
-        struct stat st;
 
-        /* rw_file_read_at refuses symlinks and anything but a regular file. */
-        if (rw_file_read_at(dirfd, name, ENTRY_MAX_SIZE, &data, &data_len, &st, &ignored) < 0) {
-                if (ignored.code != ENOENT)
-                        note(why, why_size, "entry %s: %s", name, ignored.msg);
-                return ignored.code == ENOENT ? LOOKUP_MISS : LOOKUP_UNTRUSTED;
-        }
-        if (!trusted(&st, why, why_size, name))
+        if (rw_store_read(store, name, ENTRY_MAX_SIZE, &data, &data_len, &sub) < 0) {
+                if (sub.code == ENOENT)
+                        return LOOKUP_MISS;
+                if (cache_err != NULL) {
+                        *cache_err = sub;
+                        rw_error_prefix(cache_err, "%s", store->path);
+                }
                 return LOOKUP_UNTRUSTED;
+        }
         if (data_len != len || memcmp(data, text, len) != 0)
                 return LOOKUP_MISS;
         return LOOKUP_HIT;
 }
 
 /* Keep the directory small: above the limit, every other entry goes. */
-static void prune(int dirfd, const char *keep)
+static void prune(const struct rw_store *store, const char *keep)
 {
-        _cleanup_close_ int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-        size_t count = 0;
-        DIR *dir;
-        struct dirent *e;
+        _cleanup_strv_ char **names = NULL;
+        struct rw_error ignored;
+        size_t n = 0;
 
-        if (fd < 0)
+        if (rw_store_list(store, ENTRY_SUFFIX, &names, &ignored) < 0)
                 return;
-        dir = fdopendir(fd);
-        if (dir == NULL)
+        while (names[n] != NULL)
+                n++;
+        if (n <= RW_SECCOMP_CACHE_MAX_ENTRIES)
                 return;
-        fd = -1;
-        while ((e = readdir(dir)) != NULL) {
-                size_t len = strlen(e->d_name);
-
-                if (len > strlen(ENTRY_SUFFIX) &&
-                    strcmp(e->d_name + len - strlen(ENTRY_SUFFIX), ENTRY_SUFFIX) == 0)
-                        count++;
-        }
-        if (count > RW_SECCOMP_CACHE_MAX_ENTRIES) {
-                rewinddir(dir);
-                while ((e = readdir(dir)) != NULL) {
-                        size_t len = strlen(e->d_name);
-
-                        if (len > strlen(ENTRY_SUFFIX) &&
-                            strcmp(e->d_name + len - strlen(ENTRY_SUFFIX), ENTRY_SUFFIX) == 0 &&
-                            strcmp(e->d_name, keep) != 0)
-                                unlinkat(dirfd, e->d_name, 0);
-                }
-        }
-        closedir(dir);
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(names[i], keep) != 0)
+                        (void)rw_store_remove(store, names[i], &ignored);
 }
 
-int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *why,
-                            size_t why_size, struct rw_error *err)
+int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
+                            struct rw_error *ret_cache_err, struct rw_error *err)
 {
-        /* A root-owned 0600 file (the owner is only applied when running as root). */
-        const struct stat like = {.st_mode = S_IFREG | 0600, .st_uid = 0, .st_gid = 0};
+        _cleanup_store_ struct rw_store store = RW_STORE_INIT;
         _cleanup_free_ char *text = NULL;
-        _cleanup_close_ int dirfd = -1;
         struct rw_error store_err = {0};
-        char name[32];
+        char name[RW_STORE_NAME_MAX];
         size_t len = 0;
         enum lookup found;
         int r;
 
-        note(why, why_size, "%s", "");
+        if (ret_cache_err != NULL)
+                *ret_cache_err = (struct rw_error){0};
         if (cache_dir == NULL) {
                 r = rw_seccomp_check(profile, err);
                 return r < 0 ? r : RW_SECCOMP_COMPILED;
@@ -236,13 +110,13 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *
         r = entry_text(profile, &text, &len, err);
         if (r < 0)
                 return r;
-        r = open_cache_dir(cache_dir, &dirfd, why, why_size);
+        r = rw_store_open(cache_dir, true, &store, ret_cache_err);
         if (r < 0) {
                 r = rw_seccomp_check(profile, err);
                 return r < 0 ? r : RW_SECCOMP_CACHE_UNUSABLE;
         }
-        snprintf(name, sizeof(name), "%016" PRIx64 ENTRY_SUFFIX, fnv1a(text, len));
-        found = lookup(dirfd, name, text, len, why, why_size);
+        rw_store_key_name(text, len, ENTRY_SUFFIX, name);
+        found = lookup(&store, name, text, len, ret_cache_err);
         if (found == LOOKUP_HIT)
                 return RW_SECCOMP_CACHE_HIT;
 
@@ -250,10 +124,11 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *
         if (r < 0)
                 return r;
         /* An untrusted entry is replaced by root's own: rename() takes its place. */
-        if (rw_file_replace_at(dirfd, name, text, len, &like, &store_err) < 0) {
-                note(why, why_size, "cannot store %s in %s: %s", name, cache_dir, store_err.msg);
+        if (rw_store_write(&store, name, text, len, &store_err) < 0) {
+                rw_error_set(ret_cache_err, store_err.code, "cannot store %s in %s: %s", name,
+                             cache_dir, store_err.msg);
                 return RW_SECCOMP_CACHE_UNUSABLE;
         }
-        prune(dirfd, name);
+        prune(&store, name);
         return found == LOOKUP_UNTRUSTED ? RW_SECCOMP_CACHE_UNUSABLE : RW_SECCOMP_CACHE_STORED;
 }

@@ -7,13 +7,17 @@
  *
  * An entry is a file in the cache directory holding the exact text that was checked: a header
  * naming the runwarden version, the libseccomp version and API level and the native
- * architecture, then the converted OCI profile as rw_json_dump() writes it. Its file name is a
- * 64-bit FNV-1a hash of that text; the hash only finds the entry, a hit needs the whole text to
- * be equal, so a collision or a stale entry is a miss, never a wrong answer.
+ * architecture, then the converted OCI profile as rw_json_dump() writes it. It is named by the
+ * hash of that text (rw_store_key_name()); the hash only finds the entry, a hit needs the whole
+ * text to be equal, so a collision or a stale entry is a miss, never a wrong answer.
  *
- * Only root's own entries are believed: the directory (created 0700 when missing) and the file
- * must belong to uid 0 and not be writable by group or others, and are never followed through a
- * symbolic link. A cache that cannot be used is never an error: the profile is compiled.
+ * The cache sits between the profiles (seccomp_profile.h) and the check (seccomp_check.h), which
+ * it calls on a miss.
+ *
+ * The cache directory is a trusted store (store.h): only root's own entries are believed (the
+ * directory, created 0700 when missing, and the file must belong to root and not be writable by
+ * group or others), never through a symbolic link. A cache that cannot be used is never an
+ * error: the profile is compiled.
  */
 
 #include <jansson.h>
@@ -33,11 +37,9 @@ enum rw_seccomp_cache_result {
 
 /*
  * rw_seccomp_check(profile), unless `cache_dir` (NULL: no cache) remembers this very profile.
- * Returns an rw_seccomp_cache_result, or a negative errno when the profile fails the check.
- * `why` (may be NULL) is set to what was wrong with the cache, or to "" when nothing was.
+ * Returns an rw_seccomp_cache_result, or a negative errno (and `err`) when the profile fails the
+ * check. A cache that cannot be used is not an error: *ret_cache_err (may be NULL) then says what
+ * was wrong with it, and is cleared (code 0, empty message) when nothing was.
  */
-int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir, char *why,
-                            size_t why_size, struct rw_error *err);
-
-/* "hit", "stored", ... for messages. */
-const char *rw_seccomp_cache_result_name(int result);
+int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
+                            struct rw_error *ret_cache_err, struct rw_error *err);

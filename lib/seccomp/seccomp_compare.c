@@ -576,17 +576,6 @@ size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model)
         return model->n_arches;
 }
 
-const struct rw_seccomp_arch *rw_seccomp_model_arch(const struct rw_seccomp_model *model,
-                                                    size_t index)
-{
-        return index < model->n_arches ? model->arches[index].arch : NULL;
-}
-
-uint32_t rw_seccomp_model_default_action(const struct rw_seccomp_model *model)
-{
-        return model->default_action;
-}
-
 /* The rules of `ar` for `key`: [*ret_begin, *ret_end). */
 static void key_range(const struct arch_rules *ar, int key, size_t *ret_begin, size_t *ret_end)
 {

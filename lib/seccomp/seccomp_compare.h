@@ -40,11 +40,8 @@ static inline void rw_seccomp_model_freep(struct rw_seccomp_model **model)
 }
 #define _cleanup_seccomp_model_ __attribute__((cleanup(rw_seccomp_model_freep)))
 
-/* The architectures of the filter, native first. */
+/* How many architectures the filter covers, the native one included. */
 size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model);
-const struct rw_seccomp_arch *rw_seccomp_model_arch(const struct rw_seccomp_model *model,
-                                                    size_t index);
-uint32_t rw_seccomp_model_default_action(const struct rw_seccomp_model *model);
 
 /*
  * Rules that libseccomp would not both keep: two rules for the same system call with different

@@ -169,7 +169,8 @@ void rw_seccomp_action_describe(uint32_t action, char *buf, size_t size)
                 snprintf(buf, size, "%s", rw_seccomp_action_name(action));
 }
 
-bool rw_seccomp_get_u64(const json_t *value, uint64_t *ret)
+/* An unsigned 64-bit integer: a jansson integer, or (above INT64_MAX) a verbatim number. */
+static bool get_u64(const json_t *value, uint64_t *ret)
 {
         const char *text;
         char *end;
@@ -255,7 +256,7 @@ int rw_seccomp_parse_action(const json_t *obj, const char *action_key, const cha
                                                     "%s%s is only meaningful with SCMP_ACT_ERRNO "
                                                     "and SCMP_ACT_TRACE, not %s",
                                                     where, errno_key, name);
-                } else if (!rw_seccomp_get_u64(errno_json, &errno_value) || errno_value > 4095) {
+                } else if (!get_u64(errno_json, &errno_value) || errno_value > 4095) {
                         /* The kernel caps the value at MAX_ERRNO; anything above is a mistake. */
                         return rw_error_set(err, EINVAL, "%s%s must be an integer from 0 to 4095",
                                             where, errno_key);
@@ -296,14 +297,13 @@ int rw_seccomp_parse_condition(const json_t *item, const char *where,
                         return r;
         }
         if (!json_is_integer(json_object_get(item, "index")) ||
-            !rw_seccomp_get_u64(json_object_get(item, "index"), &index) ||
-            index >= RW_SECCOMP_ARG_COUNT)
+            !get_u64(json_object_get(item, "index"), &index) || index >= RW_SECCOMP_ARG_COUNT)
                 return rw_error_set(err, EINVAL, "%sindex must be an integer from 0 to %d", where,
                                     RW_SECCOMP_ARG_COUNT - 1);
-        if (!rw_seccomp_get_u64(json_object_get(item, "value"), &value))
+        if (!get_u64(json_object_get(item, "value"), &value))
                 return rw_error_set(err, EINVAL, "%svalue must be an unsigned 64-bit integer",
                                     where);
-        if (value_two_json != NULL && !rw_seccomp_get_u64(value_two_json, &value_two))
+        if (value_two_json != NULL && !get_u64(value_two_json, &value_two))
                 return rw_error_set(err, EINVAL, "%svalueTwo must be an unsigned 64-bit integer",
                                     where);
         if (op_name == NULL)

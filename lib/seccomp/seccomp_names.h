@@ -85,9 +85,6 @@ int rw_seccomp_parse_condition(const json_t *item, const char *where,
                                enum rw_seccomp_strictness strictness, struct scmp_arg_cmp *ret,
                                struct rw_error *err);
 
-/* An unsigned 64-bit integer: a jansson integer, or (above INT64_MAX) a verbatim number. */
-bool rw_seccomp_get_u64(const json_t *value, uint64_t *ret);
-
 /* Every member of `object` is in the NULL-terminated `allowed`; else an error naming it. */
 int rw_seccomp_check_members(const json_t *object, const char *const *allowed, const char *where,
                              struct rw_error *err);

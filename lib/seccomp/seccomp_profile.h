@@ -4,16 +4,19 @@
 /*
  * Seccomp profiles: files in the profile directory, in OCI LinuxSeccomp form or in Docker's
  * profile format (seccomp_docker.h), converted to the OCI form that goes into config.json,
- * checked and compiled with libseccomp before any container is created with them.
+ * checked and compiled with libseccomp (seccomp_check.h) before any container is created with
+ * them, unless the cache of checked profiles (seccomp_cache.h) remembers they passed.
+ *
+ * The layers: profile -> cache -> check. Each uses only the ones below it.
  */
 
 #include <jansson.h>
-#include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
 #include "seccomp_cache.h"
+#include "seccomp_check.h"
 
 /* The built-in default profile's name; its file is NAME.json in the profile directory. */
 #define RW_SECCOMP_DEFAULT_PROFILE "ci-default"
@@ -41,33 +44,3 @@ int rw_seccomp_profile_for(const char *dir, const char *name, const char *const 
 /* rw_seccomp_profile_for() with no capabilities and no cache: the profile as the baseline
  * applies it. */
 int rw_seccomp_load_profile(const char *dir, const char *name, json_t **ret, struct rw_error *err);
-
-/*
- * Check an OCI LinuxSeccomp object: known default action and actions, every architecture known
- * to libseccomp, every syscall name resolvable on at least one architecture of the filter
- * (unknown names are errors, as a typo would silently allow or deny nothing), argument operators
- * valid, no rule with the default action and no two rules libseccomp would not both keep (either
- * way one rule would silently do nothing), and the whole filter compiled to BPF with
- * seccomp_export_bpf() within the kernel's size limit. Errors name the entry and the syscall.
- */
-int rw_seccomp_check(const json_t *profile, struct rw_error *err);
-
-/*
- * Build a libseccomp filter context from an OCI LinuxSeccomp object, the way runc does (default
- * action, architectures, one rule per name and argument set; a rule whose action equals the
- * default action is an error here rather than silently skipped, as runc would). Caller releases
- * *ret with seccomp_release(). Used by rw_seccomp_check() and by tests that load a profile into
- * a forked child.
- */
-int rw_seccomp_build(const json_t *profile, scmp_filter_ctx *ret, struct rw_error *err);
-
-/* The compiled program's length in BPF instructions (rw_seccomp_build() + seccomp_export_bpf()
- * into a memfd). */
-int rw_seccomp_compile(const json_t *profile, size_t *ret_instructions, struct rw_error *err);
-
-static inline void rw_seccomp_releasep(scmp_filter_ctx *ctx)
-{
-        if (*ctx != NULL)
-                seccomp_release(*ctx);
-}
-#define _cleanup_seccomp_ __attribute__((cleanup(rw_seccomp_releasep)))

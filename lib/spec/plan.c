@@ -271,6 +271,79 @@ void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning)
 
 /* JSON pointers (RFC 6901) */
 
+void rw_plan_changes_to_denials(struct rw_plan *plan, const char *why)
+{
+        /* one denial per rule, naming every change it would have made */
+        for (size_t i = 0; i < plan->n_changes; i++) {
+                const char *rule = plan->changes[i].rule;
+                _cleanup_free_ char *reasons = NULL;
+                bool first = true;
+
+                if (rule == NULL)
+                        continue;
+                for (size_t k = i; k < plan->n_changes; k++) {
+                        struct rw_change *c = &plan->changes[k];
+                        char *joined = NULL;
+
+                        if (c->rule == NULL || strcmp(c->rule, rule) != 0)
+                                continue;
+                        if (asprintf(&joined, "%s%s%s", first ? "" : reasons, first ? "" : "; ",
+                                     c->reason != NULL ? c->reason : c->path) < 0) {
+                                plan->oom = true;
+                                return;
+                        }
+                        free(reasons);
+                        reasons = joined;
+                        first = false;
+                        if (k != i) {
+                                change_clear(c);
+                                c->rule = NULL;
+                        }
+                }
+                rw_plan_deny(plan, rule, change_item(&plan->changes[i]), "%s: %s", why, reasons);
+                change_clear(&plan->changes[i]);
+                plan->changes[i].rule = NULL;
+        }
+        plan->n_changes = 0;
+}
+
+/* Append n items of `size` bytes from `from` to the array *items holding *n_items. */
+static bool append_items(void **items, size_t *n_items, size_t *cap, const void *from, size_t n,
+                         size_t size)
+{
+        if (n == 0)
+                return true;
+        if (*n_items + n > *cap) {
+                size_t want = *n_items + n;
+                void *p = reallocarray(*items, want, size);
+
+                if (p == NULL)
+                        return false;
+                *items = p;
+                *cap = want;
+        }
+        memcpy((char *)*items + *n_items * size, from, n * size);
+        *n_items += n;
+        return true;
+}
+
+int rw_plan_take(struct rw_plan *dst, struct rw_plan *src)
+{
+        if (!append_items((void **)&dst->changes, &dst->n_changes, &dst->cap_changes, src->changes,
+                          src->n_changes, sizeof(*src->changes)) ||
+            !append_items((void **)&dst->denials, &dst->n_denials, &dst->cap_denials, src->denials,
+                          src->n_denials, sizeof(*src->denials)) ||
+            !append_items((void **)&dst->warnings, &dst->n_warnings, &dst->cap_warnings,
+                          src->warnings, src->n_warnings, sizeof(*src->warnings))) {
+                dst->oom = true;
+                return -ENOMEM;
+        }
+        /* the entries now belong to dst */
+        src->n_changes = src->n_denials = src->n_warnings = 0;
+        dst->oom = dst->oom || src->oom;
+        return 0;
+}
+
 static char *pointer_escape(const char *key)
 {
         size_t extra = 0, len = strlen(key);

@@ -124,6 +124,13 @@ void rw_plan_array_remove_redacted(struct rw_plan *plan, const char *rule,
  */
 void rw_plan_tune(struct rw_plan *plan, const struct rw_rule_tuning *tuning);
 
+/* Turn every change into a denial of its rule, saying `why` it cannot be made: for what a rule
+ * would change in something runwarden cannot rewrite (an exec command line). */
+void rw_plan_changes_to_denials(struct rw_plan *plan, const char *why);
+
+/* Move every entry of `src` to the end of `dst`, leaving `src` empty. -ENOMEM marks dst->oom. */
+int rw_plan_take(struct rw_plan *dst, struct rw_plan *src);
+
 static inline bool rw_plan_denied(const struct rw_plan *plan)
 {
         return plan->n_denials > 0;

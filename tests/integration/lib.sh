@@ -233,7 +233,7 @@ rw_expect_rc()
                 echo "    expected exit status $expected, got $RW_RC"
                 rw_show stdout "$OUT"
                 rw_show stderr "$ERR"
-                [ -f "$RW_LOG" ] && rw_show log "$RW_LOG"
+                if [ -f "$RW_LOG" ]; then rw_show log "$RW_LOG"; fi
         fi
 }
 

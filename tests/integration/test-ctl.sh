@@ -21,19 +21,21 @@ RW_TMP=$(mktemp -d /tmp/rw-ctl.XXXXXX)
 RW_LOG=$RW_TMP/none.log # lib.sh shows it on failures when it exists; nothing logs here
 trap 'rm -rf "$RW_TMP"' EXIT
 
+# The shipped policy, with a docker data root of the test's own for the bind below.
 POLICY=$RW_TMP/policy.json
-cp "$SHIPPED/policy.json" "$POLICY"
+DOCKER_ROOT=$RW_TMP/docker
+jq --arg d "$DOCKER_ROOT" '.engines = {docker: {data_root: $d}}' "$SHIPPED/policy.json" >"$POLICY"
 chmod 0644 "$POLICY"
 
 # A long-lived AWS key id (AWS's documented example): its value must never be printed.
 SECRET=AKIAIOSFODNN7EXAMPLE
 BIG=18446744073709551615
 
-# make_bundle DIR: a runc-style spec with a writable root, a bind from inside the bundle and an
+# make_bundle DIR: a runc-style spec with a writable root, a bind of a docker volume and an
 # rlimit of RLIM_INFINITY (above INT64_MAX: it must print as the number it is).
 make_bundle()
 {
-        mkdir -p "$1/rootfs" "$1/data"
+        mkdir -p "$1/rootfs" "$DOCKER_ROOT/volumes/data/_data"
         cat >"$1/config.json" <<EOF
 {
   "ociVersion": "1.0.2",
@@ -57,7 +59,8 @@ make_bundle()
     { "destination": "/proc", "type": "proc", "source": "proc" },
     { "destination": "/dev", "type": "tmpfs", "source": "tmpfs",
       "options": ["nosuid", "strictatime", "mode=755", "size=65536k"] },
-    { "destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro"] }
+    { "destination": "/data", "type": "bind", "source": "$DOCKER_ROOT/volumes/data/_data",
+      "options": ["rbind", "ro"] }
   ],
   "annotations": { "runwarden.io/ephemeral": "true" },
   "linux": {

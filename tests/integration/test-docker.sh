@@ -2,138 +2,34 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # runwarden registered as a docker runtime: dockerd → containerd → containerd-shim-runc-v2 →
-# runwarden → runc, with the command lines a real engine sends.
+# runwarden → runc, with the command lines a real engine sends; and the same image through ctr.
 #
-# dockerd cannot pass arguments to a runtime, so runwarden must find its seccomp profiles at its
-# compiled-in path: the test builds the tree once more with a prefix under its scratch directory
-# and installs it there. dockerd uses its default data-root and socket, because runwarden allows
-# the binds docker makes from /var/lib/docker. The test starts containerd (unless one already
-# answers) and dockerd itself, and stops exactly those; it refuses to run beside a dockerd it did
-# not start, since that one lacks the runtime.
+# The test runs its own containerd and dockerd beside whatever the host runs (engines.sh): own
+# sockets, data-root, exec-root, pidfile and containerd namespaces. It never stops, restarts or
+# reconfigures a host daemon, and checks at the end that the host's are still the ones it found.
 set -euo pipefail
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/engines.sh
+. "$(dirname "$0")/engines.sh"
 
-rw_need_cmd dockerd containerd docker meson ninja ctr pgrep flock
+rw_need_cmd pgrep
 
 rw_init
+rw_eng_init
 
 image=rw-busybox:integ
-containerd_sock=/run/containerd/containerd.sock
-containerd_pid=
-dockerd_pid=
-containers=()
 
-stop_daemon()
-{
-        local pid=$1 name=$2
-        [ -n "$pid" ] || return 0
-        kill -TERM "$pid" 2>/dev/null || return 0
-        for _ in $(seq 150); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.2
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-                echo "# $name ($pid) did not stop in 30 s; killing it"
-                kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-}
+# The host's daemons, if any: pids that must still be there, unchanged, when the test ends.
+host_daemons=$(pgrep -x 'dockerd|containerd' | sort | tr '\n' ' ' || true)
+echo "# host daemons running before the test: ${host_daemons:-none}"
 
-cleanup()
-{
-        local c
-        if [ -n "$dockerd_pid" ]; then
-                for c in "${containers[@]}"; do
-                        docker rm -f "$c" >/dev/null 2>&1 || true
-                done
-                docker rmi -f "$image" >/dev/null 2>&1 || true
-        fi
-        stop_daemon "$dockerd_pid" dockerd
-        stop_daemon "$containerd_pid" containerd
-        rw_cleanup
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# Another build directory's test run may be here too: one docker test at a time on the host. The
-# lock is held until the shell exits, after the EXIT trap has stopped the daemons.
-exec 9>/run/runwarden-test-docker.lock
-flock -w 300 9 || rw_fatal "another runwarden docker test held the lock for 5 minutes"
-
-fail_daemon()
-{
-        local name=$1 log=$2
-        echo "FATAL: $name did not become ready; the end of its log:" >&2
-        tail -n 40 "$log" >&2 || true
-        exit 1
-}
-
-# The client may be Docker 28 (ahead on PATH) or Debian's 20.10; both negotiate the API version.
-# Neither may be pointed elsewhere by the caller's environment or configuration.
-export DOCKER_HOST=unix:///var/run/docker.sock
-export DOCKER_CONFIG=$RW_TMP/docker-config
-unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-mkdir -p "$DOCKER_CONFIG"
-
-if pgrep -x dockerd >/dev/null; then
-        rw_fatal "a dockerd is already running (pid $(pgrep -x dockerd | tr '\n' ' ')); this test \
-must start its own with --add-runtime runwarden=...: stop it first (e.g. systemctl stop docker)"
-fi
-if [ -S /var/run/docker.sock ] && docker version >/dev/null 2>&1; then
-        rw_fatal "something answers on /var/run/docker.sock; stop it first"
-fi
-
-# --- An installed runwarden, its profiles at the compiled-in path ----------------------------
-echo "# building runwarden into a scratch prefix"
-prefix=$RW_TMP/prefix
-if ! meson setup "$RW_TMP/build" "$RW_SOURCE_ROOT" --prefix "$prefix" \
-        -Dintegration_tests=false >"$RW_TMP/build.log" 2>&1 ||
-        ! meson compile -C "$RW_TMP/build" >>"$RW_TMP/build.log" 2>&1 ||
-        ! meson install -C "$RW_TMP/build" --no-rebuild >>"$RW_TMP/build.log" 2>&1; then
-        tail -n 40 "$RW_TMP/build.log" >&2
-        rw_fatal "building or installing runwarden into $prefix failed"
-fi
-runtime=$prefix/bin/runwarden
-[ -x "$runtime" ] || rw_fatal "meson install put no runwarden at $runtime"
-[ -f "$prefix/share/runwarden/seccomp/ci-default.json" ] ||
-        rw_fatal "meson install put no profile at $prefix/share/runwarden/seccomp/ci-default.json"
-
-# --- containerd and dockerd ------------------------------------------------------------------
-if [ -S "$containerd_sock" ] && ctr --address "$containerd_sock" version >/dev/null 2>&1; then
-        echo "# reusing the running containerd"
-else
-        echo "# starting containerd"
-        containerd >"$RW_TMP/containerd.log" 2>&1 &
-        containerd_pid=$!
-        for _ in $(seq 150); do
-                ctr --address "$containerd_sock" version >/dev/null 2>&1 && break
-                kill -0 "$containerd_pid" 2>/dev/null || fail_daemon containerd "$RW_TMP/containerd.log"
-                sleep 0.2
-        done
-        ctr --address "$containerd_sock" version >/dev/null 2>&1 ||
-                fail_daemon containerd "$RW_TMP/containerd.log"
-fi
-
-echo "# starting dockerd with --add-runtime runwarden=$runtime"
-dockerd --containerd="$containerd_sock" --iptables=false --bridge=none \
-        --add-runtime "runwarden=$runtime" >"$RW_TMP/dockerd.log" 2>&1 &
-dockerd_pid=$!
-for _ in $(seq 300); do
-        docker version >/dev/null 2>&1 && break
-        kill -0 "$dockerd_pid" 2>/dev/null || fail_daemon dockerd "$RW_TMP/dockerd.log"
-        sleep 0.2
-done
-docker version >/dev/null 2>&1 || fail_daemon dockerd "$RW_TMP/dockerd.log"
-echo "# docker client $(docker version --format '{{.Client.Version}}'), server $(docker version --format '{{.Server.Version}}')"
-docker info --format '{{json .Runtimes}}' | grep -q '"runwarden"' ||
-        fail_daemon "dockerd (runtime runwarden not registered)" "$RW_TMP/dockerd.log"
+# shellcheck disable=SC2119  # no extra runtimes
+rw_eng_start_dockerd
 
 # --- The image: busybox and the probe ---------------------------------------------------------
-rw_make_rootfs "$RW_TMP/rootfs"
-tar -C "$RW_TMP/rootfs" -c . | docker import - "$image" >/dev/null ||
-        rw_fatal "docker import of the test rootfs failed"
+rw_eng_busybox_image "$image"
 
 # dockerd runs without a bridge: every container uses --network none.
 drun=(docker run --rm --network none)
@@ -153,15 +49,17 @@ rw_expect_line "clone3 gives ENOSYS" "$OUT" "clone3: ENOSYS"
 rw_expect_line "fork works" "$OUT" "fork: ok"
 rw_expect_line "no socket visible" "$OUT" "ls-sockets: none"
 
+# The engine socket bound in is this test's own dockerd's: the host may have none.
+sock=$RW_ENG_DOCKER_SOCK
+
 echo "# control: the default runtime with the engine socket mounted"
-rw_capture control "${drun[@]}" -v /var/run/docker.sock:/var/run/docker.sock "$image" \
-        /probe ls-sockets
+rw_capture control "${drun[@]}" -v "$sock:/var/run/docker.sock" "$image" /probe ls-sockets
 rw_expect_rc "control run (runc) exits 0" 0
 rw_expect_line "control: runc alone shows docker.sock" "$OUT" "socket: /var/run/docker.sock"
 
 echo "# --privileged with the engine socket"
 rw_capture priv "${drun[@]}" --runtime runwarden --privileged \
-        -v /var/run/docker.sock:/var/run/docker.sock "$image" \
+        -v "$sock:/var/run/docker.sock" "$image" \
         sh -c '/probe caps; /probe ls-sockets; /probe mount'
 rw_expect_rc "privileged run through runwarden exits 0" 0
 rw_expect_line "privileged: CapEff is empty" "$OUT" "CapEff: 0000000000000000"
@@ -169,7 +67,6 @@ rw_expect_line "privileged: docker.sock is absent" "$OUT" "ls-sockets: none"
 rw_expect_line "privileged: mount is denied" "$OUT" "mount: EPERM"
 
 echo "# refused: -v /:/host"
-containers+=(rw-integ-hostroot-$$)
 rw_capture hostroot "${drun[@]}" --name "rw-integ-hostroot-$$" --runtime runwarden -v /:/host \
         "$image" true
 if [ "$RW_RC" != 0 ]; then
@@ -193,7 +90,6 @@ echo "# docker said: $(grep -m1 runwarden "$ERR" || true)"
 
 echo "# docker exec --privileged"
 name=rw-integ-exec-$$
-containers+=("$name")
 rw_capture exec-run docker run -d --network none --runtime runwarden --name "$name" "$image" \
         sleep 300
 rw_expect_rc "detached container starts" 0
@@ -206,5 +102,24 @@ rw_expect_rc "docker exec -u 1000 exits 0" 0
 rw_expect_eq "exec -u 1000 output" "1000 write /tmp: ok" "$(tr '\n' ' ' <"$OUT" | sed 's/ $//')"
 rw_capture exec-rm docker rm -f "$name"
 rw_expect_rc "docker rm -f exits 0" 0
+
+echo "# containerd: ctr run --runc-binary runwarden"
+ctr_image=docker.io/library/rw-busybox:integ
+rw_eng_ctr_busybox_image "$ctr_image"
+rw_capture ctr-run rw_eng_ctr_run --rm --runc-binary "$RW_ENG_RUNTIME" "$ctr_image" \
+        "rw-integ-ctr-$$" sh -c '/probe caps; /probe write /'
+rw_expect_rc "ctr run through runwarden exits 0" 0
+rw_expect_line "ctr: CapEff is empty" "$OUT" "CapEff: 0000000000000000"
+rw_expect_line "ctr: / is read-only" "$OUT" "write /: EROFS"
+
+echo "# the decision log of the installed runwarden (its compiled-in policy path)"
+rw_expect_eq "creates decided under the test policy's tier, refusals included" "refused rewritten" \
+        "$(jq -rs '[.[] | select(.command == "create" and .tier == "default") | .outcome]
+                | unique | join(" ")' "$RW_ENG_AUDIT" 2>&1)"
+
+echo "# the host's daemons"
+still=$(for pid in $host_daemons; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done |
+        sort | tr '\n' ' ')
+rw_expect_eq "the host daemons found at the start still run" "${host_daemons:-none}" "${still:-none}"
 
 rw_summary

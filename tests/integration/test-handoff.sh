@@ -36,19 +36,28 @@ reset_record() { rm -f "$RW_FAKE_RECORD" "$T/out" "$T/err" "$T/log.json"; }
 # argv the fake recorded, without argv[0], one per line
 recorded_args() { sed -n 's/^argv\[[1-9][0-9]*\] //p' "$RW_FAKE_RECORD"; }
 
+# A docker data root of the test's own, declared in the policy every call below uses (which also
+# keeps the decision log in $T).
+DOCKER_ROOT=$T/docker
+POLICY=$T/policy.json
+jq -n --arg d "$DOCKER_ROOT" --arg log "$T/audit.jsonl" '{version: 1, default_tier: "base",
+	strictness: ["base"], tiers: {base: {}}, engines: {docker: {data_root: $d}},
+	audit_log: {path: $log, on_failure: "continue"}}' >"$POLICY"
+
 # Copy a captured spec into a bundle. The files docker bound into the captured container
-# (/var/lib/docker/...) do not exist on this host, and runwarden refuses bind sources it cannot
-# resolve: they are recreated inside the bundle, which runwarden allows like the engine's dirs.
+# (/var/lib/docker/containers/ID/..., volumes/NAME/_data) do not exist on this host: they are
+# recreated in the test's docker data root, for the container id ID the calls below use.
 new_bundle() { # new_bundle DIR FIXTURE-PATH
 	local b=$1 src
 	mkdir -p "$b/rootfs"
-	jq -c --arg b "$b" '.mounts |= map(if ((.source // "") | startswith("/var/lib/docker/"))
-		then .source = ($b + "/" + (.source | split("/") | .[-2:] | join("-"))) else . end)' \
+	jq -c --arg d "$DOCKER_ROOT" '.mounts |= map(if ((.source // "") | startswith("/var/lib/docker/"))
+		then .source = ($d + "/" + (.source | ltrimstr("/var/lib/docker/")
+			| sub("^containers/[^/]+/"; "containers/ID/"))) else . end)' \
 		"$2" >"$b/config.json"
-	for src in $(jq -r --arg b "$b/" '.mounts[].source | select(startswith($b))' "$b/config.json"); do
+	for src in $(jq -r --arg d "$DOCKER_ROOT/" '.mounts[].source | select(startswith($d))' "$b/config.json"); do
 		case $src in
-		*_data) mkdir -p "$src" ;;
-		*) : >"$src" ;;
+		*_data | */shm) mkdir -p "$src" ;;
+		*) mkdir -p "$(dirname "$src")" && : >"$src" ;;
 		esac
 	done
 }
@@ -62,7 +71,7 @@ args_case() { # args_case NAME EXPECTED-ARGS... -- ACTUAL-ARGS...
 	shift
 	actual=("$@")
 	reset_record
-	"$RW" --runtime "$FAKE" "${actual[@]}" >"$T/out" 2>"$T/err"
+	"$RW" --policy "$POLICY" --runtime "$FAKE" "${actual[@]}" >"$T/out" 2>"$T/err"
 	local rc=$?
 	if [ $rc -ne 0 ]; then not_ok "$name: exit $rc" "$(cat "$T/err")"; return; fi
 	if [ "$(recorded_args)" != "$(printf '%s\n' "${expected[@]}")" ]; then
@@ -88,16 +97,16 @@ args_case "crio kill by name" --root /run/runc --systemd-cgroup kill ID KILL -- 
 	--root /run/runc --systemd-cgroup kill ID KILL
 args_case "own flags removed, order kept" --root /r --debug state ID -- \
 	--mode=audit --root /r --seccomp-dir "$PROFILES" --debug state ID
-args_case "unknown flags and commands pass through" --frobnicate=1 frob --x -y z ID -- \
-	--frobnicate=1 frob --x -y z ID
+args_case "unknown flags of a known command pass through" --frobnicate=1 state --x -y z ID -- \
+	--frobnicate=1 state --x -y z ID
 args_case "features with no global flags" features -- features
 
 # --- stdout and exit status are the delegate's --------------------------------------------------
 reset_record
-RW_FAKE_STDOUT=$'runc version 1.1.5\nspec: 1.0.2-dev\n' "$RW" --runtime "$FAKE" --version >"$T/out" 2>"$T/err"
+RW_FAKE_STDOUT=$'runc version 1.1.5\nspec: 1.0.2-dev\n' "$RW" --policy "$POLICY" --runtime "$FAKE" --version >"$T/out" 2>"$T/err"
 check "--version prints exactly what the delegate prints" \
 	test "$(cat "$T/out")" = "$(printf 'runc version 1.1.5\nspec: 1.0.2-dev')"
-RW_FAKE_EXIT=7 "$RW" --runtime "$FAKE" state ID >/dev/null 2>&1
+RW_FAKE_EXIT=7 "$RW" --policy "$POLICY" --runtime "$FAKE" state ID >/dev/null 2>&1
 rc=$?
 check "the delegate's exit status reaches the engine (7)" test $rc -eq 7
 
@@ -120,7 +129,7 @@ new_bundle "$B" "$FIXTURES/docker-default.json"
 chmod 0640 "$B/config.json"
 files_before=$(bundle_files "$B")
 reset_record
-"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root /r --log "$T/log.json" --log-format json \
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root /r --log "$T/log.json" --log-format json \
 	create --bundle "$B" --pid-file "$B/init.pid" ID >"$T/out" 2>"$T/err"
 check "create hands off after hardening" test -s "$RW_FAKE_RECORD"
 check "hardened config.json: no capabilities left" \
@@ -134,7 +143,7 @@ check "no temporary file left in the bundle" test "$(bundle_files "$B")" = "$fil
 # --debug: each change at debug level
 new_bundle "$T/dbg" "$FIXTURES/containerd-ctr-default.json"
 reset_record
-"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --debug --log "$T/log.json" --log-format json \
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --debug --log "$T/log.json" --log-format json \
 	create --bundle "$T/dbg" ID >/dev/null 2>&1
 check "--debug logs each change as a JSON debug line" \
 	bash -c "jq -e -s 'length > 5 and all(.level == \"debug\") and any(.msg | test(\"changed seccomp /linux/seccomp\"))' '$T/log.json' >/dev/null"
@@ -154,7 +163,7 @@ refusal_case() { # refusal_case NAME FIXTURE-OR-FILE LOG-FORMAT EXPECTED-MSG-REG
 	before=$(sha256sum <"$b/config.json")
 	files=$(bundle_files "$b")
 	reset_record
-	"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format "$fmt" \
+	"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format "$fmt" \
 		"$@" create --bundle "$b" ID >"$T/out" 2>"$T/err"
 	local rc=$?
 	local problems=()
@@ -204,7 +213,7 @@ cp "$FIXTURES/docker-default.json" "$T/outside.json"
 ln -s "$T/outside.json" "$SB/config.json"
 before=$(sha256sum <"$T/outside.json")
 reset_record
-"$RW" --runtime "$FAKE" --seccomp-dir "$PROFILES" create --bundle "$SB" ID >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" create --bundle "$SB" ID >/dev/null 2>"$T/err"
 rc=$?
 check "a symlinked config.json is refused and its target untouched" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && [ \"\$(sha256sum <'$T/outside.json')\" = '$before' ]"
@@ -214,7 +223,7 @@ AB=$T/audit
 new_bundle "$AB" "$FIXTURES/docker-privileged-sock-host.json"
 before=$(sha256sum <"$AB/config.json")
 reset_record
-"$RW" --runtime "$FAKE" --mode audit --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format json \
+"$RW" --policy "$POLICY" --runtime "$FAKE" --mode audit --seccomp-dir "$PROFILES" --log "$T/log.json" --log-format json \
 	create --bundle "$AB" ID >/dev/null 2>"$T/err"
 rc=$?
 check "audit mode hands off a spec enforce would refuse" bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
@@ -226,23 +235,36 @@ check "audit mode prints nothing on stderr" test ! -s "$T/err"
 # --- exec ----------------------------------------------------------------------------------------
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
 reset_record
-"$RW" --runtime "$FAKE" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \
 	test "$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")" = '[[],[],true]'
 check "exec --process hands off" test -e "$RW_FAKE_RECORD"
+# Without --process runc runs the container's own config.json process with the flags over it; it
+# finds the bundle in its state (ROOT/ID/state.json, label bundle=...): a state of runc's shape.
+mkdir -p "$T/runc-root/ID"
+jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
 reset_record
-"$RW" --runtime "$FAKE" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
 rc=$?
-check "exec --cap is refused" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-caps' '$T/err'"
+check "exec --cap is refused" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule caps-drop' '$T/err'"
 reset_record
-"$RW" --runtime "$FAKE" exec --cwd /proc/self/fd/7 ID sh >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --user 1000 ID sh >/dev/null 2>"$T/err"
+rc=$?
+check "exec --user 1000 without --process hands off" bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" frob ID >/dev/null 2>"$T/err"
+rc=$?
+check "an unknown runtime command is refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule runtime-command' '$T/err'"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --cwd /proc/self/fd/7 ID sh >/dev/null 2>"$T/err"
 rc=$?
 check "exec --cwd /proc/self/fd/7 is refused (CVE-2024-21626)" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule process-cwd' '$T/err'"
 
 cp "$FIXTURES/docker-exec-process-user.json" "$T/process2.json"
 reset_record
-"$RW" --runtime "$FAKE" exec --process "$T/process2.json" --cwd /tmp ID >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process2.json" --cwd /tmp ID >/dev/null 2>"$T/err"
 rc=$?
 check "exec --process with an allowed --cwd hands off (one rule judges both)" \
 	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ] && [ ! -s '$T/err' ]"

@@ -219,10 +219,10 @@ rw_use_log life-cap
 rw_capture life-exec-cap rw exec --cap CAP_SYS_ADMIN "$id" /probe caps
 rw_expect_rc "exec --cap CAP_SYS_ADMIN: exit status 1" 1
 rw_expect_no_grep "exec --cap CAP_SYS_ADMIN: nothing ran" "$OUT" 'CapEff'
-rw_expect_grep "exec --cap CAP_SYS_ADMIN: stderr names rule exec-caps" "$ERR" \
-        'runwarden: refused by rule exec-caps'
-rw_expect_grep "exec --cap CAP_SYS_ADMIN: log names rule exec-caps" "$RW_LOG" \
-        '"level":"error".*refused by rule exec-caps'
+rw_expect_grep "exec --cap CAP_SYS_ADMIN: stderr names rule caps-drop" "$ERR" \
+        'runwarden: refused by rule caps-drop'
+rw_expect_grep "exec --cap CAP_SYS_ADMIN: log names rule caps-drop" "$RW_LOG" \
+        '"level":"error".*refused by rule caps-drop'
 
 rw_use_log life-end
 rw_capture life-kill rw kill "$id" KILL

@@ -307,28 +307,27 @@ sed -n '1,8p' /tmp/leak.out | sed 's/^/  leak.out | /'
 JOB
 
 # build_bundle DIR: a bundle whose rootfs is an overlay with the host's / as its only (read-only)
-# layer, upper and work dirs on a tmpfs of their own. Not a bind mount: runwarden allows it.
+# layer, upper and work dirs on a tmpfs of their own. Not a bind mount: runwarden allows it. The
+# job's script is put in the upper layer, so the image has it at /job/job.sh.
 build_bundle()
 {
         local b=$1
-        mkdir -p "$b/scratch" "$b/rootfs" "$b/job"
+        mkdir -p "$b/scratch" "$b/rootfs"
         mount -t tmpfs -o size=1g,mode=0700 rw-build-scratch "$b/scratch"
         mounts+=("$b/scratch")
-        mkdir "$b/scratch/upper" "$b/scratch/work"
+        mkdir -p "$b/scratch/upper/job" "$b/scratch/work"
+        cp "$RW_TMP/job.sh" "$b/scratch/upper/job/job.sh"
         mount -t overlay rw-build-root \
                 -o "lowerdir=/,upperdir=$b/scratch/upper,workdir=$b/scratch/work" "$b/rootfs"
         mounts+=("$b/rootfs")
         (cd "$b" && "$RW_RUNC" spec) || rw_fatal "runc spec failed in $b"
-        cp "$RW_TMP/job.sh" "$b/job/job.sh"
         rw_spec "$b" '.root = {path: $root, readonly: false}
                 | .process.terminal = false
                 | .process.args = ["/bin/sh", "/job/job.sh"]
                 | .process.cwd = "/"
                 | .process.env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                  "HOME=/root", "LANG=C.UTF-8"]
-                | .mounts += [{destination: "/job", type: "bind", source: $job,
-                               options: ["rbind", "ro"]}]' \
-                --arg root "$b/rootfs" --arg job "$b/job"
+                                  "HOME=/root", "LANG=C.UTF-8"]' \
+                --arg root "$b/rootfs"
 }
 
 b=$RW_TMP/build

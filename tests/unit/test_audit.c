@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "auditlog.h"
 #include "cleanup.h"
 #include "json.h"
 
@@ -28,7 +29,7 @@ static const char ci_spec[] =
     "\"io.kubernetes.pod.name\":\"runner-abc-project-7-concurrent-0\","
     "\"secret.example/token\":\"do-not-log-me\"}}";
 
-static char *format(const struct rw_decision *d)
+static char *format(const struct rw_audit_entry *d)
 {
         char *line = rw_audit_format(d);
 
@@ -72,7 +73,7 @@ static void test_realistic_line(void **state)
         json_t *value;
         size_t i = 0;
         json_error_t jerr;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .id = TEST_ID,
             .command = "create",
@@ -151,7 +152,7 @@ static void test_fixture_secret_never_logged(void **state)
                 _cleanup_plan_ struct rw_plan plan;
                 _cleanup_free_ char *line = NULL;
                 _cleanup_json_ json_t *doc = NULL;
-                struct rw_decision d = {
+                struct rw_audit_entry d = {
                     .time = test_time,
                     .id = TEST_ID,
                     .command = "create",
@@ -188,7 +189,7 @@ static void test_exec_process_identity(void **state)
             "\"GITHUB_RUN_ID=1234567\",\"GITHUB_REPOSITORY=second/ignored\",\"GITHUB_TOKEN=ghs_x\","
             "\"CI_JOB_ID\",1,\"io.kubernetes.pod.name=not-an-annotation\"]}");
         _cleanup_free_ char *line = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .id = TEST_ID,
             .command = "exec",
@@ -214,7 +215,7 @@ static void test_containerd_cri_annotations(void **state)
                           "\"io.kubernetes.cri.sandbox-name\":\"job-17\"}}");
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *line = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .tier = "trusted",
@@ -242,7 +243,7 @@ static void test_verbatim_numbers(void **state)
         _cleanup_plan_ struct rw_plan plan;
         _cleanup_free_ char *line = NULL;
         _cleanup_json_ json_t *doc = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .plan = &plan,
@@ -272,7 +273,7 @@ static void test_null_fields_omitted(void **state)
 {
         _cleanup_plan_ struct rw_plan empty;
         _cleanup_free_ char *line = NULL, *line2 = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = {.tv_sec = 0, .tv_nsec = 5},
             .command = "start",
             .tier_skipped = "",
@@ -307,7 +308,7 @@ static void test_text_not_utf8(void **state)
         _cleanup_json_ json_t *spec = NULL;
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *line = NULL, *spec_text = NULL;
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .time = test_time,
             .command = "create",
             .bundle = "/run/bundles/caf\xe9/\xc3\xa9t\xc3",
@@ -378,7 +379,7 @@ static void test_large_values_summarised(void **state)
         _cleanup_free_ char *line = NULL;
         _cleanup_json_ json_t *parsed = NULL;
         json_t *big = json_array();
-        struct rw_decision d = {
+        struct rw_audit_entry d = {
             .command = "create",
             .outcome = RW_OUTCOME_REWRITTEN,
         };
@@ -403,6 +404,64 @@ static void test_large_values_summarised(void **state)
                          4096);
 }
 
+static json_int_t count(const json_t *counts, const char *key)
+{
+        return json_integer_value(json_object_get(counts, key));
+}
+
+/* What the writer writes, the reader reads back: a create, its start, its delete. */
+static void test_log_read_back(void **state)
+{
+        _cleanup_json_ json_t *spec = rw_test_parse(ci_spec);
+        _cleanup_(rw_auditlog_summary_clear) struct rw_auditlog_summary sum = {0};
+        _cleanup_plan_ struct rw_plan plan;
+        _cleanup_free_ char *create = NULL, *start = NULL, *delete = NULL;
+        struct rw_error err = {0};
+        struct rw_audit_entry d = {
+            .time = test_time,
+            .command = "create",
+            .container_id = "c1",
+            .tier = "untrusted",
+            .mode = RW_TIER_ENFORCE,
+            .spec = spec,
+            .plan = &plan,
+            .outcome = RW_OUTCOME_REWRITTEN,
+        };
+
+        (void)state;
+        build_ci_plan(spec, &plan);
+        create = format(&d);
+        d = (struct rw_audit_entry){.time = test_time,
+                                    .command = "start",
+                                    .container_id = "c1",
+                                    .tier = "untrusted",
+                                    .outcome = RW_OUTCOME_PASSTHROUGH};
+        start = format(&d);
+        d.command = "delete";
+        delete = format(&d);
+
+        assert_int_equal(rw_auditlog_summary_init(&sum, &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, create, strlen(create), &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, start, strlen(start), &err), 0);
+        assert_int_equal(json_object_size(sum.open), 1);
+        assert_int_equal(rw_auditlog_add_line(&sum, delete, strlen(delete), &err), 0);
+        /* a line cut short while it is appended, and a blank one */
+        assert_int_equal(rw_auditlog_add_line(&sum, create, strlen(create) / 2, &err), 0);
+        assert_int_equal(rw_auditlog_add_line(&sum, "\n", 1, &err), 0);
+
+        assert_int_equal(sum.decisions, 3);
+        assert_int_equal(sum.malformed, 1);
+        assert_int_equal(count(sum.outcomes, "rewritten"), 1);
+        assert_int_equal(count(sum.outcomes, "passthrough"), 2);
+        assert_int_equal(count(sum.tiers, "untrusted"), 3);
+        /* the project of the create, for the start and the delete that carry no job */
+        assert_int_equal(count(sum.projects, "group/app"), 3);
+        assert_int_equal(count(json_object_get(sum.rules, "caps-drop"), "changed"), 1);
+        assert_int_equal(count(json_object_get(sum.rules, "host-mount"), "refused"), 1);
+        assert_int_equal(count(sum.mounts, "/var/run/docker.sock"), 1);
+        assert_int_equal(json_object_size(sum.open), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -416,6 +475,7 @@ int main(void)
             cmocka_unit_test(test_text_not_utf8),
             cmocka_unit_test(test_outcome_names),
             cmocka_unit_test(test_ids_unique_hex),
+            cmocka_unit_test(test_log_read_back),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

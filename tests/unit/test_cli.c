@@ -69,7 +69,7 @@ static void assert_cli(const struct rw_cli *cli, const struct expect *e)
         assert_str("bundle", cli->bundle, e->bundle);
         assert_str("process", cli->process, e->process);
         assert_str("exec_cwd", cli->exec_cwd, e->exec_cwd);
-        assert_str("exec_cap", cli->exec_cap, e->exec_cap);
+        assert_str("exec_cap", cli->exec_caps.n > 0 ? cli->exec_caps.v[0] : NULL, e->exec_cap);
         assert_str("signal", cli->signal, e->signal);
         assert_str("root", cli->root, e->root);
         assert_str("log", cli->log, e->log);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 
 struct scratch {
         char path[64];
@@ -410,6 +411,70 @@ static void test_path_split(void **state)
         }
 }
 
+/* By path: the file in its directory, the directory's stat, and JSON parsed losslessly. */
+static void test_read_by_path(void **state)
+{
+        struct scratch *s = *state;
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_free_ char *data = NULL;
+        struct rw_error err = {0};
+        struct stat st, dir_st;
+        char path[128], link[128];
+        size_t len;
+
+        write_file(s->dirfd, "a.json", "{\"n\": 18446744073709551615}", 0640);
+        snprintf(path, sizeof(path), "%s/a.json", s->path);
+        assert_int_equal(rw_file_read(path, 1024, &data, &len, &st, &dir_st, &err), 0);
+        assert_int_equal(len, strlen(data));
+        assert_int_equal(st.st_mode & 07777, 0640);
+        assert_true(S_ISDIR(dir_st.st_mode));
+        assert_int_equal(rw_file_read_json(path, 1024, &doc, &err), 0);
+        assert_string_equal(rw_json_verbatim_number_text(json_object_get(doc, "n")),
+                            "18446744073709551615");
+        json_decref(TAKE_PTR(doc));
+        assert_int_equal(rw_file_read_json_at(s->dirfd, "a.json", 1024, &doc, &err), 0);
+        assert_true(json_is_object(doc));
+
+        write_file(s->dirfd, "bad.json", "{\n \"a\": }", 0644);
+        snprintf(path, sizeof(path), "%s/bad.json", s->path);
+        assert_int_equal(rw_file_read_json(path, 1024, &doc, &err), -EINVAL);
+        assert_non_null(strstr(err.msg, "line 2, column"));
+        assert_int_equal(rw_file_read_json_at(s->dirfd, "missing.json", 1024, &doc, &err), -ENOENT);
+
+        snprintf(link, sizeof(link), "%s/link.json", s->path);
+        assert_int_equal(symlinkat("a.json", s->dirfd, "link.json"), 0);
+        assert_int_equal(rw_file_read_json(link, 1024, &doc, &err), -ELOOP);
+        snprintf(path, sizeof(path), "%s/no-such-dir/a.json", s->path);
+        assert_int_equal(rw_file_read_json(path, 1024, &doc, &err), -ENOENT);
+}
+
+/* One line per call, appended; the directory made (one level) only when asked. */
+static void test_append_line(void **state)
+{
+        struct scratch *s = *state;
+        _cleanup_free_ char *text = NULL;
+        struct rw_error err = {0};
+        char path[128], link[128];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "%s/logs/a.log", s->path);
+        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0, &err), -ENOENT);
+        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0750, &err), 0);
+        assert_int_equal(rw_file_append_line(path, "two\n", 0640, 0750, &err), 0);
+        text = rw_test_read_file(path, NULL);
+        assert_string_equal(text, "one\ntwo\n");
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0640 & ~umask(umask(0)));
+        snprintf(path, sizeof(path), "%s/logs", s->path);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0750 & ~umask(umask(0)));
+
+        /* Never through a symlink. */
+        snprintf(link, sizeof(link), "%s/link.log", s->path);
+        assert_int_equal(symlinkat("logs/a.log", s->dirfd, "link.log"), 0);
+        assert_int_equal(rw_file_append_line(link, "x\n", 0640, 0, &err), -ELOOP);
+}
+
 int main(void)
 {
 #define SCRATCH_TEST(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
@@ -426,6 +491,8 @@ int main(void)
             SCRATCH_TEST(test_replace_failure_on_write_keeps_original),
             SCRATCH_TEST(test_replace_failure_long_name),
             SCRATCH_TEST(test_replace_needs_like),
+            SCRATCH_TEST(test_read_by_path),
+            SCRATCH_TEST(test_append_line),
             cmocka_unit_test(test_path_split),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

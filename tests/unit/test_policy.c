@@ -225,7 +225,6 @@ static void test_example_untrusted(void **state)
         assert_string_equal(t->settings.seccomp_profile_name, "ci-default");
         assert_int_equal(t->settings.seccomp_mode, RW_SECCOMP_REPLACE);
         assert_null(t->settings.seccomp_profile);
-        assert_ptr_equal(t->settings.bind_prefixes, base.bind_prefixes);
         assert_null(t->settings.extra_bind_prefixes);
         assert_null(t->settings.requirements);
         assert_int_equal(tuning_len(&t->settings), 2);
@@ -443,7 +442,7 @@ static const struct error_case error_cases[] = {
      "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"], \"tiers\": {\"a\": {}},\n "
      "\"selct\": []}\n",
      "test.json:2:2: selct: unknown key (expected one of: version, default_tier, strictness, "
-     "trusted_annotations, audit_log, tiers, select)"},
+     "trusted_annotations, audit_log, tiers, select, engines)"},
     {"missing_tiers", "{\"version\": 1, \"default_tier\": \"a\",\n  \"strictness\": [\"a\"]}\n",
      "test.json:1:1: missing required key \"tiers\""},
     {"missing_default", "\n  {\"version\": 1, \"strictness\": [\"a\"], \"tiers\": {\"a\": {}}}\n",
@@ -1175,7 +1174,6 @@ static void test_baseline(void **state)
         assert_null(p.tiers[0].runtime);
         assert_int_equal(p.tiers[0].settings.pids_limit, base.pids_limit);
         assert_ptr_equal(p.tiers[0].settings.scratch, base.scratch);
-        assert_ptr_equal(p.tiers[0].settings.bind_prefixes, base.bind_prefixes);
         assert_null(p.tiers[0].settings.seccomp_profile);
         assert_ptr_equal(p.tiers[0].settings.seccomp_profile_name, base.seccomp_profile_name);
         assert_int_equal(p.tiers[0].settings.seccomp_mode, base.seccomp_mode);

@@ -13,14 +13,6 @@
 
 #define MIB (1024u * 1024u)
 
-static const char *const test_prefixes[] = {
-    "/var/lib/docker/volumes",
-    "/var/lib/docker/containers",
-    "/run/containerd",
-    "/var/lib/kubelet/pods",
-    NULL,
-};
-
 static const struct rw_scratch_mount test_scratch[] = {
     {"/tmp", 512 * (uint64_t)MIB, 01777},
     {"/var/tmp", 512 * (uint64_t)MIB, 01777},
@@ -34,7 +26,6 @@ static struct rw_settings test_settings(void)
         return (struct rw_settings){
             .pids_limit = 1000,
             .scratch = test_scratch,
-            .bind_prefixes = test_prefixes,
             .readonly_rootfs = true,
         };
 }
@@ -75,11 +66,26 @@ static void init_facts(struct rw_host_facts *facts)
         }
 }
 
-/* Facts for every bind source not yet described: a regular file, where the spec says. */
+/* Facts for every bind source not yet described: a regular file, where the spec says. A
+ * fixture's docker container id (its containers/ID/hosts) becomes the container's own. */
 static void add_plain_facts(struct rw_host_facts *facts, const json_t *spec)
 {
+        static const char prefix[] = "/var/lib/docker/containers/";
         size_t i;
         json_t *m;
+
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *source = json_string_value(json_object_get(m, "source"));
+
+                if (source != NULL && strncmp(source, prefix, sizeof(prefix) - 1) == 0) {
+                        const char *id = source + sizeof(prefix) - 1;
+
+                        free(facts->container_id);
+                        facts->container_id = strndup(id, strcspn(id, "/"));
+                        assert_non_null(facts->container_id);
+                }
+        }
 
         json_array_foreach(json_object_get(spec, "mounts"), i, m)
         {
@@ -579,6 +585,7 @@ struct host_case {
         const char *source;
         const char *realpath; /* NULL with error 0: no fact at all */
         int error;
+        mode_t mode;        /* 0: a directory */
         const char *reason; /* NULL: allowed */
 };
 
@@ -587,18 +594,19 @@ static void check_host_mount(const struct host_case *hc)
         _cleanup_json_ json_t *spec = one_bind(hc->source, "/data");
         _cleanup_facts_ struct rw_host_facts facts;
         _cleanup_plan_ struct rw_plan plan;
-        static const char *const prefixes[] = {"/var/lib/docker/volumes", "/data/volumes/", NULL};
         struct rw_settings settings = test_settings();
         const struct rw_denial *d;
 
-        settings.bind_prefixes = prefixes;
         init_facts(&facts);
         facts.bundle = strdup("/srv/bundles/c1");
         assert_non_null(facts.bundle);
+        facts.rootfs = strdup("/var/lib/docker/overlay2/l1/merged");
+        assert_non_null(facts.rootfs);
         if (hc->error != 0)
                 add_missing(&facts, hc->source);
         else if (hc->realpath != NULL)
-                add_fact(&facts, hc->source, hc->realpath, S_IFDIR | 0755);
+                add_fact(&facts, hc->source, hc->realpath,
+                         hc->mode != 0 ? hc->mode : S_IFDIR | 0755);
         rw_plan_init(&plan);
         run_rules(spec, &settings, &facts, &plan, true, false);
         d = rw_test_find_denial(&plan, RW_RULE_HOST_MOUNT);
@@ -622,50 +630,134 @@ static void check_host_mount(const struct host_case *hc)
 static void test_host_mount(void **state)
 {
         static const struct host_case cases[] = {
-            {"/", "/", 0, "bind mount of the host root filesystem (/) at /data"},
-            {"/var/lib/docker/volumes/../../../..", "/", 0,
+            {"/", "/", 0, 0, "bind mount of the host root filesystem (/) at /data"},
+            {"/var/lib/docker/volumes/../../../..", "/", 0, 0,
              "bind mount of the host root filesystem (/var/lib/docker/volumes/../../../..) at "
              "/data"},
-            {"/var/lib/docker/volumes/v/_data/link", "/", 0,
+            {"/var/lib/docker/volumes/v/_data/link", "/", 0, 0,
              "bind mount of the host root filesystem (/var/lib/docker/volumes/v/_data/link) at "
              "/data"},
-            {"//", "/", 0, "bind mount of the host root filesystem (//) at /data"},
-            {"/tmp/hostdir", "/tmp/hostdir", 0,
+            {"//", "/", 0, 0, "bind mount of the host root filesystem (//) at /data"},
+            {"/tmp/hostdir", "/tmp/hostdir", 0, 0,
              "bind mount of host path /tmp/hostdir at /data is outside the engine-managed "
              "directories"},
-            {"/var/lib/docker/volumes/v/_data/escape", "/etc", 0,
+            {"/var/lib/docker/volumes/v/_data/escape", "/etc", 0, 0,
              "bind mount of host path /var/lib/docker/volumes/v/_data/escape (resolved: /etc) at "
              "/data is outside the engine-managed directories"},
-            /* the spelling counts as well as the resolved path */
-            {"/var/lib/docker/volumes/../../../etc", "/var/lib/docker/volumes/v/_data", 0,
-             "bind mount of host path /var/lib/docker/volumes/../../../etc (resolved: "
-             "/var/lib/docker/volumes/v/_data) at /data is outside the engine-managed "
-             "directories"},
-            {"/srv/data", "/var/lib/docker/volumes/v/_data", 0,
-             "bind mount of host path /srv/data (resolved: /var/lib/docker/volumes/v/_data) at "
-             "/data is outside the engine-managed directories"},
-            {"/var/lib/docker/volumesX/a", "/var/lib/docker/volumesX/a", 0,
-             "bind mount of host path /var/lib/docker/volumesX/a at /data is outside the "
-             "engine-managed directories"},
-            {"/var/lib/docker/volumes/gone/_data", NULL, ENOENT,
+            {"/var/lib/docker/volumesX/a", "/var/lib/docker/volumesX/a", 0, 0,
+             "bind source /var/lib/docker/volumesX/a lies in the engine's directory "
+             "/var/lib/docker but is neither this container's own file nor a volume's top "
+             "directory"},
+            /* below a volume's top directory: the job writes there */
+            {"/var/lib/docker/volumes/v/_data/sub", "/var/lib/docker/volumes/v/_data/sub", 0, 0,
+             "bind source /var/lib/docker/volumes/v/_data/sub lies in the engine's directory "
+             "/var/lib/docker but is neither this container's own file nor a volume's top "
+             "directory"},
+            /* every container's config and environment */
+            {"/var/lib/docker/containers", "/var/lib/docker/containers", 0, 0,
+             "bind source /var/lib/docker/containers lies in the engine's directory "
+             "/var/lib/docker but is neither this container's own file nor a volume's top "
+             "directory"},
+            {"/var/lib/docker/containers/c2/hosts", "/var/lib/docker/containers/c2/hosts", 0,
+             S_IFREG | 0644,
+             "bind source /var/lib/docker/containers/c2/hosts is containers/{id}/hosts of c2, "
+             "not of this container"},
+            {"/run/containerd/io.containerd.runtime.v2.task",
+             "/run/containerd/io.containerd.runtime.v2.task", 0, 0,
+             "bind source /run/containerd/io.containerd.runtime.v2.task lies in the engine's "
+             "directory /run/containerd but is neither this container's own file nor a volume's "
+             "top directory"},
+            {"/var/lib/docker/volumes/gone/_data", NULL, ENOENT, 0,
              "bind source /var/lib/docker/volumes/gone/_data does not exist or cannot be "
              "resolved"},
-            {"/var/lib/docker/volumes/v/_data", NULL, 0,
+            {"/var/lib/docker/volumes/v/_data", NULL, 0, 0,
              "bind source /var/lib/docker/volumes/v/_data was not examined on the host"},
-            {"../../etc", "/srv/etc", 0,
+            {"../../etc", "/srv/etc", 0, 0,
              "bind mount of host path ../../etc (resolved: /srv/etc) at /data is outside the "
              "engine-managed directories"},
-            /* allowed */
-            {"/var/lib/docker/volumes/v/_data", "/var/lib/docker/volumes/v/_data", 0, NULL},
-            {"/etc/../var/lib/docker/volumes/v/_data", "/var/lib/docker/volumes/v/_data", 0, NULL},
-            {"/data/volumes/a", "/data/volumes/a", 0, NULL},
-            {"/srv/bundles/c1/rootfs/etc/hosts", "/srv/bundles/c1/rootfs/etc/hosts", 0, NULL},
-            {"hostname", "/srv/bundles/c1/hostname", 0, NULL},
+            /* the bundle holds config.json; the rootfs is the job's */
+            {".", "/srv/bundles/c1", 0, 0,
+             "bind source . lies in the container's bundle (it is the bundle): its config.json "
+             "decides what the container is"},
+            {"config.json", "/srv/bundles/c1/config.json", 0, S_IFREG | 0644,
+             "bind source config.json lies in the container's bundle: its config.json decides "
+             "what the container is"},
+            {"/srv/bundles/c1/rootfs/etc/hosts", "/srv/bundles/c1/rootfs/etc/hosts", 0, 0,
+             "bind source /srv/bundles/c1/rootfs/etc/hosts lies in the container's bundle: its "
+             "config.json decides what the container is"},
+            {"/var/lib/docker/overlay2/l1/merged/d2", "/var/lib/docker/overlay2/l1/merged/d2", 0, 0,
+             "bind source /var/lib/docker/overlay2/l1/merged/d2 lies in the container's own root "
+             "filesystem, which the job and the spec's earlier mounts can change"},
+            /* allowed: judged by what they are */
+            {"/var/lib/docker/volumes/v/_data", "/var/lib/docker/volumes/v/_data", 0, 0, NULL},
+            {"/etc/../var/lib/docker/volumes/v/_data", "/var/lib/docker/volumes/v/_data", 0, 0,
+             NULL},
+            {"/srv/data", "/var/lib/docker/volumes/v/_data", 0, 0, NULL},
+            {"/var/lib/docker/containers/c1/hosts", "/var/lib/docker/containers/c1/hosts", 0,
+             S_IFREG | 0644, NULL},
+            {"/var/lib/docker/containers/c1/mounts/shm", "/var/lib/docker/containers/c1/mounts/shm",
+             0, 0, NULL},
+            {"hostname", "/srv/bundles/c1/hostname", 0, S_IFREG | 0644, NULL},
+            {"/usr/bin/docker-init", "/usr/bin/docker-init", 0, S_IFREG | 0755, NULL},
         };
 
         (void)state;
         for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++)
                 check_host_mount(&cases[i]);
+}
+
+/* What the host says beyond the path: a race, a mount in disguise, a mount below. */
+static void test_host_mount_what_it_is(void **state)
+{
+        static const char *const volume = "/var/lib/docker/volumes/v/_data";
+        static const struct {
+                const char *unsafe_dir, *mount_desc, *exposes, *submount;
+                bool private_tmpfs;
+                const char *reason;
+        } cases[] = {
+            {"/var/lib/docker/volumes", NULL, NULL, NULL, false,
+             "bind source /var/lib/docker/volumes/v/_data is reached through "
+             "/var/lib/docker/volumes, a directory someone other than root can change: what "
+             "runc mounts later need not be what runwarden checked now"},
+            {NULL, "none /", "/", NULL, false,
+             "bind source /var/lib/docker/volumes/v/_data is a mount (none /) of the host path /, "
+             "not a directory of its engine: judged as / it is not allowed"},
+            {NULL, "ext4 /dev/loop3", NULL, NULL, false,
+             "bind source /var/lib/docker/volumes/v/_data is a mount of ext4 /dev/loop3, a "
+             "filesystem of its own (a device, a network share), which the tier does not allow"},
+            {NULL, NULL, NULL, "/var/lib/docker/volumes/v/_data/x (ext4 /dev/vda)", false,
+             "bind source /var/lib/docker/volumes/v/_data has another mount below it: "
+             "/var/lib/docker/volumes/v/_data/x (ext4 /dev/vda)"},
+            /* a pod's secret: memory of its own */
+            {NULL, "tmpfs tmpfs", NULL, NULL, true, NULL},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_json_ json_t *spec = one_bind(volume, "/data");
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+                struct rw_path_fact *f;
+
+                init_facts(&facts);
+                add_fact(&facts, volume, volume, S_IFDIR | 0755);
+                f = rw_facts_lookup_mutable(&facts, volume);
+                f->unsafe_dir = cases[i].unsafe_dir != NULL ? strdup(cases[i].unsafe_dir) : NULL;
+                f->mountpoint = cases[i].mount_desc != NULL;
+                f->mount_desc = cases[i].mount_desc != NULL ? strdup(cases[i].mount_desc) : NULL;
+                f->exposes = cases[i].exposes != NULL ? strdup(cases[i].exposes) : NULL;
+                f->submount = cases[i].submount != NULL ? strdup(cases[i].submount) : NULL;
+                f->private_tmpfs = cases[i].private_tmpfs;
+                rw_plan_init(&plan);
+                run_rules(spec, &settings, &facts, &plan, true, false);
+                if (cases[i].reason == NULL) {
+                        assert_int_equal(plan.n_denials, 0);
+                        continue;
+                }
+                assert_int_equal(plan.n_denials, 1);
+                assert_string_equal(plan.denials[0].reason, cases[i].reason);
+        }
 }
 
 static void test_host_mount_without_facts(void **state)
@@ -679,61 +771,6 @@ static void test_host_mount_without_facts(void **state)
         run_rules(spec, &settings, NULL, &plan, true, false);
         assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
         assert_int_equal(plan.n_denials, 1);
-}
-
-/* /var/lib/docker a symlink to /data/docker: volumes resolve outside the listed spelling. */
-static void test_host_mount_resolved_prefix(void **state)
-{
-        _cleanup_json_ json_t *volume = one_bind("/var/lib/docker/volumes/v/_data", "/data");
-        _cleanup_json_ json_t *direct = one_bind("/data/docker/volumes/v/_data", "/data");
-        _cleanup_json_ json_t *escape = one_bind("/var/lib/docker/volumes/v/_data", "/data");
-        struct rw_settings settings = test_settings();
-
-        (void)state;
-        for (int pass = 0; pass < 2; pass++) {
-                _cleanup_facts_ struct rw_host_facts facts;
-                _cleanup_plan_ struct rw_plan plan;
-
-                init_facts(&facts);
-                facts.resolved_prefixes = calloc(1, sizeof(char *));
-                assert_non_null(facts.resolved_prefixes);
-                facts.resolved_prefixes[0] = strdup("/data/docker/volumes");
-                facts.n_resolved_prefixes = pass; /* pass 0: the prefix was not resolved */
-                if (pass == 0)
-                        free(facts.resolved_prefixes[0]);
-                add_fact(&facts, "/var/lib/docker/volumes/v/_data", "/data/docker/volumes/v/_data",
-                         S_IFDIR | 0755);
-                rw_plan_init(&plan);
-                run_rules(volume, &settings, &facts, &plan, true, false);
-                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), pass == 0 ? 1 : 0);
-        }
-        {
-                /* the resolved prefix never excuses a source spelled outside the listed ones */
-                _cleanup_facts_ struct rw_host_facts facts;
-                _cleanup_plan_ struct rw_plan plan;
-
-                init_facts(&facts);
-                facts.resolved_prefixes = calloc(1, sizeof(char *));
-                assert_non_null(facts.resolved_prefixes);
-                facts.resolved_prefixes[0] = strdup("/data/docker/volumes");
-                facts.n_resolved_prefixes = 1;
-                add_fact(&facts, "/data/docker/volumes/v/_data", "/data/docker/volumes/v/_data",
-                         S_IFDIR | 0755);
-                rw_plan_init(&plan);
-                run_rules(direct, &settings, &facts, &plan, true, false);
-                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
-        }
-        {
-                /* a listed spelling that resolves somewhere else entirely is refused */
-                _cleanup_facts_ struct rw_host_facts facts;
-                _cleanup_plan_ struct rw_plan plan;
-
-                init_facts(&facts);
-                add_fact(&facts, "/var/lib/docker/volumes/v/_data", "/etc", S_IFDIR | 0755);
-                rw_plan_init(&plan);
-                run_rules(escape, &settings, &facts, &plan, true, false);
-                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
-        }
 }
 
 /* bind-options */
@@ -1046,6 +1083,21 @@ static void test_readonly_rootfs(void **state)
 static json_t *harden(const json_t *spec, const struct rw_settings *settings,
                       struct rw_host_facts *facts, struct rw_plan *plan)
 {
+        size_t i;
+        json_t *m;
+
+        /* each VOLUME() is a volume's top directory on the host */
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *source = json_string_value(json_object_get(m, "source"));
+                char real[64];
+
+                if (source == NULL || strncmp(source, "/var/lib/docker/volumes/v/", 26) != 0 ||
+                    rw_facts_lookup(facts, source) != NULL)
+                        continue;
+                snprintf(real, sizeof(real), "/var/lib/docker/volumes/v%zu/_data", i);
+                add_fact(facts, source, real, S_IFDIR | 0755);
+        }
         add_plain_facts(facts, spec);
         run_rules(spec, settings, facts, plan, true, true);
         if (plan->n_denials != 0)
@@ -1057,9 +1109,10 @@ static json_t *harden(const json_t *spec, const struct rw_settings *settings,
         "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"                       \
         "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
 
+/* one volume per destination: volumes/v<DEST>/_data, the shape of a docker volume */
 #define VOLUME(dest)                                                                               \
         "{\"destination\":\"" dest "\",\"type\":\"bind\",\"source\":"                              \
-        "\"/var/lib/docker/volumes/v" dest "\",\"options\":[\"rbind\"]}"
+        "\"/var/lib/docker/volumes/v" dest "/_data\",\"options\":[\"rbind\"]}"
 
 struct scratch_case {
         const char *mounts;
@@ -1293,7 +1346,8 @@ static void test_tier_bind_prefixes_and_writable_root(void **state)
             {"/srv/toolchains/", true},
             {NULL, false},
         };
-        _cleanup_json_ json_t *cache = one_bind("/srv/ci-cache/job1", "/cache");
+        _cleanup_json_ json_t *cache = one_bind("/srv/ci-cache", "/cache");
+        _cleanup_json_ json_t *below = one_bind("/srv/ci-cache/job1", "/cache");
         _cleanup_json_ json_t *tools = one_bind("/srv/toolchains/gcc", "/opt/gcc");
         _cleanup_json_ json_t *escape = one_bind("/srv/ci-cache/link", "/x");
         struct rw_settings settings = test_settings();
@@ -1306,7 +1360,7 @@ static void test_tier_bind_prefixes_and_writable_root(void **state)
                 _cleanup_json_ json_t *out = NULL;
 
                 init_facts(&facts);
-                add_fact(&facts, "/srv/ci-cache/job1", "/srv/ci-cache/job1", S_IFDIR | 0755);
+                add_fact(&facts, "/srv/ci-cache", "/srv/ci-cache", S_IFDIR | 0755);
                 rw_plan_init(&plan);
                 run_rules(cache, &settings, &facts, &plan, true, false);
                 assert_int_equal(plan.n_denials, 0);
@@ -1328,6 +1382,21 @@ static void test_tier_bind_prefixes_and_writable_root(void **state)
                 out = rw_test_apply(tools, &plan);
                 assert_true(rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "ro"));
                 assert_false(rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "rw"));
+        }
+        {
+                /* below a writable directory of the tier a job could swap part of the path */
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                add_fact(&facts, "/srv/ci-cache/job1", "/srv/ci-cache/job1", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(below, &settings, &facts, &plan, true, false);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
+                assert_string_equal(plan.denials[0].reason,
+                                    "bind source /srv/ci-cache/job1 lies below /srv/ci-cache, a "
+                                    "writable directory of the tier: a job could replace part of "
+                                    "the path before runc mounts it; bind /srv/ci-cache itself");
         }
         {
                 _cleanup_facts_ struct rw_host_facts facts;
@@ -1376,7 +1445,7 @@ int main(void)
             cmocka_unit_test(test_scratch_after_engine_socket),
             cmocka_unit_test(test_scratch_invalid_user),
             cmocka_unit_test(test_job_home),
-            cmocka_unit_test(test_host_mount_resolved_prefix),
+            cmocka_unit_test(test_host_mount_what_it_is),
             cmocka_unit_test(test_tier_bind_prefixes_and_writable_root),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

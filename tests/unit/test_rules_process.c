@@ -409,7 +409,7 @@ static void test_describe(void **state)
         line = rw_change_describe(rw_test_find_change(&plan, RW_RULE_CAPS, NULL), 200);
         assert_non_null(line);
         assert_string_equal(line, "caps-drop /process/capabilities/bounding: [\"CAP_KILL\"] -> [] "
-                                  "(all 1 bounding capabilities dropped)");
+                                  "(all 1 bounding capabilities dropped: CAP_KILL)");
 }
 
 /* A tier that allows a capability keeps exactly that one, in every set that had it. */

@@ -52,32 +52,9 @@ static void scratch_init(struct scratch *s)
         snprintf(s->cache, sizeof(s->cache), "%s/run/seccomp-cache", s->root);
 }
 
-static void remove_tree(const char *path)
-{
-        DIR *dir = opendir(path);
-        struct dirent *e;
-
-        if (dir != NULL) {
-                while ((e = readdir(dir)) != NULL) {
-                        char child[1024];
-                        struct stat st;
-
-                        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                                continue;
-                        snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-                        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-                                remove_tree(child);
-                        else
-                                unlink(child);
-                }
-                closedir(dir);
-        }
-        rmdir(path);
-}
-
 static void scratch_clear(struct scratch *s)
 {
-        remove_tree(s->root);
+        rw_test_remove_tree(s->root);
 }
 
 static json_t *ci_default(void)
@@ -90,13 +67,18 @@ static json_t *ci_default(void)
         return profile;
 }
 
-static int check(const json_t *profile, const char *cache, char *why, size_t why_size)
+/* The result; *why (may be NULL) says what was wrong with the cache, "" when nothing was. */
+static int check(const json_t *profile, const char *cache, struct rw_error *why)
 {
-        struct rw_error err = {0};
-        int r = rw_seccomp_check_cached(profile, cache, why, why_size, &err);
+        struct rw_error err = {0}, cache_err = {.code = -1, .msg = "not cleared"};
+        int r = rw_seccomp_check_cached(profile, cache, &cache_err, &err);
 
         if (r < 0)
                 fail_msg("%s", err.msg);
+        /* Set exactly when the cache could not be used. */
+        assert_int_equal(cache_err.code != 0, r == RW_SECCOMP_CACHE_UNUSABLE);
+        if (why != NULL)
+                *why = cache_err;
         return r;
 }
 
@@ -136,7 +118,7 @@ static void test_no_cache(void **state)
         _cleanup_json_ json_t *profile = ci_default();
 
         (void)state;
-        assert_int_equal(check(profile, NULL, NULL, 0), RW_SECCOMP_COMPILED);
+        assert_int_equal(check(profile, NULL, NULL), RW_SECCOMP_COMPILED);
 }
 
 static void test_miss_then_hit(void **state)
@@ -144,15 +126,16 @@ static void test_miss_then_hit(void **state)
         _cleanup_json_ json_t *profile = ci_default();
         _cleanup_json_ json_t *changed = json_deep_copy(profile);
         struct scratch s;
-        char entry[512], why[256];
+        char entry[512];
+        struct rw_error why;
         struct stat st;
 
         (void)state;
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_int_equal(check(profile, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_STORED);
-        assert_string_equal(why, "");
+        assert_int_equal(check(profile, s.cache, &why), RW_SECCOMP_CACHE_STORED);
+        assert_string_equal(why.msg, "");
         assert_int_equal(stat(s.cache, &st), 0);
         assert_int_equal(st.st_mode & 07777, 0700);
         assert_int_equal(st.st_uid, 0);
@@ -160,14 +143,14 @@ static void test_miss_then_hit(void **state)
         assert_int_equal(stat(entry, &st), 0);
         assert_int_equal(st.st_mode & 07777, 0600);
         assert_int_equal(st.st_uid, 0);
-        assert_int_equal(check(profile, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_HIT);
-        assert_int_equal(check(profile, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, &why), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, &why), RW_SECCOMP_CACHE_HIT);
 
         /* Any change is another profile: checked and stored beside the first. */
         json_object_set_new(changed, "defaultErrnoRet", json_integer(EACCES));
-        assert_int_equal(check(changed, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_STORED);
-        assert_int_equal(check(changed, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_HIT);
-        assert_int_equal(check(profile, s.cache, why, sizeof(why)), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(changed, s.cache, &why), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(changed, s.cache, &why), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, &why), RW_SECCOMP_CACHE_HIT);
         assert_int_equal(count_entries(s.cache), 2);
         scratch_clear(&s);
 }
@@ -184,18 +167,18 @@ static void test_tampered_entry(void **state)
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
         only_entry(s.cache, entry, sizeof(entry));
         f = fopen(entry, "r+");
         assert_non_null(f);
         assert_int_equal(fseek(f, -4, SEEK_END), 0);
         fputs("]}}\n", f);
         assert_int_equal(fclose(f), 0);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
         /* Truncated. */
         assert_int_equal(truncate(entry, 10), 0);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
         scratch_clear(&s);
 }
 
@@ -212,21 +195,21 @@ static void test_failing_profile_not_stored(void **state)
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_true(rw_seccomp_check_cached(bad, s.cache, NULL, 0, &err) < 0);
+        assert_true(rw_seccomp_check_cached(bad, s.cache, NULL, &err) < 0);
         assert_non_null(strstr(err.msg, "the rule does nothing"));
         assert_int_equal(count_entries(s.cache), 0);
         memset(&err, 0, sizeof(err));
-        assert_true(rw_seccomp_check_cached(bad, s.cache, NULL, 0, &err) < 0);
+        assert_true(rw_seccomp_check_cached(bad, s.cache, NULL, &err) < 0);
         scratch_clear(&s);
 }
 
 static void expect_unusable(const json_t *profile, const char *cache, const char *needle)
 {
-        char why[256];
+        struct rw_error why;
 
-        assert_int_equal(check(profile, cache, why, sizeof(why)), RW_SECCOMP_CACHE_UNUSABLE);
-        if (strstr(why, needle) == NULL)
-                fail_msg("why \"%s\" does not contain \"%s\"", why, needle);
+        assert_int_equal(check(profile, cache, &why), RW_SECCOMP_CACHE_UNUSABLE);
+        if (strstr(why.msg, needle) == NULL)
+                fail_msg("why \"%s\" does not contain \"%s\"", why.msg, needle);
 }
 
 static void test_untrusted_directory(void **state)
@@ -239,7 +222,7 @@ static void test_untrusted_directory(void **state)
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
 
         /* Writable by others: a planted entry could claim any profile passed. */
         assert_int_equal(chmod(s.cache, 0777), 0);
@@ -251,7 +234,7 @@ static void test_untrusted_directory(void **state)
         assert_int_equal(chown(s.cache, 1000, 1000), 0);
         expect_unusable(profile, s.cache, "uid 1000");
         assert_int_equal(chown(s.cache, 0, 0), 0);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
 
         /* Reached through a symlink. */
         snprintf(link, sizeof(link), "%s/link", s.root);
@@ -274,24 +257,24 @@ static void test_untrusted_entry(void **state)
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
         only_entry(s.cache, entry, sizeof(entry));
 
         /* The right content, but not root's: not believed, and replaced by root's own. */
         assert_int_equal(chown(entry, 1000, 1000), 0);
         expect_unusable(profile, s.cache, "uid 1000");
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
 
         assert_int_equal(chmod(entry, 0666), 0);
         expect_unusable(profile, s.cache, "mode 0666");
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
 
         /* A symlink to a copy elsewhere is not followed. */
         snprintf(target, sizeof(target), "%s/copy", s.root);
         assert_int_equal(rename(entry, target), 0);
         assert_int_equal(symlink(target, entry), 0);
         expect_unusable(profile, s.cache, "symbolic link");
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
         scratch_clear(&s);
 }
 
@@ -305,7 +288,7 @@ static void test_pruned(void **state)
         if (geteuid() != 0)
                 skip();
         scratch_init(&s);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
         for (int i = 0; i < RW_SECCOMP_CACHE_MAX_ENTRIES + 1; i++) {
                 char path[256];
                 FILE *f;
@@ -316,12 +299,12 @@ static void test_pruned(void **state)
                 assert_int_equal(fclose(f), 0);
         }
         /* A hit stores nothing and prunes nothing. */
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
         assert_int_equal(count_entries(s.cache), RW_SECCOMP_CACHE_MAX_ENTRIES + 2);
         json_object_set_new(profile, "defaultErrnoRet", json_integer(EACCES));
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_STORED);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_STORED);
         assert_int_equal(count_entries(s.cache), 1);
-        assert_int_equal(check(profile, s.cache, NULL, 0), RW_SECCOMP_CACHE_HIT);
+        assert_int_equal(check(profile, s.cache, NULL), RW_SECCOMP_CACHE_HIT);
         scratch_clear(&s);
 }
 

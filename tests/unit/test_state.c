@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,26 +26,17 @@ static int setup(void **state)
         struct fixture *f = calloc(1, sizeof(*f));
 
         assert_non_null(f);
-        snprintf(f->dir, sizeof(f->dir), "/tmp/rw-test-state-XXXXXX");
-        assert_non_null(mkdtemp(f->dir));
+        rw_test_mkdtemp(f->dir, sizeof(f->dir), "state");
         snprintf(f->state, sizeof(f->state), "%s/run/state", f->dir);
         *state = f;
         return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
 }
 
 static int teardown(void **state)
 {
         struct fixture *f = *state;
 
-        nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        rw_test_remove_tree(f->dir);
         free(f);
         return 0;
 }
@@ -415,6 +405,66 @@ static void test_foreign_namespace_refused(void **state)
         }
 }
 
+/* Every record, whatever its root; nothing at all before the first. */
+static void test_list(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_record *records = NULL;
+        struct rw_error err = {0};
+        size_t n = 99;
+        bool seen[3] = {false};
+
+        assert_int_equal(rw_state_list(f->state, &records, &n, &err), 0);
+        assert_int_equal(n, 0);
+        assert_null(records);
+
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        save_ok(f->state, ROOT_A, "c2", "untrusted");
+        save_ok(f->state, NULL, "c1", "default");
+        assert_int_equal(rw_state_list(f->state, &records, &n, &err), 0);
+        assert_int_equal(n, 3);
+        for (size_t i = 0; i < n; i++) {
+                const struct rw_container_record *r = &records[i];
+                size_t k = r->root == NULL ? 2 : strcmp(r->id, "c1") == 0 ? 0 : 1;
+
+                assert_false(seen[k]);
+                seen[k] = true;
+                if (r->root != NULL)
+                        assert_string_equal(r->root, ROOT_A);
+                assert_string_equal(r->state.tier, k == 0   ? "trusted"
+                                                   : k == 1 ? "untrusted"
+                                                            : "default");
+                assert_int_equal(r->state.uid, 1000);
+                assert_int_equal(r->state.gid, 1001);
+        }
+        rw_state_records_free(records, n);
+
+        /* A record that is not where it would be looked up is an error, not a guess. */
+        {
+                _cleanup_free_ char *default_ns = join(f->state, "default");
+                _cleanup_free_ char *aside = join(f->dir, "default");
+                _cleanup_free_ char *ns = NULL, *path = NULL;
+                FILE *out;
+
+                /* ROOT_A's namespace, alone */
+                assert_int_equal(rename(default_ns, aside), 0);
+                ns = namespace_dir(f->state);
+                path = join(ns, "c3.json");
+                out = fopen(path, "w");
+
+                assert_non_null(out);
+                fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,"
+                      "\"gid\":0}",
+                      out);
+                fclose(out);
+                assert_int_equal(chmod(path, 0600), 0);
+        }
+        records = NULL;
+        assert_int_equal(rw_state_list(f->state, &records, &n, &err), -EINVAL);
+        assert_non_null(strstr(err.msg, "c3.json: it records another container"));
+        assert_null(records);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -428,6 +478,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_symlinked_state_dir_not_followed, setup, teardown),
             cmocka_unit_test_setup_teardown(test_symlinked_file_not_followed, setup, teardown),
             cmocka_unit_test_setup_teardown(test_foreign_namespace_refused, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

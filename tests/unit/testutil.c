@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,32 @@ json_t *rw_test_load_fixture(const char *name)
         return doc;
 }
 
+/* The engines' usual directories, as written (no realpath: tests describe a host of their own). */
+static void test_engine_dir(struct rw_host_facts *facts, enum rw_engine_kind kind, const char *path)
+{
+        struct rw_engine_dirs *d = &facts->engines;
+        char **grown = reallocarray(d->dirs[kind], d->n[kind] + 2, sizeof(char *));
+
+        assert_non_null(grown);
+        d->dirs[kind] = grown;
+        grown[d->n[kind]] = strdup(path);
+        assert_non_null(grown[d->n[kind]]);
+        grown[++d->n[kind]] = NULL;
+}
+
 void rw_test_facts_init(struct rw_host_facts *facts)
 {
         memset(facts, 0, sizeof(*facts));
         for (int t = 0; t < RW_NS_COUNT; t++)
                 facts->host_ns[t] = (struct rw_file_id){true, 1, (ino_t)(4026531830u + t)};
+        facts->container_id = strdup("c1");
+        assert_non_null(facts->container_id);
+        test_engine_dir(facts, RW_ENGINE_DOCKER, "/var/lib/docker");
+        test_engine_dir(facts, RW_ENGINE_DOCKER_INIT, "/usr/bin/docker-init");
+        test_engine_dir(facts, RW_ENGINE_CONTAINERD_ROOT, "/var/lib/containerd");
+        test_engine_dir(facts, RW_ENGINE_CONTAINERD_STATE, "/run/containerd");
+        test_engine_dir(facts, RW_ENGINE_KUBELET, "/var/lib/kubelet");
+        test_engine_dir(facts, RW_ENGINE_PODMAN, "/var/lib/containers/storage");
 }
 
 const struct rw_change *rw_test_find_change(const struct rw_plan *plan, const char *rule,
@@ -173,4 +195,25 @@ json_t *rw_test_load_profile(const char *name)
                 return NULL;
         }
         return profile;
+}
+
+void rw_test_mkdtemp(char *buf, size_t size, const char *tag)
+{
+        int n = snprintf(buf, size, "/tmp/rw-test-%s-XXXXXX", tag);
+
+        assert_true(n > 0 && (size_t)n < size);
+        assert_non_null(mkdtemp(buf));
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+void rw_test_remove_tree(const char *path)
+{
+        nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

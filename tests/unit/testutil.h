@@ -54,3 +54,9 @@ void rw_test_facts_for_spec(const json_t *spec, struct rw_host_facts *facts);
 /* The profile NAME from $RW_SOURCE_ROOT/seccomp-profiles, loaded and checked as runwarden does
  * (rw_seccomp_load_profile); NULL, with the reason printed, when that fails. For group setups. */
 json_t *rw_test_load_profile(const char *name);
+
+/* Make a fresh directory /tmp/rw-test-TAG-XXXXXX into `buf`; fails the test when it cannot. */
+void rw_test_mkdtemp(char *buf, size_t size, const char *tag);
+
+/* Remove `path` and everything below it, never following a symbolic link; for teardowns. */
+void rw_test_remove_tree(const char *path);

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The one decision runwarden takes for every command line: create, run, restore, exec, update,
+ * the pass-throughs, and commands it does not know. `runwarden` acts on it, `runwardenctl
+ * explain` prints it and `runwardenctl policy test` compares it with a table, so the three
+ * cannot disagree.
+ *
+ *   command line + policy ─► documents the command names (read through the spec gate)
+ *        ─► tier (chosen for a new container, recorded for an existing one)
+ *        ─► host facts and the tier's seccomp profile ─► rules ─► plan ─► outcome
+ *
+ * Everything here is pure except what the caller provides in `struct rw_decision_io`: reading a
+ * document, a container's record, the tier's seccomp profile and the host facts. runwarden gives
+ * the real ones; `policy test` gives synthetic facts and documents of its table, which is how a
+ * test case decides the same on every machine.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "error.h"
+#include "facts.h"
+#include "plan.h"
+#include "policy.h"
+#include "spec.h"
+#include "state.h"
+
+#define RW_RULE_COMMAND "runtime-command"
+
+/* The documents a command line names. */
+enum rw_document {
+        RW_DOC_NONE,
+        RW_DOC_BUNDLE_CONFIG,    /* create/run/restore: BUNDLE/config.json; `where` = bundle */
+        RW_DOC_PROCESS,          /* exec --process FILE; `where` = FILE */
+        RW_DOC_RESOURCES,        /* update --resources FILE; `where` = FILE */
+        RW_DOC_CONTAINER_CONFIG, /* exec without --process: the config.json runc itself reads
+                                    for the container (the bundle runc recorded); `where` = id */
+};
+
+struct rw_fact_request {
+        const json_t *spec; /* canonical config.json */
+        const char *bundle; /* as on the command line ("." when absent) */
+        const char *container_id;
+        const struct rw_cli *cli;
+        const struct rw_policy *policy;
+        const struct rw_settings *settings; /* the tier's */
+};
+
+struct rw_decision_io {
+        void *userdata;
+        /* Read and parse `which` (lib/base/json.h rw_json_parse). `root` is the command line's
+         * --root (NULL: runc's default), for RW_DOC_CONTAINER_CONFIG. */
+        int (*read_document)(void *userdata, enum rw_document which, const char *where,
+                             const char *root, json_t **ret, struct rw_error *err);
+        /* What was recorded at create for the container (`root` as on the command line, NULL
+         * for the runtime's default); *ret_found false when nothing was. */
+        int (*load_record)(void *userdata, const char *root, const char *id,
+                           struct rw_container_state *ret, bool *ret_found, struct rw_error *err);
+        /* The seccomp profile `name` resolved for the capabilities the tier keeps. */
+        int (*load_profile)(void *userdata, const char *name, const char *const *capabilities,
+                            json_t **ret, struct rw_error *err);
+        int (*gather_facts)(void *userdata, const struct rw_fact_request *request,
+                            struct rw_host_facts *ret, struct rw_error *err);
+};
+
+struct rw_decision {
+        enum rw_command command;
+        bool have_tier;
+        struct rw_tier_choice choice;
+        char tier_reason[768];            /* how the tier was known (choice.reason or the record) */
+        bool audit;                       /* the tier or the command line asks for audit mode */
+        bool have_record;                 /* the container's record was found */
+        struct rw_container_state record; /* found, or to save after a create */
+        bool save_record;                 /* create/run/restore that goes ahead */
+        bool remove_record;               /* delete */
+        enum rw_document rewrite;         /* the document the plan changes (RW_DOC_NONE: none) */
+        json_t *original;                 /* that document as read (for identity and explain) */
+        json_t *view;                /* its canonical view: what the rules judged, the plan applies
+                                        to, and what is written when the plan changes something */
+        struct rw_settings settings; /* the tier's, with the loaded profile */
+        json_t *profile;
+        struct rw_host_facts facts;
+        bool have_facts;
+        struct rw_plan plan;
+        enum rw_outcome outcome; /* as enforce or audit mode makes it */
+        enum rw_outcome enforce; /* what enforce mode would make of it */
+        char *message;           /* "runwarden: refused by rule ...", when refused */
+};
+
+/*
+ * Decide for the parsed command line `cli` under `policy`. `invoked_as` is the basename of
+ * argv[0] (a tier symlink names its tier). Errors are failures to decide (a document that cannot
+ * be read, a profile that does not load, no memory); a refusal is an outcome, not an error.
+ * *ret is filled as far as the decision got even on error, and must be cleared.
+ */
+int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const char *invoked_as,
+              const struct rw_decision_io *io, struct rw_decision *ret, struct rw_error *err);
+
+void rw_decision_clear(struct rw_decision *d);
+static inline void rw_decision_clearp(struct rw_decision *d)
+{
+        rw_decision_clear(d);
+}
+#define _cleanup_decision_ __attribute__((cleanup(rw_decision_clearp)))
+
+/* The uid/gid a canonical process object runs as (absent user: 0, as runc reads it). */
+void rw_decision_process_user(const json_t *process, int64_t *ret_uid, int64_t *ret_gid);

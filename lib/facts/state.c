@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One file per container: STATE_DIR/<namespace>/<id>.json, where the namespace is "default" for
+ * the delegate's default --root and the hash of the --root string otherwise (rw_store_key_name()).
+ * The hash only keeps the directory names short and free of "/"; the file holds the root itself,
+ * and a file whose root differs (a collision) is taken as "nothing recorded".
+ *
+ * The state decides the tier of every later call, so a planted file could weaken it: the state
+ * directory and each namespace are trusted stores (store.h), reached without following symlinks,
+ * belonging to runwarden's user and writable by nobody else, and files are replaced atomically.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "store.h"
+#include "strv.h"
+
+#define STATE_FILE_MAX    (64u * 1024u)
+#define ID_MAX            1024
+#define STATE_SUFFIX      ".json"
+#define DEFAULT_NAMESPACE "default"
+
+/* runc's rule: [A-Za-z0-9_+.-]+, and not "." or ".." (it names a directory of its own). */
+static bool valid_id(const char *id)
+{
+        size_t len = strlen(id);
+
+        if (len == 0 || len > ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+                return false;
+        for (const char *c = id; *c != '\0'; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '+' || *c == '-' || *c == '.'))
+                        return false;
+        return true;
+}
+
+static int file_name(const char *id, char *buf, size_t size, struct rw_error *err)
+{
+        int n;
+
+        if (id == NULL || !valid_id(id))
+                return rw_error_set(err, EINVAL, "invalid container id '%s'",
+                                    id != NULL ? id : "(null)");
+        n = snprintf(buf, size, "%s" STATE_SUFFIX, id);
+        if (n < 0 || (size_t)n >= size)
+                return rw_error_set(err, ENAMETOOLONG, "container id %.64s... is too long", id);
+        return 0;
+}
+
+static void namespace_name(const char *root, char buf[RW_STORE_NAME_MAX])
+{
+        if (root == NULL)
+                snprintf(buf, RW_STORE_NAME_MAX, DEFAULT_NAMESPACE);
+        else
+                rw_store_key_name(root, strlen(root), "", buf);
+}
+
+static const char *state_dir_or_default(const char *state_dir)
+{
+        return state_dir != NULL ? state_dir : RW_STATE_DIR;
+}
+
+/* The store holding the files of `root`; -ENOENT (err not set) when absent and !create. */
+static int open_namespace(const char *state_dir, const char *root, bool create,
+                          struct rw_store *ret, struct rw_error *err)
+{
+        _cleanup_store_ struct rw_store top = RW_STORE_INIT;
+        char name[RW_STORE_NAME_MAX];
+        struct rw_error sub = {0};
+        int r;
+
+        state_dir = state_dir_or_default(state_dir);
+        r = rw_store_open(state_dir, create, &top, &sub);
+        if (r == -ENOENT && !create)
+                return r;
+        if (r < 0) {
+                *err = sub;
+                return r;
+        }
+        namespace_name(root, name);
+        r = rw_store_open_child(&top, name, create, ret, &sub);
+        if (r == -ENOENT && !create)
+                return r;
+        if (r < 0) {
+                *err = sub;
+                return rw_error_prefix(err, "state directory %s", state_dir);
+        }
+        return 0;
+}
+
+int rw_state_save(const char *state_dir, const char *root, const char *id,
+                  const struct rw_container_state *st, struct rw_error *err)
+{
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_free_ char *text = NULL;
+        char name[NAME_MAX + 1];
+        int r;
+
+        r = file_name(id, name, sizeof(name), err);
+        if (r < 0)
+                return r;
+        /* What load would refuse is not written. */
+        if (st->tier[0] == '\0' || memchr(st->tier, '\0', sizeof(st->tier)) == NULL)
+                return rw_error_set(err, EINVAL, "invalid tier name for container %s", id);
+        if (st->uid < -1 || st->uid > UINT32_MAX || st->gid < -1 || st->gid > UINT32_MAX)
+                return rw_error_set(err, EINVAL, "invalid user %lld:%lld for container %s",
+                                    (long long)st->uid, (long long)st->gid, id);
+        doc = json_object();
+        if (doc == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        /* json_string() refuses text that is not UTF-8 (a strange --root): nothing is recorded. */
+        if (json_object_set_new(doc, "root", root != NULL ? json_string(root) : json_null()) < 0 ||
+            json_object_set_new(doc, "id", json_string(id)) < 0 ||
+            json_object_set_new(doc, "tier", json_string(st->tier)) < 0 ||
+            json_object_set_new(doc, "uid", json_integer(st->uid)) < 0 ||
+            json_object_set_new(doc, "gid", json_integer(st->gid)) < 0 ||
+            (st->sandbox[0] != '\0' &&
+             json_object_set_new(doc, "sandbox", json_string(st->sandbox)) < 0) ||
+            (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0))
+                return rw_error_set(err, EINVAL,
+                                    "cannot record container %s: root or tier is not UTF-8", id);
+        text = json_dumps(doc, JSON_COMPACT);
+        if (text == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+
+        r = open_namespace(state_dir, root, true, &ns, err);
+        if (r < 0)
+                return rw_error_prefix(err, "cannot record container %s", id);
+        r = rw_store_write(&ns, name, text, strlen(text), err);
+        if (r < 0)
+                return rw_error_prefix(err, "cannot record container %s", id);
+        return 0;
+}
+
+static bool is_id_number(const json_t *v)
+{
+        json_int_t n = json_integer_value(v);
+
+        return json_is_integer(v) && n >= -1 && n <= (json_int_t)UINT32_MAX;
+}
+
+/* A state file as written; the strings point into *ret_doc. */
+struct record_view {
+        const char *root; /* NULL: the default root */
+        const char *id;
+        const json_t *tier, *uid, *gid, *sandbox, *pod;
+};
+
+static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
+                        struct rw_error *err)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        json_t *root;
+        json_error_t jerr;
+
+        doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (doc == NULL)
+                return rw_error_set(err, EINVAL, "line %d, column %d: %s", jerr.line, jerr.column,
+                                    jerr.text);
+        root = json_object_get(doc, "root");
+        *ret = (struct record_view){
+            .root = json_string_value(root),
+            .id = json_string_value(json_object_get(doc, "id")),
+            .tier = json_object_get(doc, "tier"),
+            .uid = json_object_get(doc, "uid"),
+            .gid = json_object_get(doc, "gid"),
+            .sandbox = json_object_get(doc, "sandbox"),
+            .pod = json_object_get(doc, "pod"),
+        };
+        if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
+            ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
+            !is_id_number(ret->gid) || (ret->sandbox != NULL && !json_is_string(ret->sandbox)) ||
+            (ret->pod != NULL && !json_is_string(ret->pod)))
+                return rw_error_set(err, EINVAL, "not a runwarden state file");
+        *ret_doc = TAKE_PTR(doc);
+        return 0;
+}
+
+static int record_state(const struct record_view *v, struct rw_container_state *ret,
+                        struct rw_error *err)
+{
+        if (json_string_length(v->tier) == 0 || json_string_length(v->tier) >= sizeof(ret->tier) ||
+            strlen(json_string_value(v->tier)) != json_string_length(v->tier))
+                return rw_error_set(err, EINVAL, "invalid tier name");
+        memset(ret, 0, sizeof(*ret));
+        memcpy(ret->tier, json_string_value(v->tier), json_string_length(v->tier));
+        ret->uid = json_integer_value(v->uid);
+        ret->gid = json_integer_value(v->gid);
+        if (v->sandbox != NULL)
+                snprintf(ret->sandbox, sizeof(ret->sandbox), "%s", json_string_value(v->sandbox));
+        if (v->pod != NULL)
+                snprintf(ret->pod, sizeof(ret->pod), "%s", json_string_value(v->pod));
+        return 0;
+}
+
+/* The fields of a state file; *ret_ours false when it belongs to another root with the same
+ * hash. */
+static int parse_state(const char *data, size_t len, const char *root, const char *id,
+                       struct rw_container_state *ret, bool *ret_ours, struct rw_error *err)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        struct record_view v;
+        int r;
+
+        r = parse_record(data, len, &doc, &v, err);
+        if (r < 0)
+                return r;
+        if (root == NULL ? v.root != NULL : v.root == NULL || strcmp(v.root, root) != 0) {
+                *ret_ours = false;
+                return 0;
+        }
+        if (strcmp(v.id, id) != 0)
+                return rw_error_set(err, EINVAL, "it records container %s", v.id);
+        r = record_state(&v, ret, err);
+        if (r < 0)
+                return r;
+        *ret_ours = true;
+        return 0;
+}
+
+int rw_state_load(const char *state_dir, const char *root, const char *id,
+                  struct rw_container_state *ret, bool *ret_found, struct rw_error *err)
+{
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
+        _cleanup_free_ char *data = NULL;
+        char name[NAME_MAX + 1];
+        struct rw_error sub = {0};
+        bool ours = false;
+        size_t len = 0;
+        int r;
+
+        r = file_name(id, name, sizeof(name), err);
+        if (r < 0)
+                return r;
+        r = open_namespace(state_dir, root, false, &ns, err);
+        if (r == -ENOENT) {
+                *ret_found = false;
+                return 0;
+        }
+        if (r < 0)
+                return rw_error_prefix(err, "cannot read the record of container %s", id);
+        r = rw_store_read(&ns, name, STATE_FILE_MAX, &data, &len, &sub);
+        if (r == -ENOENT) {
+                *ret_found = false;
+                return 0;
+        }
+        if (r < 0) {
+                *err = sub;
+                return rw_error_prefix(err, "cannot read the record of container %s", id);
+        }
+        r = parse_state(data, len, root, id, ret, &ours, err);
+        if (r < 0)
+                return rw_error_prefix(err, "record %s of container %s", name, id);
+        *ret_found = ours;
+        return 0;
+}
+
+int rw_state_remove(const char *state_dir, const char *root, const char *id, struct rw_error *err)
+{
+        _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
+        char name[NAME_MAX + 1];
+        int r;
+
+        r = file_name(id, name, sizeof(name), err);
+        if (r < 0)
+                return r;
+        r = open_namespace(state_dir, root, false, &ns, err);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return rw_error_prefix(err, "cannot remove the record of container %s", id);
+        r = rw_store_remove(&ns, name, err);
+        if (r < 0)
+                return rw_error_prefix(err, "cannot remove the record of container %s", id);
+        return 0;
+}
+
+void rw_state_records_free(struct rw_container_record *records, size_t n)
+{
+        for (size_t i = 0; records != NULL && i < n; i++) {
+                free(records[i].root);
+                free(records[i].id);
+        }
+        free(records);
+}
+
+struct record_list {
+        struct rw_container_record *items;
+        size_t n;
+};
+
+static void record_list_clear(struct record_list *l)
+{
+        rw_state_records_free(l->items, l->n);
+}
+
+/* The record in `file` of the namespace store `ns`, appended to `list`: it must be where it
+ * would be looked up. */
+static int list_one(const struct rw_store *ns, const char *ns_name, const char *file,
+                    struct record_list *list, struct rw_error *err)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_free_ char *data = NULL;
+        char expected_ns[RW_STORE_NAME_MAX], expected_file[NAME_MAX + 1];
+        struct rw_container_record *grown, *rec;
+        struct record_view v;
+        size_t len;
+        int r;
+
+        r = rw_store_read(ns, file, STATE_FILE_MAX, &data, &len, err);
+        if (r >= 0)
+                r = parse_record(data, len, &doc, &v, err);
+        if (r < 0)
+                return rw_error_prefix(err, "record %s/%s", ns->path, file);
+        namespace_name(v.root, expected_ns);
+        if (strcmp(ns_name, expected_ns) != 0 ||
+            file_name(v.id, expected_file, sizeof(expected_file), err) < 0 ||
+            strcmp(file, expected_file) != 0)
+                return rw_error_set(err, EINVAL, "record %s/%s: it records another container",
+                                    ns->path, file);
+        grown = reallocarray(list->items, list->n + 1, sizeof(*list->items));
+        if (grown == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        list->items = grown;
+        rec = &list->items[list->n];
+        *rec = (struct rw_container_record){0};
+        list->n++;
+        r = record_state(&v, &rec->state, err);
+        if (r < 0)
+                return rw_error_prefix(err, "record %s/%s", ns->path, file);
+        rec->id = strdup(v.id);
+        if (rec->id == NULL || (v.root != NULL && (rec->root = strdup(v.root)) == NULL))
+                return rw_error_set(err, ENOMEM, "out of memory");
+        return 0;
+}
+
+int rw_state_list(const char *state_dir, struct rw_container_record **ret, size_t *ret_n,
+                  struct rw_error *err)
+{
+        _cleanup_(record_list_clear) struct record_list list = {0};
+        _cleanup_store_ struct rw_store top = RW_STORE_INIT;
+        _cleanup_strv_ char **namespaces = NULL;
+        struct rw_error sub = {0};
+        int r;
+
+        r = rw_store_open(state_dir_or_default(state_dir), false, &top, &sub);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+        if (r < 0) {
+                *err = sub;
+                return r;
+        }
+        r = rw_store_list(&top, "", &namespaces, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; namespaces[i] != NULL; i++) {
+                _cleanup_store_ struct rw_store ns = RW_STORE_INIT;
+                _cleanup_strv_ char **files = NULL;
+
+                r = rw_store_open_child(&top, namespaces[i], false, &ns, err);
+                if (r >= 0)
+                        r = rw_store_list(&ns, STATE_SUFFIX, &files, err);
+                if (r < 0)
+                        return rw_error_prefix(err, "state directory %s", top.path);
+                for (size_t k = 0; files[k] != NULL; k++) {
+                        r = list_one(&ns, namespaces[i], files[k], &list, err);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        *ret = TAKE_PTR(list.items);
+        *ret_n = list.n;
+        list.n = 0;
+        return 0;
+}

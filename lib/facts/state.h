@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * What runwarden remembers about a container between calls: the tier it was created in (and its
+ * exec policy and user), so that start, exec, kill and delete — whose command lines carry only
+ * the container id — are logged and judged in the container's tier. Keyed by the runtime's --root
+ * and the container id, kept under RW_STATE_DIR (tmpfs: gone at reboot, like runc's own state).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define RW_STATE_DIR "/run/runwarden/state"
+
+struct rw_container_state {
+        char tier[128];
+        int64_t uid; /* process.user of the container at create, -1 unknown */
+        int64_t gid;
+        char sandbox[130]; /* its pod sandbox id (CRI), "" when not in a pod */
+        char pod[130];     /* its pod's uid (CRI), "" when unknown */
+};
+
+/* `state_dir` NULL: RW_STATE_DIR. `root` NULL: the delegate's default root. */
+int rw_state_save(const char *state_dir, const char *root, const char *id,
+                  const struct rw_container_state *st, struct rw_error *err);
+/* *ret_found false (and 0 returned) when nothing is recorded. */
+int rw_state_load(const char *state_dir, const char *root, const char *id,
+                  struct rw_container_state *ret, bool *ret_found, struct rw_error *err);
+int rw_state_remove(const char *state_dir, const char *root, const char *id, struct rw_error *err);
+
+/* One recorded container, as rw_state_list() finds it. */
+struct rw_container_record {
+        char *root; /* the runtime's --root; NULL: the delegate's default root */
+        char *id;
+        struct rw_container_state state;
+};
+
+/*
+ * Every container recorded under `state_dir` (NULL: RW_STATE_DIR), grouped by root, sorted by id
+ * within one; none when nothing was ever recorded. A record that cannot be read or is not where
+ * it would be looked up is an error. Free *ret with rw_state_records_free().
+ */
+int rw_state_list(const char *state_dir, struct rw_container_record **ret, size_t *ret_n,
+                  struct rw_error *err);
+void rw_state_records_free(struct rw_container_record *records, size_t n);
+
+/*
+ * Volumes: which containers mount a volume directory (a docker or podman volume's _data), and
+ * which one mounted it first — the container it was created for. Kept beside the records
+ * (STATE_DIR/volumes), updated at create and delete; a tier's volumes stay its own unless the
+ * policy says otherwise (rule volume-owner).
+ */
+struct rw_volume_use {
+        char *root; /* canonical --root, NULL for the default */
+        char *id;
+        char *tier;
+};
+
+struct rw_volume_entry {
+        char *path;
+        struct rw_volume_use creator;
+        struct rw_volume_use *users;
+        size_t n_users;
+};
+
+/* *ret_found false (0 returned) when no container ever mounted `path` since boot. */
+int rw_volume_load(const char *state_dir, const char *path, struct rw_volume_entry *ret,
+                   bool *ret_found, struct rw_error *err);
+/* Record `use` as a user of `path` (its creator when nobody was). */
+int rw_volume_add_user(const char *state_dir, const char *path, const struct rw_volume_use *use,
+                       struct rw_error *err);
+/* Forget container root/id as a user of every volume (its creator stays recorded). */
+int rw_volume_remove_user(const char *state_dir, const char *root, const char *id,
+                          struct rw_error *err);
+void rw_volume_entry_clear(struct rw_volume_entry *e);
+void rw_volume_use_clear(struct rw_volume_use *u);

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Choosing the tier for a container (docs/policy.md, "Choosing the tier") and the warnings about
+ * select rules that can never apply. Pure: the policy and the spec's annotations and env in.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "policy_internal.h"
+#include "strv.h"
+
+/* ---- warnings ---- */
+
+/* "env X", "annotation Y" ... for what a rule reads that the job controls. */
+static void describe_untrusted_inputs(const struct rw_select_rule *rule, char *buf, size_t size)
+{
+        size_t o = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < rule->n_matches && o < size; i++) {
+                const struct rw_match *m = &rule->matches[i];
+                int n;
+
+                if (m->trusted)
+                        continue;
+                if (m->kind == RW_MATCH_ENV_DIFFERS)
+                        n = snprintf(buf + o, size - o, "%senv %s and %s", o ? ", " : "", m->key,
+                                     m->other);
+                else if (m->kind == RW_MATCH_ENV)
+                        n = snprintf(buf + o, size - o, "%senv %s", o ? ", " : "", m->key);
+                else
+                        n = snprintf(buf + o, size - o, "%sannotation %s (not trusted)",
+                                     o ? ", " : "", m->key);
+                if (n < 0)
+                        break;
+                o += (size_t)n;
+        }
+}
+
+static bool weakening(const struct rw_policy *policy, const struct rw_select_rule *rule,
+                      const struct rw_tier *def)
+{
+        const struct rw_tier *tier = rw_policy_find_tier(policy, rule->tier);
+
+        return !rule->trusted && tier != NULL && def != NULL && tier->strictness < def->strictness;
+}
+
+int rw_policy_warnings(const struct rw_policy *policy, char ***ret, struct rw_error *err)
+{
+        const struct rw_tier *def = rw_policy_find_tier(policy, policy->default_tier);
+        char **warnings = calloc(policy->n_select + 1, sizeof(*warnings));
+        size_t n = 0;
+
+        if (warnings == NULL)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        for (size_t i = 0; i < policy->n_select; i++) {
+                const struct rw_select_rule *rule = &policy->select[i];
+                char inputs[384];
+
+                if (!weakening(policy, rule, def))
+                        continue;
+                describe_untrusted_inputs(rule, inputs, sizeof(inputs));
+                if (asprintf(&warnings[n],
+                             "%s:%d: select rule %zu reads %s, which the job can set, and names "
+                             "tier %s, weaker than default_tier %s: it is always skipped",
+                             policy->origin, rule->line, i + 1, inputs, rule->tier,
+                             policy->default_tier) < 0) {
+                        warnings[n] = NULL;
+                        rw_strv_free(warnings);
+                        return rw_error_set(err, ENOMEM, "out of memory");
+                }
+                n++;
+        }
+        *ret = warnings;
+        return 0;
+}
+
+/* ---- choosing the tier ---- */
+
+/* glibc's getenv() returns the first "K=" entry; the process inside sees the same value. */
+static const char *env_lookup(const json_t *env, const char *key)
+{
+        size_t klen = strlen(key);
+        const json_t *item;
+        size_t i;
+
+        if (!json_is_array(env))
+                return NULL;
+        json_array_foreach((json_t *)env, i, item)
+        {
+                const char *s = json_string_value(item);
+
+                if (s == NULL || rw_json_is_verbatim_number(item))
+                        continue;
+                if (strncmp(s, key, klen) == 0 && s[klen] == '=')
+                        return s + klen + 1;
+        }
+        return NULL;
+}
+
+static const char *annotation_lookup(const json_t *annotations, const char *key)
+{
+        const json_t *v = json_object_get(annotations, key);
+
+        if (!json_is_string(v) || rw_json_is_verbatim_number(v))
+                return NULL;
+        return json_string_value(v);
+}
+
+/* Whether `m` holds; *ret_value is the policy value it matched ("*" for any). */
+static bool match_holds(const struct rw_match *m, const json_t *annotations, const json_t *env,
+                        const char **ret_value)
+{
+        const char *have, *other;
+
+        if (m->kind == RW_MATCH_ENV_DIFFERS) {
+                have = env_lookup(env, m->key);
+                other = env_lookup(env, m->other);
+                return have != NULL && other != NULL && strcmp(have, other) != 0;
+        }
+        have = m->kind == RW_MATCH_ENV ? env_lookup(env, m->key)
+                                       : annotation_lookup(annotations, m->key);
+        if (have == NULL)
+                return false;
+        for (size_t i = 0; m->values[i] != NULL; i++) {
+                if (strcmp(m->values[i], RW_POLICY_MATCH_ANY) == 0 ||
+                    strcmp(m->values[i], have) == 0) {
+                        *ret_value = m->values[i];
+                        return true;
+                }
+        }
+        return false;
+}
+
+static void describe_match(const struct rw_match *m, const char *value, char *buf, size_t size)
+{
+        const char *what = m->kind == RW_MATCH_ANNOTATION ? "annotation" : "env";
+
+        if (m->kind == RW_MATCH_ENV_DIFFERS)
+                rw_policy_append(buf, size, "env %s differs from %s", m->key, m->other);
+        else if (strcmp(value, RW_POLICY_MATCH_ANY) == 0)
+                rw_policy_append(buf, size, "%s %s is set", what, m->key);
+        else
+                rw_policy_append(buf, size, "%s %s=%s", what, m->key, value);
+}
+
+static bool rule_matches(const struct rw_select_rule *rule, const json_t *annotations,
+                         const json_t *env, char *desc, size_t size)
+{
+        desc[0] = '\0';
+        for (size_t i = 0; i < rule->n_matches; i++) {
+                const char *value = NULL;
+
+                if (!match_holds(&rule->matches[i], annotations, env, &value))
+                        return false;
+                if (i > 0)
+                        rw_policy_append(desc, size, " and ");
+                describe_match(&rule->matches[i], value, desc, size);
+        }
+        return rule->n_matches > 0;
+}
+
+static int tier_by_operator(const struct rw_policy *policy, const char *name, const char *how,
+                            const struct rw_tier **ret, struct rw_error *err)
+{
+        *ret = rw_policy_find_tier(policy, name);
+        if (*ret == NULL)
+                return rw_error_set(err, ENOENT, "%s names tier \"%s\", which %s does not define",
+                                    how, name, policy->origin);
+        return 0;
+}
+
+int rw_policy_choose_tier(const struct rw_policy *policy, const char *flag_tier,
+                          const char *invoked_as, const json_t *annotations, const json_t *env,
+                          struct rw_tier_choice *ret, struct rw_error *err)
+{
+        static const char prefix[] = "runwarden-";
+        const struct rw_tier *def;
+        struct rw_tier_choice c = {0};
+        int r;
+
+        if (flag_tier != NULL) {
+                r = tier_by_operator(policy, flag_tier, "--tier", &c.tier, err);
+                if (r < 0)
+                        return r;
+                c.source = RW_TIER_FROM_FLAG;
+                snprintf(c.reason, sizeof(c.reason), "--tier %s", flag_tier);
+                *ret = c;
+                return 0;
+        }
+        if (invoked_as != NULL) {
+                const char *slash = strrchr(invoked_as, '/');
+                const char *base = slash != NULL ? slash + 1 : invoked_as;
+
+                if (strncmp(base, prefix, sizeof(prefix) - 1) == 0 &&
+                    base[sizeof(prefix) - 1] != '\0') {
+                        char how[300];
+
+                        snprintf(how, sizeof(how), "the binary name %s", base);
+                        r = tier_by_operator(policy, base + sizeof(prefix) - 1, how, &c.tier, err);
+                        if (r < 0)
+                                return r;
+                        c.source = RW_TIER_FROM_BINARY_NAME;
+                        snprintf(c.reason, sizeof(c.reason), "invoked as %s", base);
+                        *ret = c;
+                        return 0;
+                }
+        }
+
+        def = rw_policy_find_tier(policy, policy->default_tier);
+        if (def == NULL)
+                return rw_error_set(err, EINVAL, "%s: default_tier \"%s\" is not a tier",
+                                    policy->origin, policy->default_tier);
+        if (!json_is_object(annotations))
+                annotations = NULL;
+        for (size_t i = 0; i < policy->n_select; i++) {
+                const struct rw_select_rule *rule = &policy->select[i];
+                char desc[400];
+
+                if (!rule_matches(rule, annotations, env, desc, sizeof(desc)))
+                        continue;
+                /* Input the job controls may make a container stricter, never weaker. */
+                if (weakening(policy, rule, def)) {
+                        rw_policy_append(
+                            c.skipped, sizeof(c.skipped),
+                            "%sselect rule %zu (%s) names tier %s, weaker than default_tier %s",
+                            c.skipped[0] != '\0' ? "; " : "", i + 1, desc, rule->tier,
+                            policy->default_tier);
+                        continue;
+                }
+                c.tier = rw_policy_find_tier(policy, rule->tier);
+                if (c.tier == NULL)
+                        return rw_error_set(err, EINVAL,
+                                            "%s: select rule %zu names tier \"%s\", "
+                                            "which is not defined",
+                                            policy->origin, i + 1, rule->tier);
+                c.source = RW_TIER_FROM_SELECT;
+                c.rule = i;
+                snprintf(c.reason, sizeof(c.reason), "select rule %zu: %s", i + 1, desc);
+                *ret = c;
+                return 0;
+        }
+        c.tier = def;
+        c.source = RW_TIER_FROM_DEFAULT;
+        snprintf(c.reason, sizeof(c.reason), "default_tier %s", def->name);
+        *ret = c;
+        return 0;
+}
