@@ -443,6 +443,44 @@ static bool parse_port(const char *s, uint16_t *ret)
         return true;
 }
 
+bool rw_egress_port_range_parse(const char *text, uint16_t *ret_first, uint16_t *ret_last)
+{
+        const char *dash = strchr(text, '-');
+        char first[8];
+        uint16_t a, b;
+
+        if (dash == NULL) {
+                if (!parse_port(text, &a))
+                        return false;
+                *ret_first = *ret_last = a;
+                return true;
+        }
+        if ((size_t)(dash - text) >= sizeof(first))
+                return false;
+        memcpy(first, text, (size_t)(dash - text));
+        first[dash - text] = '\0';
+        if (!parse_port(first, &a) || !parse_port(dash + 1, &b) || a > b)
+                return false;
+        *ret_first = a;
+        *ret_last = b;
+        return true;
+}
+
+bool rw_egress_host_name_valid(const char *name)
+{
+        size_t len = strlen(name);
+        struct rw_cidr ignored;
+
+        if (len == 0 || len > 253 || name[0] == '.' || name[0] == '-')
+                return false;
+        for (const char *c = name; *c != '\0'; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
+                        return false;
+        /* An address belongs in "cidr": a host name is looked up, an address is not. */
+        return rw_cidr_parse(name, &ignored, NULL) < 0;
+}
+
 /*
  * The API ports the environment names, into ports[] (*ret_n of them). False when a value is not
  * a port: the API address is then rejected on every port.

@@ -132,6 +132,22 @@ struct rw_egress_ruleset {
         size_t n_notes;
 };
 
+/*
+ * What a tier's "egress" object says (lib/policy parses it, docs/egress.md): the rules' config and
+ * whether the hook keeps the namespace for the counters read at delete.
+ */
+struct rw_egress_settings {
+        struct rw_egress_config config;
+        bool counters;
+};
+
+/* A DNS name as an allow or deny entry may name it: letters, digits, '-' and '.', at most 253
+ * characters, not an address (addresses are CIDRs, looked up by nobody). */
+bool rw_egress_host_name_valid(const char *name);
+
+/* "443" or "8000-8100": a port or an inclusive range of ports 1-65535, first <= last. */
+bool rw_egress_port_range_parse(const char *text, uint16_t *ret_first, uint16_t *ret_last);
+
 /* Defaults: deny-list, metadata and control planes denied, private ranges and resolvers allowed. */
 void rw_egress_config_init(struct rw_egress_config *cfg);
 void rw_egress_config_free(struct rw_egress_config *cfg);

@@ -714,6 +714,15 @@ static int parse_memory_limit(const struct rw_policy_parser *ps, const json_t *v
         return r;
 }
 
+static int parse_egress(const struct rw_policy_parser *ps, const json_t *v,
+                        const struct rw_json_path *p, struct rw_policy_tier_def *t)
+{
+        int r = rw_policy_parse_egress(ps, v, p, t->arena, &t->egress);
+
+        t->set_egress = r >= 0;
+        return r;
+}
+
 static int parse_tmpfs_size(const struct rw_policy_parser *ps, const json_t *v,
                             const struct rw_json_path *p, struct rw_policy_tier_def *t)
 {
@@ -750,6 +759,7 @@ static const struct {
     {"runtime_allow", parse_runtime_allow},
     {"memory_limit", parse_memory_limit},
     {"tmpfs_size", parse_tmpfs_size},
+    {"egress", parse_egress},
 };
 
 int rw_policy_parse_tier(const struct rw_policy_parser *ps, const json_t *v,

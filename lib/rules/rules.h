@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "egress.h"
 #include "facts.h"
 #include "plan.h"
 #include "spec.h" /* RW_RULE_SPEC */
@@ -130,6 +131,9 @@ struct rw_settings {
          * client adds (docker --tmpfs, --shm-size). */
         uint64_t memory_max;
         uint64_t tmpfs_max;
+        /* What the tier's containers may reach from their network namespace (docs/egress.md);
+         * NULL or mode "off": runwarden installs no egress rules. */
+        const struct rw_egress_settings *egress;
 };
 
 void rw_settings_baseline(struct rw_settings *ret);

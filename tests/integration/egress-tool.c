@@ -36,6 +36,7 @@
 #include "error.h"
 #include "netns.h"
 #include "nft.h"
+#include "policy.h"
 
 #define MAX_ITEMS 64
 
@@ -92,8 +93,9 @@ static int cmd_build(int argc, char **argv, struct rw_error *err)
 {
         _cleanup_json_ json_t *doc = NULL, *out_json = NULL;
         _cleanup_egress_ruleset_ struct rw_egress_ruleset set = {0};
-        struct rw_egress_settings settings;
+        _cleanup_policy_ struct rw_policy policy = {0};
         _cleanup_free_ struct rw_cidr *resolvers = NULL;
+        _cleanup_free_ char *config = NULL, *wrapped = NULL;
         _cleanup_free_ char *text = NULL;
         const char *env[MAX_ITEMS], *out = NULL;
         struct rw_egress_host hosts[MAX_ITEMS];
@@ -154,7 +156,15 @@ static int cmd_build(int argc, char **argv, struct rw_error *err)
                         return rw_error_set(err, EINVAL, "unknown option %s", argv[i]);
                 }
         }
-        r = rw_egress_settings_from_json(doc, &settings, err);
+        /* The policy reads a tier's "egress" object: CONFIG becomes the one tier's. */
+        config = json_dumps(doc, JSON_COMPACT);
+        if (config == NULL ||
+            asprintf(&wrapped,
+                     "{\"version\": 1, \"default_tier\": \"t\", \"strictness\": [\"t\"], "
+                     "\"tiers\": {\"t\": {\"egress\": %s}}}",
+                     config) < 0)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        r = rw_policy_parse(wrapped, strlen(wrapped), argv[2], &policy, err);
         if (r < 0)
                 return r;
         {
@@ -165,8 +175,7 @@ static int cmd_build(int argc, char **argv, struct rw_error *err)
                                                 .hosts = hosts,
                                                 .n_hosts = n_hosts};
 
-                r = rw_egress_build(&settings.config, &facts, &set, err);
-                rw_egress_config_free(&settings.config);
+                r = rw_egress_build(&policy.tiers[0].settings.egress->config, &facts, &set, err);
                 if (r < 0)
                         return r;
         }

@@ -22,6 +22,7 @@
 #include "egress_facts.h"
 #include "egress_handoff.h"
 #include "egress_json.h"
+#include "policy.h"
 #include "sha256.h"
 
 #define HEAD                                                                                       \
@@ -86,29 +87,36 @@ static char *build_text(const struct rw_egress_config *cfg, const struct rw_egre
         return text;
 }
 
-static struct rw_egress_settings settings_from(const char *json)
+/*
+ * A tier's "egress" object goes through the policy parser, the only reader of it: the policy's
+ * one tier "t" has `egress` as its "egress" member.
+ */
+static int policy_with(const char *egress, struct rw_policy *ret, struct rw_error *err)
 {
-        _cleanup_json_ json_t *doc = json_loads(json, 0, NULL);
-        struct rw_egress_settings s;
+        _cleanup_free_ char *text = NULL;
+
+        assert_true(asprintf(&text,
+                             "{\"version\": 1, \"default_tier\": \"t\", \"strictness\": "
+                             "[\"t\"],\n \"tiers\": {\"t\": {\"egress\": %s}}}",
+                             egress) > 0);
+        return rw_policy_parse(text, strlen(text), "test.json", ret, err);
+}
+
+static const struct rw_egress_settings *settings_from(const char *json, struct rw_policy *policy)
+{
         struct rw_error err = {0};
 
-        assert_non_null(doc);
-        if (rw_egress_settings_from_json(doc, &s, &err) < 0)
-                fail_msg("rw_egress_settings_from_json(%s): %s", json, err.msg);
-        return s;
+        if (policy_with(json, policy, &err) < 0)
+                fail_msg("policy with egress %s: %s", json, err.msg);
+        assert_non_null(policy->tiers[0].settings.egress);
+        return policy->tiers[0].settings.egress;
 }
 
 static int settings_error(const char *json, struct rw_error *err)
 {
-        _cleanup_json_ json_t *doc = json_loads(json, 0, NULL);
-        struct rw_egress_settings s;
-        int r;
+        _cleanup_policy_ struct rw_policy policy = {0};
 
-        assert_non_null(doc);
-        r = rw_egress_settings_from_json(doc, &s, err);
-        if (r >= 0)
-                rw_egress_config_free(&s.config);
-        return r;
+        return policy_with(json, &policy, err);
 }
 
 /* ---- SHA-256 ---- */
@@ -560,7 +568,8 @@ static void test_resolv_conf(void **state)
 static void test_settings_from_json(void **state)
 {
         _cleanup_free_ char *text = NULL;
-        struct rw_egress_settings s;
+        const struct rw_egress_settings *s;
+        struct rw_policy policy = {0};
 
         (void)state;
         s = settings_from(
@@ -570,31 +579,60 @@ static void test_settings_from_json(void **state)
             " \"ports\": 6443}],"
             " \"deny\": [{\"ports\": [5432, \"9000-9100\"], \"proto\": \"tcp\"}],"
             " \"allow\": [{\"host\": \"cache.example\", \"ports\": \"8080\"}, {\"cidr\": "
-            "\"10.9.0.0/16\"}]}");
-        assert_int_equal(s.config.mode, RW_EGRESS_MODE_DENYLIST);
-        assert_true(s.config.deny_private);
-        assert_false(s.config.allow_metadata);
-        assert_false(s.counters);
-        assert_int_equal(s.config.n_kubernetes_api, 1);
-        assert_int_equal(s.config.n_control_planes, 2);
-        assert_int_equal(s.config.control_planes[1].port_first, 9000);
-        assert_int_equal(s.config.control_planes[1].port_last, 9100);
-        assert_int_equal(s.config.n_allow, 2);
-        assert_string_equal(s.config.allow[0].host, "cache.example");
-        assert_int_equal(s.config.allow[0].proto, RW_EGRESS_PROTO_ANY);
-        text = build_text(&s.config, NULL, NULL);
+            "\"10.9.0.0/16\"}]}",
+            &policy);
+        assert_int_equal(s->config.mode, RW_EGRESS_MODE_DENYLIST);
+        assert_true(s->config.deny_private);
+        assert_false(s->config.allow_metadata);
+        assert_false(s->counters);
+        assert_int_equal(s->config.n_kubernetes_api, 1);
+        assert_int_equal(s->config.n_control_planes, 2);
+        assert_int_equal(s->config.control_planes[1].port_first, 9000);
+        assert_int_equal(s->config.control_planes[1].port_last, 9100);
+        assert_int_equal(s->config.n_allow, 2);
+        assert_string_equal(s->config.allow[0].host, "cache.example");
+        assert_int_equal(s->config.allow[0].proto, RW_EGRESS_PROTO_ANY);
+        text = build_text(&s->config, NULL, NULL);
         assert_non_null(
             strstr(text, "egress.control-plane.operator: tcp dport 9000-9100 reject\n"));
         assert_non_null(strstr(text, "egress.allow: ip daddr 10.9.0.0/16 accept\n" PRIVATE));
-        rw_egress_config_free(&s.config);
+        rw_policy_clear(&policy);
 
-        s = settings_from("{\"mode\": \"none\"}");
-        assert_int_equal(s.config.mode, RW_EGRESS_MODE_NONE);
-        assert_true(s.counters);
-        rw_egress_config_free(&s.config);
-        s = settings_from("{\"mode\": \"allowlist\", \"metadata\": \"allow\"}");
-        assert_true(s.config.allow_metadata);
-        rw_egress_config_free(&s.config);
+        s = settings_from("{\"mode\": \"none\"}", &policy);
+        assert_int_equal(s->config.mode, RW_EGRESS_MODE_NONE);
+        assert_true(s->counters);
+        rw_policy_clear(&policy);
+        s = settings_from("{\"mode\": \"allowlist\", \"metadata\": \"allow\"}", &policy);
+        assert_true(s->config.allow_metadata);
+        rw_policy_clear(&policy);
+}
+
+/* A tier without "egress" inherits its parent's, deep-copied; the baseline denies metadata. */
+static void test_settings_inherited(void **state)
+{
+        static const char text[] =
+            "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"c\", \"b\", \"a\"],"
+            " \"tiers\": {\"a\": {\"egress\": {\"mode\": \"allowlist\", \"allow\": [{\"host\":"
+            " \"x.example\", \"proto\": \"tcp\", \"ports\": 443}]}},"
+            " \"b\": {\"extends\": \"a\"}, \"c\": {}}}";
+        _cleanup_policy_ struct rw_policy policy = {0};
+        const struct rw_egress_settings *a, *b, *c;
+        struct rw_error err = {0};
+
+        (void)state;
+        if (rw_policy_parse(text, strlen(text), "test.json", &policy, &err) < 0)
+                fail_msg("%s", err.msg);
+        a = rw_policy_find_tier(&policy, "a")->settings.egress;
+        b = rw_policy_find_tier(&policy, "b")->settings.egress;
+        c = rw_policy_find_tier(&policy, "c")->settings.egress;
+        assert_int_equal(b->config.mode, RW_EGRESS_MODE_ALLOWLIST);
+        assert_int_equal(b->config.n_allow, 1);
+        assert_ptr_not_equal(a, b);
+        assert_ptr_not_equal(a->config.allow[0].host, b->config.allow[0].host);
+        assert_string_equal(b->config.allow[0].host, "x.example");
+        assert_int_equal(c->config.mode, RW_EGRESS_MODE_DENYLIST);
+        assert_false(c->config.allow_metadata);
+        assert_false(c->config.deny_private);
 }
 
 static void test_settings_errors(void **state)
@@ -603,31 +641,36 @@ static void test_settings_errors(void **state)
                 const char *json;
                 const char *message;
         } cases[] = {
-            {"{}", "egress.mode"},
-            {"{\"mode\": \"denylist\"}", "egress.mode"},
-            {"{\"mode\": \"deny-list\", \"extra\": 1}", "unknown key \"extra\""},
-            {"{\"mode\": \"deny-list\", \"metadata\": true}", "egress.metadata"},
+            {"{}", "tiers.t.egress: missing required key \"mode\""},
+            {"{\"mode\": \"denylist\"}", "tiers.t.egress.mode"},
+            {"{\"mode\": \"deny-list\", \"extra\": 1}", "tiers.t.egress.extra"},
+            {"{\"mode\": \"deny-list\", \"metadata\": true}", "tiers.t.egress.metadata"},
             {"{\"mode\": \"allowlist\", \"private\": \"deny\"}", "only a deny-list"},
-            {"{\"mode\": \"deny-list\", \"counters\": \"yes\"}", "egress.counters"},
-            {"{\"mode\": \"deny-list\", \"allow\": {}}", "expected an array"},
-            {"{\"mode\": \"deny-list\", \"allow\": [{}]}", "names a \"cidr\""},
+            {"{\"mode\": \"deny-list\", \"counters\": \"yes\"}", "tiers.t.egress.counters"},
+            {"{\"mode\": \"off\", \"counters\": true}", "mode \"off\" takes no \"counters\""},
+            {"{\"mode\": \"none\", \"allow\": []}", "mode \"none\" takes no \"allow\""},
+            {"{\"mode\": \"deny-list\", \"allow\": {}}", "tiers.t.egress.allow"},
+            {"{\"mode\": \"deny-list\", \"allow\": [{}]}", "needs a \"cidr\""},
             {"{\"mode\": \"deny-list\", \"allow\": [{\"cidr\": \"10.0.0.1/8\"}]}",
-             "egress.allow[0]: '10.0.0.1/8' has bits set"},
+             "tiers.t.egress.allow[0].cidr: '10.0.0.1/8' has bits set"},
             {"{\"mode\": \"deny-list\", \"allow\": [{\"cidr\": \"10.0.0.0/8\", \"host\": "
              "\"a.b\"}]}",
-             "exclude each other"},
-            {"{\"mode\": \"deny-list\", \"allow\": [{\"host\": \"10.0.0.1\"}]}", "addresses go in"},
-            {"{\"mode\": \"deny-list\", \"allow\": [{\"host\": \"a b\"}]}", "is a DNS name"},
-            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 0}]}", "out of range"},
-            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 65536}]}", "out of range"},
+             "not both"},
+            {"{\"mode\": \"deny-list\", \"allow\": [{\"host\": \"10.0.0.1\"}]}",
+             "an address belongs in"},
+            {"{\"mode\": \"deny-list\", \"allow\": [{\"host\": \"a b\"}]}", "is not a DNS name"},
+            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 0}]}", "not in 1-65535"},
+            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 65536}]}", "not in 1-65535"},
+            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 1.5}]}", "expected an integer"},
             {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": \"90-80\"}]}", "FIRST-LAST"},
             {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": \"80-\"}]}", "FIRST-LAST"},
             {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": \"+80\"}]}", "FIRST-LAST"},
-            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": []}]}", "is empty"},
+            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": []}]}", "an empty list of ports"},
+            {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": [80, 80]}]}", "listed twice"},
             {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 80, \"proto\": \"icmp\"}]}",
-             "\"proto\""},
+             "tiers.t.egress.deny[0].proto"},
             {"{\"mode\": \"deny-list\", \"deny\": [{\"ports\": 80, \"port\": 81}]}",
-             "unknown key \"port\""},
+             "tiers.t.egress.deny[0].port"},
         };
 
         (void)state;
@@ -639,6 +682,9 @@ static void test_settings_errors(void **state)
                 if (strstr(err.msg, cases[i].message) == NULL)
                         fail_msg("%s: message '%s' lacks '%s'", cases[i].json, err.msg,
                                  cases[i].message);
+                /* located: FILE:LINE:COLUMN */
+                if (strncmp(err.msg, "test.json:2:", 12) != 0)
+                        fail_msg("%s: message '%s' is not located", cases[i].json, err.msg);
         }
 }
 
@@ -649,16 +695,17 @@ static void test_ruleset_json_roundtrip(void **state)
         _cleanup_egress_ruleset_ struct rw_egress_ruleset set = {0}, back = {0};
         _cleanup_free_ char *a = NULL, *b = NULL;
         _cleanup_json_ json_t *doc = NULL;
-        struct rw_egress_settings s;
+        _cleanup_policy_ struct rw_policy policy = {0};
+        const struct rw_egress_settings *s;
         struct rw_error err = {0};
         const char *env[] = {"KUBERNETES_SERVICE_HOST=fd00:96::1", "KUBERNETES_SERVICE_PORT=443"};
         struct rw_egress_facts facts = {.env = env, .n_env = 2};
 
         (void)state;
         s = settings_from("{\"mode\": \"allowlist\", \"allow\": [{\"cidr\": \"0.0.0.0/0\","
-                          " \"ports\": [\"1-1024\"]}, {\"cidr\": \"::/0\"}]}");
-        assert_int_equal(rw_egress_build(&s.config, &facts, &set, &err), 0);
-        rw_egress_config_free(&s.config);
+                          " \"ports\": [\"1-1024\"]}, {\"cidr\": \"::/0\"}]}",
+                          &policy);
+        assert_int_equal(rw_egress_build(&s->config, &facts, &set, &err), 0);
         assert_int_equal(rw_egress_ruleset_to_json(&set, &doc, &err), 0);
         assert_int_equal(rw_egress_ruleset_from_json(doc, &back, &err), 0);
         assert_int_equal(rw_egress_ruleset_format(&set, &a, &err), 0);
@@ -927,6 +974,7 @@ int main(void)
             cmocka_unit_test(test_fingerprint),
             cmocka_unit_test(test_resolv_conf),
             cmocka_unit_test(test_settings_from_json),
+            cmocka_unit_test(test_settings_inherited),
             cmocka_unit_test(test_settings_errors),
             cmocka_unit_test(test_ruleset_json_roundtrip),
             cmocka_unit_test(test_ruleset_json_errors),
