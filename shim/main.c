@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "config.h"
 #include "decision.h"
+#include "egressio.h"
 #include "enginelog.h"
 #include "error.h"
 #include "fileio.h"
@@ -50,11 +51,14 @@ struct rw_call {
         bool written; /* the document was rewritten (and must be put back on failure) */
         const char *delegate;
         enum rw_outcome outcome;
-        char *message; /* the refusal or error, "runwarden: ..." */
+        char *message;        /* the refusal or error, "runwarden: ..." */
+        json_t *egress;       /* the decision log's "egress" */
+        bool handoff_written; /* the egress hook's hand-off (removed again on a refusal) */
 };
 
 static void call_clear(struct rw_call *c)
 {
+        json_decref(c->egress);
         rw_decision_clear(&c->d);
         rw_host_io_clear(&c->io);
         free(c->message);
@@ -190,6 +194,47 @@ static void restore_original(struct rw_call *c)
                 c->written = false;
 }
 
+/*
+ * The egress rules the decision built: into the decision log, and — for a create that goes ahead
+ * rewritten — into the hand-off the injected hook takes. A hand-off that cannot be written
+ * refuses the create: the hook would fail it anyway, later and with less to say.
+ */
+static int prepare_egress(struct rw_call *c, struct rw_error *err)
+{
+        const struct rw_tier *tier = c->d.choice.tier;
+        int r;
+
+        if (!c->d.have_egress)
+                return 0;
+        r = rw_egress_log_rules(&c->d.egress, rw_decision_egress_hook(&c->cli), &c->egress, err);
+        if (r < 0)
+                return r;
+        if (c->audit || c->d.outcome != RW_OUTCOME_REWRITTEN || c->io.doc.dirfd < 0)
+                return 0;
+        r = rw_egress_handoff_for(
+            NULL, c->cli.container_id, c->cli.bundle != NULL ? c->cli.bundle : ".", c->io.doc.dirfd,
+            tier->name, c->d.settings.egress->counters, &c->d.egress, &c->d.record, err);
+        if (r < 0)
+                return rw_error_prefix(err, "egress rules for the hook");
+        c->handoff_written = true;
+        return json_object_set_new(c->egress, "handoff", json_true()) < 0
+                   ? rw_error_set(err, ENOMEM, "egress log")
+                   : 0;
+}
+
+/* delete: what the hook's rules counted, read before runc removes the namespace; never stops
+ * the delete. */
+static void collect_egress(struct rw_call *c)
+{
+        struct rw_error err = {0};
+
+        if (!c->decided || c->cli.command != RW_CMD_DELETE || !c->d.have_record ||
+            c->cli.container_id == NULL)
+                return;
+        if (rw_egress_collect(NULL, c->cli.container_id, &c->d.record, &c->egress, &err) < 0)
+                log_linef(&c->cli, RW_LOG_WARNING, "runwarden: %s", err.msg);
+}
+
 /* update --resources -: runwarden read standard input to judge it; runc reads the same bytes. */
 static int refeed_stdin(const struct rw_call *c, struct rw_error *err)
 {
@@ -281,6 +326,7 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .outcome = c->outcome,
             .message = c->message,
             .delegate = c->delegate,
+            .egress = c->egress,
         };
 
         if (!c->have_policy || c->policy.audit_log == NULL || !command_is_logged(c->cli.command) ||
@@ -303,6 +349,11 @@ static int refuse(struct rw_call *c)
         struct rw_error err = {0};
 
         restore_original(c);
+        if (c->handoff_written) {
+                if (rw_egress_handoff_undo(NULL, c->cli.container_id, &c->d.record, &err) < 0)
+                        fprintf(stderr, "runwarden: %s\n", err.msg);
+                c->handoff_written = false;
+        }
         if (write_decision(c, &err) < 0)
                 fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
         fprintf(stderr, "%s\n", msg);
@@ -396,12 +447,14 @@ int main(int argc, char **argv)
                 /* The operator's --runtime, else the tier's, else the built-in default. */
                 const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
 
-                c.delegate = c.cli.runtime != NULL                   ? c.cli.runtime
-                             : tier != NULL && tier->runtime != NULL ? tier->runtime
-                                                                     : RW_DEFAULT_RUNTIME;
+                c.delegate = rw_decision_delegate(&c.cli, tier);
                 if (check_delegate(c.delegate, &err) < 0)
                         set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         }
+        if (c.message == NULL && prepare_egress(&c, &err) < 0)
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+        if (c.message == NULL)
+                collect_egress(&c);
         /* Only now, with nothing left to refuse for, is the document rewritten. */
         if (c.message == NULL && write_document(&c, &err) < 0)
                 set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);

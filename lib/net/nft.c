@@ -279,6 +279,9 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
                         c.packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
                         c.bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
                 }
+                if (name != NULL && strcmp(name, "immediate") == 0 &&
+                    nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+                        c.reject = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == NFT_GOTO;
         }
         nftnl_expr_iter_destroy(it);
         if (st->n_rules == d->cap) {

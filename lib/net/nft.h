@@ -43,6 +43,7 @@ struct rw_nft_rule_counter {
         uint64_t handle;
         uint64_t packets;
         uint64_t bytes;
+        bool reject; /* it jumps to the reject chain: its packets were blocked attempts */
 };
 
 struct rw_nft_status {

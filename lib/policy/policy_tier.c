@@ -479,6 +479,11 @@ static int parse_rules(const struct rw_policy_parser *ps, const json_t *v,
                         return rw_policy_fail(
                             ps, &kp, true,
                             "rule %s cannot be tuned: a malformed spec is always refused", key);
+                if (strncmp(key, "egress.", 7) == 0)
+                        return rw_policy_fail(ps, &kp, true,
+                                              "rule %s cannot be tuned: a tier that cannot live "
+                                              "with it sets \"egress\": {\"mode\": \"off\"}",
+                                              key);
                 if (rule == NULL)
                         return rw_policy_fail(ps, &kp, true,
                                               "unknown rule id \"%s\" (see docs/rules.md)", key);
