@@ -313,6 +313,7 @@ esc_runtime()
                 # shellcheck disable=SC2086
                 timeout -k 5 60 "$RW_BIN" --policy "$ESC/policy-${ESC_POLICY:-shipped}.json" "${tier[@]}" \
                         --runtime "${ESC_DELEGATE:-$ESC_WITNESS}" --seccomp-dir "$ESC_SECCOMP" \
+                        --egress-hook "$RW_EGRESS_HOOK" \
                         --root "$root" --log "$ESC_LOG" --log-format json ${ESC_GLOBAL:-} "$@"
         fi
 }

@@ -9,7 +9,8 @@
 #   RW_SOURCE_ROOT  the source tree
 #   RW_BUILD_ROOT   the build tree holding shim/runwarden and tests/integration/probe
 # Optional overrides: RW_BIN (runwarden), RW_PROBE, RW_RUNC (the delegate runtime),
-# RW_SECCOMP_DIR, RW_BUSYBOX.
+# RW_SECCOMP_DIR, RW_BUSYBOX, RW_EGRESS_HOOK (the egress hook runwarden injects: the build's,
+# passed as --egress-hook since the installed path does not exist before meson install).
 
 rw_passed=0
 rw_failed=0
@@ -42,6 +43,7 @@ rw_init()
         RW_BIN=${RW_BIN:-$RW_BUILD_ROOT/shim/runwarden}
         RW_PROBE=${RW_PROBE:-$RW_BUILD_ROOT/tests/integration/probe}
         RW_SECCOMP_DIR=${RW_SECCOMP_DIR:-$RW_SOURCE_ROOT/seccomp-profiles}
+        RW_EGRESS_HOOK=${RW_EGRESS_HOOK:-$RW_BUILD_ROOT/shim/runwarden-egress-hook}
         if [ -z "${RW_RUNC:-}" ]; then
                 RW_RUNC=$(command -v runc 2>/dev/null) ||
                         rw_fatal "runc is not installed (apt-get install runc)"
@@ -54,6 +56,7 @@ rw_init()
 
         [ -x "$RW_BIN" ] || rw_fatal "runwarden binary not found at $RW_BIN (build first)"
         [ -x "$RW_PROBE" ] || rw_fatal "probe binary not found at $RW_PROBE (build first)"
+        [ -x "$RW_EGRESS_HOOK" ] || rw_fatal "egress hook not found at $RW_EGRESS_HOOK (build first)"
         [ -x "$RW_RUNC" ] || rw_fatal "runc not executable at $RW_RUNC"
         [ -f "$RW_SECCOMP_DIR/ci-default.json" ] ||
                 rw_fatal "no ci-default.json in seccomp dir $RW_SECCOMP_DIR"
@@ -171,7 +174,7 @@ rw_use_log()
 rw()
 {
         "$RW_BIN" --root "$RW_STATE" --log "$RW_LOG" --log-format json \
-                --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" "$@"
+                --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" --egress-hook "$RW_EGRESS_HOOK" "$@"
 }
 
 # rw_capture NAME CMD...: run CMD with stdin from /dev/null, stdout in $RW_TMP/NAME.out, stderr

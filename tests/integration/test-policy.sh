@@ -35,7 +35,8 @@ rwt()
         local name=$1
         shift
         "$RW_TMP/bin/$name" --policy "$POLICY" --root "$RW_STATE" --log "$RW_LOG" \
-                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" "$@"
+                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
+                --egress-hook "$RW_EGRESS_HOOK" "$@"
 }
 ln -s "$RW_BIN" "$RW_TMP/bin/runwarden"
 
@@ -151,7 +152,7 @@ for on_failure in refuse continue; do
         rw_capture "audit-$on_failure" "$RW_TMP/bin/runwarden-untrusted" \
                 --policy "$RW_TMP/policy-$on_failure.json" --root "$RW_STATE" --log "$RW_LOG" \
                 --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
-                run --bundle "$RW_TMP/b-$on_failure" "t-audit-$on_failure"
+                --egress-hook "$RW_EGRESS_HOOK" run --bundle "$RW_TMP/b-$on_failure" "t-audit-$on_failure"
         if [ "$on_failure" = refuse ]; then
                 rw_expect_refusal "unwritable decision log, on_failure refuse" "" \
                         "$RW_TMP/b-$on_failure" "t-audit-$on_failure" "$before"
