@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * egress-tool: drives lib/net directly for the egress integration test and its benchmark, and
- * stands in for what the core will do at create and delete until it is wired (docs/egress.md):
+ * egress-tool: drives lib/net directly for the egress integration test and its benchmark, below
+ * runwarden (which the test also runs as an engine does):
  *
- *   egress-tool build CONFIG [--env NAME=VALUE]... [--resolv-conf FILE] [--host
- * NAME=ADDR[,ADDR]]...
- *                     [--out RULES]      print the rules of a tier's "egress" object (CONFIG)
+ *   egress-tool build CONFIG [--env NAME=VALUE]... [--resolv-conf FILE]
+ *                     [--host NAME=ADDR[,ADDR]]... [--out RULES]
+ *                                        the rules of a tier's "egress" object (CONFIG, read by
+ *                                        the policy parser), printed, and as the hook reads them
  *   egress-tool install TARGET RULES     install; prints installed, kept or replaced
  *   egress-tool show TARGET              the table's mode, fingerprint and per-rule counters
  *   egress-tool remove TARGET            remove runwarden's table
  *   egress-tool handoff RULES --id ID --bundle DIR [--pin] [--tier NAME]
- *                                        write the hook's hand-off, as `runwarden create` will
- *   egress-tool delete --id ID --bundle DIR
- *                                        counters through the pin, unpin, drop the hand-off, as
- *                                        `runwarden delete` will
+ *                                        write a hand-off for the hook: for tests of the hook on
+ *                                        its own, with what runwarden create never writes (a
+ *                                        container without a network namespace), and for the
+ *                                        benchmark of the hook alone
  *   egress-tool paths --id ID --bundle DIR
  *                                        the hand-off file and the pin of that container
  *   TARGET: --netns PATH | --pid PID
@@ -48,7 +49,7 @@ static int fail(const struct rw_error *err)
 
 static int usage(void)
 {
-        fprintf(stderr, "usage: egress-tool build|install|show|remove|handoff|delete ... "
+        fprintf(stderr, "usage: egress-tool build|install|show|remove|handoff|paths ... "
                         "(see the source)\n");
         return 2;
 }
@@ -343,36 +344,6 @@ static int cmd_paths(int argc, char **argv, struct rw_error *err)
         return 0;
 }
 
-static int cmd_delete(int argc, char **argv, struct rw_error *err)
-{
-        _cleanup_nft_status_ struct rw_nft_status status = {0};
-        _cleanup_close_ int nsfd = -1;
-        const char *id;
-        char pin[PATH_MAX];
-        struct stat st;
-        int r;
-
-        r = id_bundle(argc, argv, &id, &st, err);
-        if (r < 0)
-                return r;
-        r = rw_egress_pin_path(NULL, id, (uint64_t)st.st_dev, (uint64_t)st.st_ino, pin, sizeof(pin),
-                               err);
-        if (r < 0)
-                return r;
-        r = rw_netns_open_path(pin, &nsfd, err);
-        if (r < 0)
-                return r;
-        r = rw_nft_read(nsfd, &status, err);
-        if (r < 0)
-                return r;
-        print_status(&status);
-        rw_closep(&nsfd);
-        r = rw_netns_unpin(pin, err);
-        if (r < 0)
-                return r;
-        return rw_egress_handoff_remove(NULL, id, (uint64_t)st.st_dev, (uint64_t)st.st_ino, err);
-}
-
 int main(int argc, char **argv)
 {
         struct rw_error err = {0};
@@ -390,8 +361,6 @@ int main(int argc, char **argv)
                 r = cmd_remove(argc, argv, &err);
         else if (strcmp(argv[1], "handoff") == 0)
                 r = cmd_handoff(argc, argv, &err);
-        else if (strcmp(argv[1], "delete") == 0)
-                r = cmd_delete(argc, argv, &err);
         else if (strcmp(argv[1], "paths") == 0)
                 r = cmd_paths(argc, argv, &err);
         else

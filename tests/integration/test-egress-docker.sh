@@ -2,30 +2,30 @@
 # SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2016  # jq filters name jq $variables in single quotes
 #
-# PROTOTYPE of the core's egress wiring, through a real engine: `docker run --runtime egress`.
-# Until runwarden itself writes the hand-off and injects the hook (docs/egress.md, "Wiring"), a
-# test-only runtime wrapper does exactly that at `create` (with egress-tool and jq) and then
-# execs runc with the engine's command line. What this test shows is the engine's side:
-# docker's own network setup (the bridge, libnetwork's prestart hook) comes first, the egress
-# hook runs after it in the container's namespace, and the rules hold for the job.
+# Egress through a real engine: `docker run --runtime runwarden`, with runwarden installed by
+# engines.sh into its scratch prefix (the egress hook where that runwarden looks for it) and a
+# tier that denies metadata, control planes and private ranges. docker's own network setup (its
+# bridge, libnetwork's prestart hook) comes first; runwarden's hook, the last createRuntime hook,
+# installs the rules in the container's namespace; the job's metadata and kubelet connections
+# are refused at once, the public one succeeds, docker's nameservers are let through on port 53,
+# and `docker rm` logs what was blocked.
 #
 # Everything runs in a network namespace the test makes: its own containerd (own socket, root,
-# state, no CRI) and dockerd (own socket, data-root, exec-root, pidfile, no iptables), their
-# files under the test's scratch directory. The bridge docker makes lives in that namespace; the
-# "metadata", "kubelet" and "public" listeners are addresses on its loopback. Nothing is
-# started, changed or stopped outside it.
+# state, no CRI) and dockerd (own socket, data-root, exec-root, pidfile, no iptables) with a
+# bridge, their files under the test's scratch directory. engines.sh's own dockerd has no bridge,
+# and docker's network setup is what this test is about. The "metadata", "kubelet" and "public"
+# listeners are addresses on that namespace's loopback. Nothing is started, changed or stopped
+# outside it.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/engines.sh
+. "$(dirname "$0")/engines.sh"
 rw_init
 rw_need_cmd ip nsenter flock containerd dockerd docker ctr
 
-TOOL=$RW_BUILD_ROOT/tests/integration/egress-tool
 EPROBE=$RW_BUILD_ROOT/tests/integration/egress-probe
-HOOK=$RW_BUILD_ROOT/shim/runwarden-egress-hook
-for f in "$TOOL" "$EPROBE" "$HOOK"; do
-        [ -x "$f" ] || rw_fatal "$f is not built"
-done
+[ -x "$EPROBE" ] || rw_fatal "$EPROBE is not built"
 
 D=rwd$$
 T=$RW_TMP
@@ -36,18 +36,8 @@ dockerd_pid=
 
 # Only the network namespace: `ip netns exec` would also remount /sys, hiding the cgroups.
 # nsenter (without --fork) execs the command in place. Daemons and servers are started as
-# "${NS[@]}" CMD &, so that $! is CMD itself: a function sent to the background is a subshell,
-# and stopping the subshell would leave CMD running. They do not inherit the lock (9>&-).
+# "${NS[@]}" CMD &, so that $! is CMD itself. They do not inherit the locks (9>&-).
 NS=(nsenter --net="/run/netns/$D")
-in_ns()
-{
-        "${NS[@]}" "$@"
-}
-
-export DOCKER_HOST=unix://$T/docker.sock
-export DOCKER_CONFIG=$T/docker-config
-unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-mkdir -p "$DOCKER_CONFIG"
 
 stop()
 {
@@ -62,129 +52,84 @@ stop()
         wait "$pid" 2>/dev/null || true
 }
 
-cleanup()
+egress_docker_cleanup()
 {
         local pid
-        # Everything below is attempted, whatever fails on the way.
         set +e
         if [ -n "$dockerd_pid" ]; then
                 docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
         fi
         stop "$dockerd_pid"
         stop "$containerd_pid"
-        # What the daemons mounted under the scratch directory and left behind, deepest first.
-        if [ -n "${T:-}" ]; then
-                awk -v t="$T/" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-                        while read -r m; do umount -l "$m" 2>/dev/null; done
-        fi
         for pid in "${servers[@]}"; do
                 kill "$pid" 2>/dev/null || true
         done
         ip netns del "$D" 2>/dev/null || true
-        rw_cleanup
 }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+
+# The installed runwarden (built and installed into the cached prefix, holding engines.sh's lock)
+# and its exit trap; this test's daemons are stopped first.
+rw_eng_init
+rw_eng_on_exit egress_docker_cleanup
 
 # Older trees' test-docker.sh refuse to run beside any dockerd and take this lock: wait for them.
-# (tests/integration/engines.sh cannot serve here: its dockerd has no bridge, and docker's own
-# network setup is what this test is about.) Held until this shell exits.
 exec 9>/run/runwarden-test-docker.lock
 flock -w 300 9 || rw_fatal "another runwarden docker test held the lock for 5 minutes"
 
 ip netns add "$D"
-in_ns ip link set lo up
+"${NS[@]}" ip link set lo up
 for a in 169.254.169.254/32 10.250.0.10/32 198.51.100.10/32; do
-        in_ns ip addr add "$a" dev lo
+        "${NS[@]}" ip addr add "$a" dev lo
 done
 for l in "169.254.169.254 80" "10.250.0.10 10250" "198.51.100.10 8080"; do
         # shellcheck disable=SC2086  # address and port
-        "${NS[@]}" "$EPROBE" serve $l >/dev/null 2>&1 9>&- &
+        "${NS[@]}" "$EPROBE" serve $l >/dev/null 2>&1 9>&- {rw_eng_lock_fd}>&- &
         servers+=($!)
 done
 
-# ---- the prototype of runwarden's create: hand-off, hook entry, then runc ----
-cat >"$T/egress.json" <<'EOF'
-{ "mode": "deny-list", "private": "deny" }
-EOF
-wrapper=$T/egress-runtime
-cat >"$wrapper" <<EOF
-#!/usr/bin/env bash
-# Test-only stand-in for runwarden's egress wiring; the engine's arguments reach runc unchanged.
-set -euo pipefail
-args=("\$@")
-cmd= bundle=. id=
-for ((i = 0; i < \${#args[@]}; i++)); do
-        a=\${args[i]}
-        case \$a in
-        create) cmd=create ;;
-        --bundle | -b) bundle=\${args[i + 1]} ;;
-        --bundle=*) bundle=\${a#--bundle=} ;;
-        esac
-done
-if [ "\$cmd" = create ]; then
-        id=\${args[\${#args[@]} - 1]}
-        cfg=\$bundle/config.json
-        # Facts: the job's env, and the resolv.conf the engine bind-mounts (never the rootfs').
-        envs=()
-        while IFS= read -r e; do envs+=(--env "\$e"); done < <(jq -r '.process.env[]?' "\$cfg")
-        resolv=\$(jq -r '[.mounts[] | select(.destination == "/etc/resolv.conf") | .source][0] // empty' "\$cfg")
-        resolv_args=()
-        if [ -n "\$resolv" ]; then
-                resolv_args=(--resolv-conf "\$resolv")
-                cp "\$resolv" "$T/resolv-\$id.conf"
-        fi
-        "$TOOL" build "$T/egress.json" "\${envs[@]}" "\${resolv_args[@]}" \\
-                --out "\$bundle/.egress-rules" >"$T/build-\$id.txt"
-        "$TOOL" handoff "\$bundle/.egress-rules" --id "\$id" --bundle "\$bundle" --tier untrusted
-        jq --arg hook "$HOOK" '.hooks.createRuntime = ((.hooks.createRuntime // [])
-                | map(select(.path != \$hook))
-                | . + [{path: \$hook, args: ["runwarden-egress-hook"], timeout: 10}])' \\
-                "\$cfg" >"\$cfg.new"
-        cp "\$cfg" "$T/config-\$id.before.json"
-        mv "\$cfg.new" "\$cfg"
-        cp "\$cfg" "$T/config-\$id.json"
-fi
-exec "$RW_RUNC" "\$@"
-EOF
-chmod 755 "$wrapper"
+# The tier: engines.sh's default (the baseline, this session's engine directories, the scratch
+# decision log) with the shipped untrusted tier's egress.
+rw_eng_default_policy_json '{}' |
+        jq '.tiers.default.egress = {mode: "deny-list", private: "deny"}' >"$T/policy.json"
+rw_eng_policy "$T/policy.json"
+HOOK=$RW_ENG_PREFIX/libexec/runwarden/runwarden-egress-hook
+[ -x "$HOOK" ] || rw_fatal "meson install put no egress hook at $HOOK"
 
-# ---- containerd and dockerd of this test, inside the namespace ----
+# ---- containerd and dockerd of this test, inside the namespace, with a bridge ----
+C=$RW_ENG_DIR/containerd
+mkdir -p "$C/root" "$C/state" "$C/opt" "$RW_ENG_DATA_ROOT" "$RW_ENG_DIR/exec"
 cat >"$T/containerd.toml" <<EOF
 version = 2
-root = "$T/containerd-root"
-state = "$T/containerd-state"
+root = "$C/root"
+state = "$C/state"
 disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
-  address = "$T/containerd.sock"
+  address = "$RW_ENG_CONTAINERD_SOCK"
 [ttrpc]
-  address = "$T/containerd.sock.ttrpc"
+  address = "$RW_ENG_CONTAINERD_SOCK.ttrpc"
 [debug]
   address = ""
 [metrics]
   address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$C/opt"
 EOF
-"${NS[@]}" containerd --config "$T/containerd.toml" >"$T/containerd.log" 2>&1 9>&- &
+"${NS[@]}" containerd --config "$T/containerd.toml" >"$T/containerd.log" 2>&1 9>&- {rw_eng_lock_fd}>&- &
 containerd_pid=$!
-for _ in $(seq 150); do
-        ctr --address "$T/containerd.sock" version >/dev/null 2>&1 && break
-        kill -0 "$containerd_pid" 2>/dev/null || { tail -20 "$T/containerd.log"; rw_fatal "containerd died"; }
-        sleep 0.2
-done
-ctr --address "$T/containerd.sock" version >/dev/null 2>&1 || rw_fatal "containerd did not start"
+rw_eng_wait_ready containerd "$containerd_pid" "$T/containerd.log" \
+        ctr --address "$RW_ENG_CONTAINERD_SOCK" version
 
-"${NS[@]}" dockerd --host "$DOCKER_HOST" --containerd "$T/containerd.sock" \
-        --data-root "$T/docker-root" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" \
+# deprecated-key-path: dockerd 20.10 writes its trust key to /etc/docker/key.json otherwise.
+jq -n --arg key "$RW_ENG_DIR/key.json" '{"deprecated-key-path": $key}' >"$T/daemon.json"
+"${NS[@]}" dockerd --config-file "$T/daemon.json" --host "unix://$RW_ENG_DOCKER_SOCK" \
+        --containerd "$RW_ENG_CONTAINERD_SOCK" --data-root "$RW_ENG_DATA_ROOT" \
+        --exec-root "$RW_ENG_DIR/exec" --pidfile "$RW_ENG_DIR/docker.pid" \
         --iptables=false --ip-forward=false --ip-masq=false --userland-proxy=false \
-        --cgroup-parent "/$D" \
-        --bip 172.31.250.1/24 --add-runtime "egress=$wrapper" >"$T/dockerd.log" 2>&1 9>&- &
+        --cgroup-parent "/$D" --bip 172.31.250.1/24 --add-runtime "runwarden=$RW_ENG_RUNTIME" \
+        >"$T/dockerd.log" 2>&1 9>&- {rw_eng_lock_fd}>&- &
 dockerd_pid=$!
-for _ in $(seq 300); do
-        docker version >/dev/null 2>&1 && break
-        kill -0 "$dockerd_pid" 2>/dev/null || { tail -30 "$T/dockerd.log"; rw_fatal "dockerd died"; }
-        sleep 0.2
-done
-docker version >/dev/null 2>&1 || { tail -30 "$T/dockerd.log"; rw_fatal "dockerd did not start"; }
+rw_eng_docker_env
+rw_eng_wait_ready dockerd "$dockerd_pid" "$T/dockerd.log" docker version
 
 rw_make_rootfs "$T/rootfs"
 cp "$EPROBE" "$T/rootfs/egress-probe"
@@ -215,42 +160,57 @@ expect "$RW_TMP/control.out" "tcp 198.51.100.10 8080" ok
 expect "$RW_TMP/control.out" "tcp 169.254.169.254 80" ok
 expect "$RW_TMP/control.out" "tcp 10.250.0.10 10250" ok
 
-rw_capture egress docker run --rm --network bridge --runtime egress "$image" sh -c "$job"
-rw_expect_rc "docker run --runtime egress" 0
+# Detached, kept running after the probes, so that the spec runc got can be read while the
+# container exists; `docker rm -f` then stops and deletes it.
+rw_capture egress-run docker run -d --name rw-egress-job --network bridge --runtime runwarden \
+        "$image" sh -c "$job; exec sleep 120"
+rw_expect_rc "docker run -d --runtime runwarden" 0
 f=$RW_TMP/egress.out
+for _ in $(seq 100); do
+        docker logs rw-egress-job >"$f" 2>&1 || true
+        grep -q '^nft-delete: ' "$f" && break
+        sleep 0.1
+done
 expect "$f" "tcp 198.51.100.10 8080" ok
 expect "$f" "tcp 169.254.169.254 80" ECONNREFUSED
 expect "$f" "udp 169.254.169.254 80" EPERM
 expect "$f" "tcp 10.250.0.10 10250" ECONNREFUSED
 rw_expect_grep "the job cannot delete the table" "$f" '^nft-delete: EPERM '
-cfg=$(ls "$T"/config-*.json 2>/dev/null | grep -v before | head -n 1 || true)
-if [ -n "$cfg" ] && jq -e --arg hook "$HOOK" '.hooks.prestart[0].path != null and
-                (.hooks.createRuntime | last | .path == $hook)' "$cfg" >/dev/null; then
-        rw_pass "docker's libnetwork prestart hook is there, the egress hook is the last createRuntime hook"
+id=$(docker inspect --format '{{.Id}}' rw-egress-job)
+cfg=$(find "$C/state" -path "*/$id/config.json" 2>/dev/null | head -n 1)
+if [ -n "$cfg" ] && jq -e --arg hook "$HOOK" '(.hooks.prestart[0].args[0] == "libnetwork-setkey")
+                and (.hooks.createRuntime | last | .path == $hook)' "$cfg" >/dev/null; then
+        rw_pass "docker's libnetwork prestart hook is there, runwarden's egress hook is the last createRuntime hook"
 else
         rw_fail "docker's prestart hook and the egress hook in the spec runc got"
-        [ -n "$cfg" ] && jq '.hooks' "$cfg"
+        if [ -n "$cfg" ]; then jq '.hooks' "$cfg"; else echo "    no config.json of $id"; fi
 fi
-# docker's resolv.conf for the bridge holds the host's nameservers (or public ones when the host
-# has only a local stub): each is let through on port 53, the bind source being docker's.
-build=$(ls "$T"/build-*.txt | head -n 1)
-resolv=$(ls "$T"/resolv-*.conf 2>/dev/null | head -n 1 || true)
-if [ -z "$resolv" ]; then
-        rw_fail "docker bind-mounted a resolv.conf for the wrapper to read"
+
+# docker's resolv.conf for the bridge (the host's nameservers, or public ones when the host has
+# only a local stub): runwarden read it from docker's bind and lets each through on port 53.
+create=$(jq -c --arg id "$id" 'select(.container_id == $id and .command == "create")' "$RW_ENG_AUDIT")
+rw_expect_eq "decision log: the create's egress, handed to the hook" "deny-list true" \
+        "$(jq -r '"\(.egress.mode) \(.egress.handoff)"' <<<"$create")"
+resolv=$RW_ENG_DATA_ROOT/containers/$id/resolv.conf
+nameservers=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' "$resolv")
+missing=
+for ns in $nameservers; do
+        jq -e --arg ns "$ns" '.egress.rules | any(test("^egress.resolver: ip6? daddr \($ns)/[0-9]+ udp dport 53 accept$"))' \
+                <<<"$create" >/dev/null || missing+=" $ns"
+done
+if [ -n "$nameservers" ] && [ -z "$missing" ]; then
+        rw_pass "docker's nameservers ($(echo $nameservers)) are let through on port 53"
 else
-        nameservers=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' \
-                "$resolv")
-        missing=
-        for ns in $nameservers; do
-                grep -q "^egress.resolver: ip6\{0,1\} daddr $ns/[0-9]* udp dport 53 accept$" \
-                        "$build" || missing+=" $ns"
-        done
-        if [ -n "$nameservers" ] && [ -z "$missing" ]; then
-                rw_pass "docker's nameservers ($(echo $nameservers)) are let through on port 53"
-        else
-                rw_fail "docker's nameservers are let through on port 53 (missing:${missing:- none listed})"
-                rw_show build "$build"
-        fi
+        rw_fail "docker's nameservers are let through on port 53 (missing:${missing:- none listed})"
+        jq '.egress.rules' <<<"$create"
 fi
+
+rw_capture rm docker rm -f rw-egress-job
+rw_expect_rc "docker rm -f" 0
+# The shim's delete (runwarden delete) reads the counters before runc removes the namespace.
+delete=$(jq -c --arg id "$id" 'select(.container_id == $id and .command == "delete"
+                and .egress != null)' "$RW_ENG_AUDIT" | head -n 1)
+rw_expect_eq "decision log: the delete counted the blocked attempts" yes \
+        "$(jq -r 'if .egress.blocked >= 3 then "yes" else "no: \(.egress)" end' <<<"${delete:-null}")"
 
 rw_summary
