@@ -217,12 +217,16 @@ esc_policies()
                 fi
         fi
         # The test policy: the shipped tiers plus
-        #   cache  untrusted with a read-write bind prefix (a runner cache) and a read-only one
+        #   cache     untrusted with a read-write bind prefix (a runner cache) and a read-only one
+        #   netadmin  untrusted keeping CAP_NET_ADMIN (issue 17: refused, it could undo egress)
+        #   hostnet   untrusted whose host-namespace rule only warns (egress still refuses)
         jq --arg rw "$ESC/rwprefix" --arg ro "$ESC/roprefix" '
                 .tiers.cache = {extends: "untrusted",
                                 bind_prefixes: ((.tiers.untrusted.bind_prefixes // [])
                                     + [{path: $rw, read_only: false}, {path: $ro, read_only: true}])}
-                | .strictness = ["trusted", "cache"] + (.strictness - ["trusted"])' \
+                | .tiers.netadmin = {extends: "untrusted", capabilities: ["CAP_NET_ADMIN"]}
+                | .tiers.hostnet = {extends: "untrusted", rules: {"host-namespace": "warn"}}
+                | .strictness = ["trusted", "netadmin", "hostnet", "cache"] + (.strictness - ["trusted"])' \
                 "$ESC/policy-shipped.json" >"$ESC/policy-test.json"
         # The hook policy: a tier whose operator allows hooks by path (issue 12 class 2). The key
         # is a tier's list "hooks": [PATH...].
@@ -445,15 +449,17 @@ esc_snippet()
 #                             by --prep: a real directory and a symlink to the host)
 #   --cmd CMD                 run (default) or restore
 #   --flags "F..."            more flags of the command (--no-pivot)
+#   --delegate PATH           runwarden's delegate in the rw column (default: the witness)
 esc_bundle()
 {
         local filter=$1 snippet=$2
         shift 2
         local prep='' raw='' reach='' hostcheck='' unsafe=false race=false iterations=1 cmd=run flags=''
-        local ESC_POLICY=shipped ESC_TIER=''
+        local ESC_POLICY=shipped ESC_TIER='' delegate=''
         while [ $# -gt 0 ]; do
                 case $1 in
                 --policy) ESC_POLICY=$2 ;;
+                --delegate) delegate=$2 ;;
                 --tier) ESC_TIER=$2 ;;
                 --prep) prep=$2 ;;
                 --raw) raw=$2 ;;
@@ -488,7 +494,7 @@ esc_bundle()
         jq -e . "$b/config.json" >/dev/null 2>&1 || [ -n "$raw" ] ||
                 rw_fatal "$ESC_ID: the edited spec is not JSON"
         cp "$b/config.json" "$b/config.json.orig"
-        local ESC_DELEGATE='' ESC_DELEGATE_USED=witness
+        local ESC_DELEGATE=$delegate ESC_DELEGATE_USED=witness
         if [ "$unsafe" = true ]; then
                 ESC_DELEGATE=$ESC_FAKE
                 ESC_DELEGATE_USED=fake
