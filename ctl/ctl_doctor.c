@@ -38,6 +38,7 @@
 #include "json.h"
 #include "nft.h"
 #include "policy.h"
+#include "rules.h"
 #include "runcvers.h"
 #include "toml.h"
 

@@ -21,6 +21,7 @@ static const struct {
     {"seccomp", rw_ctl_seccomp, "seccomp check FILE | show NAME | diff A B | stats NAME"},
     {"setup", rw_ctl_setup, "setup docker|containerd|podman|everywhere: register runwarden"},
     {"doctor", rw_ctl_doctor, "doctor [--json]: is this host set up, and safely?"},
+    {"canary", rw_ctl_canary, "canary expect [TIER] | canary run --engine E --runtime R"},
 };
 
 static void usage(FILE *out)

@@ -33,6 +33,8 @@
 #include "hostio.h"
 #include "json.h"
 #include "plan.h"
+#include "pins.h"
+#include "settings.h"
 #include "policy.h"
 #include "state.h"
 
@@ -49,6 +51,9 @@ struct rw_call {
         bool decided;
         bool audit;   /* audit mode: nothing is refused, nothing changed */
         bool written; /* the document was rewritten (and must be put back on failure) */
+        bool pinned;  /* pins were made for it (and must be released on failure) */
+        bool pin_refused;
+        bool recorded; /* its record and volume uses were saved (create) */
         const char *delegate;
         enum rw_outcome outcome;
         char *message;        /* the refusal or error, "runwarden: ..." */
@@ -147,13 +152,50 @@ static int check_delegate(const char *path, struct rw_error *err)
         if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
                 return rw_error_set(err, EACCES, "delegate runtime %s is not an executable file",
                                     path);
-        if (stat("/proc/self/exe", &self) == 0 && self.st_dev == st.st_dev &&
-            self.st_ino == st.st_ino)
+        /* Without /proc runc cannot work either; better a clear refusal than a loop. */
+        if (stat("/proc/self/exe", &self) < 0)
+                return rw_error_set_errno(err, errno,
+                                          "cannot tell whether the delegate runtime %s is "
+                                          "runwarden itself: /proc/self/exe",
+                                          path);
+        if (self.st_dev == st.st_dev && self.st_ino == st.st_ino)
                 return rw_error_set(err, ELOOP,
                                     "delegate runtime %s is runwarden itself; point --runtime at "
                                     "the real runc",
                                     path);
         return 0;
+}
+
+/* The bind sources the plan points at pins (lib/facts/pins.h), made now that nothing is left to
+ * refuse for but the rewrite itself. */
+static int make_pins(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *root = NULL;
+        int r;
+
+        if (c->d.rewrite != RW_DOC_BUNDLE_CONFIG || c->cli.container_id == NULL)
+                return 0;
+        r = rw_host_canonical_root(c->cli.root, &root, err);
+        if (r < 0)
+                return r;
+        c->pinned = true;
+        r = rw_pins_apply(NULL, root, c->cli.container_id, &c->d.plan, err);
+        if (r < 0)
+                c->pinned = false; /* rw_pins_apply() released what it made */
+        return r;
+}
+
+static void release_pins(struct rw_call *c)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error err = {0};
+
+        if (!c->pinned)
+                return;
+        if (rw_host_canonical_root(c->cli.root, &root, &err) < 0 ||
+            rw_pins_release(NULL, root, c->cli.container_id, &err) < 0)
+                fprintf(stderr, "runwarden: releasing the pins: %s\n", err.msg);
+        c->pinned = false;
 }
 
 /* Apply the plan to the canonical view and replace the document it came from. */
@@ -173,6 +215,12 @@ static int write_document(struct rw_call *c, struct rw_error *err)
         r = rw_json_dump(c->d.view, &out, &out_len, err);
         if (r < 0)
                 return r;
+        r = make_pins(c, err);
+        if (r < 0) {
+                /* what was judged changed under the pin: host-mount's refusal, as at the check */
+                c->pin_refused = true;
+                return rw_error_prefix(err, "refused by rule %s", RW_RULE_HOST_MOUNT);
+        }
         r = rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, out, out_len, &c->io.doc.st, err);
         if (r < 0)
                 return rw_error_prefix(err, "writing %s", c->io.doc.name);
@@ -180,11 +228,28 @@ static int write_document(struct rw_call *c, struct rw_error *err)
         return 0;
 }
 
+/* Forget what keep_records() recorded for a create that is refused after all. */
+static void forget_records(struct rw_call *c)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error err = {0};
+
+        if (!c->recorded)
+                return;
+        if (rw_host_canonical_root(c->cli.root, &root, &err) == 0) {
+                rw_state_remove(NULL, root, c->cli.container_id, &err);
+                rw_volume_remove_user(NULL, root, c->cli.container_id, &err);
+        }
+        c->recorded = false;
+}
+
 /* Put back what was rewritten before a hand-off that did not happen. */
 static void restore_original(struct rw_call *c)
 {
         struct rw_error err = {0};
 
+        release_pins(c);
+        forget_records(c);
         if (!c->written)
                 return;
         if (rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, c->io.doc.bytes, c->io.doc.len,
@@ -274,6 +339,39 @@ static int register_volumes(const struct rw_call *c, const char *root, struct rw
                 if (r < 0)
                         return rw_error_prefix(err, "registering volume %s", c->d.volumes[i]);
         }
+        return 0;
+}
+
+/*
+ * What later calls about this container need: its tier, and the volumes it mounts. A volume that
+ * cannot be registered would let another tier's container claim it later: the create is refused
+ * then (and what was recorded is forgotten again). A delete forgets both, and the pins.
+ */
+static int keep_records(struct rw_call *c, struct rw_error *err)
+{
+        _cleanup_free_ char *root = NULL;
+        struct rw_error state_err = {0};
+
+        if (!c->decided || c->cli.container_id == NULL || !(c->d.save_record || c->d.remove_record))
+                return 0;
+        if (rw_host_canonical_root(c->cli.root, &root, &state_err) < 0) {
+                log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                return 0;
+        }
+        if (c->d.remove_record) {
+                /* runc unmounts nothing of the host's: the pins go with the record */
+                if (rw_pins_release(NULL, root, c->cli.container_id, &state_err) < 0)
+                        log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                rw_state_remove(NULL, root, c->cli.container_id, &state_err);
+                if (rw_volume_remove_user(NULL, root, c->cli.container_id, &state_err) < 0)
+                        log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                return 0;
+        }
+        if (rw_state_save(NULL, root, c->cli.container_id, &c->d.record, &state_err) < 0)
+                log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+        c->recorded = true;
+        if (register_volumes(c, root, err) < 0 && !c->audit)
+                return -EIO;
         return 0;
 }
 
@@ -373,9 +471,10 @@ static void decide(struct rw_call *c)
 
         c->audit = c->cli.mode == RW_MODE_AUDIT;
         r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
-        if (r < 0 && rw_cli_changes_nothing(&c->cli)) {
+        if (r < 0 && (rw_cli_changes_nothing(&c->cli) || rw_cli_stops(&c->cli))) {
                 /* --version, state, list...: runc only prints; the tier would only have named
-                 * the runtime to ask */
+                 * the runtime to ask. kill and delete must work whatever became of the policy:
+                 * an engine that cannot delete leaks containers. */
                 log_linef(&c->cli, RW_LOG_WARNING, "runwarden: policy: %s; handed off to %s",
                           err.msg, c->cli.runtime != NULL ? c->cli.runtime : RW_DEFAULT_RUNTIME);
                 r = rw_decide(&c->cli, NULL, c->invoked_as, &c->io.io, &c->d, &err);
@@ -457,10 +556,17 @@ int main(int argc, char **argv)
                 collect_egress(&c);
         /* Only now, with nothing left to refuse for, is the document rewritten. */
         if (c.message == NULL && write_document(&c, &err) < 0)
-                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+                set_message(&c, c.pin_refused ? RW_OUTCOME_REFUSED : RW_OUTCOME_ERROR,
+                            "runwarden: %s", err.msg);
         if (c.message == NULL && refeed_stdin(&c, &err) < 0)
                 set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         if (c.message != NULL) {
+                r = refuse(&c);
+                call_clear(&c);
+                return r;
+        }
+        if (keep_records(&c, &err) < 0) {
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
                 r = refuse(&c);
                 call_clear(&c);
                 return r;
@@ -477,32 +583,6 @@ int main(int argc, char **argv)
                         return r;
                 }
                 fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
-        }
-
-        /* What later calls about this container need: its tier, and the volumes it mounts. A
-         * volume that cannot be registered would let another tier's container claim it later:
-         * the create is refused then. A delete forgets both. */
-        if (c.decided && c.cli.container_id != NULL && (c.d.save_record || c.d.remove_record)) {
-                _cleanup_free_ char *root = NULL;
-                struct rw_error state_err = {0};
-
-                if (rw_host_canonical_root(c.cli.root, &root, &state_err) < 0) {
-                        log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                } else if (c.d.save_record) {
-                        if (rw_state_save(NULL, root, c.cli.container_id, &c.d.record, &state_err) <
-                            0)
-                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                        if (register_volumes(&c, root, &err) < 0 && !c.audit) {
-                                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
-                                r = refuse(&c);
-                                call_clear(&c);
-                                return r;
-                        }
-                } else {
-                        rw_state_remove(NULL, root, c.cli.container_id, &state_err);
-                        if (rw_volume_remove_user(NULL, root, c.cli.container_id, &state_err) < 0)
-                                log_line(&c.cli, RW_LOG_WARNING, state_err.msg);
-                }
         }
 
         c.cli.delegate_argv[0] = (char *)c.delegate;

@@ -804,6 +804,12 @@ bool rw_cli_changes_nothing(const struct rw_cli *cli)
         }
 }
 
+bool rw_cli_stops(const struct rw_cli *cli)
+{
+        return !rw_cli_changes_nothing(cli) &&
+               (cli->command == RW_CMD_KILL || cli->command == RW_CMD_DELETE);
+}
+
 const char *rw_cli_command_label(enum rw_command command)
 {
         if (command == RW_CMD_NONE)

@@ -135,3 +135,8 @@ const char *rw_cli_command_label(enum rw_command command);
 /* Whether runc, given this command line, only prints or reads (--help, --version, state, list,
  * ps, events, features, spec): such a call is handed off without a policy or a tier. */
 bool rw_cli_changes_nothing(const struct rw_cli *cli);
+
+/* Whether the call only stops or removes a container (kill, delete): it must go through even
+ * when the policy or the tier cannot be known, or an engine that cannot delete leaks
+ * containers. */
+bool rw_cli_stops(const struct rw_cli *cli);

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "paths.h"
 #include "rules.h"
+#include "ruleset.h"
 
 static void use_tier(struct rw_decision *d, const struct rw_cli *cli, const struct rw_tier *tier)
 {
@@ -412,8 +413,9 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                         return 0;
                 rw_rules_process(d->view, "", &d->settings, &d->plan);
                 rw_rules_secrets(d->view, "", &d->plan);
-                /* whose process it must be: the container's own, when runc can tell */
-                if (d->choice.tier->exec == RW_EXEC_ALLOW_AS_OWNER) {
+                /* The container's own process: whose process an exec must be (allow-as-owner),
+                 * and the security labels it must keep (the file names its own). */
+                {
                         _cleanup_plan_ struct rw_plan ignored;
                         struct rw_error sub = {0};
 
@@ -423,6 +425,13 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                                               &config, &ignored, &sub) < 0)
                                 config = NULL;
                 }
+                if (config != NULL)
+                        rw_rules_exec_lsm(json_object_get(config, "process"), d->view, &d->plan);
+                else
+                        rw_plan_deny(&d->plan, RW_RULE_EXEC_POLICY, "exec",
+                                     "the container's own config.json cannot be read (runc's "
+                                     "state under --root names its bundle): the exec's security "
+                                     "labels cannot be compared with the container's");
                 judge_exec_policy(d, d->view, json_object_get(config, "process"), &d->plan);
                 return 0;
         }
@@ -528,9 +537,22 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                 r = decide_exec(ret, cli, policy, invoked_as, io, err);
         } else if (cli->command == RW_CMD_UPDATE) {
                 r = decide_update(ret, cli, policy, invoked_as, io, err);
+        } else if (rw_cli_stops(cli) && policy == NULL) {
+                /* the policy did not load: stop and delete all the same (default runtime) */
+                passthrough = true;
+                r = 0;
+                ret->remove_record = cli->command == RW_CMD_DELETE;
         } else {
                 passthrough = true;
                 r = existing_tier(ret, cli, policy, invoked_as, io, false, err);
+                if (r < 0 && rw_cli_stops(cli)) {
+                        /* no tier to be had (a name the policy lacks): the default runtime */
+                        snprintf(ret->tier_reason, sizeof(ret->tier_reason), "none: %.700s",
+                                 err->msg);
+                        ret->have_tier = false;
+                        ret->settings = (struct rw_settings){0};
+                        r = 0;
+                }
                 if (r >= 0) {
                         judge_command_flags(cli, &ret->settings, &ret->plan);
                         if (!command_is_known(cli->command) &&

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "json.h"
 #include "paths.h"
+#include "pins.h"
 #include "seccomp_profile.h"
 
 #define RUNC_DEFAULT_ROOT "/run/runc"
@@ -287,6 +288,8 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
         _cleanup_free_ char *dir = NULL;
         _cleanup_free_ char *base = NULL;
         _cleanup_free_ char *root = NULL;
+        _cleanup_free_ char *pins = NULL;
+        struct rw_error ignored = {0};
         const char *scratch[16];
         const char **prefixes = NULL;
         size_t n = 0, n_prefixes = 0;
@@ -316,6 +319,10 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
         if (r < 0)
                 return r;
         o.runtime_root = root;
+        /* an id that cannot name a pin directory: no pin, the rule refuses what needs one */
+        if (req->container_id != NULL &&
+            rw_pins_dir(h->pin_dir, root, req->container_id, &pins, &ignored) == 0)
+                o.pin_dir = pins;
         for (const struct rw_scratch_mount *s = req->settings->scratch;
              s != NULL && s->size_bytes > 0 && n + 1 < RW_ELEMENTSOF(scratch); s++)
                 scratch[n++] = s->destination != NULL ? s->destination : "$HOME";

@@ -31,6 +31,7 @@ struct rw_host_io {
         const char *seccomp_dir;  /* NULL: the installed profiles */
         const char *cache_dir;    /* NULL: no compile cache */
         const char *state_dir;    /* NULL: RW_STATE_DIR */
+        const char *pin_dir;      /* NULL: RW_PIN_DIR */
         /* a config.json, not a bundle, was named (runwardenctl explain FILE) */
         bool bundle_is_file;
         struct rw_host_file doc; /* the document a rewrite replaces; dirfd -1 when none */

@@ -20,6 +20,7 @@
 #include "mountinfo.h"
 #include "pathwalk.h"
 #include "paths.h"
+#include "spec.h"
 #include "state.h"
 
 #define PROC_FILE_MAX  4096
@@ -405,6 +406,19 @@ static bool is_pinned_ns(const struct rw_mountinfo *mi, const char *resolved)
         return m != NULL && strcmp(m->mountpoint, resolved) == 0 && strcmp(m->fstype, "nsfs") == 0;
 }
 
+/* "/proc/DIGITS/ns/NAME" exactly. */
+static bool proc_ns_shape(const char *path)
+{
+        const char *p = path + strlen("/proc/");
+        size_t digits = strspn(p, "0123456789");
+
+        if (strncmp(path, "/proc/", 6) != 0 || digits == 0 || strncmp(p + digits, "/ns/", 4) != 0)
+                return false;
+        p += digits + 4;
+        return p[0] != '\0' && strchr(p, '/') == NULL && strcmp(p, ".") != 0 &&
+               strcmp(p, "..") != 0;
+}
+
 static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo *mi,
                           const struct rw_facts_options *o, int type, const char *path,
                           struct rw_error *err)
@@ -415,22 +429,42 @@ static int gather_ns_path(struct rw_host_facts *facts, const struct rw_mountinfo
 
         if (rw_facts_lookup(facts, path) != NULL)
                 return 0;
-        /* a magic link: what stat() reaches is the namespace itself */
-        if (path[0] != '/' || stat(path, &st) < 0)
-                return rw_facts_add_path(facts, path, path[0] != '/' ? EINVAL : errno, NULL, 0, 0,
-                                         0, err);
-        r = rw_facts_add_path(facts, path, 0, path, st.st_mode, st.st_dev, st.st_ino, err);
+        if (path[0] != '/')
+                return rw_facts_add_path(facts, path, EINVAL, NULL, 0, 0, 0, err);
+        if (rw_path_within(path, "/proc")) {
+                /* /proc/PID/ns/TYPE only, a magic link: what stat() reaches is the namespace
+                 * itself. Any other way through /proc (PID/root/..., PID/cwd/...) passes through
+                 * directories a job may own. */
+                if (!proc_ns_shape(path) || stat(path, &st) < 0)
+                        return rw_facts_add_path(facts, path, proc_ns_shape(path) ? errno : EINVAL,
+                                                 NULL, 0, 0, 0, err);
+                r = rw_facts_add_path(facts, path, 0, path, st.st_mode, st.st_dev, st.st_ino, err);
+        } else {
+                /* a pinned namespace file (ip netns, CNI): walked as runc will open it, and
+                 * whether someone else could swap a directory on the way */
+                struct rw_walk w = {0};
+
+                r = rw_path_walk(path, NULL, &w, err);
+                if (r < 0)
+                        return r;
+                st = w.st;
+                r = rw_facts_add_path(facts, path, w.error, w.resolved, w.st.st_mode, w.st.st_dev,
+                                      w.st.st_ino, err);
+                f = rw_facts_lookup_mutable(facts, path);
+                if (r >= 0 && f != NULL) {
+                        f->unsafe_dir = TAKE_PTR(w.unsafe_dir);
+                        f->pinned_ns = w.error == 0 && is_pinned_ns(mi, w.resolved);
+                }
+                rw_walk_clear(&w);
+                if (r < 0 || f == NULL || f->error != 0)
+                        return r;
+        }
         f = rw_facts_lookup_mutable(facts, path);
         if (r < 0 || f == NULL)
                 return r;
         f->uid = st.st_uid;
         f->owner.exec = -1;
         f->owner.strictness = -1;
-        if (!rw_path_within(path, "/proc")) {
-                _cleanup_free_ char *resolved = realpath(path, NULL);
-
-                f->pinned_ns = resolved != NULL && is_pinned_ns(mi, resolved);
-        }
         if (type >= 0)
                 r = find_owner(o, (enum rw_ns_type)type, &f->id, &f->owner, err);
         return r;
@@ -728,6 +762,49 @@ static int docker_rootfs(struct rw_host_facts *facts, const char *id, struct rw_
         return 0;
 }
 
+/* podman (containers/storage): GRAPHROOT/DRIVER-containers/containers.json names the layer
+ * whose mount is this container's rootfs: GRAPHROOT/overlay/LAYER/merged, GRAPHROOT/vfs/dir/
+ * LAYER. */
+static int podman_rootfs(struct rw_host_facts *facts, const char *id, struct rw_error *err)
+{
+        static const struct {
+                const char *driver, *below, *above; /* ROOT/below/LAYER/above */
+        } drivers[] = {{"overlay", "overlay", "/merged"}, {"vfs", "vfs/dir", ""}};
+
+        for (size_t k = 0; id != NULL && k < facts->engines.n[RW_ENGINE_PODMAN]; k++) {
+                const char *root = facts->engines.dirs[RW_ENGINE_PODMAN][k];
+
+                for (size_t d = 0; d < RW_ELEMENTSOF(drivers); d++) {
+                        _cleanup_free_ char *file = NULL;
+                        _cleanup_json_ json_t *list = NULL;
+                        struct rw_error ignored = {0};
+                        size_t i;
+                        json_t *c;
+
+                        if (asprintf(&file, "%s/%s-containers/containers.json", root,
+                                     drivers[d].driver) < 0)
+                                return rw_error_set(err, ENOMEM, "rootfs facts");
+                        if (rw_file_read_json(file, 64 * 1024 * 1024, &list, &ignored) < 0)
+                                continue;
+                        json_array_foreach(list, i, c)
+                        {
+                                const char *cid = json_string_value(json_object_get(c, "id"));
+                                const char *layer = json_string_value(json_object_get(c, "layer"));
+
+                                if (cid == NULL || strcmp(cid, id) != 0 || layer == NULL ||
+                                    layer[0] == '\0' || strchr(layer, '/') != NULL ||
+                                    strcmp(layer, "..") == 0)
+                                        continue;
+                                if (asprintf(&facts->rootfs_expected, "%s/%s/%s%s", root,
+                                             drivers[d].below, layer, drivers[d].above) < 0)
+                                        return rw_error_set(err, ENOMEM, "rootfs facts");
+                                return 0;
+                        }
+                }
+        }
+        return 0;
+}
+
 static int open_in_root(int rootfd, const char *path)
 {
         struct open_how how = {
@@ -800,11 +877,11 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
         const json_t *env = json_object_get(json_object_get(spec, "process"), "env");
         const char *home = NULL;
         _cleanup_free_ char *joined = NULL;
-        size_t i;
-        json_t *e;
         int r;
 
         r = docker_rootfs(facts, o->container_id, err);
+        if (r >= 0 && facts->rootfs_expected == NULL)
+                r = podman_rootfs(facts, o->container_id, err);
         if (r < 0 || path == NULL)
                 return r;
         if (path[0] != '/') {
@@ -819,13 +896,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
                 facts->rootfs_error = errno;
                 return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
         }
-        json_array_foreach(env, i, e)
-        {
-                const char *s = json_string_value(e);
-
-                if (s != NULL && strncmp(s, "HOME=", 5) == 0)
-                        home = s + 5;
-        }
+        home = rw_spec_env_get(env, "HOME");
         return gather_rootfs_dirs(facts, o, home, err);
 }
 
@@ -964,6 +1035,8 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
 
         memset(ret, 0, sizeof(*ret));
         gather_host_ns(ret);
+        if (o->pin_dir != NULL && (ret->pin_dir = strdup(o->pin_dir)) == NULL)
+                return rw_error_set(err, ENOMEM, "facts");
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->bundle != NULL) {
@@ -1239,6 +1312,7 @@ void rw_facts_clear(struct rw_host_facts *facts)
         free(facts->egress.resolv_conf);
         free(facts->egress.resolvers);
         rw_egress_resolved_free(&facts->egress.hosts);
+        free(facts->pin_dir);
         rw_engine_dirs_clear(&facts->engines);
         memset(facts, 0, sizeof(*facts));
 }

@@ -149,6 +149,7 @@ struct rw_host_facts {
         /* The container the command line names (NULL: unknown, as in synthetic facts). */
         char *container_id;
         struct rw_egress_host_facts egress;
+        char *pin_dir; /* where this container's pins are made (pins.h); NULL: none can be */
 };
 
 /* The well-known engine API socket paths, NULL-terminated. */
@@ -180,6 +181,7 @@ struct rw_facts_options {
                                              matters, "$HOME" for the home */
         const char *state_dir;            /* runwarden's records; NULL: the default */
         struct rw_egress_fact_options egress;
+        const char *pin_dir; /* this container's pins (pins.h), NULL: none */
 };
 
 /*

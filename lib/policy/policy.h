@@ -14,7 +14,7 @@
 #include "config.h" /* RW_POLICY_DEFAULT_PATH, meson option policy_path */
 #include "engines.h"
 #include "error.h"
-#include "rules.h"
+#include "settings.h"
 #include "strv.h" /* rw_strv_free() for rw_policy_warnings() */
 
 #define RW_AUDIT_LOG_DEFAULT    "/var/log/runwarden/audit.jsonl"

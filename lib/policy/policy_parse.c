@@ -203,6 +203,38 @@ static int parse_strv(const struct rw_policy_parser *ps, const json_t *v,
         return 0;
 }
 
+/* The tiers a tier names in its lists (share_namespaces_with, volumes.share_with) exist: a typo
+ * would share less than meant, silently. */
+static int check_tier_names(const struct rw_policy_parser *ps, const struct rw_json_path *p,
+                            const struct rw_policy *policy)
+{
+        static const struct {
+                enum rw_tier_list list;
+                const char *key, *sub;
+        } lists[] = {
+            {RW_LIST_SHARE_NAMESPACES, "share_namespaces_with", NULL},
+            {RW_LIST_VOLUME_SHARE, "volumes", "share_with"},
+        };
+
+        for (size_t t = 0; t < policy->n_tiers; t++)
+                for (size_t l = 0; l < RW_ELEMENTSOF(lists); l++) {
+                        const char *const *names = policy->tiers[t].settings.lists[lists[l].list];
+
+                        for (; names != NULL && *names != NULL; names++) {
+                                struct rw_json_path tp =
+                                    rw_jsonpos_path_key(p, policy->tiers[t].name);
+                                struct rw_json_path kp = rw_jsonpos_path_key(&tp, lists[l].key);
+
+                                if (lists[l].sub != NULL)
+                                        kp = rw_jsonpos_path_key(&kp, lists[l].sub);
+                                if (rw_policy_tier_index(policy, *names) < 0)
+                                        return rw_policy_fail(ps, &kp, false, "unknown tier \"%s\"",
+                                                              *names);
+                        }
+                }
+        return 0;
+}
+
 static int parse_tiers(const struct rw_policy_parser *ps, const json_t *v, struct rw_policy *policy,
                        struct rw_policy_tier_def **ret_defs)
 {
@@ -262,7 +294,9 @@ static int parse_tiers(const struct rw_policy_parser *ps, const json_t *v, struc
                     rw_policy_tier_index(policy, parent) < 0)
                         return rw_policy_fail(ps, &ep, false, "unknown tier \"%s\"", parent);
         }
-        return rw_policy_resolve_all(ps, policy, defs);
+        if ((r = rw_policy_resolve_all(ps, policy, defs)) < 0)
+                return r;
+        return check_tier_names(ps, &p, policy);
 }
 
 static int parse_strictness(const struct rw_policy_parser *ps, const json_t *v,

@@ -52,11 +52,28 @@ static bool weakening(const struct rw_policy *policy, const struct rw_select_rul
 int rw_policy_warnings(const struct rw_policy *policy, char ***ret, struct rw_error *err)
 {
         const struct rw_tier *def = rw_policy_find_tier(policy, policy->default_tier);
-        char **warnings = calloc(policy->n_select + 1, sizeof(*warnings));
+        char **warnings = calloc(policy->n_select + policy->n_tiers + 1, sizeof(*warnings));
         size_t n = 0;
 
         if (warnings == NULL)
                 return rw_error_set(err, ENOMEM, "out of memory");
+        /* a rule id kept for old policies: tuning it changes nothing */
+        for (size_t t = 0; t < policy->n_tiers; t++)
+                for (const struct rw_rule_tuning *r = policy->tiers[t].settings.tuning;
+                     r != NULL && r->rule != NULL; r++) {
+                        if (strcmp(r->rule, RW_RULE_EXEC_CAPS) != 0)
+                                continue;
+                        if (asprintf(&warnings[n],
+                                     "%s: tier %s tunes rule exec-caps, which no longer exists: "
+                                     "exec --cap is judged by caps-drop",
+                                     policy->origin, policy->tiers[t].name) < 0) {
+                                warnings[n] = NULL;
+                                rw_strv_free(warnings);
+                                return rw_error_set(err, ENOMEM, "out of memory");
+                        }
+                        n++;
+                        break;
+                }
         for (size_t i = 0; i < policy->n_select; i++) {
                 const struct rw_select_rule *rule = &policy->select[i];
                 char inputs[384];

@@ -19,13 +19,15 @@ struct shape {
         enum rw_engine_kind engine;
         const char *pattern;
         enum rw_engine_path_kind kind;
+        bool net; /* {id} may also be the container whose network namespace is joined */
 };
 
 static const struct shape shapes[] = {
-    /* docker: the files of containers/ID, its shm and secrets mounts, volumes' top directory */
-    {RW_ENGINE_DOCKER, "containers/{id}/hosts", RW_ENGINE_PATH_OWN_FILE},
-    {RW_ENGINE_DOCKER, "containers/{id}/hostname", RW_ENGINE_PATH_OWN_FILE},
-    {RW_ENGINE_DOCKER, "containers/{id}/resolv.conf", RW_ENGINE_PATH_OWN_FILE},
+    /* docker: the files of containers/ID, its shm and secrets mounts, volumes' top directory;
+     * with --network container:OTHER, OTHER's hosts, hostname and resolv.conf (net) */
+    {RW_ENGINE_DOCKER, "containers/{id}/hosts", RW_ENGINE_PATH_OWN_FILE, true},
+    {RW_ENGINE_DOCKER, "containers/{id}/hostname", RW_ENGINE_PATH_OWN_FILE, true},
+    {RW_ENGINE_DOCKER, "containers/{id}/resolv.conf", RW_ENGINE_PATH_OWN_FILE, true},
     {RW_ENGINE_DOCKER, "containers/{id}/mounts/shm", RW_ENGINE_PATH_OWN_FILE},
     {RW_ENGINE_DOCKER, "containers/{id}/mounts/secrets", RW_ENGINE_PATH_OWN_FILE},
     {RW_ENGINE_DOCKER, "containers/{id}/mounts/secrets/*", RW_ENGINE_PATH_OWN_FILE},
@@ -77,7 +79,7 @@ static bool equals(const char *s, size_t len, const char *value)
  * Match `rel` against `pattern`: true when the shapes agree. A slot whose value is not ours sets
  * *ret_foreign (and where) but still matches, so the caller can say whose it is.
  */
-static bool match(const char *pattern, const char *rel, const struct rw_engine_ids *ids,
+static bool match(const char *pattern, bool net, const char *rel, const struct rw_engine_ids *ids,
                   bool *ret_foreign, const char **ret_other, int *ret_other_len)
 {
         const char *p = pattern, *r = rel;
@@ -95,7 +97,9 @@ static bool match(const char *pattern, const char *rel, const struct rw_engine_i
                 if (rlen == 1 && rc[0] == '.')
                         return false;
                 if (equals(pc, plen, "{id}"))
-                        ours = ids->container;
+                        ours = net && ids->net != NULL && equals(rc, rlen, ids->net)
+                                   ? ids->net
+                                   : ids->container;
                 else if (equals(pc, plen, "{sandbox}"))
                         ours = ids->sandbox;
                 else if (equals(pc, plen, "{pod}"))
@@ -145,7 +149,7 @@ void rw_engine_path_match(const struct rw_engine_dirs *dirs, const char *resolve
                         if (!rw_path_within(resolved, dir) || strcmp(resolved, dir) == 0)
                                 continue;
                         rel = resolved + (strcmp(dir, "/") == 0 ? 1 : strlen(dir) + 1);
-                        if (!match(sh->pattern, rel, ids, &foreign, &other, &other_len))
+                        if (!match(sh->pattern, sh->net, rel, ids, &foreign, &other, &other_len))
                                 continue;
                         *ret = (struct rw_engine_path){
                             .kind = foreign ? RW_ENGINE_PATH_FOREIGN : sh->kind,

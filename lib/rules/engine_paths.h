@@ -18,6 +18,9 @@ struct rw_engine_ids {
         const char *container; /* from the command line; NULL: any (synthetic facts) */
         const char *sandbox;   /* the pod sandbox, verified; NULL when not a pod (or unverified) */
         const char *pod;       /* the pod's uid, verified; NULL likewise */
+        /* the container whose network namespace the spec joins (docker --network container:X),
+         * as its namespace file says; NULL when none */
+        const char *net;
 };
 
 enum rw_engine_path_kind {

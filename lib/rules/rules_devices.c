@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,13 +12,19 @@
 struct safe_node {
         int64_t major;
         int64_t minor;    /* -1: any minor (the cgroup rule uses a wildcard) */
-        const char *path; /* NULL: /dev/pts/MINOR */
+        const char *path; /* NULL: only in the device cgroup, never a node of linux.devices */
 };
 
+/*
+ * 5:1 and 136:* stay in the device cgroup: a terminal's /dev/console is runc's bind of the
+ * container's own pty, and its /dev/pts its own devpts. As nodes of linux.devices they are
+ * the host's: runc mknods 5:1, the kernel's system console, and in a user namespace, where
+ * mknod fails, it bind-mounts the host's /dev/pts/N, another session's terminal.
+ */
 static const struct safe_node safe_nodes[] = {
-    {1, 3, "/dev/null"},    {1, 5, "/dev/zero"},    {1, 7, "/dev/full"},
-    {1, 8, "/dev/random"},  {1, 9, "/dev/urandom"}, {5, 0, "/dev/tty"},
-    {5, 1, "/dev/console"}, {5, 2, "/dev/ptmx"},    {PTS_MAJOR, -1, NULL},
+    {1, 3, "/dev/null"},   {1, 5, "/dev/zero"},    {1, 7, "/dev/full"},
+    {1, 8, "/dev/random"}, {1, 9, "/dev/urandom"}, {5, 0, "/dev/tty"},
+    {5, 1, NULL},          {5, 2, "/dev/ptmx"},    {PTS_MAJOR, -1, NULL},
 };
 
 static bool get_int(const json_t *object, const char *key, int64_t *ret)
@@ -45,19 +50,10 @@ static bool device_is_safe(const json_t *device)
 
         for (size_t i = 0; i < RW_ELEMENTSOF(safe_nodes); i++) {
                 const struct safe_node *node = &safe_nodes[i];
-                char pts_path[64];
 
-                if (node->major != major)
-                        continue;
-                if (node->path == NULL) {
-                        if (minor < 0)
-                                return false;
-                        snprintf(pts_path, sizeof(pts_path), "/dev/pts/%" PRId64, minor);
-                        return strcmp(path, pts_path) == 0;
-                }
                 /* The path must be the node's usual name too: a "/dev/null" that is really
                  * another device is how a spec would smuggle one in under a harmless name. */
-                if (node->minor == minor)
+                if (node->path != NULL && node->major == major && node->minor == minor)
                         return strcmp(path, node->path) == 0;
         }
         return false;

@@ -15,6 +15,7 @@
 #include "numbers.h"
 #include "paths.h"
 #include "rules.h"
+#include "strv.h"
 
 /* cgroup v2 files that only limit or weigh the container itself. */
 static const char *const unified_allowed[] = {
@@ -126,6 +127,22 @@ static void rule_unified(const json_t *resources, const struct rw_settings *sett
  * container's cgroup, where runc would apply this spec's limits to that container and `kill
  * --all` would reach it). A tier may also list the parents it accepts.
  */
+/* The cgroup's own name is the container's: its id, or WORD-ID as podman's cgroupfs manager
+ * names it (libpod-ID), with systemd's ".scope" allowed after it. */
+static bool names_container(const char *name, const char *id)
+{
+        size_t n = strlen(name), k = strlen(id);
+        const char *dash;
+
+        if (strcmp(name, id) == 0)
+                return true;
+        if (n > 6 && strcmp(name + n - 6, ".scope") == 0)
+                n -= 6;
+        dash = memchr(name, '-', n);
+        return dash != NULL && dash > name && (size_t)(name + n - (dash + 1)) == k &&
+               strncmp(dash + 1, id, k) == 0;
+}
+
 static void rule_cgroup_path(const json_t *linux_obj, const struct rw_settings *settings,
                              const struct rw_host_facts *facts, struct rw_plan *plan)
 {
@@ -165,7 +182,7 @@ static void rule_cgroup_path(const json_t *linux_obj, const struct rw_settings *
                         *slash = '\0';
                 parent = slash != NULL ? copy : "";
         }
-        if (id != NULL && strcmp(name, id) != 0) {
+        if (id != NULL && !names_container(name, id)) {
                 rw_plan_deny(plan, RW_RULE_CGROUP_PATH, path,
                              "cgroupsPath %s does not end in this container's id %s", path, id);
                 return;
@@ -181,7 +198,8 @@ static void rule_cgroup_path(const json_t *linux_obj, const struct rw_settings *
                 return;
         }
         if (settings->lists[RW_LIST_CGROUP_PARENTS] != NULL &&
-            !str_in(parent[0] != '\0' ? parent : "/", settings->lists[RW_LIST_CGROUP_PARENTS]))
+            !rw_strv_glob_any(settings->lists[RW_LIST_CGROUP_PARENTS],
+                              parent[0] != '\0' ? parent : "/"))
                 rw_plan_deny(plan, RW_RULE_CGROUP_PATH, path,
                              "cgroupsPath %s is not below a parent the tier lists", path);
 }

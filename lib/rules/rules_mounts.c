@@ -7,6 +7,7 @@
  * engine-socket rule strips is not also judged, denied or rewritten by the rules after it.
  */
 #include "rules.h"
+#include "strv.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,7 +32,9 @@ struct mount_entry {
         bool removed;   /* stripped by engine-socket */
         bool denied;    /* refused by host-mount */
         bool read_only; /* allowed only through a read-only prefix of the tier */
-        bool volume;    /* the top directory of an engine's volume */
+        /* below a writable prefix of the tier: mounted through a pin (pins.h) */
+        const struct rw_path_fact *pin;
+        bool volume; /* the top directory of an engine's volume */
 };
 
 struct mount_table {
@@ -269,10 +272,26 @@ static struct rw_engine_ids engine_ids(const json_t *spec, const struct rw_host_
         const char *pod = rw_spec_string_member(annotations, "io.kubernetes.cri.sandbox-uid");
         struct rw_engine_ids ids = {.container = facts->container_id};
         const struct rw_path_fact *owner = NULL;
+        const json_t *namespaces = json_object_get(json_object_get(spec, "linux"), "namespaces");
+        size_t i;
+        json_t *ns;
 
+        /* whether joining it is allowed is namespace-join's to say */
+        json_array_foreach(namespaces, i, ns)
+        {
+                const char *type = json_string_value(json_object_get(ns, "type"));
+                const char *path = json_string_value(json_object_get(ns, "path"));
+                const struct rw_path_fact *f =
+                    type != NULL && path != NULL && strcmp(type, "network") == 0
+                        ? rw_facts_lookup(facts, path)
+                        : NULL;
+
+                if (f != NULL && f->error == 0)
+                        ids.net = f->owner.id;
+        }
         if (sandbox == NULL)
                 return ids;
-        for (size_t i = 0; i < facts->n_paths && owner == NULL; i++)
+        for (i = 0; i < facts->n_paths && owner == NULL; i++)
                 if (facts->paths[i].owner.id != NULL &&
                     strcmp(facts->paths[i].owner.id, sandbox) == 0)
                         owner = &facts->paths[i];
@@ -331,6 +350,10 @@ static bool judge_bundle(struct mount_entry *e, const struct rw_path_fact *fact,
                 e->denied = disguised(e, fact, plan);
                 return true;
         }
+        /* ... and its /dev/shm: a tmpfs of its own mounted at BUNDLE/shm */
+        if (S_ISDIR(fact->mode) && strcmp(rel, "shm") == 0 && fact->mountpoint &&
+            fact->private_tmpfs)
+                return true;
         rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
                      "bind source %s lies in the container's bundle%s: its config.json decides "
                      "what the container is",
@@ -338,11 +361,12 @@ static bool judge_bundle(struct mount_entry *e, const struct rw_path_fact *fact,
         return true;
 }
 
-/* The tier's own directories: as written and resolved within the same one. A writable one is
- * bound only as a whole: below it the job could swap a directory for a symlink in time. */
+/* The tier's own directories: as written and resolved within the same one. Below a writable one
+ * a running job could swap a directory for a symlink between this check and runc's mount: such
+ * a source is pinned (pins.h), or refused where no pin can be made. */
 static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool absolute,
                               const struct rw_path_fact *fact, const struct rw_settings *settings,
-                              struct rw_plan *plan)
+                              const struct rw_host_facts *facts, struct rw_plan *plan)
 {
         for (const struct rw_bind_prefix *p = settings->extra_bind_prefixes;
              p != NULL && p->path != NULL; p++) {
@@ -356,12 +380,17 @@ static bool judge_tier_prefix(struct mount_entry *e, const char *lexical, bool a
                     !rw_path_within(fact->realpath, prefix))
                         continue;
                 if (!p->read_only && strcmp(fact->realpath, prefix) != 0) {
-                        rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
-                                     "bind source %s lies below %s, a writable directory of the "
-                                     "tier: a job could replace part of the path before runc "
-                                     "mounts it; bind %s itself",
-                                     e->source, prefix, prefix);
-                        return true;
+                        if (facts == NULL || facts->pin_dir == NULL || !fact->id.known ||
+                            !(S_ISDIR(fact->mode) || S_ISREG(fact->mode))) {
+                                rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
+                                             "bind source %s lies below %s, a writable "
+                                             "directory of the tier, and cannot be pinned: a job "
+                                             "could replace part of the path before runc mounts "
+                                             "it",
+                                             e->source, prefix);
+                                return true;
+                        }
+                        e->pin = fact;
                 }
                 e->read_only = p->read_only;
                 e->denied = disguised(e, fact, plan);
@@ -448,7 +477,7 @@ static void judge_host_mount(struct mount_entry *e, const json_t *spec,
         case RW_ENGINE_PATH_NONE:
                 break;
         }
-        if (judge_tier_prefix(e, lexical, absolute, fact, settings, plan))
+        if (judge_tier_prefix(e, lexical, absolute, fact, settings, facts, plan))
                 return;
         if (rw_engine_path_inside(&facts->engines, fact->realpath, &engine_dir))
                 rw_plan_deny(plan, RW_RULE_HOST_MOUNT, e->source,
@@ -582,6 +611,34 @@ static void set_options(struct rw_plan *plan, const char *rule, const struct mou
                         "%s (mount at %s)", why, e->destination);
 }
 
+/* The sources judged below a writable prefix of the tier, pointed at their pins. */
+static void rule_pin(struct mount_table *t, const struct rw_host_facts *facts, struct rw_plan *plan)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+                _cleanup_free_ char *element = NULL;
+                _cleanup_free_ char *pointer = NULL;
+                _cleanup_free_ char *target = NULL;
+
+                if (e->pin == NULL || e->removed || e->denied)
+                        continue;
+                element = rw_pointer_join_index("/mounts", e->index);
+                pointer = element != NULL ? rw_pointer_join(element, "source") : NULL;
+                if (pointer == NULL || asprintf(&target, "%s/%zu", facts->pin_dir, e->index) < 0) {
+                        plan->oom = true;
+                        return;
+                }
+                rw_plan_set_new(plan, RW_RULE_HOST_MOUNT, pointer,
+                                json_object_get(e->mount, "source"), json_string(target),
+                                "%s lies below a writable directory of the tier: mounted through "
+                                "a pin of that very directory, which a job cannot swap (mount at "
+                                "%s)",
+                                e->source, e->destination);
+                rw_plan_pin_last(plan, e->pin->realpath, (uint64_t)e->pin->id.dev,
+                                 (uint64_t)e->pin->id.ino, S_ISDIR(e->pin->mode));
+        }
+}
+
 static void rule_bind_options(struct mount_table *t, struct rw_plan *plan)
 {
         for (size_t i = 0; i < t->n; i++) {
@@ -603,6 +660,45 @@ static void rule_bind_options(struct mount_table *t, struct rw_plan *plan)
         }
 }
 
+/*
+ * host-mount, second half: runc resolves a bind source again when it mounts it, long after the
+ * check. Spelled through a symlink or a ".." below a directory the job writes (a volume's _data,
+ * a tier's writable prefix), the same text may then lead elsewhere: runc is handed the path that
+ * was judged, whose directories only root can change.
+ */
+static void rule_bind_source(struct mount_table *t, const struct rw_host_facts *facts,
+                             struct rw_plan *plan)
+{
+        for (size_t i = 0; facts != NULL && i < t->n; i++) {
+                const struct mount_entry *e = &t->entries[i];
+                const struct rw_path_fact *fact;
+                _cleanup_free_ char *element = NULL;
+                _cleanup_free_ char *pointer = NULL;
+                json_t *after;
+
+                /* a pinned source is pointed at its pin instead (rule_pin) */
+                if (!e->valid || !e->bind || e->removed || e->denied || e->pin != NULL)
+                        continue;
+                fact = rw_facts_lookup(facts, e->source);
+                if (fact == NULL || fact->error != 0 || fact->realpath == NULL ||
+                    strcmp(fact->realpath, e->source) == 0)
+                        continue;
+                element = rw_pointer_join_index("/mounts", e->index);
+                pointer = element != NULL ? rw_pointer_join(element, "source") : NULL;
+                after = json_string(fact->realpath);
+                if (pointer == NULL || after == NULL) {
+                        json_decref(after);
+                        plan->oom = true;
+                        return;
+                }
+                rw_plan_set_new(plan, RW_RULE_HOST_MOUNT, pointer,
+                                json_object_get(e->mount, "source"), after,
+                                "bind source %s is mounted as %s, the path it resolved to when "
+                                "checked (mount at %s)",
+                                e->source, fact->realpath, e->destination);
+        }
+}
+
 /* kernel-fs-mount */
 
 static const char *const allowed_types[] = {"proc",  "sysfs",  "cgroup", "cgroup2",
@@ -611,6 +707,14 @@ static const char *const allowed_types[] = {"proc",  "sysfs",  "cgroup", "cgroup
 static bool is_cgroup(const char *type)
 {
         return str_eq(type, "cgroup") || str_eq(type, "cgroup2");
+}
+
+/* Binds the engines themselves put below /dev: the container's shm (docker's
+ * containers/ID/mounts/shm, a pod's sandbox shm) and Kubernetes' termination log. */
+static bool dev_bind_allowed(const char *destination)
+{
+        return strcmp(destination, "/dev/shm") == 0 ||
+               strcmp(destination, "/dev/termination-log") == 0;
 }
 
 static void judge_kernel_mount(const struct mount_entry *e, struct rw_plan *plan)
@@ -637,6 +741,14 @@ static void judge_kernel_mount(const struct mount_entry *e, struct rw_plan *plan
                    !(strcmp(d, "/sys/fs/cgroup") == 0 && is_cgroup(type))) {
                 rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
                              "a mount at %s would cover part of /sys and undo its masking", d);
+        } else if (e->bind && rw_path_within(d, "/dev") && !dev_bind_allowed(d)) {
+                /* runc makes /dev itself (its nodes, devpts, the console) and masks paths with
+                 * /dev/null: a bind the job can write there, shared with another container, is
+                 * how CVE-2025-31133, -52565 and -52881 redirect runc's own mounts */
+                rw_plan_deny(plan, RW_RULE_KERNEL_MOUNT, d,
+                             "a bind mount at %s would put a directory the job can change where "
+                             "runc makes its device nodes and masks paths",
+                             d);
         } else if (e->bind) {
                 return;
         } else if (type == NULL) {
@@ -817,16 +929,6 @@ static const char *volume_name(const char *path, char *buf, size_t size)
 }
 
 /* Whether `name` matches `pattern`, where '*' stands for any run of characters. */
-static bool glob_match(const char *pattern, const char *name)
-{
-        if (*pattern == '\0')
-                return *name == '\0';
-        if (*pattern == '*')
-                return glob_match(pattern + 1, name) ||
-                       (*name != '\0' && glob_match(pattern, name + 1));
-        return *name == *pattern && glob_match(pattern + 1, name + 1);
-}
-
 static bool in_list(const char *const *list, const char *s)
 {
         for (; list != NULL && *list != NULL; list++)
@@ -858,7 +960,7 @@ static void rule_volume_owner(struct mount_table *t, const struct rw_settings *s
                 name = volume_name(fact->realpath, name_buf, sizeof(name_buf));
                 for (const char *const *p = settings->lists[RW_LIST_VOLUME_ALLOW];
                      p != NULL && *p != NULL && !allowed; p++)
-                        allowed = glob_match(*p, name);
+                        allowed = rw_glob_match(*p, name);
                 for (size_t k = 0; !allowed && k < facts->n_volume_users; k++) {
                         const struct rw_volume_user *u = &facts->volume_users[k];
 
@@ -887,7 +989,9 @@ void rw_rules_mounts(const json_t *spec, const struct rw_settings *settings,
                 return;
         rule_engine_socket(&t, facts, plan);
         rule_host_mount(&t, spec, settings, facts, plan);
+        rule_pin(&t, facts, plan);
         rule_bind_options(&t, plan);
+        rule_bind_source(&t, facts, plan);
         rule_kernel_mount(&t, plan);
         rule_sys_readonly(&t, plan);
         rule_remount(&t, plan);

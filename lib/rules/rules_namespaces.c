@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,9 +53,20 @@ static void check_path(const char *type_name, enum rw_ns_type type, const char *
 
         if (fact == NULL || fact->error != 0 || !fact->id.known) {
                 rw_plan_deny(plan, RW_RULE_HOST_NAMESPACE, path,
-                             "cannot verify namespace path %s of the %s namespace: it does not "
-                             "exist or cannot be read",
-                             path, type_name);
+                             "cannot verify namespace path %s of the %s namespace: %s", path,
+                             type_name,
+                             fact != NULL && fact->error == EINVAL
+                                 ? "only /proc/PID/ns/TYPE or a namespace file outside /proc "
+                                   "is judged"
+                                 : "it does not exist or cannot be read");
+                return;
+        }
+        if (fact->unsafe_dir != NULL) {
+                rw_plan_deny(plan, RW_RULE_NAMESPACE_JOIN, path,
+                             "namespace path %s is reached through %s, a directory someone other "
+                             "than root can change: what runc joins later need not be what "
+                             "runwarden checked now",
+                             path, fact->unsafe_dir);
                 return;
         }
         if (!facts->host_ns[type].known) {
@@ -118,6 +130,30 @@ static void check_path(const char *type_name, enum rw_ns_type type, const char *
                      owner->tier);
 }
 
+/* runc opens a namespace file when it joins, long after the check: it is handed the path that
+ * was judged (symlinks resolved), whose directories only root can change. */
+static void join_resolved(size_t index, const json_t *value, const struct rw_host_facts *facts,
+                          struct rw_plan *plan)
+{
+        const char *path = json_string_value(value);
+        const struct rw_path_fact *fact = facts != NULL ? rw_facts_lookup(facts, path) : NULL;
+        _cleanup_free_ char *element = NULL;
+        _cleanup_free_ char *pointer = NULL;
+
+        if (fact == NULL || fact->realpath == NULL || strcmp(fact->realpath, path) == 0)
+                return;
+        element = rw_pointer_join_index("/linux/namespaces", index);
+        pointer = element != NULL ? rw_pointer_join(element, "path") : NULL;
+        if (pointer == NULL) {
+                plan->oom = true;
+                return;
+        }
+        rw_plan_set_new(plan, RW_RULE_NAMESPACE_JOIN, pointer, (json_t *)value,
+                        json_string(fact->realpath),
+                        "namespace path %s is joined as %s, the path it resolved to when checked",
+                        path, fact->realpath);
+}
+
 void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
                          const struct rw_host_facts *facts, struct rw_plan *plan)
 {
@@ -165,9 +201,14 @@ void rw_rules_namespaces(const json_t *spec, const struct rw_settings *settings,
                         continue;
                 }
                 /* runc reads an empty path as "create a new one". */
-                if (json_string_length(path) > 0)
+                if (json_string_length(path) > 0) {
+                        size_t denials = plan->n_denials;
+
                         check_path(type_name, (enum rw_ns_type)type, json_string_value(path), spec,
                                    settings, facts, plan);
+                        if (plan->n_denials == denials)
+                                join_resolved(i, path, facts, plan);
+                }
         }
 
         for (i = 0; i < RW_ELEMENTSOF(required); i++) {

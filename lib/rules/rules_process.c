@@ -198,8 +198,7 @@ void rw_rules_process(const json_t *process, const char *pointer,
                 return;
         }
 
-        /* oomScoreAdj is left alone: it only ranks the container for the OOM killer, a choice
-         * that belongs to the engine and grants nothing inside the container. */
+        /* oomScoreAdj is oom-score's (rules_limits.c): a negative one is raised to 0 at create. */
         drop_capabilities(process, pointer, settings != NULL ? settings->capabilities : NULL, plan);
         set_no_new_privileges(process, pointer, plan);
         check_cwd(process, plan);

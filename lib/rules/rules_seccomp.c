@@ -79,24 +79,18 @@ bool rw_rules_seccomp_wants_profile(const json_t *spec, const struct rw_settings
 
 /*
  * Inject mode: the engine's filter stays when it is at least as strict as the profile
- * (docs/seccomp.md). Otherwise `why` says what it lets through.
+ * (docs/seccomp.md). Otherwise `err` says what it lets through.
  */
-static bool engine_filter_suffices(const json_t *engine, const json_t *profile, char *why,
-                                   size_t why_size)
+static int check_engine_filter(const json_t *engine, const json_t *profile, struct rw_error *err)
 {
         _cleanup_seccomp_model_ struct rw_seccomp_model *theirs = NULL;
         _cleanup_seccomp_model_ struct rw_seccomp_model *ours = NULL;
-        struct rw_error err = {0};
 
-        if (rw_seccomp_model_new(engine, RW_SECCOMP_AS_RUNC, &theirs, &err) < 0) {
-                snprintf(why, why_size, "it cannot be read as runc would load it: %.300s", err.msg);
-                return false;
-        }
-        if (rw_seccomp_model_new(profile, RW_SECCOMP_STRICT, &ours, &err) < 0) {
-                snprintf(why, why_size, "the profile cannot be modelled: %.300s", err.msg);
-                return false;
-        }
-        return rw_seccomp_at_least_as_strict(theirs, ours, why, why_size);
+        if (rw_seccomp_model_new(engine, RW_SECCOMP_AS_RUNC, &theirs, err) < 0)
+                return rw_error_prefix(err, "it cannot be read as runc would load it");
+        if (rw_seccomp_model_new(profile, RW_SECCOMP_STRICT, &ours, err) < 0)
+                return rw_error_prefix(err, "the profile cannot be modelled");
+        return rw_seccomp_check_at_least_as_strict(theirs, ours, err);
 }
 
 void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, struct rw_plan *plan)
@@ -104,7 +98,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
         const char *name =
             settings->seccomp_profile_name != NULL ? settings->seccomp_profile_name : "(unnamed)";
         const json_t *seccomp;
-        char why[512];
+        struct rw_error why = {0};
         bool ok;
 
         seccomp = spec_filter(spec, plan, &ok);
@@ -136,7 +130,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
                 return;
         }
         if (settings->seccomp_mode == RW_SECCOMP_INJECT) {
-                if (engine_filter_suffices(seccomp, settings->seccomp_profile, why, sizeof(why)))
+                if (check_engine_filter(seccomp, settings->seccomp_profile, &why) == 0)
                         return;
                 /* A copy: the plan owns what it applies, and the profile is shared by every
                  * spec. */
@@ -144,7 +138,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
                                 json_deep_copy(settings->seccomp_profile),
                                 "the engine's seccomp filter is not as strict as profile %s (%s): "
                                 "replaced it with the profile",
-                                name, why);
+                                name, why.msg);
                 return;
         }
         rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,

@@ -2,7 +2,6 @@
 #include "seccomp_compare.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -774,43 +773,26 @@ static const char *key_name(const struct arch_rules *a, const struct arch_rules 
         return begin < end ? b->rules[begin].call : "?";
 }
 
-static void say(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t size, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (why == NULL || size == 0)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(why, size, fmt, ap);
-        va_end(ap);
-}
-
-bool rw_seccomp_at_least_as_strict(const struct rw_seccomp_model *engine,
-                                   const struct rw_seccomp_model *ours, char *why, size_t why_size)
+int rw_seccomp_check_at_least_as_strict(const struct rw_seccomp_model *engine,
+                                        const struct rw_seccomp_model *ours, struct rw_error *err)
 {
         char e_action[64], o_action[64];
 
         rw_seccomp_action_describe(engine->default_action, e_action, sizeof(e_action));
         rw_seccomp_action_describe(ours->default_action, o_action, sizeof(o_action));
         if (rw_seccomp_action_rank(engine->default_action) <
-            rw_seccomp_action_rank(ours->default_action)) {
-                say(why, why_size, "its default action %s stops less than %s", e_action, o_action);
-                return false;
-        }
-        if (engine->spec_allow && !ours->spec_allow) {
-                say(why, why_size,
-                    "it turns off the speculative store bypass mitigation "
-                    "(SECCOMP_FILTER_FLAG_SPEC_ALLOW)");
-                return false;
-        }
+            rw_seccomp_action_rank(ours->default_action))
+                return rw_error_set(err, EPERM, "its default action %s stops less than %s",
+                                    e_action, o_action);
+        if (engine->spec_allow && !ours->spec_allow)
+                return rw_error_set(err, EPERM,
+                                    "it turns off the speculative store bypass mitigation "
+                                    "(SECCOMP_FILTER_FLAG_SPEC_ALLOW)");
         for (size_t a = 0; a < engine->n_arches; a++)
-                if (model_arch(ours, engine->arches[a].arch->token) == NULL) {
-                        say(why, why_size, "it accepts system calls of architecture %s",
-                            engine->arches[a].arch->name);
-                        return false;
-                }
+                if (model_arch(ours, engine->arches[a].arch->token) == NULL)
+                        return rw_error_set(err, EPERM,
+                                            "it accepts system calls of architecture %s",
+                                            engine->arches[a].arch->name);
         for (size_t a = 0; a < engine->n_arches; a++) {
                 struct strict_walk w = {.engine = engine, .ours = ours, .e = &engine->arches[a]};
 
@@ -818,17 +800,16 @@ bool rw_seccomp_at_least_as_strict(const struct rw_seccomp_model *engine,
                 if (each_key(w.e, w.o, strict_key, &w))
                         continue;
                 if (w.culprit != NULL)
-                        say(why, why_size, "it lets %s through on %s (syscalls[%zu]%s)",
-                            w.culprit->name, w.e->arch->name, w.culprit->entry,
-                            w.culprit->via_multiplexer ? ", through the multiplexer"
-                            : w.culprit->rect.n > 0    ? ", for the arguments it names"
-                                                       : "");
-                else
-                        say(why, why_size, "it lets %s through on %s by its default action",
-                            key_name(w.e, w.o, w.key), w.e->arch->name);
-                return false;
+                        return rw_error_set(err, EPERM,
+                                            "it lets %s through on %s (syscalls[%zu]%s)",
+                                            w.culprit->name, w.e->arch->name, w.culprit->entry,
+                                            w.culprit->via_multiplexer ? ", through the multiplexer"
+                                            : w.culprit->rect.n > 0 ? ", for the arguments it names"
+                                                                    : "");
+                return rw_error_set(err, EPERM, "it lets %s through on %s by its default action",
+                                    key_name(w.e, w.o, w.key), w.e->arch->name);
         }
-        return true;
+        return 0;
 }
 
 const char *rw_seccomp_verdict_name(enum rw_seccomp_verdict verdict)

@@ -52,13 +52,13 @@ size_t rw_seccomp_model_arch_count(const struct rw_seccomp_model *model);
 int rw_seccomp_model_check_conflicts(const struct rw_seccomp_model *model, struct rw_error *err);
 
 /*
- * True when `engine` lets through nothing that `ours` does not: its default action stops at least
+ * 0 when `engine` lets through nothing that `ours` does not: its default action stops at least
  * as much, it has no architecture ours lacks, no flag that weakens it, and every rule of it that
- * lets a call through is covered by a rule of ours (docs/seccomp.md states it in full). When
- * false, `why` (may be NULL) says what it lets through that ours does not.
+ * lets a call through is covered by a rule of ours (docs/seccomp.md states it in full).
+ * Otherwise -EPERM, and `err` says what it lets through that ours does not.
  */
-bool rw_seccomp_at_least_as_strict(const struct rw_seccomp_model *engine,
-                                   const struct rw_seccomp_model *ours, char *why, size_t why_size);
+int rw_seccomp_check_at_least_as_strict(const struct rw_seccomp_model *engine,
+                                        const struct rw_seccomp_model *ours, struct rw_error *err);
 
 enum rw_seccomp_verdict {
         RW_SECCOMP_DENIED,      /* never let through */

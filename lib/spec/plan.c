@@ -22,6 +22,9 @@ static void change_clear(struct rw_change *c)
         json_decref(c->anchor);
         json_decref(c->before);
         json_decref(c->after);
+        if (c->pin != NULL)
+                free(c->pin->source);
+        free(c->pin);
 }
 
 void rw_plan_clear(struct rw_plan *plan)
@@ -121,6 +124,30 @@ void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer
         va_start(ap, fmt);
         add_change(plan, RW_CHANGE_SET, rule, pointer, NULL, NULL, before, after_stolen, fmt, ap);
         va_end(ap);
+}
+
+void rw_plan_pin_last(struct rw_plan *plan, const char *source, uint64_t dev, uint64_t ino,
+                      bool directory)
+{
+        struct rw_change *c = plan->n_changes > 0 ? &plan->changes[plan->n_changes - 1] : NULL;
+
+        if (plan->oom)
+                return;
+        if (c == NULL || c->kind != RW_CHANGE_SET || !json_is_string(c->after) || c->pin != NULL) {
+                /* a rule's bug: make the plan unusable rather than hand off an unpinned source */
+                plan->oom = true;
+                return;
+        }
+        c->pin = calloc(1, sizeof(*c->pin));
+        if (c->pin == NULL || (c->pin->source = strdup(source)) == NULL) {
+                free(c->pin);
+                c->pin = NULL;
+                plan->oom = true;
+                return;
+        }
+        c->pin->dev = dev;
+        c->pin->ino = ino;
+        c->pin->directory = directory;
 }
 
 void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
@@ -530,6 +557,23 @@ static bool pointer_overlaps(const char *a, const char *b)
         return la == lb || (la < lb ? b[la] == '/' : a[lb] == '/');
 }
 
+/*
+ * Whether `removal`, the spec gate's deletion of a member runc does not decode, is moot because
+ * `set` replaces a member above it with a value of its rule's own making that does not hold that
+ * member: `linux.seccomp` replaced by the tier's profile removes `linux.seccomp.unknownKey` too.
+ * A replacement that still holds the member leaves the two in conflict (fail closed).
+ */
+static bool superseded(const struct rw_change *removal, const struct rw_change *set)
+{
+        size_t n = strlen(set->pointer);
+
+        if (removal->kind != RW_CHANGE_DELETE || strcmp(removal->rule, RW_RULE_SPEC) != 0 ||
+            set->kind != RW_CHANGE_SET || strlen(removal->pointer) <= n ||
+            removal->pointer[n] != '/')
+                return false;
+        return rw_pointer_get(set->after, removal->pointer + n) == NULL;
+}
+
 static int apply_one(const struct rw_change *c, json_t *doc, struct rw_error *err)
 {
         size_t key_size = strlen(c->pointer) + 1;
@@ -602,10 +646,15 @@ int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err)
         static const enum rw_change_kind order[] = {RW_CHANGE_SET, RW_CHANGE_DELETE,
                                                     RW_CHANGE_ARRAY_REMOVE, RW_CHANGE_ARRAY_INSERT};
 
+        _cleanup_free_ bool *moot = NULL;
+
         if (plan->oom)
                 return rw_error_set(err, ENOMEM, "out of memory while planning changes");
         if (plan->n_denials > 0)
                 return rw_error_set(err, EPERM, "the plan holds denials");
+        moot = calloc(plan->n_changes + 1, sizeof(*moot));
+        if (moot == NULL)
+                return rw_error_set(err, ENOMEM, "applying the plan");
         for (size_t i = 0; i < plan->n_changes; i++) {
                 const struct rw_change *a = &plan->changes[i];
 
@@ -614,17 +663,26 @@ int rw_plan_apply(const struct rw_plan *plan, json_t *doc, struct rw_error *err)
                 for (size_t j = i + 1; j < plan->n_changes; j++) {
                         const struct rw_change *b = &plan->changes[j];
 
-                        if ((b->kind == RW_CHANGE_SET || b->kind == RW_CHANGE_DELETE) &&
-                            pointer_overlaps(a->pointer, b->pointer))
-                                return rw_error_set(err, EINVAL, "rules %s and %s both change %s",
-                                                    a->rule, b->rule, b->pointer);
+                        if (!(b->kind == RW_CHANGE_SET || b->kind == RW_CHANGE_DELETE) ||
+                            !pointer_overlaps(a->pointer, b->pointer))
+                                continue;
+                        if (superseded(a, b)) {
+                                moot[i] = true;
+                                continue;
+                        }
+                        if (superseded(b, a)) {
+                                moot[j] = true;
+                                continue;
+                        }
+                        return rw_error_set(err, EINVAL, "rules %s and %s both change %s", a->rule,
+                                            b->rule, b->pointer);
                 }
         }
         for (size_t k = 0; k < RW_ELEMENTSOF(order); k++)
                 for (size_t i = 0; i < plan->n_changes; i++) {
                         int r;
 
-                        if (plan->changes[i].kind != order[k])
+                        if (plan->changes[i].kind != order[k] || moot[i])
                                 continue;
                         r = apply_one(&plan->changes[i], doc, err);
                         if (r < 0)

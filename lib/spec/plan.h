@@ -22,8 +22,13 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
+
+/* The rule id of the spec gate (spec.h): refusals of what runc would read otherwise, and removals
+ * of members runc does not decode. */
+#define RW_RULE_SPEC "spec"
 
 enum rw_change_kind {
         RW_CHANGE_SET,          /* set the member at `pointer` to `after` */
@@ -31,6 +36,14 @@ enum rw_change_kind {
         RW_CHANGE_ARRAY_REMOVE, /* remove element `anchor` from the array at `pointer` */
         RW_CHANGE_ARRAY_INSERT, /* insert `after` before `anchor` (NULL: append) in array `pointer`
                                  */
+};
+
+/* A host object a change points the spec at through a pin (lib/facts/pins.h): made at the edge
+ * before the hand-off, only when the change is carried out. */
+struct rw_pin {
+        char *source; /* the host path judged, without symlinks */
+        uint64_t dev, ino;
+        bool directory;
 };
 
 struct rw_change {
@@ -42,6 +55,7 @@ struct rw_change {
         json_t *before;   /* owned reference or NULL */
         json_t *after;    /* owned reference or NULL */
         char *reason;
+        struct rw_pin *pin; /* RW_CHANGE_SET of a string: pin `after` to this, or NULL */
 };
 
 struct rw_denial {
@@ -101,6 +115,11 @@ void rw_plan_set(struct rw_plan *plan, const char *rule, const char *pointer, js
 void rw_plan_set_new(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
                      json_t *after_stolen, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Attach a pin of `source` (dev, ino) to the last change, which must be a RW_CHANGE_SET whose new
+ * value is the path the pin will be made at. */
+void rw_plan_pin_last(struct rw_plan *plan, const char *source, uint64_t dev, uint64_t ino,
+                      bool directory);
+
 void rw_plan_delete(struct rw_plan *plan, const char *rule, const char *pointer, json_t *before,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* index: the element's index in the original array, for the readable path only */

@@ -635,3 +635,34 @@ const char *rw_spec_string_member(const json_t *object, const char *key)
 
         return json_is_string(v) && !rw_json_is_verbatim_number(v) ? json_string_value(v) : NULL;
 }
+
+static const char *type_name(json_type type)
+{
+        switch (type) {
+        case JSON_OBJECT:
+                return "a JSON object";
+        case JSON_ARRAY:
+                return "a JSON array";
+        case JSON_STRING:
+                return "a string";
+        case JSON_INTEGER:
+                return "an integer";
+        default:
+                return "of the expected type";
+        }
+}
+
+const json_t *rw_spec_member(const json_t *parent, const char *key, json_type type,
+                             const char *path, struct rw_plan *plan, bool *ret_ok)
+{
+        const json_t *member = json_object_get(parent, key);
+
+        *ret_ok = true;
+        if (member == NULL)
+                return NULL;
+        if (json_typeof(member) == type && !rw_json_is_verbatim_number(member))
+                return member;
+        *ret_ok = false;
+        rw_plan_deny(plan, RW_RULE_SPEC, path, "%s is not %s", path, type_name(type));
+        return NULL;
+}

@@ -36,7 +36,7 @@
 #include "error.h"
 #include "plan.h"
 
-#define RW_RULE_SPEC "spec"
+/* RW_RULE_SPEC, the gate's rule id, is in plan.h (the plan knows the gate's removals). */
 
 enum rw_spec_kind {
         RW_SPEC_CONFIG,    /* config.json: specs.Spec */
@@ -67,3 +67,12 @@ const char *rw_spec_env_get(const json_t *env, const char *name);
 
 /* A string member of an object (annotations, labels), NULL when absent or not a string. */
 const char *rw_spec_string_member(const json_t *object, const char *key);
+
+/*
+ * The member `key` of `parent` (which may be NULL) for a rule to read: *ret_ok is true and the
+ * result NULL when it is absent, or the member when it has JSON type `type`. A member of another
+ * type makes the spec malformed: denied under RW_RULE_SPEC naming `path` ("linux.devices"),
+ * *ret_ok false.
+ */
+const json_t *rw_spec_member(const json_t *parent, const char *key, json_type type,
+                             const char *path, struct rw_plan *plan, bool *ret_ok);

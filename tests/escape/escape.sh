@@ -502,8 +502,9 @@ esc_bundle()
 
         local i racer='' verdicts=() details=()
         for ((i = 1; i <= iterations; i++)); do
+                # Every run under the bundle's own id: its files, its cgroup and its volume
+                # are named after it, and another id would be refused for that alone.
                 local id=$cid
-                [ "$iterations" = 1 ] || id=$cid-$i
                 cp "$b/config.json.orig" "$b/config.json"
                 local before snap
                 before=$(rw_sha256 "$b/config.json")
@@ -746,7 +747,8 @@ esc_update()
         local ESC_POLICY=shipped ESC_TIER='' ESC_DELEGATE_USED=witness
         esc_call "$ESC_CID" esc_runtime update "${args[@]}" "$CONTAINER"
         esc_judge_run "$doc" "$before" "$snap" "" 'esc_cgroup_lifted "$CONTAINER"'
-        if [ "$VERDICT" = "error:rc=$RC" ] && [ "$RC" = 0 ]; then
+        # An update prints nothing: exit 0 is the update having run (handed on, in rw mode).
+        if [[ $VERDICT == "error:rc=$RC" || $VERDICT == runc-failed ]] && [ "$RC" = 0 ]; then
                 VERDICT=contained
                 DETAIL="update ran; pids.max $(esc_cgroup_file "$CONTAINER" pids pids.max)"
         fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Fail when a C source or header under shim/, ctl/, lib/ or tests/ differs from what the repository's
+# Fail when a C source or header under shim/, ctl/ (with ctl/canary/), lib/ or tests/ differs from what the repository's
 # .clang-format makes of it. `clang-format -i FILE` fixes it.
 set -euo pipefail
 

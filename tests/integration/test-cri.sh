@@ -100,7 +100,8 @@ ln -s /usr/lib/cni/loopback "$d/cni/bin/loopback"
 jq -n '{cniVersion: "0.4.0", name: "rw-pod",
         plugins: [{type: "rw-dummy", address: "192.0.2.2/24"}]}' >"$d/cni/conf/10-rw-pod.conflist"
 
-# --- The policy: the installer's ConfigMap, plus this test's engine directories ----------------
+# --- The policy: the installer's ConfigMap, plus this test's engine directories, a label the -----
+# trusted tier requires and privileged containers refused (an operator's choices, docs/policy.md)
 $py -c '
 import sys, yaml
 for doc in yaml.safe_load_all(open(sys.argv[1])):
@@ -114,7 +115,9 @@ else:
 jq --arg audit "$audit" --arg root "$d/containerd/root" --arg state "$d/containerd/state" \
         --arg kubelet "$d/kubelet" '
         .audit_log.path = $audit
-        | .engines = {containerd: {root: $root, state: $state}, kubelet: {root: $kubelet}}' \
+        | .engines = {containerd: {root: $root, state: $state}, kubelet: {root: $kubelet}}
+        | .tiers.trusted.require = {annotations: {"runwarden.io/ephemeral": "true"}}
+        | .tiers.untrusted.rules.privileged = "refuse"' \
         "$d/shipped-policy.json" >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 

@@ -24,11 +24,14 @@ image=docker.io/library/rw-busybox:test
 audit=$RW_ENG_AUDIT
 
 # The harness's policy ("default", the baseline) plus a tier that keeps one capability, reached
-# through a runwarden-trusted link as a containerd handler's BinaryName would be.
-rw_eng_default_policy_json '{"trusted": {"capabilities": ["CAP_NET_BIND_SERVICE"]}}' >"$d/policy.json"
+# through a runwarden-trusted link as a containerd handler's BinaryName would be, and a tier that
+# may join the namespaces of default's containers (issue 19: only where the policy says so).
+rw_eng_default_policy_json '{"trusted": {"capabilities": ["CAP_NET_BIND_SERVICE"]},
+        "sidecar": {"share_namespaces_with": ["default"]}}' >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 mkdir -p "$d/bin"
 ln -s "$RW_ENG_RUNTIME" "$d/bin/runwarden-trusted"
+ln -s "$RW_ENG_RUNTIME" "$d/bin/runwarden-sidecar"
 
 # shellcheck disable=SC2119  # no CRI
 rw_eng_start_containerd
@@ -105,10 +108,15 @@ if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
         rec=$(decision "$id-e" exec)
         rw_expect_eq "the decision log has the exec" "exec" "$(jq -r '.command' <<<"${rec:-null}")"
 
-        rw_capture join rw_eng_ctr_run --rm --runc-binary "$RW_ENG_RUNTIME" \
+        rw_capture join-refused rw_eng_ctr_run --rm --runc-binary "$RW_ENG_RUNTIME" \
+                --with-ns "network:/proc/$pid/ns/net" "$image" "$id-g" true
+        rw_expect_rc "joining another container's namespace, not shared by the tier: refused" 1
+        rw_expect_grep "the refusal names namespace-join and the container" "$ERR" \
+                "refused by rule namespace-join: the spec joins the network namespace of container $id-e"
+        rw_capture join rw_eng_ctr_run --rm --runc-binary "$d/bin/runwarden-sidecar" \
                 --with-ns "network:/proc/$pid/ns/net" --with-ns "ipc:/proc/$pid/ns/ipc" \
                 --with-ns "uts:/proc/$pid/ns/uts" "$image" "$id-f" readlink /proc/self/ns/net
-        rw_expect_rc "a container joining another's namespaces by path runs" 0
+        rw_expect_rc "a container of a tier that shares with default joins its namespaces by path" 0
         if [ "$RW_RC" = 0 ]; then
                 rw_expect_eq "it is in the first container's network namespace" \
                         "$(readlink "/proc/$pid/ns/net")" "$(cat "$OUT")"

@@ -259,12 +259,24 @@ fi
 cleanup_job protected
 
 # 5. The job reaches its service: the stand-in for the per-job network is the service's own
-#    network namespace, which the job's container joins by path.
+#    network namespace, which the job's container joins by path (this dockerd has no bridge).
+#    Joining another container's namespaces needs the policy's word (issue 19): refused with the
+#    shipped GitLab policy, then allowed where the tier shares with itself.
 jq '.job.id = 104 | .service_network = "redis" | .script = ["echo PING | nc -w 5 127.0.0.1 6379"]' \
         "$d/jobs/feature.json" >"$d/jobs/service.json"
 run_job service
-rw_expect_rc "the job joining its service's network succeeds" 0
-rw_expect_line "the service answered the job" "$d/jobs/service.log" "PONG"
+rw_expect_rc "the job joining its service's network, not shared by the tier: refused" 1
+rw_expect_grep "the runner's log names namespace-join" "$d/jobs/service.log" \
+        'refused by rule namespace-join: the spec joins the network namespace of container'
 cleanup_job service
+jq '.tiers.untrusted.share_namespaces_with = ["untrusted"]' "$d/policy.test.json" \
+        >"$d/policy.share.json"
+rw_eng_policy "$d/policy.share.json"
+jq '.job.id = 105' "$d/jobs/service.json" >"$d/jobs/service-shared.json"
+run_job service-shared
+rw_expect_rc "the job joining its service's network, the tier sharing with itself: runs" 0
+rw_expect_line "the service answered the job" "$d/jobs/service-shared.log" "PONG"
+cleanup_job service-shared
+rw_eng_policy "$d/policy.test.json"
 
 rw_summary

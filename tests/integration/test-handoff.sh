@@ -239,16 +239,28 @@ check "audit mode logs what enforce would have done" \
 check "audit mode prints nothing on stderr" test ! -s "$T/err"
 
 # --- exec ----------------------------------------------------------------------------------------
+# runwarden reads the container's own config.json for an exec (its process, its security labels);
+# runc finds the bundle in its state (ROOT/ID/state.json, label bundle=...): a state of runc's
+# shape.
+mkdir -p "$T/runc-root/ID"
+jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+rc=$?
+check "exec --process of a container runc has no state of: refused (its labels cannot be compared)" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-policy' '$T/err'"
+jq '.apparmorProfile = "unconfined"' "$FIXTURES/docker-exec-process-user.json" >"$T/process-lsm.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
+rc=$?
+check "exec --process asking for another AppArmor profile than the container's: refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \
 	test "$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")" = '[[],[],true]'
 check "exec --process hands off" test -e "$RW_FAKE_RECORD"
-# Without --process runc runs the container's own config.json process with the flags over it; it
-# finds the bundle in its state (ROOT/ID/state.json, label bundle=...): a state of runc's shape.
-mkdir -p "$T/runc-root/ID"
-jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
 rc=$?
@@ -270,7 +282,7 @@ check "exec --cwd /proc/self/fd/7 is refused (CVE-2024-21626)" \
 
 cp "$FIXTURES/docker-exec-process-user.json" "$T/process2.json"
 reset_record
-"$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process2.json" --cwd /tmp ID >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process2.json" --cwd /tmp ID >/dev/null 2>"$T/err"
 rc=$?
 check "exec --process with an allowed --cwd hands off (one rule judges both)" \
 	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ] && [ ! -s '$T/err' ]"

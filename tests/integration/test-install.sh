@@ -101,7 +101,7 @@ done
 
 # runwardenctl: every command of its table, every long option of every command.
 mapfile -t COMMANDS < <(sed -n 's/^ *{"\([a-z]*\)", rw_ctl_[a-z]*, ".*$/\1/p' "$RW_SOURCE_ROOT/ctl/runwardenctl.c")
-rw_expect_eq "runwardenctl.c: commands found" 6 "${#COMMANDS[@]}"
+rw_expect_eq "runwardenctl.c: commands found" 7 "${#COMMANDS[@]}"
 for c in "${COMMANDS[@]}"; do
         rw_expect_grep "runwardenctl(8) has a section for $c" "$TXT_CTL" "^   $c( |$)"
 done

@@ -110,13 +110,15 @@ for lib in $(ldd "$RW_TMP/x/usr/bin/runwarden" "$RW_TMP/x/usr/bin/runwardenctl" 
         mkdir -p "$R$(dirname "$lib")"
         cp -L "$lib" "$R$lib"
 done
-IN_ROOT=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$R")
-# in_root_proc CMD...: in the root with its own /proc, in a mount namespace of its own.
+# in_root_proc CMD...: in the root with its own /proc (as on any host), in a mount namespace of
+# its own.
 in_root_proc()
 {
         unshare -m sh -c 'mount -t proc proc "$0/proc" && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$0" "$@"' \
                 "$R" "$@"
 }
+IN_ROOT=(in_root_proc)
+
 
 # A runc package laid out as Debian's: the binary in /usr/sbin, a symlink in /usr/bin.
 make_runc_deb()
@@ -147,6 +149,10 @@ for t in "${TIERS[@]}"; do
 done
 rw_expect_eq "postinst: the default delegate links to runc" /usr/sbin/runc \
         "$(readlink "$R/usr/libexec/runwarden/runc")"
+# Without /proc runwarden cannot tell whether its delegate is itself: it refuses.
+rw_capture noproc env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$R" /usr/bin/runwarden --version
+rw_expect_rc "without /proc: runwarden refuses rather than risk a loop" 1
+rw_expect_grep "without /proc: it says why" "$ERR" '/proc/self/exe'
 rw_capture version "${IN_ROOT[@]}" /usr/bin/runwarden --version
 rw_expect_rc "runwarden --version hands off to the default delegate: exit 0" 0
 rw_expect_grep "runwarden --version: runc answers through the default delegate" "$OUT" '^runc version '

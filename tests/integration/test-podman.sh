@@ -39,7 +39,8 @@ rw_eng_on_exit podman_cleanup
 # --- The policy: the shipped one, plus podman's scratch storage as its engine directories -------
 jq --arg audit "$audit" --arg root "$pm/root" --arg runroot "$pm/runroot" '
         .audit_log.path = $audit
-        | .engines = {podman: {storage: [$root, $runroot]}}' \
+        | .engines = {podman: {storage: [$root, $runroot]}}
+        | .tiers.trusted.require = {annotations: {"runwarden.io/ephemeral": "true"}}' \
         "$src/deploy/policy/policy.json" >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "paths.h"
+#include "strv.h"
 
 static void check_normalize(const char *in, const char *want)
 {
@@ -57,9 +59,47 @@ static void test_basename(void **state)
         assert_string_equal(rw_path_basename("docker.sock"), "docker.sock");
 }
 
+/* rw_glob_match: '*' is any run, including "/"; nothing else is special */
+static void test_glob(void **state)
+{
+        static const struct {
+                const char *pattern, *s;
+                bool match;
+        } cases[] = {
+            {"*", "", true},
+            {"*", "anything/at all", true},
+            {"runner-*-cache-*", "runner-x-project-1-concurrent-0-cache-3c3f", true},
+            {"runner-*-cache-*", "runner-x-cache", false},
+            {"/kubepods*", "/kubepods/besteffort/pod1", true},
+            {"/kubepods*", "/kube", false},
+            {"a*b*c", "abc", true},
+            {"a*b*c", "aXbYcZ", false},
+            {"a*b*c", "aXbYcZc", true},
+            {"net.ipv4.*", "net.ipv4.ping_group_range", true},
+            {"net.ipv4.*", "net.ipv6.conf", false},
+            {"exact", "exact", true},
+            {"exact", "exactly", false},
+            {"?", "x", false},
+            {"*a*a*a*a*a*a*a*a*a*a*b",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+        };
+        const char *const list[] = {"x*", "/docker", NULL};
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++)
+                if (rw_glob_match(cases[i].pattern, cases[i].s) != cases[i].match)
+                        fail_msg("%s against %s: expected %s", cases[i].pattern, cases[i].s,
+                                 cases[i].match ? "a match" : "none");
+        assert_true(rw_strv_glob_any(list, "/docker"));
+        assert_true(rw_strv_glob_any(list, "xyz"));
+        assert_false(rw_strv_glob_any(list, "/docker/x"));
+        assert_false(rw_strv_glob_any(NULL, "x"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_glob),
             cmocka_unit_test(test_normalize),
             cmocka_unit_test(test_within),
             cmocka_unit_test(test_basename),

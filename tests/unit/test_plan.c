@@ -137,6 +137,41 @@ static void test_conflicts_and_denials_refused(void **state)
         assert_true(rw_plan_apply(&plan, doc, &err) < 0);
 }
 
+/* The gate's removal of an undecoded member under what another rule replaces whole is moot; one
+ * that the replacement still holds stays a conflict. */
+static void test_gate_removal_superseded(void **state)
+{
+        _cleanup_json_ json_t *doc = rw_test_parse(
+            "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"bogus\":1}}}");
+        _cleanup_json_ json_t *copy = json_deep_copy(doc);
+        struct rw_error err = {0};
+        _cleanup_plan_ struct rw_plan plan;
+
+        (void)state;
+        rw_plan_init(&plan);
+        rw_plan_delete(&plan, RW_RULE_SPEC, "/linux/seccomp/bogus", NULL, "not decoded");
+        rw_plan_set_new(&plan, "seccomp", "/linux/seccomp", NULL,
+                        json_pack("{s:s}", "defaultAction", "SCMP_ACT_ERRNO"), "profile");
+        assert_int_equal(rw_plan_apply(&plan, doc, &err), 0);
+        assert_string_equal(json_string_value(rw_test_get(doc, "/linux/seccomp/defaultAction")),
+                            "SCMP_ACT_ERRNO");
+        assert_null(rw_test_get(doc, "/linux/seccomp/bogus"));
+        rw_plan_clear(&plan);
+
+        /* a replacement that keeps the member: both cannot be done, refuse */
+        rw_plan_delete(&plan, RW_RULE_SPEC, "/linux/seccomp/bogus", NULL, "not decoded");
+        rw_plan_set_new(&plan, "seccomp", "/linux/seccomp", NULL, json_pack("{s:i}", "bogus", 2),
+                        "keeps it");
+        assert_true(rw_plan_apply(&plan, copy, &err) < 0);
+        assert_non_null(strstr(err.msg, "both change"));
+        rw_plan_clear(&plan);
+
+        /* only the gate's removals are moot, not another rule's */
+        rw_plan_delete(&plan, "other", "/linux/seccomp/bogus", NULL, "x");
+        rw_plan_set_new(&plan, "seccomp", "/linux/seccomp", NULL, json_object(), "y");
+        assert_true(rw_plan_apply(&plan, copy, &err) < 0);
+}
+
 static void test_describe(void **state)
 {
         _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
@@ -228,6 +263,7 @@ int main(void)
             cmocka_unit_test(test_delete_escaped_key),
             cmocka_unit_test(test_long_keys),
             cmocka_unit_test(test_conflicts_and_denials_refused),
+            cmocka_unit_test(test_gate_removal_superseded),
             cmocka_unit_test(test_describe),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

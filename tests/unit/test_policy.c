@@ -528,6 +528,14 @@ static const struct error_case error_cases[] = {
      "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
      "{},\n  \"b\": {\"extends\": \"nope\"}}}\n",
      "test.json:3:20: tiers.b.extends: unknown tier \"nope\""},
+    {"unknown_share_namespaces",
+     "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
+     "{\"share_namespaces_with\": [\"a\", \"nope\"]}}}\n",
+     "test.json:2:43: tiers.a.share_namespaces_with: unknown tier \"nope\""},
+    {"unknown_volume_share",
+     "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
+     "{\"volumes\": {\"share_with\": [\"b\"]}}}}\n",
+     "test.json:2:44: tiers.a.volumes.share_with: unknown tier \"b\""},
     {"unknown_default",
      "{\"version\": 1, \"default_tier\": \"b\", \"strictness\": [\"a\"], \"tiers\": {\"a\": {}}}",
      "test.json:1:32: default_tier: unknown tier \"b\""},

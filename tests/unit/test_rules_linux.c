@@ -202,9 +202,13 @@ static void test_namespace_path_sandbox(void **state)
         rw_rules_namespaces(spec, &ns_settings, &facts, &plan);
         assert_int_equal(plan.n_denials, 0);
         assert_int_equal(plan.n_notes, 3);
-        assert_int_equal(plan.n_changes, 1);
+        /* the cgroup namespace added, the pinned file joined by the path it resolved to */
+        assert_int_equal(plan.n_changes, 2);
         assert_int_equal(json_array_append_new(rw_test_get(expected, "/linux/namespaces"),
                                                json_pack("{s:s}", "type", "cgroup")),
+                         0);
+        assert_int_equal(json_object_set_new(rw_test_get(expected, "/linux/namespaces/4"), "path",
+                                             json_string("/run/netns/cni-1234")),
                          0);
         assert_applied_only(spec, &plan, expected);
 }
@@ -694,8 +698,9 @@ static void test_devices_hand_made(void **state)
         _cleanup_json_ json_t *want_cgroup = rw_test_parse(cgroup_devices);
         const struct rw_change *c;
         /* index in the spec -> removed? */
-        static const bool removed[] = {true,  true, true,  false, true, true,
-                                       false, true, false, true,  true, true};
+        /* /dev/pts/N is the host's terminal N once runc binds it (user namespaces) */
+        static const bool removed[] = {true, true, true,  false, true, true,
+                                       true, true, false, true,  true, true};
 
         (void)state;
         assert_true(asprintf(&text,
@@ -728,12 +733,12 @@ static void test_devices_hand_made(void **state)
         assert_int_equal(c->kind, RW_CHANGE_SET);
         assert_null(c->before);
         assert_true(json_equal(c->after, want_cgroup));
-        assert_int_equal(plan.n_changes, 9 + 1);
+        assert_int_equal(plan.n_changes, 10 + 1);
 
         assert_true(asprintf(&expected_text,
-                             "{\"linux\":{\"devices\":[%s,%s,%s],\"resources\":{\"memory\":"
+                             "{\"linux\":{\"devices\":[%s,%s],\"resources\":{\"memory\":"
                              "{\"limit\":1048576},\"devices\":%s}}}",
-                             null, pts, zero_u, cgroup_devices) > 0);
+                             null, zero_u, cgroup_devices) > 0);
         expected = rw_test_parse(expected_text);
         assert_applied_only(spec, &plan, expected);
 }
@@ -1027,6 +1032,43 @@ static void test_pids_tier_without_limit(void **state)
         assert_int_equal(plan.n_changes, 0);
 }
 
+/* cgroup-path: the cgroup's name is the container's id, or WORD-ID (podman), maybe ".scope" */
+static void test_cgroup_path_names(void **state)
+{
+        static const struct {
+                const char *path;
+                bool denied;
+        } cases[] = {
+            {"/docker/c0ffee", false},
+            {"/libpod_parent/libpod-c0ffee", false},
+            {"system.slice:docker:c0ffee", false},
+            {"machine.slice:libpod-c0ffee.scope:c0ffee", false},
+            {"/kubepods/besteffort/pod1/crio-c0ffee.scope", false},
+            {"/docker/other", true},
+            {"/docker/c0ffee-x", true},
+            {"/docker/-c0ffee", true},
+            {"/docker/libpod-c0ffeec0ffee", true},
+            {"/docker/libpod-c0ffee/sub", true},
+            {"/docker/c0ffee/../victim", true},
+        };
+        struct rw_host_facts facts = {.container_id = "c0ffee"};
+        struct rw_settings settings;
+
+        (void)state;
+        rw_settings_baseline(&settings);
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *spec =
+                    json_pack("{s:{s:s}}", "linux", "cgroupsPath", cases[i].path);
+
+                rw_plan_init(&plan);
+                rw_rules_limits(spec, &settings, &facts, &plan);
+                if (rw_plan_denied(&plan) != cases[i].denied)
+                        fail_msg("%s: expected %s", cases[i].path,
+                                 cases[i].denied ? "a denial" : "no denial");
+        }
+}
+
 /* annotations */
 
 static void test_annotations(void **state)
@@ -1157,6 +1199,7 @@ int main(void)
             cmocka_unit_test(test_pids_fixtures),
             cmocka_unit_test(test_pids_malformed),
             cmocka_unit_test(test_pids_tier_without_limit),
+            cmocka_unit_test(test_cgroup_path_names),
             cmocka_unit_test(test_annotations),
             cmocka_unit_test(test_annotations_fixtures_and_malformed),
             cmocka_unit_test(test_families_compose),

@@ -905,7 +905,15 @@ static void test_kernel_fs_mount(void **state)
             {"{\"destination\":\"/dev\",\"type\":\"devtmpfs\",\"source\":\"devtmpfs\"}", "/dev",
              "type devtmpfs"},
             {"{\"destination\":\"/x\",\"source\":\"tmpfs\"}", "/x", "has no type"},
+            /* a volume where runc makes its device nodes and masks paths (CVE-2025-31133) */
+            {"{\"destination\":\"/dev\",\"type\":\"bind\"" VOL "}", "/dev", "device nodes"},
+            {"{\"destination\":\"/dev/pts\",\"type\":\"bind\"" VOL "}", "/dev/pts"},
+            {"{\"destination\":\"/dev/null\",\"type\":\"bind\"" VOL "}", "/dev/null"},
+            {"{\"destination\":\"/dev//./console\",\"type\":\"bind\"" VOL "}", "/dev/console"},
             /* allowed */
+            {"{\"destination\":\"/dev/shm\",\"type\":\"bind\"" VOL "}", NULL},
+            {"{\"destination\":\"/dev/termination-log\",\"type\":\"bind\"" VOL "}", NULL},
+            {"{\"destination\":\"/device\",\"type\":\"bind\"" VOL "}", NULL},
             {"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}", NULL},
             {"{\"destination\":\"/sys/\",\"type\":\"sysfs\",\"source\":\"sysfs\","
              "\"options\":[\"ro\"]}",
@@ -1397,8 +1405,55 @@ static void test_tier_bind_prefixes_and_writable_root(void **state)
                 assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
                 assert_string_equal(plan.denials[0].reason,
                                     "bind source /srv/ci-cache/job1 lies below /srv/ci-cache, a "
-                                    "writable directory of the tier: a job could replace part of "
-                                    "the path before runc mounts it; bind /srv/ci-cache itself");
+                                    "writable directory of the tier, and cannot be pinned: a job "
+                                    "could replace part of the path before runc mounts it");
+        }
+        {
+                /* ... so with a pin directory it is mounted through a pin of what was judged */
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                _cleanup_json_ json_t *out = NULL;
+                const struct rw_change *pinned = NULL;
+
+                init_facts(&facts);
+                facts.pin_dir = strdup("/run/runwarden/pins/default/c1");
+                assert_non_null(facts.pin_dir);
+                add_fact(&facts, "/srv/ci-cache/job1", "/srv/ci-cache/job1", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(below, &settings, &facts, &plan, true, false);
+                assert_int_equal(plan.n_denials, 0);
+                for (size_t i = 0; i < plan.n_changes; i++)
+                        if (plan.changes[i].pin != NULL)
+                                pinned = &plan.changes[i];
+                assert_non_null(pinned);
+                assert_string_equal(pinned->rule, RW_RULE_HOST_MOUNT);
+                assert_string_equal(pinned->pin->source, "/srv/ci-cache/job1");
+                assert_int_equal(pinned->pin->dev, 8);
+                assert_int_equal(pinned->pin->ino, 1000);
+                assert_true(pinned->pin->directory);
+                out = rw_test_apply(below, &plan);
+                assert_string_equal(json_string_value(rw_test_get(out, "/mounts/0/source")),
+                                    "/run/runwarden/pins/default/c1/0");
+                assert_true(
+                    rw_test_array_has_string(rw_test_get(out, "/mounts/0/options"), "nosuid"));
+        }
+        {
+                /* a tier that refuses what host-mount would change refuses the pin, which goes */
+                static const struct rw_rule_tuning refuse[] = {{RW_RULE_HOST_MOUNT, RW_RULE_REFUSE},
+                                                               {NULL, RW_RULE_ENFORCE}};
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+
+                init_facts(&facts);
+                facts.pin_dir = strdup("/run/runwarden/pins/default/c1");
+                assert_non_null(facts.pin_dir);
+                add_fact(&facts, "/srv/ci-cache/job1", "/srv/ci-cache/job1", S_IFDIR | 0755);
+                rw_plan_init(&plan);
+                run_rules(below, &settings, &facts, &plan, true, false);
+                rw_plan_tune(&plan, refuse);
+                assert_int_equal(count_denials(&plan, RW_RULE_HOST_MOUNT), 1);
+                for (size_t i = 0; i < plan.n_changes; i++)
+                        assert_null(plan.changes[i].pin);
         }
         {
                 _cleanup_facts_ struct rw_host_facts facts;

@@ -17,6 +17,7 @@
 #include "facts.h"
 #include "plan.h"
 #include "rules.h"
+#include "ruleset.h"
 
 /* Parse JSON text with the lossless parser (lib/json.h). */
 json_t *rw_test_parse(const char *text);

@@ -6,7 +6,7 @@
 
 not_trusted='c=$(grep CapEff /proc/self/status | cut -f2); p=$(cat /sys/fs/cgroup/pids/pids.max); echo CapEff $c pids.max $p
 if [ $(( (0x$c >> 10) & 1 )) = 1 ]; then echo ESC-REACHED CAP_NET_BIND_SERVICE is effective; fi
-if [ "$p" != 4096 ]; then echo ESC-REACHED pids.max $p is not the untrusted tier'"'"'s; fi'
+if [ "$p" != 4096 ]; then echo ESC-REACHED pids.max $p is not the base tier value; fi'
 
 esc_case tier.annotation-spec 9 spec 'refused|contained' - \
         'a raw spec with annotations runwarden.io/tier=trusted and runwarden.io/ephemeral=true (shipped policy)' \
