@@ -902,6 +902,34 @@ static bool keeps_net_cap(const struct rw_tier *t)
         return false;
 }
 
+/* What the directory holds: hand-offs no hook took yet, namespaces kept for the counters. Both
+ * go with runwarden's delete; containers deleted by runc alone leave theirs. */
+static void check_egress_dir(struct report *rep)
+{
+        DIR *d = opendir(RW_EGRESS_DIR);
+        size_t handoffs = 0, pins = 0;
+        struct dirent *e;
+
+        if (d == NULL)
+                return;
+        while ((e = readdir(d)) != NULL) {
+                size_t len = strlen(e->d_name);
+
+                if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+                        handoffs++;
+                else if (len > 6 && strcmp(e->d_name + len - 6, ".netns") == 0)
+                        pins++;
+        }
+        closedir(d);
+        check(rep, "egress.dir", "info",
+              json_pack("{s:s,s:I,s:I}", "path", RW_EGRESS_DIR, "handoffs", (json_int_t)handoffs,
+                        "pins", (json_int_t)pins),
+              "%s: %zu hand-off(s) no hook has taken, %zu network namespace(s) kept for the "
+              "counters (runwarden delete releases both; a container deleted by runc alone "
+              "leaves them)",
+              RW_EGRESS_DIR, handoffs, pins);
+}
+
 static void *fresh_netns(void *arg)
 {
         int *fd = arg;
@@ -1001,6 +1029,8 @@ static void check_egress(struct report *rep, const struct doctor_options *o,
                       "%s must be a directory of root's that nobody else may write (the hook "
                       "refuses it)",
                       RW_EGRESS_DIR);
+        else if (lstat(RW_EGRESS_DIR, &st) == 0)
+                check_egress_dir(rep);
 }
 
 /* ---- output ---- */

@@ -79,6 +79,7 @@ log=$RW_TMP/demo.log
 cmd=("$RW_BIN" --debug --root "$RW_STATE" --log "$log" --log-format json
         --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" --egress-hook "$RW_EGRESS_HOOK"
         run --bundle "$bundle" demo-job)
+rw_note_created run demo-job
 echo "\$ ${cmd[*]}"
 rc=0
 "${cmd[@]}" </dev/null >"$RW_TMP/probe.out" 2>"$RW_TMP/probe.err" || rc=$?
