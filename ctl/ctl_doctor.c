@@ -13,6 +13,8 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +28,17 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "config.h" /* RW_DEFAULT_RUNTIME, RW_SECCOMP_DIR, RW_VERSION */
+#include "config.h" /* RW_DEFAULT_RUNTIME, RW_SECCOMP_DIR, RW_VERSION, RW_EGRESS_HOOK */
 #include "ctl.h"
 #include "ctl_config.h"
 #include "setup_engines.h"
 #include "engineview.h"
 #include "hostutil.h"
+#include "egress_handoff.h"
 #include "json.h"
+#include "nft.h"
 #include "policy.h"
+#include "rules.h"
 #include "runcvers.h"
 #include "seccomp_profile.h"
 #include "toml.h"
@@ -49,6 +54,7 @@ struct doctor_options {
         const char *containerd_config;
         const char *podman_config;
         const char *seccomp_dir;
+        const char *egress_hook;
         bool json;
 };
 
@@ -891,6 +897,147 @@ static void check_profiles(struct report *rep, const struct rw_policy *policy, c
         }
 }
 
+/* ---- egress ---- */
+
+static bool keeps_net_cap(const struct rw_tier *t)
+{
+        for (const char *const *c = t->settings.capabilities; c != NULL && *c != NULL; c++)
+                if (strcmp(*c, "CAP_NET_ADMIN") == 0 || strcmp(*c, "CAP_NET_RAW") == 0)
+                        return true;
+        return false;
+}
+
+/* What the directory holds: hand-offs no hook took yet, namespaces kept for the counters. Both
+ * go with runwarden's delete; containers deleted by runc alone leave theirs. */
+static void check_egress_dir(struct report *rep)
+{
+        DIR *d = opendir(RW_EGRESS_DIR);
+        size_t handoffs = 0, pins = 0;
+        struct dirent *e;
+
+        if (d == NULL)
+                return;
+        while ((e = readdir(d)) != NULL) {
+                size_t len = strlen(e->d_name);
+
+                if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+                        handoffs++;
+                else if (len > 6 && strcmp(e->d_name + len - 6, ".netns") == 0)
+                        pins++;
+        }
+        closedir(d);
+        check(rep, "egress.dir", "info",
+              json_pack("{s:s,s:I,s:I}", "path", RW_EGRESS_DIR, "handoffs", (json_int_t)handoffs,
+                        "pins", (json_int_t)pins),
+              "%s: %zu hand-off(s) no hook has taken, %zu network namespace(s) kept for the "
+              "counters (runwarden delete releases both; a container deleted by runc alone "
+              "leaves them)",
+              RW_EGRESS_DIR, handoffs, pins);
+}
+
+static void *fresh_netns(void *arg)
+{
+        int *fd = arg;
+
+        if (unshare(CLONE_NEWNET) == 0)
+                *fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        return NULL;
+}
+
+/* nf_tables answers in a network namespace of its own, made for the question and gone after. */
+static void check_nf_tables(struct report *rep)
+{
+        _cleanup_nft_status_ struct rw_nft_status st = {0};
+        struct rw_error err = {0};
+        int fd = -1;
+        pthread_t t;
+
+        if (pthread_create(&t, NULL, fresh_netns, &fd) != 0 || pthread_join(t, NULL) != 0 ||
+            fd < 0) {
+                check(rep, "egress.nf_tables", "info", NULL,
+                      "cannot make a network namespace to ask nf_tables (not root?)");
+                return;
+        }
+        if (rw_nft_read(fd, &st, &err) < 0)
+                check(rep, "egress.nf_tables", "fail", NULL,
+                      "nf_tables does not answer (%s): the egress hook fails every container",
+                      err.msg);
+        else
+                check(rep, "egress.nf_tables", "ok", NULL,
+                      "nf_tables answers in a network namespace");
+        close(fd);
+}
+
+/*
+ * The tiers with egress rules, the hook runwarden injects for them (the checks the hooks rule
+ * makes), what refuses every container of a tier (CAP_NET_ADMIN or CAP_NET_RAW kept, runsc
+ * without a network mode the rules hold in), nf_tables, and the hand-off directory.
+ */
+static void check_egress(struct report *rep, const struct doctor_options *o,
+                         const struct rw_policy *policy)
+{
+        const char *hook = o->egress_hook != NULL ? o->egress_hook : RW_EGRESS_HOOK;
+        json_t *tiers = json_array();
+        struct stat st;
+        size_t n = 0;
+
+        rep->section = "egress";
+        for (size_t i = 0; i < policy->n_tiers; i++) {
+                const struct rw_tier *t = &policy->tiers[i];
+                const char *runtime = t->runtime != NULL ? t->runtime : RW_DEFAULT_RUNTIME;
+                const char *base = strrchr(runtime, '/');
+
+                if (!rw_rules_egress_on(&t->settings))
+                        continue;
+                n++;
+                json_array_append_new(
+                    tiers, json_pack("{s:s,s:s}", "tier", t->name, "mode",
+                                     rw_egress_mode_name(t->settings.egress->config.mode)));
+                if (keeps_net_cap(t))
+                        check(rep, "egress.capabilities", "fail",
+                              json_pack("{s:s}", "tier", t->name),
+                              "tier %s keeps CAP_NET_ADMIN or CAP_NET_RAW and has egress rules: "
+                              "every container of it is refused (egress.capabilities)",
+                              t->name);
+                if (strncmp(base != NULL ? base + 1 : runtime, "runsc", 5) == 0)
+                        check(rep, "egress.gvisor", "warn", json_pack("{s:s}", "tier", t->name),
+                              "tier %s runs runsc and has egress rules: the engine must pass runsc "
+                              "--network=host or --network=none, else its containers are refused "
+                              "(egress.gvisor)",
+                              t->name);
+        }
+        if (n == 0) {
+                json_decref(tiers);
+                check(rep, "egress.tiers", "info", NULL,
+                      "no tier has egress rules: containers reach whatever their network does");
+        } else {
+                check(rep, "egress.tiers", "ok", json_pack("{s:o}", "tiers", tiers),
+                      "%zu tier(s) with egress rules", n);
+        }
+        if (lstat(hook, &st) < 0)
+                check(rep, "egress.hook", n > 0 ? "fail" : "info", json_pack("{s:s}", "path", hook),
+                      "the egress hook %s: %s%s", hook, strerror(errno),
+                      n > 0 ? " (containers of tiers with egress rules are refused)" : "");
+        else if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
+                 (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || access(hook, X_OK) < 0)
+                check(rep, "egress.hook", n > 0 ? "fail" : "warn", json_pack("{s:s}", "path", hook),
+                      "the egress hook %s must be an executable regular file of root's that nobody "
+                      "else may write (the hooks rule refuses it otherwise)",
+                      hook);
+        else
+                check(rep, "egress.hook", "ok", json_pack("{s:s}", "path", hook), "%s", hook);
+        if (n > 0)
+                check_nf_tables(rep);
+        if (lstat(RW_EGRESS_DIR, &st) == 0 &&
+            (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
+                check(rep, "egress.dir", "fail", json_pack("{s:s}", "path", RW_EGRESS_DIR),
+                      "%s must be a directory of root's that nobody else may write (the hook "
+                      "refuses it)",
+                      RW_EGRESS_DIR);
+        else if (lstat(RW_EGRESS_DIR, &st) == 0)
+                check_egress_dir(rep);
+}
+
 /* ---- output ---- */
 
 static void print_text(const struct report *rep)
@@ -920,11 +1067,12 @@ static void usage(FILE *out)
                 "usage: runwardenctl doctor [--json] [--policy FILE] [--runwarden PATH]\n"
                 "                           [--docker-host SOCKET] [--docker-config FILE]\n"
                 "                           [--containerd-config FILE] [--podman-config FILE]\n"
-                "                           [--seccomp-dir DIR]\n"
+                "                           [--seccomp-dir DIR] [--egress-hook PATH]\n"
                 "\n"
                 "Check the policy, runwarden and its tier links, the delegate runtimes (runc's\n"
                 "version against known escapes), kernel features, which engines use runwarden,\n"
-                "the ways around it, the audit log and the seccomp profiles. Changes nothing.\n"
+                "the ways around it, the audit log, the seccomp profiles and the egress hook.\n"
+                "Changes nothing.\n"
                 "Exit status: 0 no failure (warnings allowed), 1 a failure, 2 usage.\n");
 }
 
@@ -939,6 +1087,7 @@ int rw_ctl_doctor(int argc, char **argv)
             {"containerd-config", required_argument, NULL, 'C'},
             {"podman-config", required_argument, NULL, 'P'},
             {"seccomp-dir", required_argument, NULL, 's'},
+            {"egress-hook", required_argument, NULL, 'e'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -975,6 +1124,9 @@ int rw_ctl_doctor(int argc, char **argv)
                 case 's':
                         o.seccomp_dir = optarg;
                         break;
+                case 'e':
+                        o.egress_hook = optarg;
+                        break;
                 case 'h':
                         usage(stdout);
                         json_decref(rep.checks);
@@ -997,6 +1149,7 @@ int rw_ctl_doctor(int argc, char **argv)
         check_engines(&rep, &o);
         check_audit_log(&rep, &policy, found);
         check_profiles(&rep, &policy, o.seccomp_dir != NULL ? o.seccomp_dir : RW_SECCOMP_DIR);
+        check_egress(&rep, &o, &policy);
 
         if (o.json) {
                 json_t *doc = json_pack("{s:s,s:O,s:{s:i,s:i,s:i,s:i}}", "version", RW_VERSION,

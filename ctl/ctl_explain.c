@@ -23,6 +23,7 @@
 #include "ctl.h"
 #include "cli.h"
 #include "decision.h"
+#include "egressio.h"
 #include "fileio.h"
 #include "hostio.h"
 #include "json.h"
@@ -39,6 +40,7 @@ struct explain_options {
         const char *policy;
         const char *invoked_as;
         const char *seccomp_dir;
+        const char *egress_hook;
         bool json;
         bool full_diff;
 };
@@ -158,7 +160,7 @@ static int add_plan(json_t *obj, const struct rw_plan *plan)
 
 static int print_json(const struct rw_decision *ev, enum rw_outcome outcome,
                       enum rw_outcome enforce, const json_t *before, const json_t *after,
-                      struct rw_error *err)
+                      const json_t *egress, struct rw_error *err)
 {
         const struct rw_tier_choice *choice = &ev->choice;
         _cleanup_json_ json_t *obj = json_object();
@@ -174,7 +176,9 @@ static int print_json(const struct rw_decision *ev, enum rw_outcome outcome,
             set_new(obj, "mode", json_string(mode_name(choice->tier->mode))) < 0 ||
             set_new(obj, "outcome", json_string(rw_outcome_name(outcome))) < 0 ||
             set_new(obj, "enforce_outcome", json_string(rw_outcome_name(enforce))) < 0 ||
-            add_plan(obj, &ev->plan) < 0 || set_new(obj, "before", value_or_null(before)) < 0 ||
+            add_plan(obj, &ev->plan) < 0 ||
+            (egress != NULL && set_new(obj, "egress", json_incref((json_t *)egress)) < 0) ||
+            set_new(obj, "before", value_or_null(before)) < 0 ||
             set_new(obj, "after", value_or_null(after)) < 0)
                 return rw_error_set(err, ENOMEM, "out of memory");
         /* rw_json_dump() writes verbatim numbers (18446744073709551615) as numbers. */
@@ -185,10 +189,31 @@ static int print_json(const struct rw_decision *ev, enum rw_outcome outcome,
         return 0;
 }
 
+/* The rules runwarden's egress hook would install in the container's network namespace. */
+static void print_egress(const json_t *egress)
+{
+        const json_t *rules = json_object_get(egress, "rules");
+        const json_t *notes = json_object_get(egress, "notes");
+        size_t i;
+        json_t *v;
+
+        printf("\negress (mode %s, %zu rules, first match wins; installed by %s):\n",
+               json_string_value(json_object_get(egress, "mode")), json_array_size(rules),
+               json_string_value(json_object_get(egress, "hook")));
+        json_array_foreach(rules, i, v)
+        {
+                printf("  %s\n", json_string_value(v));
+        }
+        json_array_foreach(notes, i, v)
+        {
+                printf("  note: %s\n", json_string_value(v));
+        }
+}
+
 static int print_text(const char *target, const struct rw_policy *policy,
                       const struct rw_decision *ev, enum rw_outcome outcome,
                       enum rw_outcome enforce, const json_t *before, const json_t *after,
-                      bool full_diff)
+                      const json_t *egress, bool full_diff)
 {
         const struct rw_tier_choice *choice = &ev->choice;
         const struct rw_plan *plan = &ev->plan;
@@ -232,6 +257,8 @@ static int print_text(const char *target, const struct rw_policy *policy,
                 for (size_t i = 0; i < plan->n_warnings; i++)
                         printf("  %s: %s\n", plan->warnings[i].rule, plan->warnings[i].text);
         }
+        if (egress != NULL)
+                print_egress(egress);
 
         printf("\n");
         if (after == NULL) {
@@ -269,6 +296,7 @@ static void usage(FILE *out)
                 "  --policy F       the policy file (default " RW_POLICY_DEFAULT_PATH ")\n"
                 "  --as NAME        the name runwarden is invoked as (runwarden-TIER)\n"
                 "  --seccomp-dir D  where the tiers' seccomp profiles are\n"
+                "  --egress-hook H  runwarden's egress hook, as runwarden --egress-hook names it\n"
                 "  --json           one JSON object instead of text\n"
                 "\n"
                 "Exit status: 0 allowed, 1 refused, 2 usage or load errors.\n");
@@ -278,15 +306,20 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct explain_options *o)
 {
         static const struct option options[] = {
-            {"tier", required_argument, NULL, 't'}, {"policy", required_argument, NULL, 'p'},
-            {"as", required_argument, NULL, 'a'},   {"seccomp-dir", required_argument, NULL, 's'},
-            {"json", no_argument, NULL, 'j'},       {"full-diff", no_argument, NULL, 'f'},
-            {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+            {"tier", required_argument, NULL, 't'},
+            {"policy", required_argument, NULL, 'p'},
+            {"as", required_argument, NULL, 'a'},
+            {"seccomp-dir", required_argument, NULL, 's'},
+            {"json", no_argument, NULL, 'j'},
+            {"full-diff", no_argument, NULL, 'f'},
+            {"egress-hook", required_argument, NULL, 'e'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
         };
         int c;
 
         optind = 1;
-        while ((c = getopt_long(argc, argv, "t:p:a:s:jfh", options, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "t:p:a:s:e:jfh", options, NULL)) != -1) {
                 switch (c) {
                 case 't':
                         o->tier = optarg;
@@ -299,6 +332,14 @@ static int parse_options(int argc, char **argv, struct explain_options *o)
                         break;
                 case 's':
                         o->seccomp_dir = optarg;
+                        break;
+                case 'e':
+                        if (optarg[0] != '/') {
+                                fprintf(stderr, "runwardenctl explain: --egress-hook needs an "
+                                                "absolute path\n");
+                                return 2;
+                        }
+                        o->egress_hook = optarg;
                         break;
                 case 'j':
                         o->json = true;
@@ -368,6 +409,7 @@ int rw_ctl_explain(int argc, char **argv)
         _cleanup_decision_ struct rw_decision ev = {0};
         _cleanup_json_ json_t *before = NULL;
         _cleanup_json_ json_t *after = NULL;
+        _cleanup_json_ json_t *egress = NULL;
         _cleanup_free_ char **rt_argv = NULL;
         struct rw_host_io io;
         struct rw_cli cli = {0};
@@ -392,6 +434,8 @@ int rw_ctl_explain(int argc, char **argv)
                         cli.seccomp_dir = o.seccomp_dir;
                 if (o.policy != NULL)
                         cli.policy = o.policy;
+                if (o.egress_hook != NULL)
+                        cli.egress_hook = o.egress_hook;
                 io.bundle_is_file = is_file;
                 io.seccomp_dir = cli.seccomp_dir;
                 r = rw_policy_load(cli.policy, &policy, &found, &err);
@@ -421,10 +465,12 @@ int rw_ctl_explain(int argc, char **argv)
                 r = after != NULL ? rw_plan_apply_copy(&ev.plan, spec, after, &err)
                                   : rw_error_set(&err, ENOMEM, "out of memory");
         }
+        if (r >= 0 && ev.have_egress)
+                r = rw_egress_log_rules(&ev.egress, rw_decision_egress_hook(&cli), &egress, &err);
         if (r >= 0) {
                 if (o.json)
-                        r = print_json(&ev, outcome, enforce, before, after, &err);
-                else if (print_text(target, &policy, &ev, outcome, enforce, before, after,
+                        r = print_json(&ev, outcome, enforce, before, after, egress, &err);
+                else if (print_text(target, &policy, &ev, outcome, enforce, before, after, egress,
                                     o.full_diff) < 0)
                         r = rw_error_set(&err, ENOMEM, "out of memory");
         }

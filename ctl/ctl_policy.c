@@ -237,13 +237,15 @@ static bool is_one_of(const char *s, const char *const *values)
 /* The keys of expect the format defines, and what each may hold. */
 static int check_expect(const json_t *expect, struct rw_error *err)
 {
-        static const char *const keys[] = {"tier",    "outcome", "source", "select_rule",
-                                           "changed", "refused", "warned", NULL};
+        static const char *const keys[] = {"tier",         "outcome", "source", "select_rule",
+                                           "changed",      "refused", "warned", "egress",
+                                           "egress_rules", NULL};
+        static const char *const modes[] = {"off", "deny-list", "allowlist", "none", NULL};
         static const char *const outcomes[] = {"refused", "rewritten", "unchanged", "audited",
                                                NULL};
         static const char *const sources[] = {"flag", "binary-name", "select", "default", NULL};
-        static const char *const lists[] = {"changed", "refused", "warned", NULL};
-        const char *tier, *outcome, *source;
+        static const char *const lists[] = {"changed", "refused", "warned", "egress_rules", NULL};
+        const char *tier, *outcome, *source, *egress;
         const json_t *rule;
         int r;
 
@@ -252,8 +254,12 @@ static int check_expect(const json_t *expect, struct rw_error *err)
         if ((r = check_keys(expect, "expect: ", keys, err)) < 0 ||
             (r = get_string(expect, "tier", "expect.", &tier, err)) < 0 ||
             (r = get_string(expect, "outcome", "expect.", &outcome, err)) < 0 ||
-            (r = get_string(expect, "source", "expect.", &source, err)) < 0)
+            (r = get_string(expect, "source", "expect.", &source, err)) < 0 ||
+            (r = get_string(expect, "egress", "expect.", &egress, err)) < 0)
                 return r;
+        if (egress != NULL && !is_one_of(egress, modes))
+                return rw_error_set(err, EINVAL,
+                                    "expect.egress: one of off, deny-list, allowlist, none");
         if (tier == NULL)
                 return rw_error_set(err, EINVAL, "expect.tier: required");
         if (outcome == NULL || !is_one_of(outcome, outcomes))
@@ -636,7 +642,7 @@ static int compare_case(const char *case_name, const struct test_case *c,
         const json_t *expect = c->expect;
         const json_t *rule = json_object_get(expect, "select_rule");
         _cleanup_free_ const char **ids = NULL;
-        size_t most = plan->n_changes + plan->n_denials + plan->n_warnings + 1;
+        size_t most = plan->n_changes + plan->n_denials + plan->n_warnings + ev->egress.n_rules + 1;
         int failures = 0, r;
 
         compare_text(case_name, "tier", json_string_value(json_object_get(expect, "tier")),
@@ -673,6 +679,15 @@ static int compare_case(const char *case_name, const struct test_case *c,
                 ids[i] = plan->warnings[i].rule;
         if (r >= 0)
                 r = compare_ids(case_name, expect, "warned", ids, plan->n_warnings, &failures);
+        /* the rules runwarden's egress hook would install, by rule id */
+        compare_text(case_name, "egress", json_string_value(json_object_get(expect, "egress")),
+                     rw_egress_mode_name(ev->have_egress ? ev->egress.mode : RW_EGRESS_MODE_OFF),
+                     &failures);
+        for (size_t i = 0; r >= 0 && i < ev->egress.n_rules; i++)
+                ids[i] = ev->egress.rules[i].id;
+        if (r >= 0)
+                r = compare_ids(case_name, expect, "egress_rules", ids, ev->egress.n_rules,
+                                &failures);
         if (r < 0)
                 return r;
         if (failures > 0 && c->description != NULL)

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "cli.h"
 #include "config.h"
 #include "decision.h"
+#include "egressio.h"
 #include "enginelog.h"
 #include "error.h"
 #include "fileio.h"
@@ -56,11 +58,14 @@ struct rw_call {
         bool recorded; /* its record and volume uses were saved (create) */
         const char *delegate;
         enum rw_outcome outcome;
-        char *message; /* the refusal or error, "runwarden: ..." */
+        char *message;        /* the refusal or error, "runwarden: ..." */
+        json_t *egress;       /* the decision log's "egress" */
+        bool handoff_written; /* the egress hook's hand-off (removed again on a refusal) */
 };
 
 static void call_clear(struct rw_call *c)
 {
+        json_decref(c->egress);
         rw_decision_clear(&c->d);
         rw_host_io_clear(&c->io);
         free(c->message);
@@ -286,6 +291,47 @@ static void restore_original(struct rw_call *c)
                 c->written = false;
 }
 
+/*
+ * The egress rules the decision built: into the decision log, and — for a create that goes ahead
+ * rewritten — into the hand-off the injected hook takes. A hand-off that cannot be written
+ * refuses the create: the hook would fail it anyway, later and with less to say.
+ */
+static int prepare_egress(struct rw_call *c, struct rw_error *err)
+{
+        const struct rw_tier *tier = c->d.choice.tier;
+        int r;
+
+        if (!c->d.have_egress)
+                return 0;
+        r = rw_egress_log_rules(&c->d.egress, rw_decision_egress_hook(&c->cli), &c->egress, err);
+        if (r < 0)
+                return r;
+        if (c->audit || c->d.outcome != RW_OUTCOME_REWRITTEN || c->io.doc.dirfd < 0)
+                return 0;
+        r = rw_egress_handoff_for(
+            NULL, c->cli.container_id, c->cli.bundle != NULL ? c->cli.bundle : ".", c->io.doc.dirfd,
+            tier->name, c->d.settings.egress->counters, &c->d.egress, &c->d.record, err);
+        if (r < 0)
+                return rw_error_prefix(err, "egress rules for the hook");
+        c->handoff_written = true;
+        return json_object_set_new(c->egress, "handoff", json_true()) < 0
+                   ? rw_error_set(err, ENOMEM, "egress log")
+                   : 0;
+}
+
+/* delete: what the hook's rules counted, read before runc removes the namespace; never stops
+ * the delete. */
+static void collect_egress(struct rw_call *c)
+{
+        struct rw_error err = {0};
+
+        if (!c->decided || c->cli.command != RW_CMD_DELETE || !c->d.have_record ||
+            c->cli.container_id == NULL)
+                return;
+        if (rw_egress_collect(NULL, c->cli.container_id, &c->d.record, &c->egress, &err) < 0)
+                log_linef(&c->cli, RW_LOG_WARNING, "runwarden: %s", err.msg);
+}
+
 /* update --resources -: runwarden read standard input to judge it; runc reads the same bytes. */
 static int refeed_stdin(const struct rw_call *c, struct rw_error *err)
 {
@@ -410,6 +456,7 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .outcome = c->outcome,
             .message = c->message,
             .delegate = c->delegate,
+            .egress = c->egress,
         };
 
         if (!c->have_policy || c->policy.audit_log == NULL || !command_is_logged(c->cli.command) ||
@@ -432,6 +479,11 @@ static int refuse(struct rw_call *c)
         struct rw_error err = {0};
 
         restore_original(c);
+        if (c->handoff_written) {
+                if (rw_egress_handoff_undo(NULL, c->cli.container_id, &c->d.record, &err) < 0)
+                        fprintf(stderr, "runwarden: %s\n", err.msg);
+                c->handoff_written = false;
+        }
         if (write_decision(c, &err) < 0)
                 fprintf(stderr, "runwarden: decision log: %s\n", err.msg);
         fprintf(stderr, "%s\n", msg);
@@ -502,8 +554,36 @@ static void decide(struct rw_call *c)
         c->report = true;
 }
 
+/*
+ * The egress hook when the command line names none: the installed one, else — an uninstalled
+ * build, where the baseline must work from the binary alone — the one built beside runwarden.
+ * Either is judged by the hooks rule like any hook (root's, not writable by others).
+ */
+static const char *egress_hook_default(char *buf, size_t size)
+{
+        char self[PATH_MAX];
+        ssize_t n;
+        char *slash;
+
+        if (access(RW_EGRESS_HOOK, F_OK) == 0 || errno != ENOENT)
+                return NULL;
+        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0)
+                return NULL;
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash == NULL)
+                return NULL;
+        *slash = '\0';
+        if (snprintf(buf, size, "%s/runwarden-egress-hook", self) >= (int)size ||
+            access(buf, X_OK) < 0)
+                return NULL;
+        return buf;
+}
+
 int main(int argc, char **argv)
 {
+        static char hook_beside[PATH_MAX];
         struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH};
         struct rw_error err = {0};
         int r;
@@ -520,17 +600,21 @@ int main(int argc, char **argv)
                 return r;
         }
 
+        if (c.cli.egress_hook == NULL)
+                c.cli.egress_hook = egress_hook_default(hook_beside, sizeof(hook_beside));
         decide(&c);
         if (c.message == NULL) {
                 /* The operator's --runtime, else the tier's, else the built-in default. */
                 const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
 
-                c.delegate = c.cli.runtime != NULL                   ? c.cli.runtime
-                             : tier != NULL && tier->runtime != NULL ? tier->runtime
-                                                                     : RW_DEFAULT_RUNTIME;
+                c.delegate = rw_decision_delegate(&c.cli, tier);
                 if (check_delegate(c.delegate, &err) < 0)
                         set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         }
+        if (c.message == NULL && prepare_egress(&c, &err) < 0)
+                set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
+        if (c.message == NULL)
+                collect_egress(&c);
         /* Only now, with nothing left to refuse for, is the document rewritten. */
         if (c.message == NULL && write_document(&c, &err) < 0)
                 set_message(&c, c.pin_refused ? RW_OUTCOME_REFUSED : RW_OUTCOME_ERROR,

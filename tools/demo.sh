@@ -77,7 +77,9 @@ summary "$RW_TMP/config.orig.json"
 header "3. runwarden --debug ... run (runwarden rewrites the spec, then execs runc)"
 log=$RW_TMP/demo.log
 cmd=("$RW_BIN" --debug --root "$RW_STATE" --log "$log" --log-format json
-        --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" run --bundle "$bundle" demo-job)
+        --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" --egress-hook "$RW_EGRESS_HOOK"
+        run --bundle "$bundle" demo-job)
+rw_note_created run demo-job
 echo "\$ ${cmd[*]}"
 rc=0
 "${cmd[@]}" </dev/null >"$RW_TMP/probe.out" 2>"$RW_TMP/probe.err" || rc=$?
@@ -140,7 +142,7 @@ before=$(rw_sha256 "$bad/config.json")
 log2=$RW_TMP/refused.log
 rc=0
 "$RW_BIN" --root "$RW_STATE" --log "$log2" --log-format json --runtime "$RW_RUNC" \
-        --seccomp-dir "$RW_SECCOMP_DIR" run --bundle "$bad" demo-refused \
+        --seccomp-dir "$RW_SECCOMP_DIR" --egress-hook "$RW_EGRESS_HOOK" run --bundle "$bad" demo-refused \
         </dev/null >"$RW_TMP/refused.out" 2>"$RW_TMP/refused.err" || rc=$?
 if [ "$rc" -eq 1 ]; then
         echo "exit status: 1 (runc was not started)"

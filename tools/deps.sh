@@ -6,8 +6,8 @@
 
 rw_deps_packages=(
         gcc libc6-dev make python3 meson ninja-build pkg-config
-        libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libcmocka-dev
-        clang-format jq binutils procps util-linux iproute2 hyperfine
+        libjansson-dev libseccomp-dev libcap-ng-dev libmnl-dev libnftnl-dev libcmocka-dev
+        clang-format jq binutils procps util-linux iproute2 nftables hyperfine
         runc crun runsc containerd docker.io busybox-static mmdebstrap e2fsprogs
         python3-grpcio python3-grpc-tools python3-yaml python3-toml containernetworking-plugins
         podman

@@ -51,6 +51,9 @@ enum slot {
         SLOT_CGROUP,
         SLOT_RESOURCES,
         SLOT_UPDATE, /* any other update flag: recorded as name=value */
+        SLOT_EGRESS_HOOK,
+        SLOT_RUNSC_NETWORK,
+        SLOT_RUNSC_FLAG_OVERRIDE,
 };
 
 enum flag_kind {
@@ -72,6 +75,7 @@ static const struct flag global_flags[] = {
     {"seccomp-dir", NULL, FLAG_VALUE, SLOT_SECCOMP_DIR},
     {"policy", NULL, FLAG_VALUE, SLOT_POLICY},
     {"tier", NULL, FLAG_VALUE, SLOT_TIER},
+    {"egress-hook", NULL, FLAG_VALUE, SLOT_EGRESS_HOOK},
     {"debug", NULL, FLAG_BOOL, SLOT_DEBUG},
     {"log", NULL, FLAG_VALUE, SLOT_LOG},
     {"log-format", NULL, FLAG_VALUE, SLOT_LOG_FORMAT},
@@ -82,6 +86,10 @@ static const struct flag global_flags[] = {
     {"rootless", NULL, FLAG_VALUE, SLOT_NONE},
     {"help", "h", FLAG_BOOL, SLOT_HELP},
     {"version", "v", FLAG_BOOL, SLOT_VERSION},
+    /* runsc's (gVisor): whose network stack the sandbox uses decides whether egress rules in
+     * the namespace hold (rule egress.gvisor); runc refuses them itself */
+    {"network", NULL, FLAG_VALUE, SLOT_RUNSC_NETWORK},
+    {"allow-flag-override", NULL, FLAG_BOOL, SLOT_RUNSC_FLAG_OVERRIDE},
 };
 
 /* urfave adds its help flag to every command: `create --help` prints help and creates nothing,
@@ -342,7 +350,7 @@ static bool parse_bool(const char *s, bool *ret)
 static bool is_own_slot(enum slot slot)
 {
         return slot == SLOT_RUNTIME || slot == SLOT_MODE || slot == SLOT_SECCOMP_DIR ||
-               slot == SLOT_POLICY || slot == SLOT_TIER;
+               slot == SLOT_POLICY || slot == SLOT_TIER || slot == SLOT_EGRESS_HOOK;
 }
 
 static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, struct rw_error *err)
@@ -360,6 +368,13 @@ static int set_own_flag(struct rw_cli *cli, enum slot slot, const char *value, s
                                             "--seccomp-dir must be an absolute path, got \"%s\"",
                                             value);
                 cli->seccomp_dir = value;
+                return 0;
+        case SLOT_EGRESS_HOOK:
+                if (value[0] != '/')
+                        return rw_error_set(err, EINVAL,
+                                            "--egress-hook must be an absolute path, got \"%s\"",
+                                            value);
+                cli->egress_hook = value;
                 return 0;
         case SLOT_POLICY:
                 if (value[0] != '/')
@@ -441,6 +456,9 @@ static int set_value(struct rw_cli *cli, const struct flag *f, const char *value
         case SLOT_CRIU:
                 cli->criu = value;
                 break;
+        case SLOT_RUNSC_NETWORK:
+                cli->runsc_network = value;
+                break;
         case SLOT_BUNDLE:
                 cli->bundle = value;
                 break;
@@ -501,6 +519,9 @@ static void set_bool(struct rw_cli *cli, enum slot slot, const char *written)
                 break;
         case SLOT_NO_NEW_KEYRING:
                 cli->no_new_keyring = value;
+                break;
+        case SLOT_RUNSC_FLAG_OVERRIDE:
+                cli->runsc_flag_override = value;
                 break;
         case SLOT_NNP:
                 cli->exec_nnp_set = true;

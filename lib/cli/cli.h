@@ -10,7 +10,8 @@
  *    non-flag argument (the command) or at "--";
  *  - a command's flags may come before or after its positional arguments (urfave reorders them).
  *
- * runwarden's own global flags (--runtime, --mode, --seccomp-dir, --policy, --tier) are recognised
+ * runwarden's own global flags (--runtime, --mode, --seccomp-dir, --policy, --tier,
+ * --egress-hook) are recognised
  * among runc's global flags and left out of the delegate's argv. Everything else, known or not, is
  * passed through untouched and in order.
  */
@@ -67,6 +68,7 @@ struct rw_cli {
         const char *seccomp_dir; /* --seccomp-dir DIR, NULL: the installed profiles */
         const char *policy;      /* --policy FILE, NULL: /etc/runwarden/policy.json if present */
         const char *tier;        /* --tier NAME, NULL: chosen by the policy */
+        const char *egress_hook; /* --egress-hook PATH, NULL: the installed hook */
 
         /* runc's global flags that runwarden needs to read */
         const char *root;              /* --root */
@@ -83,8 +85,12 @@ struct rw_cli {
         const char *bundle;       /* create/run/restore --bundle/-b; NULL: working directory */
         const char *signal;       /* kill: second positional argument, NULL if none */
         const char *criu;         /* global --criu PATH, NULL when not given */
-        bool no_pivot;            /* create/run/restore --no-pivot */
-        bool no_new_keyring;      /* create/run --no-new-keyring */
+        /* runsc's global --network (sandbox, host, none; NULL: not given, its default sandbox)
+         * and --allow-flag-override, read for egress (runc refuses both itself) */
+        const char *runsc_network;
+        bool runsc_flag_override;
+        bool no_pivot;       /* create/run/restore --no-pivot */
+        bool no_new_keyring; /* create/run --no-new-keyring */
 
         /* exec: --process, and the flags runc applies to the container's process when there is
          * no --process (runc ignores them when there is one) */

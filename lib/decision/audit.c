@@ -334,7 +334,9 @@ char *rw_audit_format(const struct rw_audit_entry *d)
                 return NULL;
         if (add_job(line, d->spec) < 0 ||
             set_text(line, "outcome", rw_outcome_name(d->outcome)) < 0 ||
-            add_plan(line, d->plan) < 0 || set_text(line, "message", d->message) < 0 ||
+            add_plan(line, d->plan) < 0 ||
+            (d->egress != NULL && json_object_set(line, "egress", (json_t *)d->egress) < 0) ||
+            set_text(line, "message", d->message) < 0 ||
             set_text(line, "delegate", d->delegate) < 0)
                 return NULL;
         /* UINT64_MAX / 1000 fits in an int64 */

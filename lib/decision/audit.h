@@ -45,6 +45,7 @@ struct rw_audit_entry {
         enum rw_outcome outcome;
         const char *message;  /* the refusal or error, may be NULL */
         const char *delegate; /* the runtime handed off to, may be NULL */
+        const json_t *egress; /* the egress rules of a create, the counters of a delete; NULL */
         uint64_t duration_ns; /* time runwarden spent */
 };
 
@@ -53,8 +54,8 @@ struct rw_audit_entry {
  * command, container_id, bundle, tier, tier_reason, tier_skipped, mode (only with a tier), job
  * (gitlab: job_id, project_path, pipeline_id; github: repository, run_id; kubernetes: namespace,
  * pod — only those present), outcome, changes [{rule, path, before, after, reason}], denials
- * [{rule, item, reason}], warnings [{rule, text}], message, delegate, duration_us. NULL fields
- * and empty arrays are left out. Caller frees; NULL when out of memory.
+ * [{rule, item, reason}], warnings [{rule, text}], egress, message, delegate, duration_us. NULL
+ * fields and empty arrays are left out. Caller frees; NULL when out of memory.
  */
 char *rw_audit_format(const struct rw_audit_entry *d);
 

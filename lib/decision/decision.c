@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "config.h"
 #include "exec.h"
 #include "json.h"
 #include "paths.h"
@@ -170,6 +171,58 @@ static void describe_tiers(struct rw_host_facts *facts, const struct rw_policy *
         }
 }
 
+const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier)
+{
+        if (cli->runtime != NULL)
+                return cli->runtime;
+        if (tier != NULL && tier->runtime != NULL)
+                return tier->runtime;
+        return RW_DEFAULT_RUNTIME;
+}
+
+const char *rw_decision_egress_hook(const struct rw_cli *cli)
+{
+        return cli->egress_hook != NULL ? cli->egress_hook : RW_EGRESS_HOOK;
+}
+
+/* The rules the egress hook installs for this container: the tier's settings, the spec's
+ * environment (KUBERNETES_SERVICE_HOST only adds rejections) and the egress facts. */
+static int build_egress(struct rw_decision *d, struct rw_error *err)
+{
+        const json_t *env = json_object_get(json_object_get(d->view, "process"), "env");
+        const struct rw_egress_settings *s = d->settings.egress;
+        _cleanup_free_ const char **vars = NULL;
+        struct rw_egress_facts facts;
+        size_t i, n = 0;
+        json_t *v;
+        int r;
+
+        if (s == NULL || s->config.mode == RW_EGRESS_MODE_OFF)
+                return 0;
+        vars = calloc(json_array_size(env) + 1, sizeof(*vars));
+        if (vars == NULL)
+                return rw_error_set(err, ENOMEM, "egress rules");
+        json_array_foreach(env, i, v)
+        {
+                if (json_is_string(v))
+                        vars[n++] = json_string_value(v);
+        }
+        facts = (struct rw_egress_facts){
+            .env = vars,
+            .n_env = n,
+            .resolvers = d->facts.egress.resolvers,
+            .n_resolvers = d->facts.egress.n_resolvers,
+            .hosts = d->facts.egress.hosts.hosts,
+            .n_hosts = d->facts.egress.hosts.n_hosts,
+        };
+        r = rw_egress_build(&s->config, &facts, &d->egress, err);
+        if (r < 0)
+                return rw_error_prefix(err, "building the egress rules of tier %s",
+                                       d->choice.tier->name);
+        d->have_egress = true;
+        return 0;
+}
+
 /* The volumes a create goes ahead with, to be registered as this container's. */
 static int collect_volumes(struct rw_decision *d, struct rw_error *err)
 {
@@ -236,6 +289,8 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
             .cli = cli,
             .policy = policy,
             .settings = &d->settings,
+            .egress_hook = rw_decision_egress_hook(cli),
+            .delegate = rw_decision_delegate(cli, d->choice.tier),
         };
         r = io->gather_facts(io->userdata, &request, &d->facts, err);
         if (r < 0)
@@ -243,6 +298,9 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         d->have_facts = true;
         describe_tiers(&d->facts, policy);
         rw_rules_spec(d->view, &d->settings, &d->facts, &d->plan);
+        r = build_egress(d, err);
+        if (r < 0)
+                return r;
         r = collect_volumes(d, err);
         if (r < 0)
                 return r;
@@ -530,6 +588,7 @@ void rw_decision_clear(struct rw_decision *d)
         if (d->have_facts)
                 rw_facts_clear(&d->facts);
         rw_plan_clear(&d->plan);
+        rw_egress_ruleset_free(&d->egress);
         free(d->message);
         for (size_t i = 0; d->volumes != NULL && d->volumes[i] != NULL; i++)
                 free(d->volumes[i]);

@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "egress.h"
 #include "error.h"
 #include "facts.h"
 #include "plan.h"
@@ -46,6 +47,8 @@ struct rw_fact_request {
         const struct rw_cli *cli;
         const struct rw_policy *policy;
         const struct rw_settings *settings; /* the tier's */
+        const char *egress_hook;            /* the egress hook runwarden would inject */
+        const char *delegate;               /* the runtime the call is handed off to */
 };
 
 struct rw_decision_io {
@@ -86,6 +89,10 @@ struct rw_decision {
         struct rw_host_facts facts;
         bool have_facts;
         struct rw_plan plan;
+        /* The egress rules the hook installs (docs/egress.md): built for a create whose tier
+         * controls egress, from the spec's environment and the egress facts. */
+        bool have_egress;
+        struct rw_egress_ruleset egress;
         enum rw_outcome outcome; /* as enforce or audit mode makes it */
         enum rw_outcome enforce; /* what enforce mode would make of it */
         char *message;           /* "runwarden: refused by rule ...", when refused */
@@ -106,6 +113,12 @@ static inline void rw_decision_clearp(struct rw_decision *d)
         rw_decision_clear(d);
 }
 #define _cleanup_decision_ __attribute__((cleanup(rw_decision_clearp)))
+
+/* The runtime a call is handed off to: the operator's --runtime, else the tier's, else the
+ * built-in default (`tier` may be NULL). */
+const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier);
+/* The egress hook runwarden injects: --egress-hook, else the installed one. */
+const char *rw_decision_egress_hook(const struct rw_cli *cli);
 
 /* The uid/gid a canonical process object runs as (absent user: 0, as runc reads it). */
 void rw_decision_process_user(const json_t *process, int64_t *ret_uid, int64_t *ret_gid);

@@ -298,6 +298,14 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
             .container_id = req->container_id,
             .state_dir = h->state_dir,
             .engines = req->policy != NULL ? &req->policy->engines : NULL,
+            .egress =
+                {
+                    .settings = req->settings->egress,
+                    .hook = req->egress_hook,
+                    .delegate = req->delegate,
+                    .runsc_network = req->cli->runsc_network,
+                    .runsc_flag_override = req->cli->runsc_flag_override,
+                },
         };
         int r;
 

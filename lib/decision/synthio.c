@@ -61,8 +61,20 @@ static int io_load_profile(void *userdata, const char *name, const char *const *
 static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
                            struct rw_host_facts *ret, struct rw_error *err)
 {
+        const struct rw_egress_fact_options egress = {
+            .settings = req->settings->egress,
+            .hook = req->egress_hook,
+            .delegate = req->delegate,
+            .runsc_network = req->cli->runsc_network,
+            .runsc_flag_override = req->cli->runsc_flag_override,
+        };
+        int r;
+
         (void)userdata;
-        return rw_facts_synthetic(req->spec, ret, err);
+        r = rw_facts_synthetic(req->spec, ret, err);
+        if (r < 0)
+                return r;
+        return rw_facts_synthetic_egress(&egress, ret, err);
 }
 
 void rw_synthetic_io_init(struct rw_synthetic_io *s)

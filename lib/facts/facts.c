@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "config.h"
 #include "fileio.h"
 #include "json.h"
 #include "mountinfo.h"
@@ -565,6 +566,168 @@ static int gather_hooks(struct rw_host_facts *facts, const json_t *hooks, struct
         return 0;
 }
 
+/* ---- egress ---- */
+
+#define RESOLV_CONF_MAX (64u * 1024u)
+
+/* gVisor's runtime, by its binary's name (runsc, runsc-ptrace...): the operator names it. */
+static bool is_runsc(const char *path)
+{
+        return path != NULL && strncmp(rw_path_basename(path), "runsc", 5) == 0;
+}
+
+static bool egress_wanted(const struct rw_egress_fact_options *o)
+{
+        return o->settings != NULL && o->settings->config.mode != RW_EGRESS_MODE_OFF;
+}
+
+/* What synthetic and real facts share: the hook's path, the delegate and its flags. */
+static int egress_common(struct rw_host_facts *facts, const struct rw_egress_fact_options *o,
+                         struct rw_error *err)
+{
+        struct rw_egress_host_facts *e = &facts->egress;
+
+        if (o->hook != NULL && (e->hook = strdup(o->hook)) == NULL)
+                return rw_error_set(err, ENOMEM, "egress facts");
+        if (!egress_wanted(o))
+                return 0;
+        e->wanted = true;
+        e->runsc_flag_override = o->runsc_flag_override;
+        if ((o->delegate != NULL && (e->delegate = strdup(o->delegate)) == NULL) ||
+            (o->runsc_network != NULL && (e->runsc_network = strdup(o->runsc_network)) == NULL))
+                return rw_error_set(err, ENOMEM, "egress facts");
+        e->delegate_runsc = is_runsc(o->delegate);
+        return 0;
+}
+
+/* The host source of the spec's last bind mount on /etc/resolv.conf; NULL when none. */
+static const char *resolv_conf_source(const json_t *spec)
+{
+        const char *found = NULL;
+        size_t i;
+        json_t *m;
+
+        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        {
+                const char *dst = json_string_value(json_object_get(m, "destination"));
+                const char *src = json_string_value(json_object_get(m, "source"));
+                _cleanup_free_ char *norm = NULL;
+
+                if (dst == NULL || src == NULL || !mount_is_bind(m) ||
+                    rw_path_normalize(dst, &norm, NULL) < 0)
+                        continue;
+                if (strcmp(norm, "/etc/resolv.conf") == 0)
+                        found = src;
+        }
+        return found;
+}
+
+/*
+ * The nameservers the job will use: those of the file the engine binds over /etc/resolv.conf
+ * (docker's per-container copy, CRI's sandbox file), as walked by gather_bind(). The image's own
+ * resolv.conf is never read: the image would choose which address gets port 53.
+ */
+static int gather_resolvers(struct rw_host_facts *facts, const json_t *spec, struct rw_error *err)
+{
+        struct rw_egress_host_facts *e = &facts->egress;
+        const char *src = resolv_conf_source(spec);
+        const struct rw_path_fact *f = src != NULL ? rw_facts_lookup(facts, src) : NULL;
+        _cleanup_free_ char *text = NULL;
+        struct rw_error sub = {0};
+        size_t len = 0;
+        int r;
+
+        if (src == NULL)
+                return 0;
+        if (f == NULL || f->error != 0 || f->realpath == NULL) {
+                e->resolv_error = f != NULL && f->error != 0 ? f->error : ENOENT;
+                return 0;
+        }
+        if ((e->resolv_conf = strdup(f->realpath)) == NULL)
+                return rw_error_set(err, ENOMEM, "egress facts");
+        if (!S_ISREG(f->mode)) {
+                e->resolv_error = EINVAL;
+                return 0;
+        }
+        r = rw_file_read(f->realpath, RESOLV_CONF_MAX, &text, &len, NULL, NULL, &sub);
+        if (r == -ENOMEM)
+                return rw_error_set(err, ENOMEM, "egress facts");
+        if (r < 0 || strlen(text) != len) {
+                e->resolv_error = r < 0 ? -r : EINVAL;
+                return 0;
+        }
+        r = rw_egress_parse_resolv_conf(text, &e->resolvers, &e->n_resolvers, &sub);
+        if (r == -ENOMEM)
+                return rw_error_set(err, ENOMEM, "egress facts");
+        if (r < 0)
+                e->resolv_error = -r;
+        return 0;
+}
+
+static int gather_egress(struct rw_host_facts *facts, const json_t *spec,
+                         const struct rw_egress_fact_options *o, struct rw_error *err)
+{
+        _cleanup_free_ char *real = NULL;
+        int r;
+
+        r = egress_common(facts, o, err);
+        if (r >= 0 && o->hook != NULL)
+                r = gather_hook(facts, o->hook, err);
+        if (r < 0 || !egress_wanted(o))
+                return r;
+        /* a link named runc that leads to runsc is runsc */
+        real = o->delegate != NULL ? realpath(o->delegate, NULL) : NULL;
+        facts->egress.delegate_runsc = facts->egress.delegate_runsc || is_runsc(real);
+        r = gather_resolvers(facts, spec, err);
+        if (r < 0)
+                return r;
+        return rw_egress_resolve(&o->settings->config, &facts->egress.hosts, err);
+}
+
+/* The hook at `path`, root's and 0755, as the one runwarden injects. */
+static int synthetic_egress_hook(struct rw_host_facts *facts, const char *path,
+                                 struct rw_error *err)
+{
+        struct rw_hook_fact h = {0}, *grown;
+
+        free(facts->egress.hook);
+        if ((facts->egress.hook = strdup(path)) == NULL)
+                return rw_error_set(err, ENOMEM, "synthetic facts");
+        if (rw_facts_hook(facts, path) != NULL)
+                return 0;
+        h.path = strdup(path);
+        h.realpath = strdup(path);
+        h.mode = S_IFREG | 0755;
+        grown = reallocarray(facts->hooks, facts->n_hooks + 1, sizeof(*grown));
+        if (h.path == NULL || h.realpath == NULL || grown == NULL) {
+                free(h.path);
+                free(h.realpath);
+                if (grown != NULL)
+                        facts->hooks = grown;
+                return rw_error_set(err, ENOMEM, "synthetic facts");
+        }
+        facts->hooks = grown;
+        facts->hooks[facts->n_hooks++] = h;
+        return 0;
+}
+
+int rw_facts_synthetic_egress(const struct rw_egress_fact_options *o, struct rw_host_facts *facts,
+                              struct rw_error *err)
+{
+        const struct rw_egress_fact_options rest = {
+            .settings = o->settings,
+            .delegate = o->delegate,
+            .runsc_network = o->runsc_network,
+            .runsc_flag_override = o->runsc_flag_override,
+        };
+        int r;
+
+        r = egress_common(facts, &rest, err);
+        if (r < 0 || o->hook == NULL)
+                return r;
+        return synthetic_egress_hook(facts, o->hook, err);
+}
+
 /* ---- rootfs ---- */
 
 /* docker: DATA_ROOT/image/DRIVER/layerdb/mounts/ID/mount-id names the layer whose DRIVER/LAYER/
@@ -978,6 +1141,8 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
         if (r >= 0)
                 r = gather_hooks(ret, json_object_get(spec, "hooks"), err);
         if (r >= 0)
+                r = gather_egress(ret, spec, &o->egress, err);
+        if (r >= 0)
                 r = gather_rootfs(ret, spec, o, err);
         if (r >= 0)
                 r = gather_cgroup(ret, spec, err);
@@ -1025,6 +1190,10 @@ int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_
         ret->bundle = strdup(RW_FACTS_SYNTHETIC_BUNDLE);
         if (ret->bundle == NULL)
                 return rw_error_set(err, ENOMEM, "synthetic facts");
+        /* runwarden is installed: its egress hook is where the build put it, root's */
+        r = synthetic_egress_hook(ret, RW_EGRESS_HOOK, err);
+        if (r < 0)
+                return r;
         if (root != NULL) {
                 _cleanup_free_ char *joined = NULL;
 
@@ -1195,6 +1364,12 @@ void rw_facts_clear(struct rw_host_facts *facts)
         free(facts->rootfs);
         free(facts->rootfs_expected);
         free(facts->container_id);
+        free(facts->egress.hook);
+        free(facts->egress.delegate);
+        free(facts->egress.runsc_network);
+        free(facts->egress.resolv_conf);
+        free(facts->egress.resolvers);
+        rw_egress_resolved_free(&facts->egress.hosts);
         free(facts->pin_dir);
         rw_engine_dirs_clear(&facts->engines);
         memset(facts, 0, sizeof(*facts));

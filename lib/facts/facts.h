@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "egress.h"
+#include "egress_facts.h"
 #include "engines.h"
 #include "error.h"
 
@@ -90,6 +92,27 @@ struct rw_hook_fact {
         char *comm;
 };
 
+/* What egress control needs to know (docs/egress.md), gathered at create. */
+struct rw_egress_host_facts {
+        /* runwarden's egress hook, the one path it injects (its rw_hook_fact is in `hooks`);
+         * always set, whether or not the tier controls egress */
+        char *hook;
+        /* The rest only when the tier controls egress: */
+        bool wanted;
+        char *delegate;           /* the runtime runwarden hands off to, as configured */
+        bool delegate_runsc;      /* gVisor's runsc, by the name of its binary */
+        char *runsc_network;      /* its --network; NULL: not given (runsc's default, sandbox) */
+        bool runsc_flag_override; /* its --allow-flag-override */
+        /* The resolv.conf the engine bind-mounts at /etc/resolv.conf (never the image's own),
+         * and its nameservers; NULL and none when the spec binds none. */
+        char *resolv_conf;
+        int resolv_error; /* of reading it; its nameservers are then none */
+        struct rw_cidr *resolvers;
+        size_t n_resolvers;
+        /* Every host name of the tier's lists, looked up now (names without an address too). */
+        struct rw_egress_resolved hosts;
+};
+
 struct rw_host_facts {
         struct rw_file_id host_ns[RW_NS_COUNT]; /* the host's: pid 1's, else runwarden's own */
         bool host_ns_from_self;                 /* /proc/1/ns was unreadable */
@@ -155,6 +178,7 @@ struct rw_host_facts {
         uint64_t host_memory; /* bytes of RAM (MemTotal), 0 unknown */
         /* The container the command line names (NULL: unknown, as in synthetic facts). */
         char *container_id;
+        struct rw_egress_host_facts egress;
         char *pin_dir; /* where this container's pins are made (pins.h); NULL: none can be */
 };
 
@@ -167,6 +191,15 @@ extern const char *const rw_engine_socket_names[];
 const struct rw_path_fact *rw_facts_lookup(const struct rw_host_facts *facts, const char *path);
 const struct rw_hook_fact *rw_facts_hook(const struct rw_host_facts *facts, const char *path);
 
+/* What the egress facts depend on beyond the spec. */
+struct rw_egress_fact_options {
+        const struct rw_egress_settings *settings; /* the tier's; NULL or mode off: only `hook` */
+        const char *hook;                          /* the egress hook runwarden injects */
+        const char *delegate;                      /* the runtime runwarden hands off to */
+        const char *runsc_network;                 /* runsc's --network of the command line */
+        bool runsc_flag_override;
+};
+
 /* What rw_facts_gather() needs beyond the spec. */
 struct rw_facts_options {
         const char *bundle; /* relative paths are resolved against it */
@@ -177,7 +210,8 @@ struct rw_facts_options {
         const char *const *scratch;       /* destinations whose presence in the rootfs
                                              matters, "$HOME" for the home */
         const char *state_dir;            /* runwarden's records; NULL: the default */
-        const char *pin_dir;              /* this container's pins (pins.h), NULL: none */
+        struct rw_egress_fact_options egress;
+        const char *pin_dir; /* this container's pins (pins.h), NULL: none */
 };
 
 /*
@@ -205,6 +239,10 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
  * is the host's when it is /proc/1/ns/TYPE, another pod's otherwise; a hook binary is root's.
  */
 int rw_facts_synthetic(const json_t *spec, struct rw_host_facts *ret, struct rw_error *err);
+/* The egress facts of synthetic ones: the hook is root's, the delegate is runsc when its name
+ * says so, no resolv.conf is read and no host name is looked up (each then matches nothing). */
+int rw_facts_synthetic_egress(const struct rw_egress_fact_options *o, struct rw_host_facts *facts,
+                              struct rw_error *err);
 /* The bundle of synthetic facts: relative bind sources resolve below it. */
 #define RW_FACTS_SYNTHETIC_BUNDLE "/run/runwarden-synthetic/bundle"
 

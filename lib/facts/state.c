@@ -12,6 +12,7 @@
 #include "state.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -95,6 +96,33 @@ static int open_namespace(const char *state_dir, const char *root, bool create,
         return 0;
 }
 
+/* 64-bit device and inode numbers as decimal strings: jansson's integers are signed. */
+static json_t *egress_json(const struct rw_container_state *st)
+{
+        char dev[24], ino[24];
+
+        snprintf(dev, sizeof(dev), "%" PRIu64, st->bundle_dev);
+        snprintf(ino, sizeof(ino), "%" PRIu64, st->bundle_ino);
+        return json_pack("{s:s, s:s, s:b}", "bundle_dev", dev, "bundle_ino", ino, "pin",
+                         st->egress_pin);
+}
+
+static bool u64_text(const json_t *v, uint64_t *ret)
+{
+        const char *s = json_string_value(v);
+        char *end = NULL;
+        unsigned long long n;
+
+        if (s == NULL || s[0] < '0' || s[0] > '9')
+                return false;
+        errno = 0;
+        n = strtoull(s, &end, 10);
+        if (errno != 0 || *end != '\0')
+                return false;
+        *ret = n;
+        return true;
+}
+
 int rw_state_save(const char *state_dir, const char *root, const char *id,
                   const struct rw_container_state *st, struct rw_error *err)
 {
@@ -124,7 +152,8 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
             json_object_set_new(doc, "gid", json_integer(st->gid)) < 0 ||
             (st->sandbox[0] != '\0' &&
              json_object_set_new(doc, "sandbox", json_string(st->sandbox)) < 0) ||
-            (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0))
+            (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0) ||
+            (st->egress && json_object_set_new(doc, "egress", egress_json(st)) < 0))
                 return rw_error_set(err, EINVAL,
                                     "cannot record container %s: root or tier is not UTF-8", id);
         text = json_dumps(doc, JSON_COMPACT);
@@ -151,7 +180,7 @@ static bool is_id_number(const json_t *v)
 struct record_view {
         const char *root; /* NULL: the default root */
         const char *id;
-        const json_t *tier, *uid, *gid, *sandbox, *pod;
+        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress;
 };
 
 static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
@@ -174,11 +203,15 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
             .gid = json_object_get(doc, "gid"),
             .sandbox = json_object_get(doc, "sandbox"),
             .pod = json_object_get(doc, "pod"),
+            .egress = json_object_get(doc, "egress"),
         };
         if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
             ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
             !is_id_number(ret->gid) || (ret->sandbox != NULL && !json_is_string(ret->sandbox)) ||
-            (ret->pod != NULL && !json_is_string(ret->pod)))
+            (ret->pod != NULL && !json_is_string(ret->pod)) ||
+            (ret->egress != NULL &&
+             (!json_is_object(ret->egress) || json_object_size(ret->egress) != 3 ||
+              !json_is_boolean(json_object_get(ret->egress, "pin")))))
                 return rw_error_set(err, EINVAL, "not a runwarden state file");
         *ret_doc = TAKE_PTR(doc);
         return 0;
@@ -198,6 +231,13 @@ static int record_state(const struct record_view *v, struct rw_container_state *
                 snprintf(ret->sandbox, sizeof(ret->sandbox), "%s", json_string_value(v->sandbox));
         if (v->pod != NULL)
                 snprintf(ret->pod, sizeof(ret->pod), "%s", json_string_value(v->pod));
+        if (v->egress != NULL) {
+                if (!u64_text(json_object_get(v->egress, "bundle_dev"), &ret->bundle_dev) ||
+                    !u64_text(json_object_get(v->egress, "bundle_ino"), &ret->bundle_ino))
+                        return rw_error_set(err, EINVAL, "invalid egress record");
+                ret->egress = true;
+                ret->egress_pin = json_is_true(json_object_get(v->egress, "pin"));
+        }
         return 0;
 }
 

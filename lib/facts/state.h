@@ -22,6 +22,13 @@ struct rw_container_state {
         int64_t gid;
         char sandbox[130]; /* its pod sandbox id (CRI), "" when not in a pod */
         char pod[130];     /* its pod's uid (CRI), "" when unknown */
+        /* Egress (docs/egress.md): the hook got rules, keyed by the id and the bundle
+         * directory's device and inode; `egress_pin`: it keeps the namespace for the counters
+         * read at delete. */
+        bool egress;
+        bool egress_pin;
+        uint64_t bundle_dev;
+        uint64_t bundle_ino;
 };
 
 /* `state_dir` NULL: RW_STATE_DIR. `root` NULL: the delegate's default root. */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "egress.h"
 #include "error.h"
 #include "jsonpos.h"
 #include "policy.h"
@@ -116,6 +117,8 @@ struct rw_policy_tier_def {
         bool set_lists[RW_LIST_COUNT];
         uint64_t memory_max, tmpfs_max;
         bool set_memory_max, set_tmpfs_max;
+        const struct rw_egress_settings *egress; /* "egress"; replaces the parent's as a whole */
+        bool set_egress;
         int state; /* resolution: 0 pending, 1 on the current chain, 2 done */
 };
 
@@ -137,3 +140,13 @@ int rw_policy_parse_tier(const struct rw_policy_parser *ps, const json_t *v,
 
 /* [a-z0-9][a-z0-9-]{0,62} */
 bool rw_policy_tier_name_valid(const char *name);
+
+/* ---- policy_egress.c ---- */
+
+/* A tier's "egress" object at `p` into the arena `a`. */
+int rw_policy_parse_egress(const struct rw_policy_parser *ps, const json_t *v,
+                           const struct rw_json_path *p, struct rw_policy_arena *a,
+                           const struct rw_egress_settings **ret);
+/* A deep copy of `src` (NULL: none) into `a`: a tier owns what it inherits. -ENOMEM. */
+int rw_policy_egress_copy(struct rw_policy_arena *a, const struct rw_egress_settings *src,
+                          const struct rw_egress_settings **ret);

@@ -169,6 +169,8 @@ static int settings_copy(struct rw_policy_arena *a, const struct rw_settings *sr
                                 return -ENOMEM;
                 dst->lists[l] = c;
         }
+        if (rw_policy_egress_copy(a, src->egress, &dst->egress) < 0)
+                return -ENOMEM;
         if (src->tuning != NULL) {
                 size_t n = tuning_count(src->tuning);
                 struct rw_rule_tuning *t = rw_policy_arena_alloc(a, n + 1, sizeof(*t));
@@ -265,6 +267,8 @@ static int resolve_tier(struct rw_tier *tier, const struct rw_policy_tier_def *d
                 tier->settings.memory_max = def->memory_max;
         if (def->set_tmpfs_max)
                 tier->settings.tmpfs_max = def->tmpfs_max;
+        if (def->set_egress)
+                tier->settings.egress = def->egress;
         return merge_tuning(a, tier->settings.tuning, def->rules, &tier->settings.tuning);
 }
 

@@ -479,6 +479,11 @@ static int parse_rules(const struct rw_policy_parser *ps, const json_t *v,
                         return rw_policy_fail(
                             ps, &kp, true,
                             "rule %s cannot be tuned: a malformed spec is always refused", key);
+                if (strncmp(key, "egress.", 7) == 0)
+                        return rw_policy_fail(ps, &kp, true,
+                                              "rule %s cannot be tuned: a tier that cannot live "
+                                              "with it sets \"egress\": {\"mode\": \"off\"}",
+                                              key);
                 if (rule == NULL)
                         return rw_policy_fail(ps, &kp, true,
                                               "unknown rule id \"%s\" (see docs/rules.md)", key);
@@ -715,6 +720,15 @@ static int parse_memory_limit(const struct rw_policy_parser *ps, const json_t *v
         return r;
 }
 
+static int parse_egress(const struct rw_policy_parser *ps, const json_t *v,
+                        const struct rw_json_path *p, struct rw_policy_tier_def *t)
+{
+        int r = rw_policy_parse_egress(ps, v, p, t->arena, &t->egress);
+
+        t->set_egress = r >= 0;
+        return r;
+}
+
 static int parse_tmpfs_size(const struct rw_policy_parser *ps, const json_t *v,
                             const struct rw_json_path *p, struct rw_policy_tier_def *t)
 {
@@ -752,6 +766,7 @@ static const struct {
     {"memory_limit", parse_memory_limit},
     {"tmpfs_size", parse_tmpfs_size},
     {"lxcfs", parse_lxcfs},
+    {"egress", parse_egress},
 };
 
 int rw_policy_parse_tier(const struct rw_policy_parser *ps, const json_t *v,

@@ -52,6 +52,20 @@ void rw_rules_annotations(const json_t *spec, struct rw_plan *plan);
 /* hooks: only the tier's listed hooks and dockerd's own libnetwork-setkey may run on the host. */
 void rw_rules_hooks(const json_t *spec, const struct rw_settings *settings,
                     const struct rw_host_facts *facts, struct rw_plan *plan);
+/* egress.*: runwarden's egress hook appended as the last createRuntime hook (and an earlier
+ * create's removed) when the tier controls egress; what would defeat its rules is refused. */
+void rw_rules_egress(const json_t *spec, const struct rw_settings *settings,
+                     const struct rw_host_facts *facts, struct rw_plan *plan);
+/* Whether the tier controls egress (settings->egress set, mode not "off"). */
+bool rw_rules_egress_on(const struct rw_settings *settings);
+/* The hook entry runwarden writes for the hook at `path` (NULL: out of memory). */
+json_t *rw_rules_egress_hook_entry(const char *path);
+/* Whether `hook` is exactly that entry, for the hook at `path`. */
+bool rw_rules_is_egress_hook(const json_t *hook, const char *path);
+/* Why a hook binary may not run on the host (not root's, writable by others, a symlink, not a
+ * regular file, missing, not examined); NULL when it may. The one check for operator-listed
+ * hooks and runwarden's own. */
+const char *rw_rules_hook_binary_problem(const struct rw_hook_fact *fact);
 /* privileged: a spec shaped like `--privileged` is hardened with a warning; a tier may refuse it.
  */
 void rw_rules_privileged(const json_t *spec, struct rw_plan *plan);

@@ -39,7 +39,7 @@ static bool is_hex(const char *s, size_t min)
 }
 
 /* A binary only root can change: root's regular file, not writable by group or others. */
-static const char *binary_problem(const struct rw_hook_fact *f)
+const char *rw_rules_hook_binary_problem(const struct rw_hook_fact *f)
 {
         if (f == NULL)
                 return "it was not examined on the host";
@@ -93,6 +93,25 @@ static bool is_docker_setkey(const json_t *hook, const struct rw_host_facts *fac
         return is_hex(controller, 12) && json_array_size(json_object_get(hook, "env")) == 0;
 }
 
+/* Whether a spec's hook names runwarden's egress hook: its path or file, or its name. */
+static bool names_egress_hook(const json_t *hook, const char *normal,
+                              const struct rw_host_facts *facts)
+{
+        const char *own = facts->egress.hook;
+        const struct rw_hook_fact *f =
+            rw_facts_hook(facts, json_string_value(json_object_get(hook, "path")));
+        const struct rw_hook_fact *o = own != NULL ? rw_facts_hook(facts, own) : NULL;
+        const char *arg0 = json_string_value(json_array_get(json_object_get(hook, "args"), 0));
+
+        if (own != NULL && strcmp(normal, own) == 0)
+                return true;
+        if (f != NULL && o != NULL && f->realpath != NULL && o->realpath != NULL &&
+            strcmp(f->realpath, o->realpath) == 0)
+                return true;
+        return strcmp(rw_path_basename(normal), RW_EGRESS_HOOK_NAME) == 0 ||
+               (arg0 != NULL && strcmp(arg0, RW_EGRESS_HOOK_NAME) == 0);
+}
+
 static void judge_hook(const char *phase, size_t index, const json_t *hook,
                        const struct rw_settings *settings, const struct rw_host_facts *facts,
                        struct rw_plan *plan)
@@ -107,8 +126,27 @@ static void judge_hook(const char *phase, size_t index, const json_t *hook,
                              phase, index);
                 return;
         }
+        /* runwarden's own, exactly as it writes it (a bundle created before), passes the checks
+         * of any hook binary; anything else that names it is a client's, and refused whatever
+         * the tier lists. */
+        if (names_egress_hook(hook, normal, facts)) {
+                const char *why = rw_rules_hook_binary_problem(rw_facts_hook(facts, path));
+
+                if (strcmp(phase, "createRuntime") != 0 ||
+                    !rw_rules_is_egress_hook(hook, facts->egress.hook))
+                        rw_plan_deny(plan, RW_RULE_HOOKS, path,
+                                     "the %s hook %s names runwarden's egress hook, which only "
+                                     "runwarden adds (its path, as the last createRuntime hook, "
+                                     "with no arguments of its own)",
+                                     phase, path);
+                else if (why != NULL)
+                        rw_plan_deny(plan, RW_RULE_HOOKS, path,
+                                     "the %s hook %s is runwarden's egress hook, but %s", phase,
+                                     path, why);
+                return;
+        }
         if (in_list(settings->lists[RW_LIST_HOOKS], normal)) {
-                const char *why = binary_problem(rw_facts_hook(facts, path));
+                const char *why = rw_rules_hook_binary_problem(rw_facts_hook(facts, path));
 
                 if (why != NULL)
                         rw_plan_deny(plan, RW_RULE_HOOKS, path,

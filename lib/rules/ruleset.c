@@ -31,6 +31,7 @@ void rw_rules_spec(const json_t *spec, const struct rw_settings *settings,
         rw_rules_seccomp(spec, settings, plan);
         rw_rules_annotations(spec, plan);
         rw_rules_hooks(spec, settings, facts, plan);
+        rw_rules_egress(spec, settings, facts, plan);
         rw_rules_privileged(spec, plan);
         if (process != NULL)
                 rw_rules_secrets(process, "/process", plan);

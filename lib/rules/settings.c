@@ -17,6 +17,12 @@ static const struct rw_scratch_mount baseline_scratch[] = {
     {NULL, 0, 0},
 };
 
+/* Metadata services and control planes are denied unless a tier says otherwise (issue 17). */
+static const struct rw_egress_settings baseline_egress = {
+    .config = {.mode = RW_EGRESS_MODE_DENYLIST},
+    .counters = true,
+};
+
 void rw_settings_baseline(struct rw_settings *ret)
 {
         *ret = (struct rw_settings){
@@ -33,5 +39,6 @@ void rw_settings_baseline(struct rw_settings *ret)
             .strictness = -1,
             /* a client's tmpfs is the host's memory: 1 GiB unless the tier says otherwise */
             .tmpfs_max = 1024 * (uint64_t)MIB,
+            .egress = &baseline_egress,
         };
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "egress.h"
 #include "plan.h"
 #include "spec.h" /* RW_RULE_SPEC */
 
@@ -47,6 +48,16 @@
 #define RW_RULE_VOLUME_OWNER   "volume-owner"
 #define RW_RULE_PRIVILEGED     "privileged"
 #define RW_RULE_COMMAND        "runtime-command"
+/* egress (docs/egress.md): never tunable, see rules_egress.c */
+#define RW_RULE_EGRESS_HOST_NETWORK "egress.host-network"
+#define RW_RULE_EGRESS_CAPS         "egress.capabilities"
+#define RW_RULE_EGRESS_GVISOR       "egress.gvisor"
+#define RW_RULE_EGRESS_HOOK         "egress.hook"
+
+/* The entry runwarden appends to hooks.createRuntime: {"path": HOOK, "args": [NAME], "timeout":
+ * TIMEOUT}. The hook takes no arguments of its own: nothing in a spec chooses what it installs. */
+#define RW_EGRESS_HOOK_NAME    "runwarden-egress-hook"
+#define RW_EGRESS_HOOK_TIMEOUT 10
 
 /* A host directory below which a tier allows bind mount sources, beyond the engine's own. */
 struct rw_bind_prefix {
@@ -126,6 +137,9 @@ struct rw_settings {
          * client adds (docker --tmpfs, --shm-size). */
         uint64_t memory_max;
         uint64_t tmpfs_max;
+        /* What the tier's containers may reach from their network namespace (docs/egress.md);
+         * NULL or mode "off": runwarden installs no egress rules. */
+        const struct rw_egress_settings *egress;
 };
 
 void rw_settings_baseline(struct rw_settings *ret);

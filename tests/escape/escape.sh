@@ -217,10 +217,12 @@ esc_policies()
                 fi
         fi
         # The test policy: the shipped tiers plus
-        #   cache  untrusted with a read-write bind prefix (a runner cache) and a read-only one
-        #   hw     untrusted that lists what a tier may allow (the three devices, namespaced
-        #          sysctls, lxcfs's views) and, to show they stay out, what it may not: /dev/mem, a
-        #          block device, host-wide sysctls, an lxcfs file outside the set
+        #   cache     untrusted with a read-write bind prefix (a runner cache) and a read-only one
+        #   hw        untrusted that lists what a tier may allow (the three devices, namespaced
+        #             sysctls, lxcfs's views) and, to show they stay out, what it may not: /dev/mem,
+        #             a block device, host-wide sysctls, an lxcfs file outside the set
+        #   netadmin  untrusted keeping CAP_NET_ADMIN (issue 17: refused, it could undo egress)
+        #   hostnet   untrusted whose host-namespace rule only warns (egress still refuses)
         jq --arg rw "$ESC/rwprefix" --arg ro "$ESC/roprefix" '
                 .tiers.cache = {extends: "untrusted",
                                 bind_prefixes: ((.tiers.untrusted.bind_prefixes // [])
@@ -231,7 +233,9 @@ esc_policies()
                                lxcfs: ["/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/uptime",
                                        "/proc/diskstats", "/proc/swaps", "/proc/loadavg",
                                        "/sys/devices/system/cpu/online", "/proc/slabinfo"]}
-                | .strictness = ["trusted", "cache", "hw"] + (.strictness - ["trusted"])' \
+                | .tiers.netadmin = {extends: "untrusted", capabilities: ["CAP_NET_ADMIN"]}
+                | .tiers.hostnet = {extends: "untrusted", rules: {"host-namespace": "warn"}}
+                | .strictness = ["trusted", "netadmin", "hostnet", "cache", "hw"] + (.strictness - ["trusted"])' \
                 "$ESC/policy-shipped.json" >"$ESC/policy-test.json"
         # The hook policy: a tier whose operator allows hooks by path (issue 12 class 2). The key
         # is a tier's list "hooks": [PATH...].
@@ -322,6 +326,7 @@ esc_runtime()
                 # shellcheck disable=SC2086
                 timeout -k 5 60 "$RW_BIN" --policy "$ESC/policy-${ESC_POLICY:-shipped}.json" "${tier[@]}" \
                         --runtime "${ESC_DELEGATE:-$ESC_WITNESS}" --seccomp-dir "$ESC_SECCOMP" \
+                        --egress-hook "$RW_EGRESS_HOOK" \
                         --root "$root" --log "$ESC_LOG" --log-format json ${ESC_GLOBAL:-} "$@"
         fi
 }
@@ -453,15 +458,17 @@ esc_snippet()
 #                             by --prep: a real directory and a symlink to the host)
 #   --cmd CMD                 run (default) or restore
 #   --flags "F..."            more flags of the command (--no-pivot)
+#   --delegate PATH           runwarden's delegate in the rw column (default: the witness)
 esc_bundle()
 {
         local filter=$1 snippet=$2
         shift 2
         local prep='' raw='' reach='' hostcheck='' unsafe=false race=false iterations=1 cmd=run flags=''
-        local ESC_POLICY=shipped ESC_TIER=''
+        local ESC_POLICY=shipped ESC_TIER='' delegate=''
         while [ $# -gt 0 ]; do
                 case $1 in
                 --policy) ESC_POLICY=$2 ;;
+                --delegate) delegate=$2 ;;
                 --tier) ESC_TIER=$2 ;;
                 --prep) prep=$2 ;;
                 --raw) raw=$2 ;;
@@ -496,7 +503,7 @@ esc_bundle()
         jq -e . "$b/config.json" >/dev/null 2>&1 || [ -n "$raw" ] ||
                 rw_fatal "$ESC_ID: the edited spec is not JSON"
         cp "$b/config.json" "$b/config.json.orig"
-        local ESC_DELEGATE='' ESC_DELEGATE_USED=witness
+        local ESC_DELEGATE=$delegate ESC_DELEGATE_USED=witness
         if [ "$unsafe" = true ]; then
                 ESC_DELEGATE=$ESC_FAKE
                 ESC_DELEGATE_USED=fake

@@ -9,11 +9,13 @@
 #   RW_SOURCE_ROOT  the source tree
 #   RW_BUILD_ROOT   the build tree holding shim/runwarden and tests/integration/probe
 # Optional overrides: RW_BIN (runwarden), RW_PROBE, RW_RUNC (the delegate runtime),
-# RW_SECCOMP_DIR, RW_BUSYBOX.
+# RW_SECCOMP_DIR, RW_BUSYBOX, RW_EGRESS_HOOK (the egress hook runwarden injects: the build's,
+# passed as --egress-hook since the installed path does not exist before meson install).
 
 rw_passed=0
 rw_failed=0
 rw_containers=()
+rw_created=()
 
 # An environment that cannot run the tests is a failure, never a silent skip.
 rw_fatal()
@@ -42,6 +44,7 @@ rw_init()
         RW_BIN=${RW_BIN:-$RW_BUILD_ROOT/shim/runwarden}
         RW_PROBE=${RW_PROBE:-$RW_BUILD_ROOT/tests/integration/probe}
         RW_SECCOMP_DIR=${RW_SECCOMP_DIR:-$RW_SOURCE_ROOT/seccomp-profiles}
+        RW_EGRESS_HOOK=${RW_EGRESS_HOOK:-$RW_BUILD_ROOT/shim/runwarden-egress-hook}
         if [ -z "${RW_RUNC:-}" ]; then
                 RW_RUNC=$(command -v runc 2>/dev/null) ||
                         rw_fatal "runc is not installed (apt-get install runc)"
@@ -54,6 +57,7 @@ rw_init()
 
         [ -x "$RW_BIN" ] || rw_fatal "runwarden binary not found at $RW_BIN (build first)"
         [ -x "$RW_PROBE" ] || rw_fatal "probe binary not found at $RW_PROBE (build first)"
+        [ -x "$RW_EGRESS_HOOK" ] || rw_fatal "egress hook not found at $RW_EGRESS_HOOK (build first)"
         [ -x "$RW_RUNC" ] || rw_fatal "runc not executable at $RW_RUNC"
         [ -f "$RW_SECCOMP_DIR/ci-default.json" ] ||
                 rw_fatal "no ci-default.json in seccomp dir $RW_SECCOMP_DIR"
@@ -71,12 +75,17 @@ rw_init()
         mkdir -p "$RW_STATE"
 }
 
-# Force-delete the containers the test created, then remove the scratch directory.
+# Force-delete the containers the test created, then remove the scratch directory. Through
+# runwarden, so that what it keeps for a container goes too (its record, and the network
+# namespace its egress hook pinned for the counters, which only runwarden's delete releases: a
+# `run` that runc deletes by itself leaves them); runc directly when that fails.
 rw_cleanup()
 {
         local id
-        for id in "${rw_containers[@]}"; do
-                "$RW_RUNC" --root "$RW_STATE" delete --force "$id" >/dev/null 2>&1 || true
+        for id in "${rw_created[@]}" "${rw_containers[@]}"; do
+                "$RW_BIN" --root "$RW_STATE" --runtime "$RW_RUNC" --egress-hook "$RW_EGRESS_HOOK" \
+                        delete --force "$id" </dev/null >/dev/null 2>&1 ||
+                        "$RW_RUNC" --root "$RW_STATE" delete --force "$id" >/dev/null 2>&1 || true
         done
         if [ -n "${RW_TMP:-}" ] && [ -d "$RW_TMP" ]; then
                 rm -rf "$RW_TMP"
@@ -86,6 +95,19 @@ rw_cleanup()
 rw_track()
 {
         rw_containers+=("$1")
+}
+
+# rw_note_created ARG...: for a runwarden command line that creates a container (create, run),
+# remember its id (the last argument) for rw_cleanup.
+rw_note_created()
+{
+        local a cmd=''
+        for a in "$@"; do
+                case $a in
+                create | run | restore) [ -n "$cmd" ] || cmd=$a ;;
+                esac
+        done
+        [ -z "$cmd" ] || [ $# -eq 0 ] || rw_created+=("${!#}")
 }
 
 # rw_make_rootfs DIR: busybox with its applets as symlinks, root and a uid 1000 user, the probe.
@@ -170,8 +192,9 @@ rw_use_log()
 # profiles of this source tree. Further global flags (--mode audit, --debug) may lead ARG...
 rw()
 {
+        rw_note_created "$@"
         "$RW_BIN" --root "$RW_STATE" --log "$RW_LOG" --log-format json \
-                --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" "$@"
+                --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" --egress-hook "$RW_EGRESS_HOOK" "$@"
 }
 
 # rw_capture NAME CMD...: run CMD with stdin from /dev/null, stdout in $RW_TMP/NAME.out, stderr

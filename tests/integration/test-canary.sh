@@ -34,11 +34,12 @@ for f in "$ctl" "$canary" "$build_image"; do
 done
 
 # The policy: the harness's "default" tier (the baseline with this session's engine
-# directories) and "loose", which keeps CAP_NET_RAW, a writable root and a cache directory.
+# directories) and "loose", which keeps CAP_NET_RAW, a writable root and a cache directory. A
+# tier that keeps CAP_NET_RAW cannot have egress rules (egress.capabilities): it has none.
 mkdir -p "$d/cache"
 rw_eng_default_policy_json "$(jq -n --arg cache "$d/cache" '{loose: {
         capabilities: ["CAP_NET_RAW"], readonly_rootfs: false,
-        bind_prefixes: [{path: $cache, read_only: false}]}}')" >"$d/policy.json"
+        bind_prefixes: [{path: $cache, read_only: false}], egress: {mode: "off"}}}')" >"$d/policy.json"
 rw_eng_policy "$d/policy.json"
 # The loose tier is chosen by the runtime's name, as a runner registers one runtime per tier; so
 # are the GitLab runners' tiers (deploy/gitlab-runner/config.toml).

@@ -28,6 +28,9 @@ rw_need_cmd ip nsenter readlink
 rw_init
 pause_bin=$RW_BUILD_ROOT/tests/integration/pause
 [ -x "$pause_bin" ] || rw_fatal "the pause binary is not built ($pause_bin)"
+eprobe=$RW_BUILD_ROOT/tests/integration/egress-probe
+etool=$RW_BUILD_ROOT/tests/integration/egress-tool
+[ -x "$eprobe" ] && [ -x "$etool" ] || rw_fatal "egress-probe and egress-tool are not built"
 py=/usr/bin/python3
 $py -c 'import grpc, grpc_tools.protoc, google.protobuf, yaml' 2>/dev/null ||
         rw_fatal "Debian's python3 lacks grpc, grpc_tools or yaml (apt-get install python3-grpcio python3-grpc-tools python3-yaml)"
@@ -39,11 +42,18 @@ cri_dir=$src/tests/integration/cri
 audit=$RW_ENG_AUDIT
 sandboxes=()
 
+egress_ns=rwcri$$
+egress_servers=()
+
 # --- Cleanup: every pod the test started is stopped and removed through CRI, as kubelet would,
 # so that containerd also removes the network namespaces it pinned under /var/run/netns.
 cri_cleanup()
 {
         local id
+        for id in "${egress_servers[@]}"; do
+                kill "$id" 2>/dev/null
+        done
+        ip netns del "$egress_ns" 2>/dev/null
         for id in "${sandboxes[@]}"; do
                 cri stopp "$id" >/dev/null 2>&1
                 cri rmp "$id" >/dev/null 2>&1
@@ -129,6 +139,7 @@ k8s_ctr images import "$d/pause-oci.tar" >/dev/null || rw_fatal "ctr -n k8s.io i
 # busybox and the probe; /var/run is a link to /run, as in Debian's and Alpine's images, so the
 # service account volume below /var/run/secrets lands inside runwarden's /run scratch tmpfs.
 rw_make_rootfs "$d/busybox-rootfs"
+cp "$eprobe" "$d/busybox-rootfs/egress-probe"
 ln -s /run "$d/busybox-rootfs/var/run"
 tar --numeric-owner -C "$d/busybox-rootfs" -cf "$d/busybox.tar" .
 rw_eng_oci_archive "$d/busybox.tar" docker.io/library/rw-busybox:test "$d/busybox-oci.tar"
@@ -337,6 +348,48 @@ else
                 fi
                 rw_capture ip cri exec "$app" ip -4 -o addr show eth0
                 rw_expect_grep "app sees the pod's network (eth0 192.0.2.2)" "$OUT" 'inet 192\.0\.2\.2/24'
+
+                # Egress: the pause container's hook installed the untrusted tier's rules in the
+                # pod's namespace (CNI had set it up before); the app's hook found the same rules
+                # and kept them. The pod's veth peer is moved into a namespace of the test that
+                # holds a "metadata" and a "public" listener, and the pod routes there.
+                if [ -n "$pid" ]; then
+                        "$etool" show --pid "$pid" >"$d/pod-table"
+                        rw_expect_grep "the pod's namespace has runwarden's table (deny-list)" \
+                                "$d/pod-table" '^table mode=deny-list fingerprint=[0-9a-f]{64} chain=ok'
+                        sandbox_fp=$(jq -r '.egress.fingerprint' <<<"$(decision "$job_sandbox" create)")
+                        app_fp=$(jq -r '.egress.fingerprint' <<<"$(decision "$app" create)")
+                        rw_expect_eq "the app's rules are the sandbox's (one table for the pod)" \
+                                "$sandbox_fp" "$app_fp"
+                        rw_expect_grep "... the table the kernel has" "$d/pod-table" \
+                                "^table mode=deny-list fingerprint=$sandbox_fp "
+                        ip netns add "$egress_ns"
+                        nsenter --net="/proc/$pid/ns/net" ip link set eth0-peer netns "$egress_ns"
+                        ip -n "$egress_ns" link set lo up
+                        ip -n "$egress_ns" link set eth0-peer up
+                        ip -n "$egress_ns" addr add 192.0.2.1/24 dev eth0-peer
+                        ip -n "$egress_ns" addr add 169.254.169.254/32 dev lo
+                        ip -n "$egress_ns" addr add 198.51.100.10/32 dev lo
+                        nsenter --net="/proc/$pid/ns/net" ip route add default via 192.0.2.1
+                        for l in "169.254.169.254 80" "198.51.100.10 8080"; do
+                                # shellcheck disable=SC2086  # address and port
+                                ip netns exec "$egress_ns" "$eprobe" serve $l >/dev/null 2>&1 &
+                                egress_servers+=($!)
+                        done
+                        sleep 0.3
+                        rw_capture egress-public cri exec "$app" /egress-probe tcp 198.51.100.10 8080
+                        rw_expect_grep "app reaches a public address through the pod's network" \
+                                "$OUT" '^tcp 198.51.100.10 8080: ok '
+                        rw_capture egress-meta cri exec "$app" /egress-probe tcp 169.254.169.254 80
+                        rw_expect_grep "app: the metadata address is refused at once, by the sandbox's rules" \
+                                "$OUT" '^tcp 169.254.169.254 80: ECONNREFUSED [0-9]{1,3}$'
+                        rw_capture egress-nft cri exec "$app" /egress-probe nft-delete
+                        rw_expect_grep "app cannot delete the pod's table" "$OUT" '^nft-delete: EPERM '
+                        "$etool" show --pid "$pid" >"$d/pod-table2"
+                        rw_expect_eq "the kernel counted it on the pod's egress.metadata rule" yes \
+                                "$(awk '$3 == "egress.metadata" {sub("packets=", "", $4); s += $4}
+                                        END {print (s > 0) ? "yes" : "no"}' "$d/pod-table2")"
+                fi
 
                 rw_capture token cri exec "$app" cat /var/run/secrets/kubernetes.io/serviceaccount/token
                 rw_expect_line "the service account volume is visible above the /run scratch tmpfs" \

@@ -16,6 +16,7 @@ rw_need_cmd jq
 CTL=${RW_CTL:-$RW_BUILD_ROOT/ctl/runwardenctl}
 [ -x "$CTL" ] || rw_fatal "runwardenctl not found at $CTL (build first)"
 SECCOMP_DIR=${RW_SECCOMP_DIR:-$RW_SOURCE_ROOT/seccomp-profiles}
+EGRESS_HOOK=${RW_EGRESS_HOOK:-$RW_BUILD_ROOT/shim/runwarden-egress-hook}
 SHIPPED=$RW_SOURCE_ROOT/deploy/policy
 RW_TMP=$(mktemp -d /tmp/rw-ctl.XXXXXX)
 RW_LOG=$RW_TMP/none.log # lib.sh shows it on failures when it exists; nothing logs here
@@ -90,7 +91,7 @@ ctl()
 
 explain()
 {
-        ctl explain --policy "$POLICY" --seccomp-dir "$SECCOMP_DIR" "$@"
+        ctl explain --policy "$POLICY" --seccomp-dir "$SECCOMP_DIR" --egress-hook "$EGRESS_HOOK" "$@"
 }
 
 # ---- explain ----
@@ -166,7 +167,8 @@ make_bundle "$W"
 jq '.select += [{"when": {"env": {"CI_PROJECT_PATH": "group/app"}}, "tier": "trusted"}]' \
         "$POLICY" >"$RW_TMP/weaker.json"
 chmod 0644 "$RW_TMP/weaker.json"
-rw_capture explain-weaker ctl explain --policy "$RW_TMP/weaker.json" --seccomp-dir "$SECCOMP_DIR" "$W"
+rw_capture explain-weaker ctl explain --policy "$RW_TMP/weaker.json" --seccomp-dir "$SECCOMP_DIR" \
+        --egress-hook "$EGRESS_HOOK" "$W"
 rw_expect_grep "explain: an env rule naming a weaker tier is skipped" "$OUT" \
         '^tier: +untrusted \(default_tier untrusted\)$'
 rw_expect_grep "explain: ... and the skip is shown" "$OUT" \
@@ -200,13 +202,14 @@ chmod 0644 "$RW_TMP/audit.json"
 
 # Audit mode: allowed as it is, and says what enforce would have done.
 rw_capture explain-audit ctl explain --policy "$RW_TMP/audit.json" --seccomp-dir "$SECCOMP_DIR" \
+        --egress-hook "$EGRESS_HOOK" \
         --tier observe "$R"
 rw_expect_rc "explain: audit mode allows (exit 0)" 0
 rw_expect_grep "explain: audit mode outcome" "$OUT" \
         '^outcome: +audited: runc gets the spec unchanged; enforce would have refused it$'
 rw_expect_grep "explain: audit mode lists what enforce would refuse" "$OUT" \
         '^enforce would refuse:$'
-rw_capture explain-audit-json ctl explain --policy "$RW_TMP/audit.json" \
+rw_capture explain-audit-json ctl explain --policy "$RW_TMP/audit.json" --egress-hook "$EGRESS_HOOK" \
         --seccomp-dir "$SECCOMP_DIR" --tier observe --json "$B"
 rw_expect_eq "explain --json: audit mode" "audit|audited|rewritten" \
         "$(jq -r '.mode + "|" + .outcome + "|" + .enforce_outcome' "$OUT")"
@@ -228,7 +231,7 @@ rw_capture explain-secret-json explain --tier trusted --json "$S"
 rw_expect_eq "explain --json: the entry is redacted in before and after" \
         "AWS_ACCESS_KEY_ID=<redacted: AWS access key id>|AWS_ACCESS_KEY_ID=<redacted: AWS access key id>" \
         "$(jq -r '[.before, .after | .process.env[] | select(startswith("AWS_"))] | join("|")' "$OUT")"
-rw_capture explain-secret-strip ctl explain --seccomp-dir "$SECCOMP_DIR" \
+rw_capture explain-secret-strip ctl explain --seccomp-dir "$SECCOMP_DIR" --egress-hook "$EGRESS_HOOK" \
         --policy "$RW_TMP/audit.json" --tier plain "$S"
 rw_expect_rc "explain: the baseline strips a credential" 0
 rw_expect_grep "explain: a stripped credential shows redacted in the diff" "$OUT" \

@@ -90,10 +90,12 @@ rw_expect_eq "which is left as it was" "version = 3" "$(cat "$t/v3.toml")"
 # --- The Kubernetes installer on a scratch node root -------------------------------------------------
 node=$t/node
 payload=$t/payload
-mkdir -p "$node/etc/containerd" "$payload/bin" "$payload/share/runwarden/seccomp" "$payload/containerd"
+mkdir -p "$node/etc/containerd" "$payload/bin" "$payload/share/runwarden/seccomp" "$payload/containerd" \
+        "$payload/libexec/runwarden"
 cp "$src/tests/fixtures/engines/containerd-config-debian.toml" "$node/etc/containerd/config.toml"
 cp "$RW_BIN" "$payload/bin/runwarden"
 cp "$rwctl" "$payload/bin/runwardenctl"
+cp "$RW_BUILD_ROOT/shim/runwarden-egress-hook" "$payload/libexec/runwarden/"
 cp "$src"/seccomp-profiles/*.json "$payload/share/runwarden/seccomp/"
 # The files the Containerfile copies, under the names it gives them.
 cp "$src/deploy/containerd/runwarden.toml" "$src/deploy/containerd/merge-dropin.py" "$payload/containerd/"
@@ -120,6 +122,8 @@ rw_expect_rc "install.sh install" 0
 rw_expect_eq "runwarden installed, root-owned, 0755" "0 0 755" \
         "$(stat -c '%u %g %a' "$node/usr/local/bin/runwarden" 2>/dev/null)"
 rw_expect_same "the binary is the build's" "$RW_BIN" "$node/usr/local/bin/runwarden"
+rw_expect_eq "the egress hook installed where runwarden looks for it, root-owned, 0755" "0 0 755" \
+        "$(stat -c '%u %g %a' "$node/usr/local/libexec/runwarden/runwarden-egress-hook" 2>/dev/null)"
 for tier in $(jq -r '.tiers | keys[]' "$src/deploy/policy/policy.json"); do
         rw_expect_eq "link runwarden-$tier -> runwarden" runwarden \
                 "$(readlink "$node/usr/local/bin/runwarden-$tier" 2>/dev/null)"

@@ -37,6 +37,8 @@ fake_runc()
 }
 fake_runc "$RW_TMP/runc-fixed" 1.2.8
 fake_runc "$RW_TMP/runc-old" 1.1.11
+# The build's egress hook, as runwarden --egress-hook names it in the tests.
+HOOK=$RW_BUILD_ROOT/shim/runwarden-egress-hook
 POLICY=$RW_TMP/policy.json
 jq --arg fixed "$RW_TMP/runc-fixed" --arg old "$RW_TMP/runc-old" --arg log "$RW_TMP/log/audit.jsonl" \
         '.tiers.trusted.runtime = $fixed | .tiers.service.runtime = $old | .audit_log.path = $log' \
@@ -46,7 +48,7 @@ doctor()
 {
         "$CTL" doctor --runwarden "$BIN/runwarden" --seccomp-dir "$RW_SOURCE_ROOT/seccomp-profiles" \
                 --docker-host "unix://$RW_TMP/no-docker.sock" --containerd-config "$RW_TMP/none.toml" \
-                --podman-config "$RW_TMP/none.conf" "$@"
+                --podman-config "$RW_TMP/none.conf" --egress-hook "${EGRESS_HOOK:-$HOOK}" "$@"
 }
 # check_has DESC FILE [JQ ARGS...] FILTER: the JSON report FILE satisfies FILTER.
 check_has()
@@ -187,7 +189,7 @@ readonly_doctor()
         unshare -m sh -c 'mount -t tmpfs -o ro,size=1m tmpfs "$0" && exec "$@"' "$RW_TMP/ro" \
                 "$CTL" doctor --runwarden "$BIN/runwarden" --seccomp-dir "$RW_SOURCE_ROOT/seccomp-profiles" \
                 --docker-host "unix://$RW_TMP/no-docker.sock" --containerd-config "$RW_TMP/none.toml" \
-                --podman-config "$RW_TMP/none.conf" --json "$@"
+                --podman-config "$RW_TMP/none.conf" --egress-hook "$HOOK" --json "$@"
 }
 jq --arg p "$RW_TMP/ro/audit.jsonl" '.audit_log.path = $p' "$POLICY" >"$RW_TMP/noaudit.json"
 rw_capture noaudit readonly_doctor --policy "$RW_TMP/noaudit.json"
@@ -210,7 +212,7 @@ check_has "doctor: an audit log below a regular file cannot be written" "$OUT" \
 mkdir -p "$RW_TMP/no-profiles"
 rw_capture noprofiles "$CTL" doctor --json --policy "$POLICY" --runwarden "$BIN/runwarden" \
         --seccomp-dir "$RW_TMP/no-profiles" --docker-host "unix://$RW_TMP/no-docker.sock" \
-        --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf"
+        --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf" --egress-hook "$HOOK"
 check_has "doctor: an empty profile directory: the tiers' profile is the built-in one" "$OUT" \
         '[.checks[] | select(.id == "seccomp.profile")] | length == 1 and .[0].status == "ok"
                 and .[0].data.from == "built-in profile ci-default"'
@@ -220,7 +222,7 @@ echo '{"defaultAction": ' >"$RW_TMP/no-profiles/ci-default.json"
 rw_capture badprofiles "$CTL" doctor --json --policy "$RW_TMP/unknown-profile.json" \
         --runwarden "$BIN/runwarden" \
         --seccomp-dir "$RW_TMP/no-profiles" --docker-host "unix://$RW_TMP/no-docker.sock" \
-        --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf"
+        --containerd-config "$RW_TMP/none.toml" --podman-config "$RW_TMP/none.conf" --egress-hook "$HOOK"
 rw_expect_rc "doctor: a tier's seccomp profile missing or broken: exit 1" 1
 check_has "doctor: names the missing profile and the broken file, each once" "$OUT" \
         '[.checks[] | select(.id == "seccomp.profile" and .status == "fail") | .data.profile]
@@ -234,6 +236,34 @@ rw_capture nolink doctor --json --policy "$POLICY"
 check_has "doctor: a missing tier link is a warning that names it" "$OUT" \
         '[.checks[] | select(.id == "runwarden.tier-links")][0] | .status == "warn"
                 and .data.missing == ["'"$BIN/runwarden-service"'"]'
+
+# ---- egress ----
+check_has "doctor: the shipped tiers have egress rules" "$J" \
+        '[.checks[] | select(.id == "egress.tiers")][0] | .status == "ok"
+                and ([.data.tiers[].tier] | sort) == ["service", "trusted", "untrusted"]'
+check_has "doctor: the egress hook is sound" "$J" \
+        '[.checks[] | select(.id == "egress.hook")][0] | .status == "ok" and .data.path == "'"$HOOK"'"'
+check_has "doctor: nf_tables answers" "$J" '[.checks[] | select(.id == "egress.nf_tables")][0].status == "ok"'
+EGRESS_HOOK=$RW_TMP/no-such-hook rw_capture nohook doctor --json --policy "$POLICY"
+rw_expect_rc "doctor: the egress hook missing: exit 1" 1
+check_has "doctor: says which hook and what follows" "$OUT" \
+        '[.checks[] | select(.id == "egress.hook")][0] | .status == "fail"
+                and (.message | test("no-such-hook.*refused"))'
+cp "$HOOK" "$RW_TMP/gw-hook"
+chmod 0775 "$RW_TMP/gw-hook"
+EGRESS_HOOK=$RW_TMP/gw-hook rw_capture gwhook doctor --json --policy "$POLICY"
+check_has "doctor: a group-writable egress hook fails" "$OUT" \
+        '[.checks[] | select(.id == "egress.hook")][0].status == "fail"'
+jq '.tiers.trusted.capabilities += ["CAP_NET_RAW"]' "$POLICY" >"$RW_TMP/netraw.json"
+rw_capture netraw doctor --json --policy "$RW_TMP/netraw.json"
+check_has "doctor: a tier keeping CAP_NET_RAW with egress rules fails, by name" "$OUT" \
+        '[.checks[] | select(.id == "egress.capabilities")] | length == 1 and .[0].status == "fail"
+                and .[0].data.tier == "trusted"'
+jq '.tiers |= map_values(.egress = {mode: "off"})' "$POLICY" >"$RW_TMP/noegress.json"
+EGRESS_HOOK=$RW_TMP/no-such-hook rw_capture noegress doctor --json --policy "$RW_TMP/noegress.json"
+check_has "doctor: without egress rules, a missing hook is only information" "$OUT" \
+        '([.checks[] | select(.id == "egress.hook")][0].status == "info")
+                and ([.checks[] | select(.id == "egress.tiers")][0].status == "info")'
 
 rw_capture usage "$CTL" doctor --no-such-option
 rw_expect_rc "doctor: an unknown option: exit 2" 2

@@ -37,11 +37,12 @@ reset_record() { rm -f "$RW_FAKE_RECORD" "$T/out" "$T/err" "$T/log.json"; }
 recorded_args() { sed -n 's/^argv\[[1-9][0-9]*\] //p' "$RW_FAKE_RECORD"; }
 
 # A docker data root of the test's own, declared in the policy every call below uses (which also
-# keeps the decision log in $T).
+# keeps the decision log in $T). Egress is off: its hook and hand-off are test-egress.sh's, and
+# a recording delegate would leave hand-offs in /run/runwarden/egress that no hook ever takes.
 DOCKER_ROOT=$T/docker
 POLICY=$T/policy.json
 jq -n --arg d "$DOCKER_ROOT" --arg log "$T/audit.jsonl" '{version: 1, default_tier: "base",
-	strictness: ["base"], tiers: {base: {}}, engines: {docker: {data_root: $d}},
+	strictness: ["base"], tiers: {base: {egress: {mode: "off"}}}, engines: {docker: {data_root: $d}},
 	audit_log: {path: $log, on_failure: "continue"}}' >"$POLICY"
 
 # Copy a captured spec into a bundle. The files docker bound into the captured container

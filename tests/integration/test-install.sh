@@ -38,6 +38,11 @@ rw_expect_rc "meson install --destdir: exit 0" 0
 for b in runwarden runwardenctl; do
         rw_expect_eq "installed: $BINDIR/$b" yes "$([ -x "$D$BINDIR/$b" ] && [ ! -L "$D$BINDIR/$b" ] && echo yes)"
 done
+# The egress hook where runwarden looks for it (config.h RW_EGRESS_HOOK), not on PATH.
+HOOK=$(sed -n 's/^#define RW_EGRESS_HOOK "\(.*\)"$/\1/p' "$RW_BUILD_ROOT/config.h")
+rw_expect_eq "installed: the egress hook at $HOOK, executable" yes \
+        "$([ -n "$HOOK" ] && [ -x "$D$HOOK" ] && [ ! -L "$D$HOOK" ] && echo yes)"
+rw_expect_eq "the egress hook is not in $BINDIR" no "$([ -e "$D$BINDIR/runwarden-egress-hook" ] && echo yes || echo no)"
 rw_expect_eq "installed: a runwarden-TIER link for each tier of deploy/policy/policy.json, no other" \
         "$(jq -r '.tiers | keys[] | "runwarden-" + . + " -> runwarden"' "$RW_SOURCE_ROOT/deploy/policy/policy.json" | sort)" \
         "$(cd "$D$BINDIR" && for l in runwarden-*; do echo "$l -> $(readlink "$l")"; done | sort)"
@@ -86,10 +91,10 @@ TXT_RW=$RW_TMP/runwarden.txt
 TXT_CTL=$RW_TMP/runwardenctl.txt
 TXT_POL=$RW_TMP/runwarden-policy.txt
 
-# runwarden's own flags: the SLOT_RUNTIME..SLOT_TIER entries of cli.c's table.
-mapfile -t FLAGS < <(sed -n 's/^ *{"\([a-z-]*\)", NULL, FLAG_VALUE, SLOT_\(RUNTIME\|MODE\|SECCOMP_DIR\|POLICY\|TIER\)},$/\1/p' \
+# runwarden's own flags: the SLOT_RUNTIME..SLOT_TIER and SLOT_EGRESS_HOOK entries of cli.c's table.
+mapfile -t FLAGS < <(sed -n 's/^ *{"\([a-z-]*\)", NULL, FLAG_VALUE, SLOT_\(RUNTIME\|MODE\|SECCOMP_DIR\|POLICY\|TIER\|EGRESS_HOOK\)},$/\1/p' \
         "$RW_SOURCE_ROOT/lib/cli/cli.c")
-rw_expect_eq "cli.c: runwarden's own flags found" 5 "${#FLAGS[@]}"
+rw_expect_eq "cli.c: runwarden's own flags found" 6 "${#FLAGS[@]}"
 for f in "${FLAGS[@]}"; do
         rw_expect_grep "runwarden(8) describes --$f" "$TXT_RW" "^ +--$f( |$)"
 done
@@ -126,7 +131,10 @@ for probe in '.zz = 1' '.audit_log.zz = 1' '.tiers.untrusted.zz = 1' '.tiers.unt
         '.tiers.trusted.bind_prefixes[0].zz = 1' '.tiers.untrusted.seccomp.zz = 1' \
         '.tiers.trusted.require.zz = 1' '.select[0].zz = 1' '.select[0].when.zz = 1' \
         '.tiers.untrusted.exec = "zz"' '.tiers.untrusted.mode = "zz"' '.tiers.untrusted.rules.sysctl = "zz"' \
-        '.tiers.untrusted.seccomp.engine_profile = "zz"' '.audit_log.on_failure = "zz"'; do
+        '.tiers.untrusted.seccomp.engine_profile = "zz"' '.audit_log.on_failure = "zz"' \
+        '.tiers.untrusted.egress.zz = 1' '.tiers.untrusted.egress.mode = "zz"' \
+        '.tiers.untrusted.egress.metadata = "zz"' '.tiers.untrusted.egress.allow = [{"zz": 1}]' \
+        '.tiers.untrusted.egress.deny = [{"ports": 1, "proto": "zz"}]'; do
         mapfile -t words < <(accepted "$probe")
         if [ "${#words[@]}" -lt 2 ]; then
                 rw_fail "policy validate lists what it accepts for: $probe"

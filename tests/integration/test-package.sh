@@ -59,7 +59,7 @@ rw_expect_rc "dpkg-buildpackage -us -uc -b: exit 0" 0
 dpkg-deb -f "$DEB" Package Version Architecture Depends >"$RW_TMP/fields"
 rw_expect_grep "dpkg-deb: Package runwarden" "$RW_TMP/fields" '^Package: runwarden$'
 rw_expect_grep "dpkg-deb: Version is meson's" "$RW_TMP/fields" "^Version: $VERSION\$"
-for lib in libc6 libjansson4 libseccomp2 libcap-ng0; do
+for lib in libc6 libjansson4 libseccomp2 libcap-ng0 libmnl0 libnftnl11; do
         rw_expect_grep "dpkg-deb: Depends on $lib (shlibs)" "$RW_TMP/fields" "^Depends: .*\\b$lib\\b"
 done
 dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles >"$RW_TMP/conffiles"
@@ -85,6 +85,8 @@ for p in "$RW_SOURCE_ROOT"/seccomp-profiles/*.json; do
 done
 rw_expect_grep "dpkg -c: /etc/runwarden/policy.json" "$RW_TMP/contents" '^-rw-r--r-- \./etc/runwarden/policy\.json$'
 rw_expect_grep "dpkg -c: the directory for the default delegate" "$RW_TMP/contents" '^d.* \./usr/libexec/runwarden/$'
+rw_expect_grep "dpkg -c: the egress hook where runwarden looks for it, executable" "$RW_TMP/contents" \
+        '^-rwxr-xr-x \./usr/libexec/runwarden/runwarden-egress-hook$'
 rw_expect_no_grep "dpkg -c: no delegate file of the package's own (postinst links it)" \
         "$RW_TMP/contents" 'usr/libexec/runwarden/runc'
 dpkg-deb -x "$DEB" "$RW_TMP/x"

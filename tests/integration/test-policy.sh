@@ -46,8 +46,10 @@ rwt()
 {
         local name=$1
         shift
+        rw_note_created "$@"
         "$RW_TMP/bin/$name" --policy "$POLICY" --root "$RW_STATE" --log "$RW_LOG" \
-                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" "$@"
+                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
+                --egress-hook "$RW_EGRESS_HOOK" "$@"
 }
 ln -s "$RW_BIN" "$RW_TMP/bin/runwarden"
 
@@ -322,10 +324,11 @@ for on_failure in refuse continue; do
         rw_make_bundle "$RW_TMP/b-$on_failure" /probe caps
         before=$(rw_sha256 "$RW_TMP/b-$on_failure/config.json")
         rw_use_log "audit-$on_failure"
+        rw_note_created run "t-audit-$on_failure"
         rw_capture "audit-$on_failure" "$RW_TMP/bin/runwarden-untrusted" \
                 --policy "$RW_TMP/policy-$on_failure.json" --root "$RW_STATE" --log "$RW_LOG" \
                 --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
-                run --bundle "$RW_TMP/b-$on_failure" "t-audit-$on_failure"
+                --egress-hook "$RW_EGRESS_HOOK" run --bundle "$RW_TMP/b-$on_failure" "t-audit-$on_failure"
         if [ "$on_failure" = refuse ]; then
                 rw_expect_refusal "unwritable decision log, on_failure refuse" "" \
                         "$RW_TMP/b-$on_failure" "t-audit-$on_failure" "$before"

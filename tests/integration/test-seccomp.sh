@@ -74,8 +74,10 @@ rwp()
 {
         local tier=$1
         shift
+        rw_note_created "$@"
         "$RW_BIN" --policy "$POLICY" --tier "$tier" --root "$RW_STATE" --log "$RW_LOG" \
-                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$PROFILES" "$@"
+                --log-format json --runtime "$RW_RUNC" --seccomp-dir "$PROFILES" \
+                --egress-hook "$RW_EGRESS_HOOK" "$@"
 }
 
 # probe_bundle DIR: a busybox bundle running the seccomp probe.

@@ -302,6 +302,30 @@ static void test_null_fields_omitted(void **state)
                                    "\"outcome\":\"unchanged\",\"duration_us\":0}\n");
 }
 
+/* The egress of a create (the rules) or a delete (the counters), after the warnings. */
+static void test_egress_field(void **state)
+{
+        _cleanup_json_ json_t *egress =
+            json_pack("{s:s, s:[s]}", "mode", "deny-list", "rules",
+                      "egress.metadata: ip daddr 169.254.0.0/16 reject");
+        _cleanup_free_ char *line = NULL;
+        struct rw_audit_entry d = {
+            .time = {.tv_sec = 0, .tv_nsec = 5},
+            .command = "create",
+            .outcome = RW_OUTCOME_REWRITTEN,
+            .egress = egress,
+            .delegate = "/usr/bin/runc",
+        };
+
+        (void)state;
+        line = format(&d);
+        assert_string_equal(line, "{\"time\":\"1970-01-01T00:00:00.000000005Z\","
+                                  "\"command\":\"create\",\"outcome\":\"rewritten\","
+                                  "\"egress\":{\"mode\":\"deny-list\",\"rules\":"
+                                  "[\"egress.metadata: ip daddr 169.254.0.0/16 reject\"]},"
+                                  "\"delegate\":\"/usr/bin/runc\",\"duration_us\":0}\n");
+}
+
 static void test_text_not_utf8(void **state)
 {
         char long_path[600];
@@ -472,6 +496,7 @@ int main(void)
             cmocka_unit_test(test_containerd_cri_annotations),
             cmocka_unit_test(test_verbatim_numbers),
             cmocka_unit_test(test_null_fields_omitted),
+            cmocka_unit_test(test_egress_field),
             cmocka_unit_test(test_text_not_utf8),
             cmocka_unit_test(test_outcome_names),
             cmocka_unit_test(test_ids_unique_hex),

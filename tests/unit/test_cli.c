@@ -863,6 +863,44 @@ static void test_error_keeps_log(void **state)
 }
 
 /* --policy and --tier are runwarden's: read, and removed from the delegate's argv. */
+/* --egress-hook is runwarden's own; runsc's --network and --allow-flag-override are read and
+ * handed on (egress.gvisor judges them). */
+static void test_egress_flags(void **state)
+{
+        char *argv[] = {"runwarden",
+                        "--egress-hook",
+                        "/opt/rw/hook",
+                        "--network",
+                        "host",
+                        "-allow-flag-override",
+                        "--platform=ptrace",
+                        "create",
+                        "--bundle",
+                        "/b",
+                        "ID",
+                        NULL};
+        char *bad[] = {"runwarden", "--egress-hook=hook", "create", "ID", NULL};
+        struct rw_cli cli;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_int_equal(rw_cli_parse(11, argv, &cli, &err), 0);
+        assert_string_equal(cli.egress_hook, "/opt/rw/hook");
+        assert_string_equal(cli.runsc_network, "host");
+        assert_true(cli.runsc_flag_override);
+        assert_int_equal(cli.command, RW_CMD_CREATE);
+        assert_int_equal(cli.delegate_argc, 9);
+        assert_string_equal(cli.delegate_argv[1], "--network");
+        assert_string_equal(cli.delegate_argv[2], "host");
+        assert_string_equal(cli.delegate_argv[3], "-allow-flag-override");
+        assert_string_equal(cli.delegate_argv[4], "--platform=ptrace");
+        assert_string_equal(cli.delegate_argv[5], "create");
+        rw_cli_clear(&cli);
+        assert_true(rw_cli_parse(4, bad, &cli, &err) < 0);
+        assert_non_null(strstr(err.msg, "--egress-hook must be an absolute path"));
+        rw_cli_clear(&cli);
+}
+
 static void test_policy_and_tier_flags(void **state)
 {
         char *argv[] = {"runwarden-untrusted",
@@ -920,6 +958,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_error_keeps_log),
             cmocka_unit_test(test_policy_and_tier_flags),
+            cmocka_unit_test(test_egress_flags),
             cmocka_unit_test(test_command_help),
             cmocka_unit_test(test_docker_create),
             cmocka_unit_test(test_docker_create_console_socket),

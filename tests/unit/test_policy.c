@@ -660,7 +660,7 @@ static const struct error_case error_cases[] = {
      "test.json:2:18: tiers.a.capabilites: unknown key (expected one of: extends, mode, "
      "capabilities, readonly_rootfs, scratch, bind_prefixes, seccomp, pids_limit, exec, runtime, "
      "require, rules, hooks, cgroup_parents, share_namespaces_with, volumes, devices, sysctls, "
-     "runtime_allow, memory_limit, tmpfs_size, lxcfs)"},
+     "runtime_allow, memory_limit, tmpfs_size, lxcfs, egress)"},
     {"tier_not_object",
      "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
      "[]}}\n",

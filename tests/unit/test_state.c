@@ -142,6 +142,20 @@ static void test_round_trip(void **state)
         assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
         assert_null(load_tier(f->state, ROOT_A, "c1"));
         assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
+
+        /* The egress hand-off's key (64-bit device and inode) and whether the hook pins. */
+        st = make_state("untrusted", 0, 0);
+        st.egress = true;
+        st.egress_pin = true;
+        st.bundle_dev = UINT64_MAX;
+        st.bundle_ino = 4242;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c2", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c2", &back, &found, &err), 0);
+        assert_true(found);
+        assert_true(back.egress);
+        assert_true(back.egress_pin);
+        assert_true(back.bundle_dev == UINT64_MAX);
+        assert_true(back.bundle_ino == 4242);
 }
 
 static void test_nothing_recorded(void **state)

@@ -38,6 +38,7 @@ check=${RW_CHECK:-chroot}
 ready=${RW_READY_FILE:-/run/runwarden-installed}
 
 bindir=/usr/local/bin
+libexecdir=/usr/local/libexec/runwarden
 sharedir=/usr/local/share/runwarden
 containerd_config=/etc/containerd/config.toml
 
@@ -122,6 +123,8 @@ install()
 
         put "$payload/bin/runwarden" "$bindir/runwarden" 0755
         put "$payload/bin/runwardenctl" "$bindir/runwardenctl" 0755
+        # The egress hook, at the path compiled into runwarden (prefix /usr/local).
+        put "$payload/libexec/runwarden/runwarden-egress-hook" "$libexecdir/runwarden-egress-hook" 0755
         for f in "$payload/share/runwarden/seccomp/"*.json; do
                 put "$f" "$sharedir/seccomp/${f##*/}" 0644
         done
@@ -167,7 +170,7 @@ uninstall()
                 [ -L "$f" ] && [ "$(readlink "$f")" = runwarden ] && rm -f "$f"
         done
         rm -f "$host$bindir/runwarden" "$host$bindir/runwardenctl" "$host/etc/runwarden/policy.json"
-        rm -rf "$host$sharedir"
+        rm -rf "$host$sharedir" "$host$libexecdir"
         rmdir "$host/etc/runwarden" 2>/dev/null || true
         say "removed; the decision log in /var/log/runwarden is kept"
 }
