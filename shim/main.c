@@ -28,6 +28,7 @@
 #include "config.h"
 #include "decision.h"
 #include "egressio.h"
+#include "egress_hook.h"
 #include "enginelog.h"
 #include "error.h"
 #include "fileio.h"
@@ -555,39 +556,34 @@ static void decide(struct rw_call *c)
 }
 
 /*
- * The egress hook when the command line names none: the installed one, else — an uninstalled
- * build, where the baseline must work from the binary alone — the one built beside runwarden.
- * Either is judged by the hooks rule like any hook (root's, not writable by others).
+ * The egress hook when the command line names none: the installed one, else — a runwarden binary
+ * alone, where the baseline must still work — runwarden itself, which answers to the hook's name
+ * (egress_hook.h). Either is judged by the hooks rule like any hook (root's, not writable by
+ * others).
  */
 static const char *egress_hook_default(char *buf, size_t size)
 {
-        char self[PATH_MAX];
         ssize_t n;
-        char *slash;
 
         if (access(RW_EGRESS_HOOK, F_OK) == 0 || errno != ENOENT)
                 return NULL;
-        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (n <= 0)
+        n = readlink("/proc/self/exe", buf, size - 1);
+        if (n <= 0 || (size_t)n >= size - 1)
                 return NULL;
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        if (slash == NULL)
-                return NULL;
-        *slash = '\0';
-        if (snprintf(buf, size, "%s/runwarden-egress-hook", self) >= (int)size ||
-            access(buf, X_OK) < 0)
-                return NULL;
+        buf[n] = '\0';
         return buf;
 }
 
 int main(int argc, char **argv)
 {
-        static char hook_beside[PATH_MAX];
+        static char hook_self[PATH_MAX];
         struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH};
         struct rw_error err = {0};
         int r;
 
+        /* called as the egress hook it injected (a runwarden binary alone) */
+        if (argc > 0 && argv[0] != NULL && strcmp(basename(argv[0]), RW_EGRESS_HOOK_NAME) == 0)
+                return rw_egress_hook_main(argc, argv);
         clock_gettime(CLOCK_REALTIME, &c.started);
         clock_gettime(CLOCK_MONOTONIC, &c.started_mono);
         rw_host_io_init(&c.io);
@@ -601,7 +597,7 @@ int main(int argc, char **argv)
         }
 
         if (c.cli.egress_hook == NULL)
-                c.cli.egress_hook = egress_hook_default(hook_beside, sizeof(hook_beside));
+                c.cli.egress_hook = egress_hook_default(hook_self, sizeof(hook_self));
         decide(&c);
         if (c.message == NULL) {
                 /* The operator's --runtime, else the tier's, else the built-in default. */

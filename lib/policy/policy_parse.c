@@ -265,6 +265,12 @@ static int parse_tiers(const struct rw_policy_parser *ps, const json_t *v, struc
                             "tier name \"%s\" is reserved for the built-in rules (extend "
                             "it instead)",
                             name);
+                /* runwarden-egress-hook is the hook's name: runwarden called so is the hook */
+                if (strcmp(name, "egress-hook") == 0)
+                        return rw_policy_fail(ps, &tp, true,
+                                              "tier name \"%s\" is reserved (runwarden-%s is the "
+                                              "egress hook's name)",
+                                              name, name);
                 if (!rw_policy_tier_name_valid(name))
                         return rw_policy_fail(
                             ps, &tp, true,

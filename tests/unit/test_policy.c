@@ -528,6 +528,12 @@ static const struct error_case error_cases[] = {
      "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
      "{},\n  \"b\": {\"extends\": \"nope\"}}}\n",
      "test.json:3:20: tiers.b.extends: unknown tier \"nope\""},
+    {"reserved_egress_hook",
+     "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"], \"tiers\": {\"a\": {}, "
+     "\"egress-hook\": {}}}",
+     "test.json:1:77: tiers.egress-hook: tier name \"egress-hook\" is reserved "
+     "(runwarden-egress-hook "
+     "is the egress hook's name)"},
     {"unknown_share_namespaces",
      "{\"version\": 1, \"default_tier\": \"a\", \"strictness\": [\"a\"],\n \"tiers\": {\"a\": "
      "{\"share_namespaces_with\": [\"a\", \"nope\"]}}}\n",

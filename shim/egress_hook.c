@@ -11,6 +11,10 @@
  *
  * It takes no arguments: nothing in the spec chooses what it installs. Any failure exits 1 with
  * one line on stderr, which the runtime puts in its error: the container is not started.
+ *
+ * Two programs run it: the installed runwarden-egress-hook (egress-hook-main.c), and runwarden
+ * itself when called by that name, which is how a runwarden binary alone (nothing installed
+ * beside it) still controls egress.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +26,7 @@
 
 #include "cleanup.h"
 #include "egress.h"
+#include "egress_hook.h"
 #include "egress_handoff.h"
 #include "error.h"
 #include "netns.h"
@@ -129,7 +134,7 @@ static int run(struct hook_state *st, struct rw_error *err)
         return 0;
 }
 
-int main(int argc, char **argv)
+int rw_egress_hook_main(int argc, char **argv)
 {
         struct hook_state st = {.id = "?"};
         struct rw_error err = {0};
