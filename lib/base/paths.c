@@ -66,3 +66,12 @@ const char *rw_path_basename(const char *path)
 
         return slash == NULL ? path : slash + 1;
 }
+
+bool rw_container_id_valid(const char *id, size_t max_len)
+{
+        size_t len = id != NULL ? strlen(id) : 0;
+
+        return len > 0 && len <= max_len && strcmp(id, ".") != 0 && strcmp(id, "..") != 0 &&
+               strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") ==
+                   len;
+}

@@ -4,6 +4,7 @@
 /* Pure, lexical path helpers. Nothing here touches the filesystem. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -21,3 +22,7 @@ bool rw_path_within(const char *path, const char *prefix);
 
 /* The last component of a normalized path ("" for "/"). Points into `path`. */
 const char *rw_path_basename(const char *path);
+
+/* runc's rule for a container id: [A-Za-z0-9_+.-]+, not "." or "..", at most `max_len` bytes
+ * (it names a directory, and runwarden names files after it). */
+bool rw_container_id_valid(const char *id, size_t max_len);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "paths.h"
 #include "store.h"
 
 /* Longest container id pinned under its own name (a directory name has at most 255 bytes). */
@@ -26,10 +27,7 @@ static const char *pin_dir_or_default(const char *pin_dir)
 
 static int check_id(const char *id, struct rw_error *err)
 {
-        size_t len = id != NULL ? strlen(id) : 0;
-
-        if (len == 0 || len > PIN_ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
-            strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != len)
+        if (!rw_container_id_valid(id, PIN_ID_MAX))
                 return rw_error_set(err, EINVAL, "container id '%.64s' cannot name a pin directory",
                                     id != NULL ? id : "(null)");
         return 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "paths.h"
 #include "store.h"
 #include "strv.h"
 
@@ -28,25 +29,11 @@
 #define STATE_SUFFIX      ".json"
 #define DEFAULT_NAMESPACE "default"
 
-/* runc's rule: [A-Za-z0-9_+.-]+, and not "." or ".." (it names a directory of its own). */
-static bool valid_id(const char *id)
-{
-        size_t len = strlen(id);
-
-        if (len == 0 || len > ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-                return false;
-        for (const char *c = id; *c != '\0'; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '+' || *c == '-' || *c == '.'))
-                        return false;
-        return true;
-}
-
 static int file_name(const char *id, char *buf, size_t size, struct rw_error *err)
 {
         int n;
 
-        if (id == NULL || !valid_id(id))
+        if (!rw_container_id_valid(id, ID_MAX))
                 return rw_error_set(err, EINVAL, "invalid container id '%s'",
                                     id != NULL ? id : "(null)");
         n = snprintf(buf, size, "%s" STATE_SUFFIX, id);

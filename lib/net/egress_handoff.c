@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "paths.h"
 #include "egress_json.h"
 #include "fileio.h"
 #include "sha256.h"
@@ -32,20 +33,6 @@ void rw_egress_handoff_free(struct rw_egress_handoff *h)
         *h = (struct rw_egress_handoff){0};
 }
 
-/* runc's rule for ids: [A-Za-z0-9_+.-]+, not "." or "..". */
-static bool valid_id(const char *id)
-{
-        size_t len = strlen(id);
-
-        if (len == 0 || len > ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-                return false;
-        for (const char *c = id; *c != '\0'; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '+' || *c == '-' || *c == '.'))
-                        return false;
-        return true;
-}
-
 int rw_egress_handoff_key(const char *id, uint64_t dev, uint64_t ino,
                           char ret_key[RW_EGRESS_KEY_CHARS], struct rw_error *err)
 {
@@ -54,7 +41,7 @@ int rw_egress_handoff_key(const char *id, uint64_t dev, uint64_t ino,
         struct rw_sha256 ctx;
         int n;
 
-        if (id == NULL || !valid_id(id))
+        if (!rw_container_id_valid(id, ID_MAX))
                 return rw_error_set(err, EINVAL, "invalid container id '%.64s'",
                                     id != NULL ? id : "(null)");
         n = snprintf(numbers, sizeof(numbers), "%" PRIu64 "%c%" PRIu64, dev, '\0', ino);
