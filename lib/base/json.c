@@ -293,33 +293,315 @@ int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *e
         return 0;
 }
 
+/*
+ * Serialization. The text is what json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes, with every
+ * marker replaced by its number, written in one pass: jansson's dumper checks each character
+ * through its UTF-8 iterator and grows its buffer a byte at a time, and writing config.json that
+ * way was a fifth of a create (docs/performance.md). The same escapes as jansson ("\"", "\\", \b
+ * \f \n \r \t, and \u00XX with upper-case digits for the other characters below 0x20), the same
+ * refusal of invalid UTF-8, keys in the order jansson keeps them.
+ *
+ * What would not read back as itself is refused, never written: what no parsed document holds,
+ * a real number (rw_json_parse() keeps every non-int64 number as a marker), a NUL in a string or
+ * key other than a well-formed marker's own (refused on input), and nesting deeper than jansson's
+ * parser accepts.
+ */
+struct writer {
+        struct buffer out;
+        int code;        /* the first failure: ENOMEM, EILSEQ (invalid UTF-8), EINVAL */
+        const char *why; /* for EINVAL: what would not read back */
+};
+
+static void writer_done(struct writer *w)
+{
+        buffer_done(&w->out);
+}
+
+static void fail(struct writer *w, int code, const char *why)
+{
+        if (w->code == 0) {
+                w->code = code;
+                w->why = why;
+        }
+}
+
+/* The length of the UTF-8 sequence at s (at most `left` bytes), 0 when invalid, as jansson
+ * judges it: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_length(const unsigned char *s, size_t left)
+{
+        unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+        size_t n;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xC2 && c <= 0xDF)
+                n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+                n = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+                n = 4;
+        else
+                return 0;
+        if (left < n)
+                return 0;
+        if (c == 0xE0)
+                lo = 0xA0;
+        else if (c == 0xED)
+                hi = 0x9F;
+        else if (c == 0xF0)
+                lo = 0x90;
+        else if (c == 0xF4)
+                hi = 0x8F;
+        if (s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < n; i++)
+                if (s[i] < 0x80 || s[i] > 0xBF)
+                        return 0;
+        return n;
+}
+
+static void write_bytes(struct writer *w, const char *data, size_t len)
+{
+        if (w->code == 0 && buffer_append(&w->out, data, len) < 0)
+                fail(w, ENOMEM, NULL);
+}
+
+static void write_string(struct writer *w, const char *s, size_t len)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        size_t start = 0, i = 0;
+
+        write_bytes(w, "\"", 1);
+        while (i < len && w->code == 0) {
+                unsigned char c = u[i];
+                char esc[7];
+                size_t n;
+
+                if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+                        i++;
+                        continue;
+                }
+                if (c >= 0x80) {
+                        n = utf8_length(u + i, len - i);
+                        if (n == 0)
+                                fail(w, EILSEQ, NULL);
+                        i += n;
+                        continue;
+                }
+                write_bytes(w, s + start, i - start);
+                switch (c) {
+                case '"':
+                        write_bytes(w, "\\\"", 2);
+                        break;
+                case '\\':
+                        write_bytes(w, "\\\\", 2);
+                        break;
+                case '\b':
+                        write_bytes(w, "\\b", 2);
+                        break;
+                case '\f':
+                        write_bytes(w, "\\f", 2);
+                        break;
+                case '\n':
+                        write_bytes(w, "\\n", 2);
+                        break;
+                case '\r':
+                        write_bytes(w, "\\r", 2);
+                        break;
+                case '\t':
+                        write_bytes(w, "\\t", 2);
+                        break;
+                default:
+                        snprintf(esc, sizeof(esc), "\\u%04X", c);
+                        write_bytes(w, esc, 6);
+                }
+                start = ++i;
+        }
+        write_bytes(w, s + start, len - start);
+        write_bytes(w, "\"", 1);
+}
+
+static void write_integer(struct writer *w, json_int_t v)
+{
+        /* the magnitude as unsigned: INT64_MIN has no positive counterpart */
+        unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+        char digits[24];
+        size_t n = sizeof(digits);
+
+        do {
+                digits[--n] = (char)('0' + m % 10);
+                m /= 10;
+        } while (m > 0);
+        if (v < 0)
+                digits[--n] = '-';
+        write_bytes(w, digits + n, sizeof(digits) - n);
+}
+
+static void write_value(struct writer *w, const json_t *value, int depth)
+{
+        if (w->code != 0)
+                return;
+        if (value == NULL) {
+                fail(w, EINVAL, "it holds no value");
+                return;
+        }
+        if (depth > JSON_PARSER_MAX_DEPTH) {
+                fail(w, EINVAL, "it is nested deeper than the parser accepts");
+                return;
+        }
+        switch (json_typeof(value)) {
+        case JSON_OBJECT: {
+                const char *key;
+                size_t key_len;
+                json_t *item;
+                bool first = true;
+
+                write_bytes(w, "{", 1);
+                json_object_keylen_foreach((json_t *)value, key, key_len, item)
+                {
+                        if (memchr(key, '\0', key_len) != NULL) {
+                                fail(w, EINVAL, "it holds a NUL character in an object key");
+                                return;
+                        }
+                        if (!first)
+                                write_bytes(w, ",", 1);
+                        first = false;
+                        write_string(w, key, key_len);
+                        write_bytes(w, ":", 1);
+                        write_value(w, item, depth + 1);
+                }
+                write_bytes(w, "}", 1);
+                return;
+        }
+        case JSON_ARRAY: {
+                size_t i;
+                json_t *item;
+
+                write_bytes(w, "[", 1);
+                json_array_foreach((json_t *)value, i, item)
+                {
+                        if (i > 0)
+                                write_bytes(w, ",", 1);
+                        write_value(w, item, depth + 1);
+                }
+                write_bytes(w, "]", 1);
+                return;
+        }
+        case JSON_STRING: {
+                const char *s = json_string_value(value);
+                size_t len = json_string_length(value);
+
+                if (memchr(s, '\0', len) == NULL)
+                        write_string(w, s, len);
+                else if (rw_json_is_verbatim_number(value))
+                        write_bytes(w, s + MARKER_LEN, len - MARKER_LEN);
+                else
+                        fail(w, EINVAL, "it holds a NUL character in a string");
+                return;
+        }
+        case JSON_INTEGER:
+                write_integer(w, json_integer_value(value));
+                return;
+        case JSON_TRUE:
+                write_bytes(w, "true", 4);
+                return;
+        case JSON_FALSE:
+                write_bytes(w, "false", 5);
+                return;
+        case JSON_NULL:
+                write_bytes(w, "null", 4);
+                return;
+        default:
+                fail(w, EINVAL, "it holds a real number");
+                return;
+        }
+}
+
 int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_error *err)
 {
-        _cleanup_free_ char *text = NULL;
-        _cleanup_json_ json_t *back = NULL;
-        struct rw_error sub;
-        size_t len;
-        int r;
+        _cleanup_(writer_done) struct writer w = {0};
 
-        text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (text == NULL)
-                return rw_error_set(err, EINVAL,
-                                    "cannot serialize JSON document (invalid UTF-8 or no memory)");
-        len = unmark(text, strlen(text), text);
-        text[len] = '\0';
-
-        /* Whatever went wrong above (a real number, a hand-made marker, a NUL), never write it. */
-        r = rw_json_parse(text, len, &back, &sub);
-        if (r < 0)
-                return rw_error_set(err, EINVAL, "serialized document does not parse back: %s",
-                                    sub.msg);
-        if (!json_equal(doc, back))
-                return rw_error_set(err, EINVAL,
-                                    "serialized document does not parse back to the same document "
-                                    "(does it hold a real number?)");
-        *ret_text = TAKE_PTR(text);
-        *ret_len = len;
+        write_value(&w, doc, 1);
+        write_bytes(&w, "", 1);
+        if (w.code == ENOMEM)
+                return rw_error_set(err, ENOMEM, "cannot serialize JSON document: out of memory");
+        if (w.code == EILSEQ)
+                return rw_error_set(err, EINVAL, "cannot serialize JSON document: invalid UTF-8");
+        if (w.code != 0)
+                return rw_error_set(err, EINVAL, "the document would not read back the same: %s",
+                                    w.why);
+        *ret_len = w.out.len - 1;
+        *ret_text = TAKE_PTR(w.out.data);
         return 0;
+}
+
+static size_t string_size(const char *s, size_t len)
+{
+        size_t n = 2;
+
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)s[i];
+
+                if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
+                    c == '\t')
+                        n += 2;
+                else if (c < 0x20)
+                        n += 6; /* \u00XX */
+                else
+                        n++;
+        }
+        return n;
+}
+
+size_t rw_json_compact_size(const json_t *value)
+{
+        size_t n = 2;
+
+        switch (json_typeof(value)) {
+        case JSON_OBJECT: {
+                const char *key;
+                size_t key_len;
+                json_t *item;
+
+                json_object_keylen_foreach((json_t *)value, key, key_len, item)
+                {
+                        n += string_size(key, key_len) + 1 + rw_json_compact_size(item);
+                }
+                return n + (json_object_size(value) > 0 ? json_object_size(value) - 1 : 0);
+        }
+        case JSON_ARRAY: {
+                size_t i;
+                json_t *item;
+
+                json_array_foreach((json_t *)value, i, item)
+                {
+                        n += rw_json_compact_size(item);
+                }
+                return n + (json_array_size(value) > 0 ? json_array_size(value) - 1 : 0);
+        }
+        case JSON_STRING:
+                return string_size(json_string_value(value), json_string_length(value));
+        case JSON_INTEGER: {
+                json_int_t v = json_integer_value(value);
+                /* the magnitude as unsigned: INT64_MIN has no positive counterpart */
+                unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+                for (n = v < 0 ? 2 : 1; m >= 10; m /= 10)
+                        n++;
+                return n;
+        }
+        case JSON_TRUE:
+        case JSON_NULL:
+                return 4;
+        case JSON_FALSE:
+                return 5;
+        default: {
+                /* a real: jansson's own formatting (rw_json_parse() never makes one) */
+                _cleanup_free_ char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+
+                return text != NULL ? strlen(text) : 0;
+        }
+        }
 }
 
 bool rw_json_is_verbatim_number(const json_t *value)
