@@ -535,6 +535,280 @@ int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_
         return 0;
 }
 
+/*
+ * Reading back what rw_json_dump() wrote: the compact form only (no whitespace), its escapes only,
+ * numbers as rw_json_parse() keeps them. A lexer of its own because jansson's reads one byte at a
+ * time through a UTF-8 check and a growing buffer, about 200 instructions per byte, and a create
+ * reads a 6 KB seccomp profile from the cache (docs/performance.md). Strict: anything else is
+ * refused, never guessed at. The tree is built with jansson's checked constructors (UTF-8 is
+ * validated there).
+ */
+struct own_reader {
+        const char *p, *end;
+        struct buffer scratch;
+};
+
+static int own_value(struct own_reader *rd, int depth, json_t **ret);
+
+/* A string at rd->p: *ret points into the text when it has no escape, else into rd->scratch
+ * (valid until the next string). */
+static int own_string(struct own_reader *rd, const char **ret, size_t *ret_len)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        const char *start, *run;
+        bool escaped = false;
+
+        if (rd->p >= rd->end || *rd->p != '"')
+                return -EINVAL;
+        start = run = ++rd->p;
+        rd->scratch.len = 0;
+        for (;;) {
+                const char *digit;
+                char out;
+
+                while (rd->p < rd->end && *rd->p != '"' && *rd->p != '\\' &&
+                       (unsigned char)*rd->p >= 0x20)
+                        rd->p++;
+                if (rd->p >= rd->end || (unsigned char)*rd->p < 0x20)
+                        return -EINVAL;
+                if (escaped && buffer_append(&rd->scratch, run, (size_t)(rd->p - run)) < 0)
+                        return -ENOMEM;
+                if (*rd->p == '"')
+                        break;
+                if (!escaped && buffer_append(&rd->scratch, start, (size_t)(rd->p - start)) < 0)
+                        return -ENOMEM;
+                escaped = true;
+                if (rd->end - rd->p < 2)
+                        return -EINVAL;
+                switch (rd->p[1]) {
+                case '"':
+                case '\\':
+                        out = rd->p[1];
+                        break;
+                case 'b':
+                        out = '\b';
+                        break;
+                case 'f':
+                        out = '\f';
+                        break;
+                case 'n':
+                        out = '\n';
+                        break;
+                case 'r':
+                        out = '\r';
+                        break;
+                case 't':
+                        out = '\t';
+                        break;
+                case 'u':
+                        /* rw_json_dump() writes \u00XX for the others below 0x20, never NUL */
+                        if (rd->end - rd->p < 6 || rd->p[2] != '0' || rd->p[3] != '0' ||
+                            (rd->p[4] != '0' && rd->p[4] != '1') ||
+                            (digit = memchr(hex, rd->p[5], 16)) == NULL)
+                                return -EINVAL;
+                        out = (char)((rd->p[4] - '0') * 16 + (digit - hex));
+                        if (out == '\0')
+                                return -EINVAL;
+                        rd->p += 4;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+                if (buffer_append(&rd->scratch, &out, 1) < 0)
+                        return -ENOMEM;
+                rd->p += 2;
+                run = rd->p;
+        }
+        if (escaped) {
+                *ret = rd->scratch.data != NULL ? rd->scratch.data : "";
+                *ret_len = rd->scratch.len;
+        } else {
+                *ret = start;
+                *ret_len = (size_t)(rd->p - start);
+        }
+        rd->p++;
+        return 0;
+}
+
+static int own_number(struct own_reader *rd, json_t **ret)
+{
+        const char *start = rd->p;
+        unsigned long long m = 0;
+        size_t len;
+
+        while (rd->p < rd->end && is_number_char(*rd->p))
+                rd->p++;
+        len = (size_t)(rd->p - start);
+        switch (classify_number(start, len)) {
+        case NUMBER_INT64:
+                for (size_t i = start[0] == '-'; i < len; i++)
+                        m = m * 10 + (unsigned long long)(start[i] - '0');
+                /* in range: classify_number() compared the digits with INT64_MIN/MAX */
+                *ret = json_integer(start[0] == '-' ? (json_int_t)(0ull - m) : (json_int_t)m);
+                break;
+        case NUMBER_VERBATIM: {
+                _cleanup_free_ char *marker = malloc(MARKER_LEN + len);
+
+                if (marker == NULL)
+                        return -ENOMEM;
+                memcpy(marker, MARKER, MARKER_LEN);
+                memcpy(marker + MARKER_LEN, start, len);
+                *ret = json_stringn(marker, MARKER_LEN + len);
+                break;
+        }
+        default:
+                return -EINVAL;
+        }
+        return *ret != NULL ? 0 : -ENOMEM;
+}
+
+static int own_literal(struct own_reader *rd, const char *word, json_t *value, json_t **ret)
+{
+        size_t n = strlen(word);
+
+        if ((size_t)(rd->end - rd->p) < n || memcmp(rd->p, word, n) != 0)
+                return -EINVAL;
+        rd->p += n;
+        *ret = value;
+        return 0;
+}
+
+static int own_object(struct own_reader *rd, int depth, json_t **ret)
+{
+        _cleanup_json_ json_t *obj = json_object();
+        int r;
+
+        if (obj == NULL)
+                return -ENOMEM;
+        rd->p++;
+        if (rd->p < rd->end && *rd->p == '}') {
+                rd->p++;
+                *ret = TAKE_PTR(obj);
+                return 0;
+        }
+        for (;;) {
+                _cleanup_free_ char *key = NULL;
+                const char *k;
+                size_t key_len;
+                json_t *value;
+
+                r = own_string(rd, &k, &key_len);
+                if (r < 0)
+                        return r;
+                key = malloc(key_len + 1);
+                if (key == NULL)
+                        return -ENOMEM;
+                memcpy(key, k, key_len);
+                key[key_len] = '\0';
+                if (rd->p >= rd->end || *rd->p++ != ':' || memchr(key, '\0', key_len) != NULL)
+                        return -EINVAL;
+                r = own_value(rd, depth + 1, &value);
+                if (r < 0)
+                        return r;
+                if (json_object_getn(obj, key, key_len) != NULL) {
+                        json_decref(value);
+                        return -EINVAL;
+                }
+                if (json_object_setn_new(obj, key, key_len, value) < 0)
+                        return -EINVAL; /* invalid UTF-8 (or no memory) */
+                if (rd->p < rd->end && *rd->p == ',') {
+                        rd->p++;
+                        continue;
+                }
+                if (rd->p < rd->end && *rd->p == '}') {
+                        rd->p++;
+                        *ret = TAKE_PTR(obj);
+                        return 0;
+                }
+                return -EINVAL;
+        }
+}
+
+static int own_array(struct own_reader *rd, int depth, json_t **ret)
+{
+        _cleanup_json_ json_t *array = json_array();
+        int r;
+
+        if (array == NULL)
+                return -ENOMEM;
+        rd->p++;
+        if (rd->p < rd->end && *rd->p == ']') {
+                rd->p++;
+                *ret = TAKE_PTR(array);
+                return 0;
+        }
+        for (;;) {
+                json_t *value;
+
+                r = own_value(rd, depth + 1, &value);
+                if (r < 0)
+                        return r;
+                if (json_array_append_new(array, value) < 0)
+                        return -ENOMEM;
+                if (rd->p < rd->end && *rd->p == ',') {
+                        rd->p++;
+                        continue;
+                }
+                if (rd->p < rd->end && *rd->p == ']') {
+                        rd->p++;
+                        *ret = TAKE_PTR(array);
+                        return 0;
+                }
+                return -EINVAL;
+        }
+}
+
+static int own_value(struct own_reader *rd, int depth, json_t **ret)
+{
+        const char *s;
+        size_t len;
+        int r;
+
+        if (depth > JSON_PARSER_MAX_DEPTH || rd->p >= rd->end)
+                return -EINVAL;
+        switch (*rd->p) {
+        case '{':
+                return own_object(rd, depth, ret);
+        case '[':
+                return own_array(rd, depth, ret);
+        case '"':
+                r = own_string(rd, &s, &len);
+                if (r < 0)
+                        return r;
+                /* a NUL only as a verbatim number's marker, which is written as a number */
+                if (memchr(s, '\0', len) != NULL)
+                        return -EINVAL;
+                *ret = json_stringn(s, len);
+                return *ret != NULL ? 0 : -EINVAL; /* invalid UTF-8 (or no memory) */
+        case 't':
+                return own_literal(rd, "true", json_true(), ret);
+        case 'f':
+                return own_literal(rd, "false", json_false(), ret);
+        case 'n':
+                return own_literal(rd, "null", json_null(), ret);
+        default:
+                return own_number(rd, ret);
+        }
+}
+
+int rw_json_parse_own(const char *text, size_t len, json_t **ret)
+{
+        struct own_reader rd = {.p = text, .end = text + len};
+        json_t *doc = NULL;
+        int r;
+
+        r = own_value(&rd, 1, &doc);
+        buffer_done(&rd.scratch);
+        if (r >= 0 && rd.p != rd.end) {
+                json_decref(doc);
+                r = -EINVAL;
+        }
+        if (r < 0)
+                return r;
+        *ret = doc;
+        return 0;
+}
+
 static size_t string_size(const char *s, size_t len)
 {
         size_t n = 2;

@@ -45,6 +45,15 @@ int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_
  */
 size_t rw_json_compact_size(const json_t *value);
 
+/*
+ * Parse text that rw_json_dump() wrote, for what runwarden reads back of its own (a cache entry):
+ * several times faster than rw_json_parse(), and strict: whitespace, other escapes, duplicate keys,
+ * a NUL, invalid UTF-8, nesting deeper than rw_json_parse() accepts are -EINVAL (-ENOMEM when out
+ * of memory), never guessed at. Not for input from anyone else: rw_json_parse() is the parser of
+ * what engines and operators write.
+ */
+int rw_json_parse_own(const char *text, size_t len, json_t **ret);
+
 /* True for a number that rw_json_parse() kept verbatim (above int64, or not an integer). */
 bool rw_json_is_verbatim_number(const json_t *value);
 

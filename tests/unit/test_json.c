@@ -215,6 +215,105 @@ static void test_dump_like_jansson(void **state)
         }
 }
 
+/* What rw_json_dump() wrote, rw_json_parse_own() reads back to an equal document. */
+static void assert_reads_own(const json_t *doc)
+{
+        _cleanup_free_ char *text = NULL;
+        _cleanup_json_ json_t *back = NULL;
+        struct rw_error err = {0};
+        size_t len;
+
+        assert_int_equal(rw_json_dump(doc, &text, &len, &err), 0);
+        if (rw_json_parse_own(text, len, &back) < 0)
+                fail_msg("rw_json_parse_own refused what rw_json_dump wrote: %s", text);
+        assert_true(json_equal(doc, back));
+}
+
+static void assert_refuses_own(const char *text)
+{
+        json_t *doc = NULL;
+
+        if (rw_json_parse_own(text, strlen(text), &doc) != -EINVAL)
+                fail_msg("rw_json_parse_own did not refuse %s", text);
+        assert_null(doc);
+}
+
+static void test_parse_own(void **state)
+{
+        static const char *const refused[] = {
+            "",
+            " 1",
+            "1 ",
+            "[1, 2]",
+            "{\"a\": 1}",
+            "[1,]",
+            "[,1]",
+            "{\"a\":1,}",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{1:2}",
+            "[",
+            "]",
+            "{",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\u0000\"",
+            "\"\\u0041\"",
+            "\"\\u00e9\"",
+            "\"\\u001f\"",
+            "\"\\/\"",
+            "\"a\tb\"",
+            "tru",
+            "nul",
+            "falsey",
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "[1]]",
+            "{\"a\":1,\"a\":2}",
+            "\"\xc3\"",
+            "{\"\xff\":1}",
+            "[\"\xed\xa0\x80\"]",
+            "[1][2]",
+        };
+        _cleanup_json_ json_t *deep = json_array();
+        _cleanup_free_ char *text = NULL;
+        json_t *inner = deep, *doc = NULL;
+        struct rw_error err = {0};
+        size_t len;
+
+        (void)state;
+        assert_reads_own(rw_test_parse("[1.5,-0,18446744073709551615,-9223372036854775808,"
+                                       "9223372036854775807,0,{},[],\"\",\"\\\"\\\\\\b\\f"
+                                       "\\n\\r\\t\\u0001\\u001f/\\u00e9\",{\"k\\n\":[true,false,"
+                                       "null]}]"));
+        for (size_t i = 0; i < RW_ELEMENTSOF(refused); i++)
+                assert_refuses_own(refused[i]);
+        /* as deep as rw_json_parse() reads, and not deeper */
+        for (int depth = 2; depth <= JSON_PARSER_MAX_DEPTH; depth++) {
+                json_t *next = json_array();
+
+                assert_int_equal(json_array_append_new(inner, next), 0);
+                inner = next;
+        }
+        assert_reads_own(deep);
+        assert_int_equal(rw_json_dump(deep, &text, &len, &err), 0);
+        {
+                _cleanup_free_ char *deeper = malloc(len + 3);
+
+                assert_non_null(deeper);
+                deeper[0] = '[';
+                memcpy(deeper + 1, text, len);
+                deeper[len + 1] = ']';
+                deeper[len + 2] = '\0';
+                assert_int_equal(rw_json_parse_own(deeper, len + 2, &doc), -EINVAL);
+                assert_true(rw_json_parse(deeper, len + 2, &doc, &err) < 0);
+        }
+}
+
 /* The size of what would be written, counted: every escape, every kind of number. */
 static void test_compact_size(void **state)
 {
@@ -286,6 +385,7 @@ static void test_fixtures_round_trip_byte_identical(void **state)
                 assert_true(json_equal(doc, back));
                 assert_compact_size_everywhere(doc);
                 assert_dumps_like_jansson(doc);
+                assert_reads_own(doc);
                 n++;
         }
         closedir(dir);
@@ -657,6 +757,7 @@ int main(void)
             cmocka_unit_test(test_dump_refuses_what_does_not_round_trip),
             cmocka_unit_test(test_compact_size),
             cmocka_unit_test(test_dump_like_jansson),
+            cmocka_unit_test(test_parse_own),
             cmocka_unit_test(test_verbatim_predicates_on_other_values),
             cmocka_unit_test(test_invalid_input_refused),
             cmocka_unit_test(test_error_positions_refer_to_original_text),
