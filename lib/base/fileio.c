@@ -307,6 +307,25 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
         return 0;
 }
 
+char *rw_file_realpath(const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        char link[64], target[PATH_MAX];
+        static const char deleted[] = " (deleted)";
+        ssize_t n;
+
+        fd = open(path, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return NULL;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, target, sizeof(target));
+        if (n <= 0 || (size_t)n >= sizeof(target) || target[0] != '/' ||
+            ((size_t)n >= sizeof(deleted) - 1 &&
+             memcmp(target + n - (sizeof(deleted) - 1), deleted, sizeof(deleted) - 1) == 0))
+                return realpath(path, NULL);
+        return strndup(target, (size_t)n);
+}
+
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err)
 {
         _cleanup_free_ char *dir = NULL, *base = NULL;

@@ -81,5 +81,13 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
                        const struct stat *like, enum rw_durability durability,
                        struct rw_error *err);
 
+/*
+ * realpath(path, NULL), in three system calls however deep the path is, and in one when it does
+ * not exist: open(O_PATH) follows every symbolic link as realpath() does, and /proc/self/fd names
+ * what it reached. realpath() itself answers when /proc cannot (not mounted, or a magic link such
+ * as /proc/PID/ns/net that names no path). NULL with errno set, as realpath(). Caller frees.
+ */
+char *rw_file_realpath(const char *path);
+
 /* Split "/a/b/c.json" into a directory ("/a/b", "." when there is no "/") and a basename. */
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err);

@@ -651,7 +651,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
                         return rw_error_set(err, ENOMEM, "rootfs facts");
                 path = joined;
         }
-        facts->rootfs = realpath(path, NULL);
+        facts->rootfs = rw_file_realpath(path);
         if (facts->rootfs == NULL) {
                 facts->rootfs_error = errno;
                 return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
@@ -770,7 +770,7 @@ static int gather_cgroup(struct rw_host_facts *facts, const json_t *spec, struct
 static int gather_engine_sockets(struct rw_host_facts *facts, struct rw_error *err)
 {
         for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
-                char *copies[2] = {strdup(*s), realpath(*s, NULL)};
+                char *copies[2] = {strdup(*s), rw_file_realpath(*s)};
                 char **p = reallocarray(facts->engine_sockets, facts->n_engine_sockets + 2,
                                         sizeof(char *));
 
@@ -804,7 +804,7 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->bundle != NULL) {
-                ret->bundle = realpath(o->bundle, NULL);
+                ret->bundle = rw_file_realpath(o->bundle);
                 if (ret->bundle == NULL && errno == ENOMEM)
                         return rw_error_set(err, ENOMEM, "resolving the bundle");
         }
@@ -862,7 +862,7 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
                               struct rw_error *err)
 {
         for (const char *const *p = prefixes; p != NULL && *p != NULL; p++) {
-                _cleanup_free_ char *resolved = realpath(*p, NULL);
+                _cleanup_free_ char *resolved = rw_file_realpath(*p);
                 char **grown;
 
                 if (resolved == NULL) {

@@ -491,11 +491,90 @@ static void test_append_line(void **state)
                          -ELOOP);
 }
 
+/* rw_file_realpath() answers as realpath() does: the same path, or the same errno. */
+static void assert_realpath_like_libc(const char *path)
+{
+        _cleanup_free_ char *want = NULL, *got = NULL;
+        int want_errno, got_errno;
+
+        errno = 0;
+        want = realpath(path, NULL);
+        want_errno = errno;
+        errno = 0;
+        got = rw_file_realpath(path);
+        got_errno = errno;
+        if (want == NULL) {
+                if (got != NULL)
+                        fail_msg("%s: realpath failed (%s), rw_file_realpath gave %s", path,
+                                 strerror(want_errno), got);
+                assert_int_equal(got_errno, want_errno);
+                return;
+        }
+        if (got == NULL)
+                fail_msg("%s: realpath gave %s, rw_file_realpath failed (%s)", path, want,
+                         strerror(got_errno));
+        assert_string_equal(got, want);
+}
+
+static void test_realpath(void **state)
+{
+        struct scratch *s = *state;
+        const char *rel[] = {"",
+                             "/",
+                             "dir",
+                             "dir/",
+                             "dir/./sub/..",
+                             "file",
+                             "file/",
+                             "missing",
+                             "dir/missing/x",
+                             "link-dir",
+                             "link-dir/sub",
+                             "link-abs/sub",
+                             "chain",
+                             "dangling",
+                             "loop",
+                             "link-dir/../file"};
+        char cwd[4096];
+
+        assert_int_equal(mkdirat(s->dirfd, "dir", 0755), 0);
+        assert_int_equal(mkdirat(s->dirfd, "dir/sub", 0755), 0);
+        write_file(s->dirfd, "file", "x", 0644);
+        assert_int_equal(symlinkat("dir", s->dirfd, "link-dir"), 0);
+        {
+                char abs[256];
+
+                snprintf(abs, sizeof(abs), "%s/dir", s->path);
+                assert_int_equal(symlinkat(abs, s->dirfd, "link-abs"), 0);
+        }
+        assert_int_equal(symlinkat("link-dir/sub", s->dirfd, "chain"), 0);
+        assert_int_equal(symlinkat("nowhere", s->dirfd, "dangling"), 0);
+        assert_int_equal(symlinkat("loop", s->dirfd, "loop"), 0);
+        for (size_t i = 0; i < RW_ELEMENTSOF(rel); i++) {
+                char path[512];
+
+                snprintf(path, sizeof(path), "%s/%s", s->path, rel[i]);
+                assert_realpath_like_libc(path);
+        }
+        /* relative to the working directory */
+        assert_non_null(getcwd(cwd, sizeof(cwd)));
+        assert_int_equal(chdir(s->path), 0);
+        assert_realpath_like_libc("link-dir/sub");
+        assert_realpath_like_libc(".");
+        assert_realpath_like_libc("missing");
+        assert_int_equal(chdir(cwd), 0);
+        /* /proc: a link to a file, and a magic link that names no path */
+        assert_realpath_like_libc("/proc/self/exe");
+        assert_realpath_like_libc("/proc/self/ns/net");
+        assert_realpath_like_libc("/proc/self");
+}
+
 int main(void)
 {
 #define SCRATCH_TEST(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
         const struct CMUnitTest tests[] = {
             SCRATCH_TEST(test_dir_open),
+            SCRATCH_TEST(test_realpath),
             SCRATCH_TEST(test_read_regular_file),
             SCRATCH_TEST(test_read_refuses_symlinks),
             SCRATCH_TEST(test_read_refuses_special_files),
