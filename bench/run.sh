@@ -15,7 +15,8 @@
 #   --out DIR       where results go (default: a new bench-results.XXXXXX in the current directory)
 #   --compare DIR   also run the runwarden of build directory DIR, interleaved with this one's
 #                   (before/after of a change), wherever runwarden's own cost is measured
-#   RW_BUILD_DIR    the build directory holding shim/runwarden (default: build)
+#   RW_BUILD_DIR    the build directory holding shim/runwarden (default: build; relative to the
+#                   source tree unless absolute)
 #   RW_SKIP_DEPS=1  do not check or install packages
 #   RW_BENCH_ROUNDS rounds of the fast comparisons (pass-through, exec, create)
 #
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
         --out=*) out=${1#--out=} ;;
         --compare) compare=$2; shift ;;
         --compare=*) compare=${1#--compare=} ;;
-        -h | --help) sed -n '3,20p' "$0"; exit 0 ;;
+        -h | --help) sed -n '3,21p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
         esac
         shift
@@ -65,6 +66,7 @@ out=$(cd "$out" && pwd)
 
 if [ "${RW_BENCH_IN_NS:-}" != 1 ]; then
         if [ "${RW_SKIP_DEPS:-0}" != 1 ]; then
+                # shellcheck source=tools/deps.sh
                 . tools/deps.sh
                 rw_install_deps
         fi
@@ -94,7 +96,11 @@ if has instr || has profile; then
                 command -v "$cmd" >/dev/null || fatal "$cmd is not installed (tools/deps.sh lists it)"
         done
 fi
-build=$(cd "$root/${RW_BUILD_DIR:-build}" 2>/dev/null && pwd) ||
+case ${RW_BUILD_DIR:-build} in
+/*) build=${RW_BUILD_DIR} ;;
+*) build=$root/${RW_BUILD_DIR:-build} ;;
+esac
+build=$(cd "$build" 2>/dev/null && pwd) ||
         fatal "no build directory ${RW_BUILD_DIR:-build}: run tools/demo.sh (or meson setup build && ninja -C build) first"
 RW=$build/shim/runwarden
 [ -x "$RW" ] || fatal "no runwarden at $RW: run tools/demo.sh (or meson setup build && ninja -C build) first"

@@ -17,6 +17,9 @@ rw_deps_packages=(
         # doctor,package}.sh)
         golang-github-containers-common dpkg-dev debhelper git groff-base man-db
         bsdextrautils gzip
+        # the benchmarks (bench/run.sh; its smoke run is the bench test suite): profilers and
+        # GNU time for the peak RSS
+        linux-perf valgrind time
 )
 
 rw_install_deps()
