@@ -250,7 +250,7 @@ static void unmark_message(char *msg)
         }
 }
 
-int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
+int rw_json_parse_reference(const char *text, size_t len, json_t **ret, struct rw_error *err)
 {
         _cleanup_free_ char *rewritten = NULL;
         _cleanup_json_ json_t *doc = NULL;
@@ -536,25 +536,101 @@ int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_
 }
 
 /*
- * Reading back what rw_json_dump() wrote: the compact form only (no whitespace), its escapes only,
- * numbers as rw_json_parse() keeps them. A lexer of its own because jansson's reads one byte at a
- * time through a UTF-8 check and a growing buffer, about 200 instructions per byte, and a create
- * reads a 6 KB seccomp profile from the cache (docs/performance.md). Strict: anything else is
- * refused, never guessed at. The tree is built with jansson's checked constructors (UTF-8 is
- * validated there).
+ * The fast reader. jansson's lexer reads one byte at a time through a UTF-8 check into a buffer
+ * that grows a byte at a time: about 200 instructions per byte of a spec, most of a create
+ * (docs/performance.md). This reader builds the same tree in one pass, for the JSON it can vouch
+ * for: RFC 8259 text that jansson and the number pre-scan above would accept too, with the same
+ * result (integers in int64, every other number as a verbatim marker, strings as jansson decodes
+ * them). Anything else -- invalid or merely unusual: a NUL, invalid UTF-8, a lone surrogate, a
+ * duplicate key, nesting deeper than jansson reads -- it refuses, and rw_json_parse() asks jansson,
+ * which accepts the same documents and says what is wrong with the others. fuzz-json and the unit
+ * tests hold the two to agree.
  */
-struct own_reader {
+struct fast_reader {
         const char *p, *end;
         struct buffer scratch;
 };
 
-static int own_value(struct own_reader *rd, int depth, json_t **ret);
+static int fast_value(struct fast_reader *rd, int depth, json_t **ret);
 
-/* A string at rd->p: *ret points into the text when it has no escape, else into rd->scratch
- * (valid until the next string). */
-static int own_string(struct own_reader *rd, const char **ret, size_t *ret_len)
+static void fast_space(struct fast_reader *rd)
 {
-        static const char hex[] = "0123456789ABCDEF";
+        while (rd->p < rd->end &&
+               (*rd->p == ' ' || *rd->p == '\n' || *rd->p == '\r' || *rd->p == '\t'))
+                rd->p++;
+}
+
+/* Four hex digits at p (either case), or -1. */
+static long hex4(const char *p)
+{
+        long v = 0;
+
+        for (int i = 0; i < 4; i++) {
+                char c = p[i];
+
+                v *= 16;
+                if (c >= '0' && c <= '9')
+                        v += c - '0';
+                else if (c >= 'a' && c <= 'f')
+                        v += c - 'a' + 10;
+                else if (c >= 'A' && c <= 'F')
+                        v += c - 'A' + 10;
+                else
+                        return -1;
+        }
+        return v;
+}
+
+/* The code point of a \uXXXX escape at rd->p (with its low surrogate), or -1. */
+static long fast_unicode(struct fast_reader *rd)
+{
+        long v, low;
+
+        if (rd->end - rd->p < 6 || (v = hex4(rd->p + 2)) < 0)
+                return -1;
+        rd->p += 6;
+        if (v >= 0xDC00 && v <= 0xDFFF)
+                return -1;
+        if (v < 0xD800 || v > 0xDBFF)
+                return v;
+        if (rd->end - rd->p < 6 || rd->p[0] != '\\' || rd->p[1] != 'u' ||
+            (low = hex4(rd->p + 2)) < 0xDC00 || low > 0xDFFF)
+                return -1;
+        rd->p += 6;
+        return 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
+}
+
+static int put_utf8(struct buffer *b, long cp)
+{
+        char out[4];
+        size_t n;
+
+        if (cp < 0x80) {
+                out[0] = (char)cp;
+                n = 1;
+        } else if (cp < 0x800) {
+                out[0] = (char)(0xC0 | (cp >> 6));
+                out[1] = (char)(0x80 | (cp & 0x3F));
+                n = 2;
+        } else if (cp < 0x10000) {
+                out[0] = (char)(0xE0 | (cp >> 12));
+                out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[2] = (char)(0x80 | (cp & 0x3F));
+                n = 3;
+        } else {
+                out[0] = (char)(0xF0 | (cp >> 18));
+                out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[3] = (char)(0x80 | (cp & 0x3F));
+                n = 4;
+        }
+        return buffer_append(b, out, n);
+}
+
+/* A string at rd->p, valid UTF-8 without NUL: *ret points into the text when it has no escape,
+ * else into rd->scratch (valid until the next string). */
+static int fast_string(struct fast_reader *rd, const char **ret, size_t *ret_len)
+{
         const char *start, *run;
         bool escaped = false;
 
@@ -563,12 +639,24 @@ static int own_string(struct own_reader *rd, const char **ret, size_t *ret_len)
         start = run = ++rd->p;
         rd->scratch.len = 0;
         for (;;) {
-                const char *digit;
-                char out;
+                long cp;
 
-                while (rd->p < rd->end && *rd->p != '"' && *rd->p != '\\' &&
-                       (unsigned char)*rd->p >= 0x20)
-                        rd->p++;
+                while (rd->p < rd->end) {
+                        unsigned char c = (unsigned char)*rd->p;
+
+                        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                                rd->p++;
+                        } else if (c >= 0x80) {
+                                size_t n = utf8_length((const unsigned char *)rd->p,
+                                                       (size_t)(rd->end - rd->p));
+
+                                if (n == 0)
+                                        return -EINVAL;
+                                rd->p += n;
+                        } else {
+                                break;
+                        }
+                }
                 if (rd->p >= rd->end || (unsigned char)*rd->p < 0x20)
                         return -EINVAL;
                 if (escaped && buffer_append(&rd->scratch, run, (size_t)(rd->p - run)) < 0)
@@ -583,44 +671,41 @@ static int own_string(struct own_reader *rd, const char **ret, size_t *ret_len)
                 switch (rd->p[1]) {
                 case '"':
                 case '\\':
-                        out = rd->p[1];
+                case '/':
+                        cp = rd->p[1];
                         break;
                 case 'b':
-                        out = '\b';
+                        cp = '\b';
                         break;
                 case 'f':
-                        out = '\f';
+                        cp = '\f';
                         break;
                 case 'n':
-                        out = '\n';
+                        cp = '\n';
                         break;
                 case 'r':
-                        out = '\r';
+                        cp = '\r';
                         break;
                 case 't':
-                        out = '\t';
+                        cp = '\t';
                         break;
                 case 'u':
-                        /* rw_json_dump() writes \u00XX for the others below 0x20, never NUL */
-                        if (rd->end - rd->p < 6 || rd->p[2] != '0' || rd->p[3] != '0' ||
-                            (rd->p[4] != '0' && rd->p[4] != '1') ||
-                            (digit = memchr(hex, rd->p[5], 16)) == NULL)
+                        cp = fast_unicode(rd);
+                        /* a NUL is refused anyway (rewrite_numbers): jansson says so */
+                        if (cp <= 0)
                                 return -EINVAL;
-                        out = (char)((rd->p[4] - '0') * 16 + (digit - hex));
-                        if (out == '\0')
-                                return -EINVAL;
-                        rd->p += 4;
+                        rd->p -= 2; /* stepped over below, with the short escapes */
                         break;
                 default:
                         return -EINVAL;
                 }
-                if (buffer_append(&rd->scratch, &out, 1) < 0)
+                if (put_utf8(&rd->scratch, cp) < 0)
                         return -ENOMEM;
                 rd->p += 2;
                 run = rd->p;
         }
         if (escaped) {
-                *ret = rd->scratch.data != NULL ? rd->scratch.data : "";
+                *ret = rd->scratch.data;
                 *ret_len = rd->scratch.len;
         } else {
                 *ret = start;
@@ -630,7 +715,7 @@ static int own_string(struct own_reader *rd, const char **ret, size_t *ret_len)
         return 0;
 }
 
-static int own_number(struct own_reader *rd, json_t **ret)
+static int fast_number(struct fast_reader *rd, json_t **ret)
 {
         const char *start = rd->p;
         unsigned long long m = 0;
@@ -653,7 +738,7 @@ static int own_number(struct own_reader *rd, json_t **ret)
                         return -ENOMEM;
                 memcpy(marker, MARKER, MARKER_LEN);
                 memcpy(marker + MARKER_LEN, start, len);
-                *ret = json_stringn(marker, MARKER_LEN + len);
+                *ret = json_stringn_nocheck(marker, MARKER_LEN + len);
                 break;
         }
         default:
@@ -662,7 +747,7 @@ static int own_number(struct own_reader *rd, json_t **ret)
         return *ret != NULL ? 0 : -ENOMEM;
 }
 
-static int own_literal(struct own_reader *rd, const char *word, json_t *value, json_t **ret)
+static int fast_literal(struct fast_reader *rd, const char *word, json_t *value, json_t **ret)
 {
         size_t n = strlen(word);
 
@@ -673,7 +758,7 @@ static int own_literal(struct own_reader *rd, const char *word, json_t *value, j
         return 0;
 }
 
-static int own_object(struct own_reader *rd, int depth, json_t **ret)
+static int fast_object(struct fast_reader *rd, int depth, json_t **ret)
 {
         _cleanup_json_ json_t *obj = json_object();
         int r;
@@ -681,6 +766,7 @@ static int own_object(struct own_reader *rd, int depth, json_t **ret)
         if (obj == NULL)
                 return -ENOMEM;
         rd->p++;
+        fast_space(rd);
         if (rd->p < rd->end && *rd->p == '}') {
                 rd->p++;
                 *ret = TAKE_PTR(obj);
@@ -692,27 +778,27 @@ static int own_object(struct own_reader *rd, int depth, json_t **ret)
                 size_t key_len;
                 json_t *value;
 
-                r = own_string(rd, &k, &key_len);
+                r = fast_string(rd, &k, &key_len);
                 if (r < 0)
                         return r;
-                key = malloc(key_len + 1);
+                key = strndup(k, key_len);
                 if (key == NULL)
                         return -ENOMEM;
-                memcpy(key, k, key_len);
-                key[key_len] = '\0';
-                if (rd->p >= rd->end || *rd->p++ != ':' || memchr(key, '\0', key_len) != NULL)
+                fast_space(rd);
+                if (rd->p >= rd->end || *rd->p++ != ':')
                         return -EINVAL;
-                r = own_value(rd, depth + 1, &value);
+                r = fast_value(rd, depth + 1, &value);
                 if (r < 0)
                         return r;
                 if (json_object_getn(obj, key, key_len) != NULL) {
                         json_decref(value);
                         return -EINVAL;
                 }
-                if (json_object_setn_new(obj, key, key_len, value) < 0)
-                        return -EINVAL; /* invalid UTF-8 (or no memory) */
+                if (json_object_setn_new_nocheck(obj, key, key_len, value) < 0)
+                        return -ENOMEM;
                 if (rd->p < rd->end && *rd->p == ',') {
                         rd->p++;
+                        fast_space(rd);
                         continue;
                 }
                 if (rd->p < rd->end && *rd->p == '}') {
@@ -724,7 +810,7 @@ static int own_object(struct own_reader *rd, int depth, json_t **ret)
         }
 }
 
-static int own_array(struct own_reader *rd, int depth, json_t **ret)
+static int fast_array(struct fast_reader *rd, int depth, json_t **ret)
 {
         _cleanup_json_ json_t *array = json_array();
         int r;
@@ -732,6 +818,7 @@ static int own_array(struct own_reader *rd, int depth, json_t **ret)
         if (array == NULL)
                 return -ENOMEM;
         rd->p++;
+        fast_space(rd);
         if (rd->p < rd->end && *rd->p == ']') {
                 rd->p++;
                 *ret = TAKE_PTR(array);
@@ -740,7 +827,7 @@ static int own_array(struct own_reader *rd, int depth, json_t **ret)
         for (;;) {
                 json_t *value;
 
-                r = own_value(rd, depth + 1, &value);
+                r = fast_value(rd, depth + 1, &value);
                 if (r < 0)
                         return r;
                 if (json_array_append_new(array, value) < 0)
@@ -758,46 +845,54 @@ static int own_array(struct own_reader *rd, int depth, json_t **ret)
         }
 }
 
-static int own_value(struct own_reader *rd, int depth, json_t **ret)
+/* A value with the space around it. */
+static int fast_value(struct fast_reader *rd, int depth, json_t **ret)
 {
         const char *s;
         size_t len;
         int r;
 
+        fast_space(rd);
         if (depth > JSON_PARSER_MAX_DEPTH || rd->p >= rd->end)
                 return -EINVAL;
         switch (*rd->p) {
         case '{':
-                return own_object(rd, depth, ret);
+                r = fast_object(rd, depth, ret);
+                break;
         case '[':
-                return own_array(rd, depth, ret);
+                r = fast_array(rd, depth, ret);
+                break;
         case '"':
-                r = own_string(rd, &s, &len);
+                r = fast_string(rd, &s, &len);
                 if (r < 0)
                         return r;
-                /* a NUL only as a verbatim number's marker, which is written as a number */
-                if (memchr(s, '\0', len) != NULL)
-                        return -EINVAL;
-                *ret = json_stringn(s, len);
-                return *ret != NULL ? 0 : -EINVAL; /* invalid UTF-8 (or no memory) */
+                *ret = json_stringn_nocheck(s != NULL ? s : "", len);
+                r = *ret != NULL ? 0 : -ENOMEM;
+                break;
         case 't':
-                return own_literal(rd, "true", json_true(), ret);
+                r = fast_literal(rd, "true", json_true(), ret);
+                break;
         case 'f':
-                return own_literal(rd, "false", json_false(), ret);
+                r = fast_literal(rd, "false", json_false(), ret);
+                break;
         case 'n':
-                return own_literal(rd, "null", json_null(), ret);
+                r = fast_literal(rd, "null", json_null(), ret);
+                break;
         default:
-                return own_number(rd, ret);
+                r = fast_number(rd, ret);
         }
+        if (r >= 0)
+                fast_space(rd);
+        return r;
 }
 
-int rw_json_parse_own(const char *text, size_t len, json_t **ret)
+int rw_json_parse_fast(const char *text, size_t len, json_t **ret)
 {
-        struct own_reader rd = {.p = text, .end = text + len};
+        struct fast_reader rd = {.p = text, .end = text + len};
         json_t *doc = NULL;
         int r;
 
-        r = own_value(&rd, 1, &doc);
+        r = fast_value(&rd, 1, &doc);
         buffer_done(&rd.scratch);
         if (r >= 0 && rd.p != rd.end) {
                 json_decref(doc);
@@ -807,6 +902,21 @@ int rw_json_parse_own(const char *text, size_t len, json_t **ret)
                 return r;
         *ret = doc;
         return 0;
+}
+
+int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
+{
+        int r;
+
+        if (len > RW_JSON_MAX_SIZE)
+                return rw_error_set(err, EFBIG, "document of %zu bytes is larger than %u bytes",
+                                    len, RW_JSON_MAX_SIZE);
+        r = rw_json_parse_fast(text, len, ret);
+        if (r == -ENOMEM)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        if (r >= 0)
+                return 0;
+        return rw_json_parse_reference(text, len, ret, err);
 }
 
 static size_t string_size(const char *s, size_t len)

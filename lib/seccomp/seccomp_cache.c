@@ -191,8 +191,7 @@ int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, s
                 return 0;
         if (data_len <= key_len || memcmp(data, key, key_len) != 0)
                 return 0;
-        /* runwarden's own text: read back by the strict reader of it */
-        if (rw_json_parse_own(data + key_len, data_len - key_len, ret) < 0)
+        if (rw_json_parse(data + key_len, data_len - key_len, ret, &ignored) < 0)
                 return 0;
         return 1;
 }
