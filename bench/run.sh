@@ -408,10 +408,41 @@ EOF
   {"name": "runwarden", "restore": $restore, "prepare": $empty,
    "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]}$(cmp_variant "$restore" 0 "$empty" '[]' "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]}
 EOF
-        # exec --process with the two captured process files, into a container runwarden created
-        # (its tier is recorded: untrusted allows exec as the container's own user only)
-        "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$T/bundles/in-docker-default" \
-                rwb-in-docker-default </dev/null >/dev/null
+        # The calls after a create, into a container runwarden created (its record holds its
+        # tier): runwarden's own cost of each, without runc's. delete forgets the record, which
+        # an untimed create puts back before every round.
+        d=$T/bundles/in-docker-default
+        restore="[[\"$d/config.orig.json\", \"$d/config.json\"]]"
+        recreate="[$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
+        "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
+                </dev/null >/dev/null
+        # (without additional groups: runwarden's record holds none, and without runc's state of
+        # the container it has nothing else to compare them with)
+        python3 "$BENCH/specs.py" process "$d/config.orig.json" "$S/own-process.json"
+        jq -c 'del(.user.additionalGids)' "$S/own-process.json" >"$S/own-process.orig.json"
+        for call in state start kill delete exec; do
+                prep='[]' res='[]'
+                case $call in
+                state | start) cargs=("$call" rwb-in-docker-default) ;;
+                kill) cargs=(kill rwb-in-docker-default KILL) ;;
+                delete) cargs=(delete rwb-in-docker-default) prep=$recreate res=$restore ;;
+                exec)
+                        cargs=(exec --process "$S/own-process.json" rwb-in-docker-default)
+                        res="[[\"$S/own-process.orig.json\", \"$S/own-process.json\"]]" ;;
+                esac
+                run_case "inproc-$call" "$R_FAST" <<EOF
+{"name": "$call, of a container runwarden created (delegate /bin/true)", "baseline": "exec-only wrapper",
+ "variants": [
+  {"name": "exec-only wrapper", "restore": $res, "prepare": $prep,
+   "steps": [$(q "$S/wrap-true" "${EF[@]}" "${cargs[@]}")]},
+  {"name": "runwarden", "restore": $res, "prepare": $prep,
+   "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}$(cmp_variant "$res" 0 "$prep" '[]' "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}
+EOF
+        done
+        "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
+                </dev/null >/dev/null
+        # exec --process with the two captured process files (uid 1000 and --privileged: the
+        # untrusted tier allows exec as the container's own user only)
         for f in "$FIXTURES"/docker-exec-process-*.json; do
                 name=$(basename "$f" .json)
                 cp "$f" "$S/$name.json"

@@ -37,7 +37,7 @@ def above(case, variant, base):
 
 
 def fmt_above(x):
-    return "—" if x is None else "+%.2f ms (CPU +%.2f)" % x
+    return "—" if x is None else "%+.2f ms (CPU %+.2f)" % x
 
 
 def tsv(out, name):
@@ -121,15 +121,17 @@ def main():
             row("cost linear in spec size (CPU above the wrapper, 0.6k–5k env entries, "
                 "125–1000 mounts)", mine, "", met)
 
-    # Pass-through calls and exec
-    for call in ("state", "start", "kill", "delete", "exec"):
-        case = load(out, "pt-" + call)
-        if case is None:
-            continue
-        mine = above(case, RW, "exec-only wrapper")
-        theirs = above(case, RWX, "exec-only wrapper") if compare else None
-        row("%s under 0.3 ms above an exec-only wrapper" % call, fmt_above(mine),
-            fmt_above(theirs) if compare else "", mine[0] < 0.3)
+    # Pass-through calls and exec: runwarden's own cost (delegate /bin/true), then against runc
+    for prefix, how in (("inproc-", "own cost, delegate /bin/true"),
+                        ("pt-", "delegate runc, a running container")):
+        for call in ("state", "start", "kill", "delete", "exec"):
+            case = load(out, prefix + call)
+            if case is None:
+                continue
+            mine = above(case, RW, "exec-only wrapper")
+            theirs = above(case, RWX, "exec-only wrapper") if compare else None
+            row("%s under 0.3 ms above an exec-only wrapper (%s)" % (call, how), fmt_above(mine),
+                fmt_above(theirs) if compare else "", mine[0] < 0.3)
 
     # Peak RSS
     rss = [r for r in tsv(out, "rss.tsv") if not r[0].startswith("exec-only")]

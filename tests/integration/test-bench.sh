@@ -39,7 +39,8 @@ for section in "## Container life" "## Pass-through calls and exec" "## runwarde
 done
 # One interleaved comparison per case, each with its samples.
 for name in life-run-untrusted life-csd-service pt-state pt-kill pt-start pt-delete pt-exec \
-        inproc-docker-default inproc-containerd-ctr-default inproc-synthetic-128k \
+        inproc-docker-default inproc-containerd-ctr-default inproc-synthetic-128k inproc-state \
+        inproc-start inproc-kill inproc-delete inproc-exec \
         inproc-synthetic-env5000-mounts1000 inproc-cold-seccomp docker; do
         if jq -e '.rounds == 2 and ([.variants[] | .samples.wall | length == 2] | all)' \
                 "$out/$name.json" >/dev/null 2>&1; then
