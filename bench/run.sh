@@ -247,6 +247,15 @@ if has life; then
                 harden "$d/b" "rwb-$tier-b" "$tier"
                 bundle "$d/c" "$FIXTURES/docker-default.json" "rwb-$tier-c" "$tier" '["true"]'
                 rwl=("${RWC[@]}" --runtime "$RUNC" --tier "$tier" "${EF[@]}")
+                # the --compare runwarden, when there is one, on a bundle of its own
+                life_x=
+                csd_x=
+                if [ ${#RWX[@]} -gt 0 ]; then
+                        bundle "$d/x" "$FIXTURES/docker-default.json" "rwb-$tier-x" "$tier" '["true"]'
+                        rwx=("${RWX[@]}" --runtime "$RUNC" --tier "$tier" "${EF[@]}")
+                        life_x=",{\"name\": \"runwarden (--compare) → runc\", \"restore\": [[\"$d/x/config.orig.json\", \"$d/x/config.json\"]], \"steps\": [$(q "${rwx[@]}" run --bundle "$d/x" "rwb-$tier-x")]}"
+                        csd_x=",{\"name\": \"runwarden (--compare) → runc\", \"restore\": [[\"$d/x/config.orig.json\", \"$d/x/config.json\"]], \"steps\": [$(q "${rwx[@]}" create --bundle "$d/x" "rwb-$tier-x"), $(q "${rwx[@]}" start "rwb-$tier-x"), $(q "${rwx[@]}" delete --force "rwb-$tier-x")]}"
+                fi
                 run_case "life-run-$tier" "$R_LIFE" <<EOF
 {"name": "run, tier $tier: docker's spec", "baseline": "runc",
  "description": "runc run of the engine's spec; runc run of the spec runwarden makes of it; runwarden → runc run of the engine's spec",
@@ -254,7 +263,7 @@ if has life; then
   {"name": "runc", "steps": [$(q "$RUNC" "${EF[@]}" run --bundle "$d/a" "rwb-$tier-a")]},
   {"name": "runc, hardened spec", "steps": [$(q "$RUNC" "${EF[@]}" run --bundle "$d/b" "rwb-$tier-b")]},
   {"name": "runwarden → runc", "restore": [["$d/c/config.orig.json", "$d/c/config.json"]],
-   "steps": [$(q "${rwl[@]}" run --bundle "$d/c" "rwb-$tier-c")]}]}
+   "steps": [$(q "${rwl[@]}" run --bundle "$d/c" "rwb-$tier-c")]}$life_x]}
 EOF
                 run_case "life-csd-$tier" "$R_LIFE" <<EOF
 {"name": "create + start + delete, tier $tier", "baseline": "runc",
@@ -266,7 +275,7 @@ EOF
   {"name": "runwarden → runc", "restore": [["$d/c/config.orig.json", "$d/c/config.json"]],
    "steps": [$(q "${rwl[@]}" create --bundle "$d/c" "rwb-$tier-c"),
     $(q "${rwl[@]}" start "rwb-$tier-c"),
-    $(q "${rwl[@]}" delete --force "rwb-$tier-c")]}]}
+    $(q "${rwl[@]}" delete --force "rwb-$tier-c")]}$csd_x]}
 EOF
         done
 fi
