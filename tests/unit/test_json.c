@@ -324,7 +324,7 @@ static void test_parse_fast(void **state)
             "{\"a\":1.5:2}",
             "\"\\u00e9\"x",
         };
-        _cleanup_json_ json_t *deep = json_array();
+        _cleanup_json_ json_t *deep = json_array(), *mixed = NULL;
         _cleanup_free_ char *text = NULL;
         json_t *inner = deep, *doc = NULL;
         struct rw_error err = {0};
@@ -342,10 +342,11 @@ static void test_parse_fast(void **state)
         /* a NUL byte: strlen() would stop at it */
         assert_false(fast_agrees("[\"a\0b\"]", 7));
         assert_false(fast_agrees("[1]\0", 4));
-        assert_reads_own(rw_test_parse("[1.5,-0,18446744073709551615,-9223372036854775808,"
-                                       "9223372036854775807,0,{},[],\"\",\"\\\"\\\\\\b\\f"
-                                       "\\n\\r\\t\\u0001\\u001f/\\u00e9\",{\"k\\n\":[true,false,"
-                                       "null]}]"));
+        mixed = rw_test_parse("[1.5,-0,18446744073709551615,-9223372036854775808,"
+                              "9223372036854775807,0,{},[],\"\",\"\\\"\\\\\\b\\f"
+                              "\\n\\r\\t\\u0001\\u001f/\\u00e9\",{\"k\\n\":[true,false,"
+                              "null]}]");
+        assert_reads_own(mixed);
         /* as deep as jansson reads, and not deeper */
         for (int depth = 2; depth <= JSON_PARSER_MAX_DEPTH; depth++) {
                 json_t *next = json_array();
