@@ -499,10 +499,11 @@ callgrind_total()
         awk -F': *' '$1 == "summary" || $1 == "totals" { print $2; exit }' "$1"
 }
 # instr BINARY WHAT: instructions of one call (WHAT: create:FIXTURE, state, kill, start, delete,
-# exec) into a container runwarden created, with a warm seccomp cache.
+# exec) into a container runwarden created, with a warm seccomp cache; exec-running: an exec
+# into a container runc created (runwarden reads runc's state and the container's config.json).
 instr()
 {
-        local bin=$1 what=$2 d=$T/bundles/in-docker-default
+        local bin=$1 what=$2 d=$T/bundles/in-docker-default process=$S/instr-own-process.json
         local -a args
         case $what in
         create:*)
@@ -511,16 +512,19 @@ instr()
         state | start | delete) args=("$what" rwb-in-docker-default) ;;
         kill) args=(kill rwb-in-docker-default KILL) ;;
         exec) args=(exec --process "$S/instr-process.json" rwb-in-docker-default) ;;
+        exec-running)
+                process=$S/instr-running-process.json
+                args=(exec --process "$S/instr-process.json" rwb-exec-running) ;;
         esac
         for _ in 1 2; do
                 cp "$d/config.orig.json" "$d/config.json"
                 case $what in
-                create:*) ;;
+                create:* | exec-running) ;;
                 *) # the container's record, as its create through runwarden left it
                         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" \
                                 rwb-in-docker-default </dev/null >/dev/null ;;
                 esac
-                cp "$FIXTURES/docker-exec-process-user.json" "$S/instr-process.json"
+                cp "$process" "$S/instr-process.json"
                 callgrind_run "$S/instr.out" "$bin" --policy "$POLICY" --seccomp-dir "$SECCOMP_DIR" \
                         --runtime /bin/true "${EF[@]}" "${args[@]}"
         done
@@ -540,11 +544,23 @@ if has instr; then
                 fi
         } | tee -a "$out/results.md"
         if [ "$mode" = smoke ]; then
-                calls=(create:docker-default state exec)
+                calls=(create:docker-default state exec-running)
         else
                 calls=(create:docker-default create:containerd-ctr-default create:synthetic-128k
-                        create:synthetic-env5000-mounts1000 state start kill delete exec)
+                        create:synthetic-env5000-mounts1000 state start kill delete exec
+                        exec-running)
         fi
+        # the container's own process (without additional groups: runwarden's record holds
+        # none, and it has no runc state to read them from); and a container runc created
+        python3 "$BENCH/specs.py" process "$T/bundles/in-docker-default/config.orig.json" \
+                "$S/instr-own-process.json.tmp"
+        jq -c 'del(.user.additionalGids)' "$S/instr-own-process.json.tmp" >"$S/instr-own-process.json"
+        bundle "$T/bundles/exec-running" "$FIXTURES/docker-default.json" rwb-exec-running untrusted \
+                '["sleep","1000000"]'
+        "${RWC[@]}" "${EF[@]}" --runtime "$RUNC" create --bundle "$T/bundles/exec-running" \
+                rwb-exec-running </dev/null >/dev/null
+        python3 "$BENCH/specs.py" process "$T/bundles/exec-running/config.json" \
+                "$S/instr-running-process.json"
         : >"$out/instr.tsv"
         for what in "${calls[@]}"; do
                 a=$(instr "$RW" "$what")
