@@ -306,11 +306,13 @@ int rw_ctl_replace_config(const char *path, const char *old_text, size_t old_len
         if (old_st != NULL) {
                 r = backup_name(base, &backup, err);
                 if (r >= 0)
-                        r = rw_file_replace_at(dirfd, backup, old_text, old_len, old_st, err);
+                        r = rw_file_replace_at(dirfd, backup, old_text, old_len, old_st,
+                                               RW_DURABILITY_SYNC, err);
                 if (r < 0)
                         return rw_error_prefix(err, "backup of %s", path);
         }
-        r = rw_file_replace_at(dirfd, base, text, len, old_st != NULL ? old_st : &fresh, err);
+        r = rw_file_replace_at(dirfd, base, text, len, old_st != NULL ? old_st : &fresh,
+                               RW_DURABILITY_SYNC, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", path);
         if (backup != NULL && asprintf(ret_backup, "%s/%s", dir, backup) < 0)

@@ -254,7 +254,10 @@ static int write_document(struct rw_call *c, struct rw_error *err)
                 c->pin_refused = true;
                 return rw_error_prefix(err, "refused by rule %s", RW_RULE_HOST_MOUNT);
         }
-        r = rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, out, out_len, &c->io.doc.st, err);
+        /* The delegate reads it at once; after a crash of the host the engine writes the spec
+         * again (docs/performance.md, Durability). */
+        r = rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, out, out_len, &c->io.doc.st,
+                               RW_DURABILITY_CACHE, err);
         if (r < 0)
                 return rw_error_prefix(err, "writing %s", c->io.doc.name);
         c->written = true;
@@ -286,7 +289,7 @@ static void restore_original(struct rw_call *c)
         if (!c->written)
                 return;
         if (rw_file_replace_at(c->io.doc.dirfd, c->io.doc.name, c->io.doc.bytes, c->io.doc.len,
-                               &c->io.doc.st, &err) < 0)
+                               &c->io.doc.st, RW_DURABILITY_CACHE, &err) < 0)
                 fprintf(stderr, "runwarden: restoring %s failed: %s\n", c->io.doc.name, err.msg);
         else
                 c->written = false;
@@ -469,8 +472,15 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
         line = rw_audit_format(&e);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting the decision log line");
-        /* The directory, one level, as logrotate setups expect it; never the whole path. */
-        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750, err);
+        /* The directory, one level, as logrotate setups expect it; never the whole path. A
+         * refusal is synced before runwarden answers: it is the only trace of an attempt that
+         * never ran. Other lines reach the disk with the page cache (docs/performance.md). */
+        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750,
+                                   c->outcome == RW_OUTCOME_REFUSED ||
+                                           c->outcome == RW_OUTCOME_ERROR
+                                       ? RW_DURABILITY_SYNC
+                                       : RW_DURABILITY_CACHE,
+                                   err);
 }
 
 /* Refuse: the reason on stderr and as the one error line of the engine's log. */

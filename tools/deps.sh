@@ -19,6 +19,9 @@ rw_deps_packages=(
         bsdextrautils gzip
         # lxcfs's views allowed by a tier (tests/integration/test-policy.sh runs one of its own)
         lxcfs
+        # the benchmarks (bench/run.sh; its smoke run is the bench test suite): profilers and
+        # GNU time for the peak RSS
+        linux-perf valgrind time
 )
 
 rw_install_deps()

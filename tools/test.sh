@@ -4,7 +4,8 @@
 # The whole test suite, as CI runs it: dependencies, a build with every suite (unit, integration
 # against the real runc and dockerd, engines (Kubernetes through containerd's CRI, ctr, GitLab
 # Runner, Actions and Forgejo runners, podman), deploy, escape (the adversarial suite), format,
-# fuzz (the spec gate against Go's decoder)), the CI job corpus (tests/jobs: real jobs under runc
+# fuzz (the spec gate against Go's decoder), bench (bench/run.sh --smoke: the benchmarks run, two
+# rounds each, timing nothing; the benchmarks themselves are not part of the tests)), the CI job corpus (tests/jobs: real jobs under runc
 # and runwarden, which rewrites docs/compatibility.md), then an ASan/UBSan build running the unit
 # suite, then each libFuzzer target for a short run.
 # Run as root from anywhere: tools/test.sh

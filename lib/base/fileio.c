@@ -160,24 +160,45 @@ int rw_file_read_json(const char *path, size_t max_size, json_t **ret, struct rw
         return rw_json_parse(data, len, ret, err);
 }
 
-int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t parent_mode,
-                        struct rw_error *err)
+/* Open `path` for appending; *ret_created says whether this call created it. */
+static int open_append(const char *path, mode_t mode, bool *ret_created)
 {
+        const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+
+        for (int attempt = 0; attempt < 8; attempt++) {
+                int fd = open(path, flags);
+
+                if (fd >= 0 || errno != ENOENT) {
+                        *ret_created = false;
+                        return fd;
+                }
+                fd = open(path, flags | O_CREAT | O_EXCL, mode);
+                if (fd >= 0 || errno != EEXIST) {
+                        *ret_created = fd >= 0;
+                        return fd;
+                }
+                /* created by another writer in between: open theirs */
+        }
+        errno = EEXIST;
+        return -1;
+}
+
+int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t parent_mode,
+                        enum rw_durability durability, struct rw_error *err)
+{
+        _cleanup_free_ char *dir = NULL, *base = NULL;
         _cleanup_close_ int fd = -1;
         size_t len = strlen(line);
+        bool created;
         ssize_t n;
+        int r;
 
-        if (parent_mode != 0) {
-                _cleanup_free_ char *dir = NULL, *base = NULL;
-                int r = rw_path_split(path, &dir, &base, err);
-
-                if (r < 0)
-                        return r;
-                if (mkdir(dir, parent_mode) < 0 && errno != EEXIST)
-                        return rw_error_set_errno(err, errno, "cannot create the directory of %s",
-                                                  path);
-        }
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+        r = rw_path_split(path, &dir, &base, err);
+        if (r < 0)
+                return r;
+        if (parent_mode != 0 && mkdir(dir, parent_mode) < 0 && errno != EEXIST)
+                return rw_error_set_errno(err, errno, "cannot create the directory of %s", path);
+        fd = open_append(path, mode, &created);
         if (fd < 0)
                 return rw_error_set_errno(err, errno, "cannot open %s", path);
         do
@@ -187,6 +208,17 @@ int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t 
                 return rw_error_set_errno(err, errno, "cannot write %s", path);
         if ((size_t)n != len)
                 return rw_error_set(err, EIO, "short write to %s", path);
+        if (durability != RW_DURABILITY_SYNC)
+                return 0;
+        if (fdatasync(fd) < 0)
+                return rw_error_set_errno(err, errno, "cannot sync %s", path);
+        if (created) {
+                _cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                if (dirfd < 0 || fsync(dirfd) < 0)
+                        return rw_error_set_errno(err, errno, "cannot sync the directory of %s",
+                                                  path);
+        }
         return 0;
 }
 
@@ -239,7 +271,7 @@ static int create_temp(int dirfd, const char *name, struct temp_file *tmp, int *
 }
 
 int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len,
-                       const struct stat *like, struct rw_error *err)
+                       const struct stat *like, enum rw_durability durability, struct rw_error *err)
 {
         _cleanup_(temp_file_removep) struct temp_file tmp = {.dirfd = -1};
         _cleanup_close_ int fd = -1;
@@ -262,17 +294,36 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
                 return rw_error_set_errno(err, errno, "cannot change the owner of %s", tmp.name);
         if (fchmod(fd, like->st_mode & 07777) < 0)
                 return rw_error_set_errno(err, errno, "cannot change the mode of %s", tmp.name);
-        if (fsync(fd) < 0)
+        if (durability == RW_DURABILITY_SYNC && fsync(fd) < 0)
                 return rw_error_set_errno(err, errno, "cannot sync %s", tmp.name);
         if (close(TAKE_FD(fd)) < 0)
                 return rw_error_set_errno(err, errno, "cannot close %s", tmp.name);
         if (renameat(dirfd, tmp.name, dirfd, name) < 0)
                 return rw_error_set_errno(err, errno, "cannot rename %s to %s", tmp.name, name);
         tmp.armed = false;
-        if (fsync(dirfd) < 0)
+        if (durability == RW_DURABILITY_SYNC && fsync(dirfd) < 0)
                 return rw_error_set_errno(err, errno, "%s replaced, but cannot sync its directory",
                                           name);
         return 0;
+}
+
+char *rw_file_realpath(const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        char link[64], target[PATH_MAX];
+        static const char deleted[] = " (deleted)";
+        ssize_t n;
+
+        fd = open(path, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return NULL;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, target, sizeof(target));
+        if (n <= 0 || (size_t)n >= sizeof(target) || target[0] != '/' ||
+            ((size_t)n >= sizeof(deleted) - 1 &&
+             memcmp(target + n - (sizeof(deleted) - 1), deleted, sizeof(deleted) - 1) == 0))
+                return realpath(path, NULL);
+        return strndup(target, (size_t)n);
 }
 
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err)

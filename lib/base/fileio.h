@@ -46,23 +46,48 @@ int rw_file_read_json_at(int dirfd, const char *name, size_t max_size, json_t **
 /* rw_file_read() and rw_json_parse(): a JSON document at `path`. */
 int rw_file_read_json(const char *path, size_t max_size, json_t **ret, struct rw_error *err);
 
+/* What a write must survive (docs/performance.md, Durability). */
+enum rw_durability {
+        /* A crash of runwarden or of the engine, not one of the host: the data is in the page
+         * cache when the call returns. For what is read back at once (config.json by the
+         * delegate, runwarden's own state by its next call), lives on tmpfs on real hosts, or is
+         * made again after a reboot. */
+        RW_DURABILITY_CACHE,
+        /* A crash of the host: the data, and the name when the file is new, are on the disk
+         * before the call returns (fsync, fdatasync). For configuration files, and for the
+         * decision log's record of a refusal. */
+        RW_DURABILITY_SYNC,
+};
+
 /*
  * Append `line` to `path` with one write() on an O_APPEND descriptor, so that the lines of
  * concurrent writers never interleave. The file is created with `mode` when missing, never
  * through a symlink as its last component. `parent_mode` not 0: the directory holding the file is
- * created with that mode when missing (that one level only, never the whole path).
+ * created with that mode when missing (that one level only, never the whole path). With
+ * RW_DURABILITY_SYNC the line is fdatasync()ed, and a file this call created has its directory
+ * synced too.
  */
 int rw_file_append_line(const char *path, const char *line, mode_t mode, mode_t parent_mode,
-                        struct rw_error *err);
+                        enum rw_durability durability, struct rw_error *err);
 
 /*
  * Replace `name` inside `dirfd` atomically: a new temporary file in the same directory
  * (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC), written in full, given the mode (and, when running as
- * root, the owner) of `like`, fsync()ed, renameat() over `name`, then the directory fsync()ed.
- * On any failure the temporary file is removed and `name` is untouched.
+ * root, the owner) of `like`, then renameat() over `name`: a reader sees the old file or the new
+ * one, never a part. With RW_DURABILITY_SYNC the file is fsync()ed before the rename and the
+ * directory after it. On any failure the temporary file is removed and `name` is untouched.
  */
 int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len,
-                       const struct stat *like, struct rw_error *err);
+                       const struct stat *like, enum rw_durability durability,
+                       struct rw_error *err);
+
+/*
+ * realpath(path, NULL), in three system calls however deep the path is, and in one when it does
+ * not exist: open(O_PATH) follows every symbolic link as realpath() does, and /proc/self/fd names
+ * what it reached. realpath() itself answers when /proc cannot (not mounted, or a magic link such
+ * as /proc/PID/ns/net that names no path). NULL with errno set, as realpath(). Caller frees.
+ */
+char *rw_file_realpath(const char *path);
 
 /* Split "/a/b/c.json" into a directory ("/a/b", "." when there is no "/") and a basename. */
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err);

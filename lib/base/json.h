@@ -28,11 +28,31 @@
 int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err);
 
 /*
- * Serialize compactly, keeping key order and verbatim numbers. Before returning, the output is
- * parsed again and compared with `doc`: a document that does not survive the round trip exactly
- * is an error, never written. Caller frees *ret_text (NUL-terminated; *ret_len excludes the NUL).
+ * Serialize compactly, keeping key order and verbatim numbers. A document that would not parse
+ * back to an equal one is an error, never written: one holding a real number, a NUL character in
+ * a string or key (other than a verbatim number's own), a string that looks like a verbatim number
+ * but is not one, or nesting deeper than the parser accepts. That is exactly what parsing the
+ * output again and comparing would refuse (the fuzz target fuzz-spec checks the round trip), for
+ * a walk of the tree instead of a second parse. Caller frees *ret_text (NUL-terminated; *ret_len
+ * excludes the NUL).
  */
 int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_error *err);
+
+/*
+ * The length of json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY), counted without writing it: for
+ * sizing a value (the decision log summarises large ones). Verbatim numbers count as the marker
+ * strings jansson sees.
+ */
+size_t rw_json_compact_size(const json_t *value);
+
+/*
+ * rw_json_parse() in two parts, for the tests that hold them to agree. rw_json_parse_fast() reads
+ * in one pass the documents it can vouch for, and refuses (-EINVAL) every other, valid or not, or
+ * fails with -ENOMEM; rw_json_parse_reference() reads through jansson, and says what is wrong.
+ * rw_json_parse() tries the first, then the second.
+ */
+int rw_json_parse_fast(const char *text, size_t len, json_t **ret);
+int rw_json_parse_reference(const char *text, size_t len, json_t **ret, struct rw_error *err);
 
 /* True for a number that rw_json_parse() kept verbatim (above int64, or not an integer). */
 bool rw_json_is_verbatim_number(const json_t *value);

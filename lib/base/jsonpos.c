@@ -89,7 +89,7 @@ size_t rw_jsonpos_skip_string(const char *t, size_t len, size_t start, size_t *r
         return i < len ? i + 1 : len;
 }
 
-static size_t skip_value(const char *t, size_t len, size_t i)
+size_t rw_jsonpos_skip_value(const char *t, size_t len, size_t i)
 {
         size_t depth = 0;
 
@@ -117,11 +117,16 @@ static size_t skip_value(const char *t, size_t len, size_t i)
         return len;
 }
 
-/* Keys may be written with escapes ("a\u002fb"): compare the decoded string, as jansson saw it. */
+/* Keys may be written with escapes ("a\u002fb"): compare the decoded string, as jansson saw it.
+ * Most have none, and are compared as they are. */
 static bool key_token_equals(const char *t, size_t start, size_t end, const char *key)
 {
-        _cleanup_json_ json_t *decoded = json_loadb(t + start, end - start, JSON_DECODE_ANY, NULL);
+        _cleanup_json_ json_t *decoded = NULL;
 
+        if (end - start >= 2 && t[end - 1] == '"' && memchr(t + start, '\\', end - start) == NULL)
+                return strlen(key) == end - start - 2 &&
+                       memcmp(t + start + 1, key, end - start - 2) == 0;
+        decoded = json_loadb(t + start, end - start, JSON_DECODE_ANY, NULL);
         return json_is_string(decoded) && strcmp(json_string_value(decoded), key) == 0;
 }
 
@@ -154,7 +159,7 @@ static bool find_member(const char *t, size_t len, size_t i, const char *key, bo
                         *ret = i;
                         return true;
                 }
-                i = rw_jsonpos_skip_space(t, len, skip_value(t, len, i));
+                i = rw_jsonpos_skip_space(t, len, rw_jsonpos_skip_value(t, len, i));
                 if (i >= len || t[i] != ',')
                         return false;
                 i++;
@@ -168,7 +173,7 @@ static bool find_element(const char *t, size_t len, size_t i, size_t index, size
                 return false;
         i = rw_jsonpos_skip_space(t, len, i + 1);
         for (size_t n = 0; n < index; n++) {
-                i = rw_jsonpos_skip_space(t, len, skip_value(t, len, i));
+                i = rw_jsonpos_skip_space(t, len, rw_jsonpos_skip_value(t, len, i));
                 if (i >= len || t[i] != ',')
                         return false;
                 i = rw_jsonpos_skip_space(t, len, i + 1);

@@ -8,8 +8,9 @@
  * column of the value at a path ("tiers.trusted.capabilities[1]").
  *
  * Nothing here validates JSON: the text is expected to have been accepted by rw_json_parse()
- * already (or is about to be refused by it), and a scan that meets something unexpected simply
- * finds nothing.
+ * already (or is about to be refused by it), or to be a large document whose writer is trusted
+ * and of which one member is wanted (runc's state.json: its labels, not its whole configuration),
+ * and a scan that meets something unexpected simply finds nothing.
  */
 
 #include <stdbool.h>
@@ -42,6 +43,10 @@ void rw_jsonpos_path_format(const struct rw_json_path *p, char *buf, size_t size
  */
 bool rw_jsonpos_locate(const char *text, size_t len, const struct rw_json_path *p, bool at_key,
                        size_t *ret_offset);
+
+/* The offset after the value that starts at `start` (a string, an object or an array as a
+ * whole, or a scalar), or `len` when it does not end. */
+size_t rw_jsonpos_skip_value(const char *text, size_t len, size_t start);
 
 /* 1-based line and column of byte `offset`; columns count UTF-8 characters, as jansson's do. */
 void rw_jsonpos_line_column(const char *text, size_t offset, int *ret_line, int *ret_column);

@@ -172,7 +172,8 @@ int rw_store_write(const struct rw_store *store, const char *name, const char *d
         /* A root-owned 0600 file (the owner is only applied when running as root). */
         const struct stat like = {.st_mode = S_IFREG | 0600, .st_uid = 0, .st_gid = 0};
 
-        return rw_file_replace_at(store->dirfd, name, data, len, &like, err);
+        /* What a store holds lives as long as /run (see store.h): not synced. */
+        return rw_file_replace_at(store->dirfd, name, data, len, &like, RW_DURABILITY_CACHE, err);
 }
 
 int rw_store_remove(const struct rw_store *store, const char *name, struct rw_error *err)

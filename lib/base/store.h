@@ -15,8 +15,10 @@
  *   not be writable by group or others (EPERM otherwise).
  * - Entries are regular files named by one path component, opened relative to the directory
  *   descriptor with O_NOFOLLOW. rw_store_key_name() names an entry after a hash of its key.
- * - Writes are atomic (rw_file_replace_at(): a temporary file in the same directory, fsync,
- *   renameat): a reader sees the old entry or the new one, never half of one.
+ * - Writes are atomic (rw_file_replace_at(): a temporary file in the same directory, renameat):
+ *   a reader sees the old entry or the new one, never half of one. They are not synced: a store
+ *   describes what lives as long as /run (containers, profiles checked since the boot), and on a
+ *   real host it is on tmpfs there; an entry a crash takes is one nothing needs any more.
  */
 
 #include <stdbool.h>

@@ -128,5 +128,6 @@ int rw_enginelog_write(const char *path, enum rw_log_format format, enum rw_log_
         line = rw_enginelog_format(format, level, msg, &now);
         if (line == NULL)
                 return rw_error_set(err, ENOMEM, "formatting a log line");
-        return rw_file_append_line(path, line, 0644, 0, err);
+        /* the engine reads it as soon as the runtime exits */
+        return rw_file_append_line(path, line, 0644, 0, RW_DURABILITY_CACHE, err);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "json.h"
+#include "jsonpos.h"
 #include "paths.h"
 #include "pins.h"
 #include "seccomp_profile.h"
@@ -64,7 +65,7 @@ int rw_host_canonical_root(const char *root, char **ret, struct rw_error *err)
                 _cleanup_free_ char *real = NULL;
 
                 clean[cut] = '\0';
-                real = realpath(cut == 0 ? "/" : clean, NULL);
+                real = rw_file_realpath(cut == 0 ? "/" : clean);
                 clean[cut] = saved;
                 if (real != NULL) {
                         const char *rest = clean + cut;
@@ -166,6 +167,32 @@ static int read_stdin(struct rw_host_io *h, struct rw_error *err)
         return 0;
 }
 
+/* runc's state.json holds the container's whole configuration, its seccomp filter included: tens
+ * of KB, most of an exec's work to parse. The labels are what is wanted: the scanner finds
+ * config.labels and only that array is parsed (jsonpos.h). A text it cannot place is parsed
+ * whole, as runc would refuse to exec in a container whose state it cannot read. */
+static int state_labels(const char *text, size_t len, json_t **ret_state, const json_t **ret,
+                        struct rw_error *err)
+{
+        struct rw_json_path p = rw_jsonpos_path_key(&(struct rw_json_path){0}, "config");
+        size_t start, end;
+        int r;
+
+        p = rw_jsonpos_path_key(&p, "labels");
+        if (rw_jsonpos_locate(text, len, &p, false, &start) && text[start] == '[') {
+                end = rw_jsonpos_skip_value(text, len, start);
+                if (rw_json_parse(text + start, end - start, ret_state, err) >= 0) {
+                        *ret = *ret_state;
+                        return 0;
+                }
+        }
+        r = rw_json_parse(text, len, ret_state, err);
+        if (r < 0)
+                return r;
+        *ret = json_object_get(json_object_get(*ret_state, "config"), "labels");
+        return 0;
+}
+
 /* The bundle runc recorded for container `id` under its state root: the "bundle=" label of
  * ROOT/ID/state.json, which is where runc's own exec reads config.json from. */
 static int container_bundle(const char *root, const char *id, char **ret, struct rw_error *err)
@@ -174,7 +201,7 @@ static int container_bundle(const char *root, const char *id, char **ret, struct
         _cleanup_free_ char *dir = NULL;
         _cleanup_json_ json_t *state = NULL;
         struct rw_host_file f = {.dirfd = -1};
-        const json_t *labels;
+        const json_t *labels = NULL;
         json_t *label;
         size_t i;
         int r;
@@ -189,11 +216,10 @@ static int container_bundle(const char *root, const char *id, char **ret, struct
                 return rw_error_set(err, ENOMEM, "container state");
         r = read_in_dir(dir, "state.json", &f, err);
         if (r >= 0)
-                r = rw_json_parse(f.bytes, f.len, &state, err);
+                r = state_labels(f.bytes, f.len, &state, &labels, err);
         host_file_clear(&f);
         if (r < 0)
                 return rw_error_prefix(err, "runc's state of container %s", id);
-        labels = json_object_get(json_object_get(state, "config"), "labels");
         json_array_foreach(labels, i, label)
         {
                 const char *s = json_string_value(label);

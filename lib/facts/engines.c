@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fileio.h"
 #include "paths.h"
 
 #define CONFIG_MAX (1024u * 1024u)
@@ -65,7 +66,7 @@ int rw_engine_dirs_add(struct rw_engine_dirs *d, enum rw_engine_kind kind, const
 
         if (path == NULL || path[0] != '/')
                 return 0;
-        resolved = realpath(path, NULL);
+        resolved = rw_file_realpath(path);
         if (resolved == NULL) {
                 if (errno == ENOMEM)
                         return rw_error_set(err, ENOMEM, "engine directories");

@@ -946,7 +946,7 @@ static int gather_rootfs(struct rw_host_facts *facts, const json_t *spec,
                         return rw_error_set(err, ENOMEM, "rootfs facts");
                 path = joined;
         }
-        facts->rootfs = realpath(path, NULL);
+        facts->rootfs = rw_file_realpath(path);
         if (facts->rootfs == NULL) {
                 facts->rootfs_error = errno;
                 return errno == ENOMEM ? rw_error_set(err, ENOMEM, "rootfs facts") : 0;
@@ -1058,7 +1058,7 @@ static int gather_cgroup(struct rw_host_facts *facts, const json_t *spec, struct
 static int gather_engine_sockets(struct rw_host_facts *facts, struct rw_error *err)
 {
         for (const char *const *s = rw_engine_socket_paths; *s != NULL; s++) {
-                char *copies[2] = {strdup(*s), realpath(*s, NULL)};
+                char *copies[2] = {strdup(*s), rw_file_realpath(*s)};
                 char **p = reallocarray(facts->engine_sockets, facts->n_engine_sockets + 2,
                                         sizeof(char *));
 
@@ -1088,13 +1088,23 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
         int r;
 
         memset(ret, 0, sizeof(*ret));
-        gather_host_ns(ret);
+        /* The host's namespaces matter only to a spec that joins a namespace by path (16 stat()s
+         * otherwise spent on every create). */
+        json_array_foreach(namespaces, i, v)
+        {
+                const char *path = json_string_value(json_object_get(v, "path"));
+
+                if (path != NULL && path[0] != '\0') {
+                        gather_host_ns(ret);
+                        break;
+                }
+        }
         if (o->pin_dir != NULL && (ret->pin_dir = strdup(o->pin_dir)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->bundle != NULL) {
-                ret->bundle = realpath(o->bundle, NULL);
+                ret->bundle = rw_file_realpath(o->bundle);
                 if (ret->bundle == NULL && errno == ENOMEM)
                         return rw_error_set(err, ENOMEM, "resolving the bundle");
         }
@@ -1154,7 +1164,7 @@ int rw_facts_resolve_prefixes(struct rw_host_facts *facts, const char *const *pr
                               struct rw_error *err)
 {
         for (const char *const *p = prefixes; p != NULL && *p != NULL; p++) {
-                _cleanup_free_ char *resolved = realpath(*p, NULL);
+                _cleanup_free_ char *resolved = rw_file_realpath(*p);
                 char **grown;
 
                 if (resolved == NULL) {

@@ -114,7 +114,9 @@ struct rw_egress_host_facts {
 };
 
 struct rw_host_facts {
-        struct rw_file_id host_ns[RW_NS_COUNT]; /* the host's: pid 1's, else runwarden's own */
+        struct rw_file_id host_ns[RW_NS_COUNT]; /* the host's: pid 1's, else runwarden's own;
+                                                    gathered only when the spec joins a
+                                                    namespace by path */
         bool host_ns_from_self;                 /* /proc/1/ns was unreadable */
         char *bundle;                           /* the bundle directory, resolved; may be NULL */
         char *rootfs;          /* root.path as resolved on the host; NULL unknown */

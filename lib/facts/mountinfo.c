@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,12 @@
 /* Undo the kernel's octal escapes (\040 space, \011 tab, \012 newline, \134 backslash). */
 static char *unescape(const char *s, size_t len)
 {
-        char *out = malloc(len + 1);
+        char *out;
         size_t o = 0;
 
+        if (memchr(s, '\\', len) == NULL)
+                return strndup(s, len);
+        out = malloc(len + 1);
         if (out == NULL)
                 return NULL;
         for (size_t i = 0; i < len; i++) {
@@ -71,6 +76,26 @@ static bool next_field(const char *line, size_t end, size_t *pos, size_t *ret_st
         return true;
 }
 
+/* A decimal number of `len` digits (the kernel's %d and %u of small values), at most INT_MAX. The
+ * table has a line per mount of the host, hundreds on a busy one: sscanf() cost a thousand
+ * instructions a field. */
+static bool parse_decimal(const char *s, size_t len, unsigned *ret)
+{
+        unsigned long v = 0;
+
+        if (len == 0 || len > 10)
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+                v = v * 10 + (unsigned long)(s[i] - '0');
+        }
+        if (v > INT_MAX)
+                return false;
+        *ret = (unsigned)v;
+        return true;
+}
+
 /* One line: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER */
 static int parse_line(const char *line, size_t end, struct rw_mount *m)
 {
@@ -78,7 +103,8 @@ static int parse_line(const char *line, size_t end, struct rw_mount *m)
         bool dash = false;
 
         while (next_field(line, end, &pos, &start, &len)) {
-                char buf[32];
+                const char *colon;
+                unsigned v;
 
                 if (dash) {
                         char **dst = field == 0 ? &m->fstype : field == 1 ? &m->source : NULL;
@@ -91,16 +117,17 @@ static int parse_line(const char *line, size_t end, struct rw_mount *m)
                 switch (field) {
                 case 0:
                 case 1:
+                        if (!parse_decimal(line + start, len, &v))
+                                return -EINVAL;
+                        *(field == 0 ? &m->id : &m->parent) = (int)v;
+                        break;
                 case 2:
-                        if (len >= sizeof(buf))
-                                return -EINVAL;
-                        memcpy(buf, line + start, len);
-                        buf[len] = '\0';
-                        if (field == 0 && sscanf(buf, "%d", &m->id) != 1)
-                                return -EINVAL;
-                        if (field == 1 && sscanf(buf, "%d", &m->parent) != 1)
-                                return -EINVAL;
-                        if (field == 2 && sscanf(buf, "%u:%u", &m->major, &m->minor) != 2)
+                        colon = memchr(line + start, ':', len);
+                        if (colon == NULL ||
+                            !parse_decimal(line + start, (size_t)(colon - (line + start)),
+                                           &m->major) ||
+                            !parse_decimal(colon + 1, len - (size_t)(colon + 1 - (line + start)),
+                                           &m->minor))
                                 return -EINVAL;
                         break;
                 case 3:

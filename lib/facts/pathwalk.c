@@ -91,7 +91,7 @@ int rw_path_walk(const char *path, const char *base, struct rw_walk *ret, struct
         _cleanup_free_ char *rest = NULL;
         _cleanup_free_ char *cur = strdup("/");
         _cleanup_close_ int dirfd = -1;
-        struct stat last;
+        struct stat last, dir_st;
         int links = 0;
         char comp[NAME_MAX + 1];
         bool too_long = false;
@@ -110,9 +110,11 @@ int rw_path_walk(const char *path, const char *base, struct rw_walk *ret, struct
                 ret->error = errno;
                 return 0;
         }
+        /* what dirfd is, as fstat() saw it when it was opened */
+        dir_st = last;
 
         while (next_component(rest, comp, sizeof(comp), &too_long)) {
-                struct stat dir_st, st;
+                struct stat st;
                 _cleanup_close_ int fd = -1;
 
                 if (too_long) {
@@ -129,12 +131,9 @@ int rw_path_walk(const char *path, const char *base, struct rw_walk *ret, struct
                         }
                         rw_closep(&dirfd);
                         dirfd = TAKE_FD(fd);
+                        dir_st = last;
                         path_up(cur);
                         continue;
-                }
-                if (fstat(dirfd, &dir_st) < 0) {
-                        ret->error = errno;
-                        return 0;
                 }
                 fd = openat(dirfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0 || fstat(fd, &st) < 0) {
@@ -175,7 +174,7 @@ int rw_path_walk(const char *path, const char *base, struct rw_walk *ret, struct
                                 return rw_error_set(err, ENOMEM, "resolving %s", path);
                         if (target[0] == '/') {
                                 fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                                if (fd < 0) {
+                                if (fd < 0 || fstat(fd, &dir_st) < 0) {
                                         ret->error = errno;
                                         return 0;
                                 }
@@ -193,7 +192,7 @@ int rw_path_walk(const char *path, const char *base, struct rw_walk *ret, struct
                         free(cur);
                         cur = next;
                 }
-                last = st;
+                last = dir_st = st;
                 rw_closep(&dirfd);
                 dirfd = TAKE_FD(fd);
                 /* more to come below something that is not a directory */

@@ -171,7 +171,7 @@ int rw_egress_handoff_write(const char *dir, const struct rw_egress_handoff *h,
         if (r < 0)
                 return r;
         snprintf(name, sizeof(name), "%s" HANDOFF_SUFFIX, key);
-        r = rw_file_replace_at(dirfd, name, text, strlen(text), &like, err);
+        r = rw_file_replace_at(dirfd, name, text, strlen(text), &like, RW_DURABILITY_CACHE, err);
         if (r < 0)
                 return rw_error_prefix(err, "writing the egress rules of %s to %s", h->id, dir);
         return 0;

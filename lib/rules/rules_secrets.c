@@ -145,7 +145,8 @@ static bool private_key_header(const char *s)
         const char *label, *end;
         size_t len;
 
-        if (strncmp(s, begin, strlen(begin)) != 0)
+        /* called at every character of every environment entry: the first one decides most */
+        if (*s != '-' || strncmp(s, begin, strlen(begin)) != 0)
                 return false;
         label = s + strlen(begin);
         for (end = label; in_classes(*end, UPPER | DIGIT) || *end == ' '; end++)

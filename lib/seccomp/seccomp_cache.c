@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildid.h"
 #include "cleanup.h"
 #include "config.h"
 #include "json.h"
@@ -15,17 +16,32 @@
 #include "store.h"
 #include "strv.h"
 
-#define ENTRY_SUFFIX ".checked"
+#define ENTRY_SUFFIX     ".checked"
+#define CONVERTED_SUFFIX ".converted"
 
 /* An entry is one profile: a few tens of KB. */
 #define ENTRY_MAX_SIZE (1024u * 1024u)
 
-/* What a hit must match exactly: everything the check's outcome depends on, then the profile. */
-static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct rw_error *err)
+/* What an entry of `kind` depends on besides its key: this build of runwarden, libseccomp, the
+ * architecture. Returns its length, or -1 when out of memory. */
+static int entry_header(const char *kind, char **ret)
 {
         const struct scmp_version *v = seccomp_version();
         const struct rw_seccomp_arch *native = rw_seccomp_arch_native();
-        _cleanup_free_ char *dump = NULL;
+        char build[RW_BUILD_ID_MAX];
+
+        rw_build_id(build);
+        return asprintf(ret,
+                        "runwarden seccomp %s\nrunwarden %s build %s\nlibseccomp %u.%u.%u api "
+                        "%u\nnative %s\n",
+                        kind, RW_VERSION, build, v->major, v->minor, v->micro, seccomp_api_get(),
+                        native != NULL ? native->name : "unknown");
+}
+
+/* What a hit must match exactly: everything the check's outcome depends on, then the profile. */
+static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct rw_error *err)
+{
+        _cleanup_free_ char *dump = NULL, *header = NULL;
         char *text;
         size_t len;
         int r, n;
@@ -33,11 +49,9 @@ static int entry_text(const json_t *profile, char **ret, size_t *ret_len, struct
         r = rw_json_dump(profile, &dump, &len, err);
         if (r < 0)
                 return r;
-        n = asprintf(&text,
-                     "runwarden seccomp check\nrunwarden %s\nlibseccomp %u.%u.%u api %u\n"
-                     "native %s\n\n%s\n",
-                     RW_VERSION, v->major, v->minor, v->micro, seccomp_api_get(),
-                     native != NULL ? native->name : "unknown", dump);
+        if (entry_header("check", &header) < 0)
+                return rw_error_set(err, ENOMEM, "out of memory");
+        n = asprintf(&text, "%s\n%s\n", header, dump);
         if (n < 0)
                 return rw_error_set(err, ENOMEM, "out of memory");
         *ret = text;
@@ -72,14 +86,14 @@ static enum lookup lookup(const struct rw_store *store, const char *name, const 
         return LOOKUP_HIT;
 }
 
-/* Keep the directory small: above the limit, every other entry goes. */
-static void prune(const struct rw_store *store, const char *keep)
+/* Keep the directory small: above the limit, every other entry of the same kind goes. */
+static void prune(const struct rw_store *store, const char *keep, const char *suffix)
 {
         _cleanup_strv_ char **names = NULL;
         struct rw_error ignored;
         size_t n = 0;
 
-        if (rw_store_list(store, ENTRY_SUFFIX, &names, &ignored) < 0)
+        if (rw_store_list(store, suffix, &names, &ignored) < 0)
                 return;
         while (names[n] != NULL)
                 n++;
@@ -129,6 +143,78 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
                              cache_dir, store_err.msg);
                 return RW_SECCOMP_CACHE_UNUSABLE;
         }
-        prune(&store, name);
+        prune(&store, name, ENTRY_SUFFIX);
         return found == LOOKUP_UNTRUSTED ? RW_SECCOMP_CACHE_UNUSABLE : RW_SECCOMP_CACHE_STORED;
+}
+
+/* The text a converted entry starts with: the header, then the inputs and their length. */
+static int converted_key(const char *inputs, size_t inputs_len, char **ret, size_t *ret_len)
+{
+        _cleanup_free_ char *header = NULL;
+        char *key;
+        int n;
+
+        if (entry_header("conversion", &header) < 0)
+                return -ENOMEM;
+        n = asprintf(&key, "%sinputs %zu\n", header, inputs_len);
+        if (n < 0)
+                return -ENOMEM;
+        *ret = malloc((size_t)n + inputs_len + 1);
+        if (*ret == NULL) {
+                free(key);
+                return -ENOMEM;
+        }
+        memcpy(*ret, key, (size_t)n);
+        memcpy(*ret + n, inputs, inputs_len);
+        (*ret)[(size_t)n + inputs_len] = '\n';
+        *ret_len = (size_t)n + inputs_len + 1;
+        free(key);
+        return 0;
+}
+
+int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
+                                    json_t **ret)
+{
+        _cleanup_store_ struct rw_store store = RW_STORE_INIT;
+        _cleanup_free_ char *key = NULL, *data = NULL;
+        struct rw_error ignored = {0};
+        char name[RW_STORE_NAME_MAX];
+        size_t key_len, data_len;
+
+        if (cache_dir == NULL || converted_key(inputs, inputs_len, &key, &key_len) < 0)
+                return 0;
+        /* Never created here: a missing directory is a miss, the store creates it. */
+        if (rw_store_open(cache_dir, false, &store, &ignored) < 0)
+                return 0;
+        rw_store_key_name(key, key_len, CONVERTED_SUFFIX, name);
+        if (rw_store_read(&store, name, ENTRY_MAX_SIZE, &data, &data_len, &ignored) < 0)
+                return 0;
+        if (data_len <= key_len || memcmp(data, key, key_len) != 0)
+                return 0;
+        if (rw_json_parse(data + key_len, data_len - key_len, ret, &ignored) < 0)
+                return 0;
+        return 1;
+}
+
+void rw_seccomp_cache_store_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
+                                      const json_t *profile)
+{
+        _cleanup_store_ struct rw_store store = RW_STORE_INIT;
+        _cleanup_free_ char *key = NULL, *text = NULL, *entry = NULL;
+        struct rw_error ignored = {0};
+        char name[RW_STORE_NAME_MAX];
+        size_t key_len, text_len;
+
+        if (cache_dir == NULL || converted_key(inputs, inputs_len, &key, &key_len) < 0 ||
+            rw_json_dump(profile, &text, &text_len, &ignored) < 0 ||
+            rw_store_open(cache_dir, true, &store, &ignored) < 0)
+                return;
+        entry = malloc(key_len + text_len);
+        if (entry == NULL)
+                return;
+        memcpy(entry, key, key_len);
+        memcpy(entry + key_len, text, text_len);
+        rw_store_key_name(key, key_len, CONVERTED_SUFFIX, name);
+        if (rw_store_write(&store, name, entry, key_len + text_len, &ignored) == 0)
+                prune(&store, name, CONVERTED_SUFFIX);
 }

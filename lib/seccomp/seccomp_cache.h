@@ -6,10 +6,10 @@
  * same filter again (libseccomp takes tens of milliseconds; reading an entry, well under one).
  *
  * An entry is a file in the cache directory holding the exact text that was checked: a header
- * naming the runwarden version, the libseccomp version and API level and the native
- * architecture, then the converted OCI profile as rw_json_dump() writes it. It is named by the
- * hash of that text (rw_store_key_name()); the hash only finds the entry, a hit needs the whole
- * text to be equal, so a collision or a stale entry is a miss, never a wrong answer.
+ * naming the runwarden version and build (buildid.h), the libseccomp version and API level and
+ * the native architecture, then the converted OCI profile as rw_json_dump() writes it. It is named
+ * by the hash of that text (rw_store_key_name()); the hash only finds the entry, a hit needs the
+ * whole text to be equal, so a collision or a stale entry is a miss, never a wrong answer.
  *
  * The cache sits between the profiles (seccomp_profile.h) and the check (seccomp_check.h), which
  * it calls on a miss.
@@ -43,3 +43,22 @@ enum rw_seccomp_cache_result {
  */
 int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
                             struct rw_error *ret_cache_err, struct rw_error *err);
+
+/*
+ * The second kind of entry: a converted profile that passed the check, found by the exact inputs
+ * of its conversion (`inputs`: whatever the conversion read, as rw_seccomp_profile_for() spells
+ * them: the profile's name and bytes, the kernel version, the capabilities), under the same kind
+ * of header. A create with a warm cache then parses the converted profile once, instead of
+ * parsing the profile file, converting it, and serializing the result to look up its check.
+ * The entry holds its whole key (a hash collision is a miss) and its content is used as it is:
+ * the trust rules above are what make that safe (only root can write there, as only root can
+ * change the installed profiles).
+ *
+ * rw_seccomp_cache_find_converted() returns 1 with *ret set on a hit, 0 on a miss; a cache that
+ * cannot be used is a miss, never an error. rw_seccomp_cache_store_converted() stores `profile`
+ * (which must have passed rw_seccomp_check()) when it can, and says nothing when it cannot.
+ */
+int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
+                                    json_t **ret);
+void rw_seccomp_cache_store_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
+                                      const json_t *profile);

@@ -37,12 +37,17 @@ const struct rw_seccomp_builtin *rw_seccomp_builtin_find(const char *name)
         return NULL;
 }
 
-int rw_seccomp_find_named(const char *dir, const char *name, json_t **ret, char **ret_where,
-                          struct rw_error *err)
+/*
+ * The bytes of profile `name`: DIR/NAME.json, else the one built into runwarden. *ret_data is
+ * owned by the caller for a file and points into the binary (*ret_owned NULL) for a built-in
+ * one; *ret_where names it for messages.
+ */
+static int find_named_text(const char *dir, const char *name, const char **ret_data,
+                           size_t *ret_len, char **ret_owned, char **ret_where,
+                           struct rw_error *err)
 {
         _cleanup_close_ int dirfd = -1;
         _cleanup_free_ char *text = NULL;
-        _cleanup_free_ char *where = NULL;
         const struct rw_seccomp_builtin *builtin;
         char file[80];
         size_t len;
@@ -62,13 +67,13 @@ int rw_seccomp_find_named(const char *dir, const char *name, json_t **ret, char 
         if (r >= 0)
                 r = rw_file_read_at(dirfd, file, PROFILE_MAX_SIZE, &text, &len, NULL, err);
         if (r >= 0) {
-                if (asprintf(&where, "%s/%s", dir, file) < 0)
+                if (asprintf(ret_where, "%s/%s", dir, file) < 0) {
+                        *ret_where = NULL;
                         return rw_error_set(err, ENOMEM, "seccomp profile %s", name);
-                r = rw_json_parse(text, len, ret, err);
-                if (r < 0)
-                        return rw_error_prefix(err, "%s", where);
-                if (ret_where != NULL)
-                        *ret_where = TAKE_PTR(where);
+                }
+                *ret_data = text;
+                *ret_len = len;
+                *ret_owned = TAKE_PTR(text);
                 return 0;
         }
         if (r != -ENOENT)
@@ -78,9 +83,29 @@ int rw_seccomp_find_named(const char *dir, const char *name, json_t **ret, char 
                 return rw_error_set(err, ENOENT,
                                     "no seccomp profile %s: neither %s/%s nor built into runwarden",
                                     name, dir != NULL ? dir : "(no directory)", file);
-        if (asprintf(&where, "built-in profile %s", name) < 0)
+        if (asprintf(ret_where, "built-in profile %s", name) < 0) {
+                *ret_where = NULL;
                 return rw_error_set(err, ENOMEM, "seccomp profile %s", name);
-        r = rw_json_parse(builtin->text, builtin->len, ret, err);
+        }
+        *ret_data = builtin->text;
+        *ret_len = builtin->len;
+        *ret_owned = NULL;
+        return 0;
+}
+
+int rw_seccomp_find_named(const char *dir, const char *name, json_t **ret, char **ret_where,
+                          struct rw_error *err)
+{
+        _cleanup_free_ char *owned = NULL;
+        _cleanup_free_ char *where = NULL;
+        const char *data;
+        size_t len;
+        int r;
+
+        r = find_named_text(dir, name, &data, &len, &owned, &where, err);
+        if (r < 0)
+                return r;
+        r = rw_json_parse(data, len, ret, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", where);
         if (ret_where != NULL)
@@ -93,21 +118,60 @@ int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struc
         return rw_seccomp_find_named(dir, name, ret, NULL, err);
 }
 
+/* What a conversion reads besides the header of a cache entry (libseccomp, the architecture,
+ * this build): the profile's name and bytes, the kernel version, the capabilities. */
+static int conversion_inputs(const char *name, const struct rw_seccomp_target *target,
+                             const char *data, size_t len, char **ret, size_t *ret_len)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        char *text = NULL;
+        size_t size = 0;
+
+        f = open_memstream(&text, &size);
+        if (f == NULL)
+                return -ENOMEM;
+        fprintf(f, "profile %s\nkernel %u.%u\ncapabilities", name, target->kernel_major,
+                target->kernel_minor);
+        for (const char *const *c = target->capabilities; c != NULL && *c != NULL; c++)
+                fprintf(f, " %s", *c);
+        fprintf(f, "\nbytes %zu\n", len);
+        fwrite(data, 1, len, f);
+        if (fclose(TAKE_PTR(f)) != 0) {
+                free(text);
+                return -ENOMEM;
+        }
+        *ret = text;
+        *ret_len = size;
+        return 0;
+}
+
 int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
                            const char *cache_dir, json_t **ret, struct rw_error *err)
 {
         _cleanup_json_ json_t *raw = NULL;
         _cleanup_json_ json_t *profile = NULL;
-        _cleanup_free_ char *where = NULL;
+        _cleanup_free_ char *owned = NULL, *where = NULL, *inputs = NULL;
         struct rw_seccomp_target target;
+        const char *data;
+        size_t len, inputs_len = 0;
         int r, result;
 
-        r = rw_seccomp_find_named(dir, name, &raw, &where, err);
+        r = find_named_text(dir, name, &data, &len, &owned, &where, err);
         if (r < 0)
                 return r;
         r = rw_seccomp_target_host(capabilities, &target, err);
         if (r < 0)
                 return r;
+        /* Converted and checked before from the same inputs: one parse, nothing else. */
+        if (cache_dir != NULL) {
+                if (conversion_inputs(name, &target, data, len, &inputs, &inputs_len) < 0)
+                        return rw_error_set(err, ENOMEM, "out of memory");
+                if (rw_seccomp_cache_find_converted(cache_dir, inputs, inputs_len, ret) > 0)
+                        return RW_SECCOMP_CACHE_HIT;
+        }
+        r = rw_json_parse(data, len, &raw, err);
+        if (r < 0)
+                return rw_error_prefix(err, "%s", where);
         r = rw_seccomp_convert(raw, &target, &profile, err);
         if (r < 0)
                 return rw_error_prefix(err, "%s", where);
@@ -117,6 +181,8 @@ int rw_seccomp_profile_for(const char *dir, const char *name, const char *const 
                                        rw_seccomp_is_docker_format(raw)
                                            ? " (converted for this host and its capabilities)"
                                            : "");
+        if (cache_dir != NULL)
+                rw_seccomp_cache_store_converted(cache_dir, inputs, inputs_len, profile);
         *ret = TAKE_PTR(profile);
         return result;
 }

@@ -234,8 +234,9 @@ static void test_bad_names(void **state)
                 struct rw_error err = {0};
 
                 assert_read_fails(s->dirfd, names[i], 1024, EINVAL, "name");
-                assert_int_equal(rw_file_replace_at(s->dirfd, names[i], "y", 1, &like, &err),
-                                 -EINVAL);
+                assert_int_equal(
+                    rw_file_replace_at(s->dirfd, names[i], "y", 1, &like, RW_DURABILITY_SYNC, &err),
+                    -EINVAL);
         }
         {
                 _cleanup_close_ int sub = openat(s->dirfd, "a", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -260,7 +261,8 @@ static void test_replace_keeps_mode_and_owner(void **state)
         assert_int_equal(fstatat(s->dirfd, "config.json", &before, AT_SYMLINK_NOFOLLOW), 0);
 
         assert_int_equal(rw_file_replace_at(s->dirfd, "config.json", new_content,
-                                            sizeof(new_content) - 1, &before, &err),
+                                            sizeof(new_content) - 1, &before, RW_DURABILITY_SYNC,
+                                            &err),
                          0);
         assert_file_is(s->dirfd, "config.json", new_content);
         assert_int_equal(fstatat(s->dirfd, "config.json", &after, AT_SYMLINK_NOFOLLOW), 0);
@@ -281,13 +283,15 @@ static void test_replace_creates_and_replaces_symlink_itself(void **state)
         struct stat st;
         _cleanup_free_ char *names = NULL;
 
-        assert_int_equal(rw_file_replace_at(s->dirfd, "fresh", "abc", 3, &like, &err), 0);
+        assert_int_equal(
+            rw_file_replace_at(s->dirfd, "fresh", "abc", 3, &like, RW_DURABILITY_CACHE, &err), 0);
         assert_file_is(s->dirfd, "fresh", "abc");
 
         /* A symlink named like the target is replaced, its target is never written through. */
         write_file(s->dirfd, "victim", "precious", 0644);
         assert_int_equal(symlinkat("victim", s->dirfd, "link"), 0);
-        assert_int_equal(rw_file_replace_at(s->dirfd, "link", "new", 3, &like, &err), 0);
+        assert_int_equal(
+            rw_file_replace_at(s->dirfd, "link", "new", 3, &like, RW_DURABILITY_SYNC, &err), 0);
         assert_int_equal(fstatat(s->dirfd, "link", &st, AT_SYMLINK_NOFOLLOW), 0);
         assert_true(S_ISREG(st.st_mode));
         assert_file_is(s->dirfd, "link", "new");
@@ -305,8 +309,9 @@ static void test_replace_failure_on_rename_leaves_no_temp(void **state)
         _cleanup_free_ char *names = NULL;
 
         assert_int_equal(mkdirat(s->dirfd, "config.json", 0755), 0);
-        assert_int_equal(rw_file_replace_at(s->dirfd, "config.json", "{}", 2, &like, &err),
-                         -EISDIR);
+        assert_int_equal(
+            rw_file_replace_at(s->dirfd, "config.json", "{}", 2, &like, RW_DURABILITY_SYNC, &err),
+            -EISDIR);
         assert_non_null(strstr(err.msg, "cannot rename"));
         assert_int_equal(fstatat(s->dirfd, "config.json", &st, AT_SYMLINK_NOFOLLOW), 0);
         assert_true(S_ISDIR(st.st_mode));
@@ -336,7 +341,8 @@ static void test_replace_failure_on_write_keeps_original(void **state)
         small.rlim_cur = 100;
         old_handler = signal(SIGXFSZ, SIG_IGN);
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-        r = rw_file_replace_at(s->dirfd, "config.json", big, sizeof(big), &before, &err);
+        r = rw_file_replace_at(s->dirfd, "config.json", big, sizeof(big), &before,
+                               RW_DURABILITY_SYNC, &err);
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
         signal(SIGXFSZ, old_handler);
 
@@ -361,7 +367,9 @@ static void test_replace_failure_long_name(void **state)
         memset(name, 'n', NAME_MAX - 5);
         name[NAME_MAX - 5] = '\0';
         write_file(s->dirfd, name, "orig", 0644);
-        assert_int_equal(rw_file_replace_at(s->dirfd, name, "new", 3, &like, &err), -ENAMETOOLONG);
+        assert_int_equal(
+            rw_file_replace_at(s->dirfd, name, "new", 3, &like, RW_DURABILITY_SYNC, &err),
+            -ENAMETOOLONG);
         assert_file_is(s->dirfd, name, "orig");
         names = list_dir(s->dirfd);
         assert_string_equal(names, name);
@@ -373,7 +381,8 @@ static void test_replace_needs_like(void **state)
         struct rw_error err = {0};
         _cleanup_free_ char *names = NULL;
 
-        assert_int_equal(rw_file_replace_at(s->dirfd, "x", "y", 1, NULL, &err), -EINVAL);
+        assert_int_equal(rw_file_replace_at(s->dirfd, "x", "y", 1, NULL, RW_DURABILITY_SYNC, &err),
+                         -EINVAL);
         names = list_dir(s->dirfd);
         assert_string_equal(names, "");
 }
@@ -458,9 +467,13 @@ static void test_append_line(void **state)
         struct stat st;
 
         snprintf(path, sizeof(path), "%s/logs/a.log", s->path);
-        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0, &err), -ENOENT);
-        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0750, &err), 0);
-        assert_int_equal(rw_file_append_line(path, "two\n", 0640, 0750, &err), 0);
+        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0, RW_DURABILITY_CACHE, &err),
+                         -ENOENT);
+        /* a refusal's line: synced, the new file's directory entry too */
+        assert_int_equal(rw_file_append_line(path, "one\n", 0640, 0750, RW_DURABILITY_SYNC, &err),
+                         0);
+        assert_int_equal(rw_file_append_line(path, "two\n", 0640, 0750, RW_DURABILITY_CACHE, &err),
+                         0);
         text = rw_test_read_file(path, NULL);
         assert_string_equal(text, "one\ntwo\n");
         assert_int_equal(stat(path, &st), 0);
@@ -472,7 +485,88 @@ static void test_append_line(void **state)
         /* Never through a symlink. */
         snprintf(link, sizeof(link), "%s/link.log", s->path);
         assert_int_equal(symlinkat("logs/a.log", s->dirfd, "link.log"), 0);
-        assert_int_equal(rw_file_append_line(link, "x\n", 0640, 0, &err), -ELOOP);
+        assert_int_equal(rw_file_append_line(link, "x\n", 0640, 0, RW_DURABILITY_CACHE, &err),
+                         -ELOOP);
+        assert_int_equal(rw_file_append_line(link, "x\n", 0640, 0, RW_DURABILITY_SYNC, &err),
+                         -ELOOP);
+}
+
+/* rw_file_realpath() answers as realpath() does: the same path, or the same errno. */
+static void assert_realpath_like_libc(const char *path)
+{
+        _cleanup_free_ char *want = NULL, *got = NULL;
+        int want_errno, got_errno;
+
+        errno = 0;
+        want = realpath(path, NULL);
+        want_errno = errno;
+        errno = 0;
+        got = rw_file_realpath(path);
+        got_errno = errno;
+        if (want == NULL) {
+                if (got != NULL)
+                        fail_msg("%s: realpath failed (%s), rw_file_realpath gave %s", path,
+                                 strerror(want_errno), got);
+                assert_int_equal(got_errno, want_errno);
+                return;
+        }
+        if (got == NULL)
+                fail_msg("%s: realpath gave %s, rw_file_realpath failed (%s)", path, want,
+                         strerror(got_errno));
+        assert_string_equal(got, want);
+}
+
+static void test_realpath(void **state)
+{
+        struct scratch *s = *state;
+        const char *rel[] = {"",
+                             "/",
+                             "dir",
+                             "dir/",
+                             "dir/./sub/..",
+                             "file",
+                             "file/",
+                             "missing",
+                             "dir/missing/x",
+                             "link-dir",
+                             "link-dir/sub",
+                             "link-abs/sub",
+                             "chain",
+                             "dangling",
+                             "loop",
+                             "link-dir/../file"};
+        char cwd[4096];
+
+        assert_int_equal(mkdirat(s->dirfd, "dir", 0755), 0);
+        assert_int_equal(mkdirat(s->dirfd, "dir/sub", 0755), 0);
+        write_file(s->dirfd, "file", "x", 0644);
+        assert_int_equal(symlinkat("dir", s->dirfd, "link-dir"), 0);
+        {
+                char abs[256];
+
+                snprintf(abs, sizeof(abs), "%s/dir", s->path);
+                assert_int_equal(symlinkat(abs, s->dirfd, "link-abs"), 0);
+        }
+        assert_int_equal(symlinkat("link-dir/sub", s->dirfd, "chain"), 0);
+        assert_int_equal(symlinkat("nowhere", s->dirfd, "dangling"), 0);
+        assert_int_equal(symlinkat("loop", s->dirfd, "loop"), 0);
+        for (size_t i = 0; i < RW_ELEMENTSOF(rel); i++) {
+                char path[512];
+
+                snprintf(path, sizeof(path), "%s/%s", s->path, rel[i]);
+                assert_realpath_like_libc(path);
+        }
+        /* relative to the working directory */
+        assert_non_null(getcwd(cwd, sizeof(cwd)));
+        assert_int_equal(chdir(s->path), 0);
+        assert_realpath_like_libc("link-dir/sub");
+        assert_realpath_like_libc(".");
+        assert_realpath_like_libc("missing");
+        assert_int_equal(chdir(cwd), 0);
+        /* /proc: a link to a file, and a magic link that names no path */
+        assert_realpath_like_libc("/proc/self/exe");
+        assert_realpath_like_libc("/proc/self/ns/net");
+        assert_realpath_like_libc("/proc/self");
 }
 
 int main(void)
@@ -480,6 +574,7 @@ int main(void)
 #define SCRATCH_TEST(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
         const struct CMUnitTest tests[] = {
             SCRATCH_TEST(test_dir_open),
+            SCRATCH_TEST(test_realpath),
             SCRATCH_TEST(test_read_regular_file),
             SCRATCH_TEST(test_read_refuses_symlinks),
             SCRATCH_TEST(test_read_refuses_special_files),

@@ -61,6 +61,38 @@ static void test_array_identity(void **state)
         assert_string_equal(json_string_value(rw_test_get(out, "/mounts/3/destination")), "/last");
 }
 
+/* RFC 6901: "~" as "~0", "/" as "~1"; indexes in decimal. */
+static void test_pointer_join(void **state)
+{
+        static const struct {
+                const char *parent, *key, *want;
+        } keys[] = {
+            {"", "process", "/process"},
+            {"/annotations", "a~b/c", "/annotations/a~0b~1c"},
+            {"/annotations", "", "/annotations/"},
+            {"/x", "~~//", "/x/~0~0~1~1"},
+        };
+        static const struct {
+                size_t index;
+                const char *want;
+        } indexes[] = {{0, "/mounts/0"},
+                       {9, "/mounts/9"},
+                       {10, "/mounts/10"},
+                       {4294967295u, "/mounts/4294967295"}};
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(keys); i++) {
+                _cleanup_free_ char *p = rw_pointer_join(keys[i].parent, keys[i].key);
+
+                assert_string_equal(p, keys[i].want);
+        }
+        for (size_t i = 0; i < RW_ELEMENTSOF(indexes); i++) {
+                _cleanup_free_ char *p = rw_pointer_join_index("/mounts", indexes[i].index);
+
+                assert_string_equal(p, indexes[i].want);
+        }
+}
+
 static void test_delete_escaped_key(void **state)
 {
         _cleanup_json_ json_t *doc = rw_test_parse(doc_text);
@@ -308,6 +340,7 @@ int main(void)
             cmocka_unit_test(test_redacted_remove),
             cmocka_unit_test(test_set_creates_intermediates),
             cmocka_unit_test(test_array_identity),
+            cmocka_unit_test(test_pointer_join),
             cmocka_unit_test(test_delete_escaped_key),
             cmocka_unit_test(test_long_keys),
             cmocka_unit_test(test_conflicts_and_denials_refused),

@@ -2,7 +2,8 @@
 /*
  * The cache of checked profiles: a miss compiles and stores, a hit does not compile, any change
  * to the profile is a miss, a tampered entry is a miss, and a cache directory or entry that is not
- * root's own (or is writable by others, or a symlink) is never believed.
+ * root's own (or is writable by others, or a symlink) is never believed. Converted profiles are
+ * found by the inputs of their conversion, under the same rules.
  */
 #include "testutil.h"
 
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "seccomp_cache.h"
 #include "seccomp_profile.h"
 
@@ -330,6 +332,96 @@ static void test_profile_for_uses_cache(void **state)
         scratch_clear(&s);
 }
 
+/* The path of the one entry ending in `suffix` (fails unless exactly one). */
+static void entry_of_kind(const char *cache, const char *suffix, char *ret, size_t size)
+{
+        DIR *dir = opendir(cache);
+        struct dirent *e;
+        size_t n = 0;
+
+        assert_non_null(dir);
+        while ((e = readdir(dir)) != NULL) {
+                size_t len = strlen(e->d_name);
+
+                if (len > strlen(suffix) && strcmp(e->d_name + len - strlen(suffix), suffix) == 0) {
+                        snprintf(ret, size, "%s/%s", cache, e->d_name);
+                        n++;
+                }
+        }
+        closedir(dir);
+        assert_int_equal(n, 1);
+}
+
+/* A converted entry is used as it is: believed only when root's own, found only by the same
+ * inputs (other capabilities convert differently), and a damaged one is a miss. */
+static void test_converted_entry(void **state)
+{
+        static const char *const caps[] = {"CAP_SYS_ADMIN", NULL};
+        _cleanup_json_ json_t *first = NULL, *second = NULL, *third = NULL, *planted = NULL;
+        _cleanup_json_ json_t *fourth = NULL;
+        _cleanup_free_ char *data = NULL, *text = NULL;
+        struct rw_error err = {0};
+        size_t data_len, text_len;
+        char entry[512];
+        struct scratch s;
+        FILE *f;
+
+        (void)state;
+        if (geteuid() != 0)
+                skip();
+        scratch_init(&s);
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", NULL, s.cache, &first, &err),
+            RW_SECCOMP_CACHE_STORED);
+        entry_of_kind(s.cache, ".converted", entry, sizeof(entry));
+        entry_of_kind(s.cache, ".checked", entry, sizeof(entry));
+        entry_of_kind(s.cache, ".converted", entry, sizeof(entry));
+
+        /* The entry ends in the profile: keep its key, put another profile after it. */
+        data = rw_test_read_file(entry, &data_len);
+        assert_int_equal(rw_json_dump(first, &text, &text_len, &err), 0);
+        assert_true(data_len > text_len);
+        assert_memory_equal(data + data_len - text_len, text, text_len);
+        f = fopen(entry, "w");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, data_len - text_len, f), data_len - text_len);
+        assert_true(fputs("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}", f) >= 0);
+        assert_int_equal(fclose(f), 0);
+        /* root's own is used: that is the trust the directory's owner carries */
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", NULL, s.cache, &planted, &err),
+            RW_SECCOMP_CACHE_HIT);
+        assert_string_equal(json_string_value(json_object_get(planted, "defaultAction")),
+                            "SCMP_ACT_ALLOW");
+        /* someone else's never is: converted again (and the check's entry says it passed) */
+        assert_int_equal(chown(entry, 1000, 1000), 0);
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", NULL, s.cache, &second, &err),
+            RW_SECCOMP_CACHE_HIT);
+        assert_true(json_equal(first, second));
+        /* ...and root's own replaced it */
+        json_decref(second);
+        second = NULL;
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", NULL, s.cache, &second, &err),
+            RW_SECCOMP_CACHE_HIT);
+        assert_true(json_equal(first, second));
+
+        /* A truncated entry is a miss. */
+        assert_int_equal(truncate(entry, (off_t)(data_len - text_len)), 0);
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", NULL, s.cache, &fourth, &err),
+            RW_SECCOMP_CACHE_HIT);
+        assert_true(json_equal(first, fourth));
+
+        /* Other capabilities are other inputs: docker-default depends on them. */
+        assert_int_equal(
+            rw_seccomp_profile_for(profile_dir, "docker-default", caps, s.cache, &third, &err),
+            RW_SECCOMP_CACHE_STORED);
+        assert_false(json_equal(first, third));
+        scratch_clear(&s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -341,6 +433,7 @@ int main(void)
             cmocka_unit_test(test_untrusted_entry),
             cmocka_unit_test(test_pruned),
             cmocka_unit_test(test_profile_for_uses_cache),
+            cmocka_unit_test(test_converted_entry),
         };
 
         return cmocka_run_group_tests(tests, setup, teardown);
