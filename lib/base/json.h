@@ -45,15 +45,6 @@ int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_
  */
 size_t rw_json_compact_size(const json_t *value);
 
-/*
- * rw_json_parse() in two parts, for the tests that hold them to agree. rw_json_parse_fast() reads
- * in one pass the documents it can vouch for, and refuses (-EINVAL) every other, valid or not, or
- * fails with -ENOMEM; rw_json_parse_reference() reads through jansson, and says what is wrong.
- * rw_json_parse() tries the first, then the second.
- */
-int rw_json_parse_fast(const char *text, size_t len, json_t **ret);
-int rw_json_parse_reference(const char *text, size_t len, json_t **ret, struct rw_error *err);
-
 /* True for a number that rw_json_parse() kept verbatim (above int64, or not an integer). */
 bool rw_json_is_verbatim_number(const json_t *value);
 
