@@ -483,6 +483,18 @@ static int read_struct(struct reader *rd, const json_t *v, const struct type *t,
         return 0;
 }
 
+/* An element of a slice or a map: null is Go's zero value of its type. *ret NULL when the
+ * element was refused (rd->denied). */
+static int read_element(struct reader *rd, const json_t *element, const struct type *t,
+                        const char *pointer, json_t **ret)
+{
+        if (json_is_null(element))
+                *ret = zero_value(t);
+        else if (read_value(rd, element, t, pointer, ret) < 0)
+                return -ENOMEM;
+        return *ret == NULL && !rd->denied ? -ENOMEM : 0;
+}
+
 static int read_slice(struct reader *rd, const json_t *v, const struct type *t, const char *pointer,
                       json_t **ret)
 {
@@ -497,13 +509,7 @@ static int read_slice(struct reader *rd, const json_t *v, const struct type *t, 
                 _cleanup_free_ char *child = rw_pointer_join_index(pointer, i);
                 _cleanup_json_ json_t *value = NULL;
 
-                if (child == NULL)
-                        return -ENOMEM;
-                if (json_is_null(element))
-                        value = zero_value(t->elem);
-                else if (read_value(rd, element, t->elem, child, &value) < 0)
-                        return -ENOMEM;
-                if (value == NULL && !rd->denied)
+                if (child == NULL || read_element(rd, element, t->elem, child, &value) < 0)
                         return -ENOMEM;
                 if (value != NULL && json_array_append(out, value) < 0)
                         return -ENOMEM;
@@ -526,13 +532,7 @@ static int read_map(struct reader *rd, const json_t *v, const struct type *t, co
                 _cleanup_free_ char *child = rw_pointer_join(pointer, key);
                 _cleanup_json_ json_t *value = NULL;
 
-                if (child == NULL)
-                        return -ENOMEM;
-                if (json_is_null(member))
-                        value = zero_value(t->elem);
-                else if (read_value(rd, member, t->elem, child, &value) < 0)
-                        return -ENOMEM;
-                if (value == NULL && !rd->denied)
+                if (child == NULL || read_element(rd, member, t->elem, child, &value) < 0)
                         return -ENOMEM;
                 if (value != NULL && json_object_set(out, key, value) < 0)
                         return -ENOMEM;

@@ -22,7 +22,7 @@
 /* Parse JSON text with the lossless parser (lib/json.h). */
 json_t *rw_test_parse(const char *text);
 
-/* Load a captured engine input from $RW_FIXTURES_DIR (../shared/fixtures/engines). */
+/* Load a captured engine input from $RW_FIXTURES_DIR (tests/fixtures/engines). */
 json_t *rw_test_load_fixture(const char *name);
 
 /* Read a whole file into memory (NUL-terminated). */
