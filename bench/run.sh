@@ -425,8 +425,11 @@ EOF
         recreate="[$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
                 </dev/null >/dev/null
-        # (without additional groups: runwarden's record holds none, and without runc's state of
-        # the container it has nothing else to compare them with)
+        # runc's state of the container, as runc would leave it (ROOT/ID/state.json naming the
+        # bundle): an exec reads the container's own config.json through it, as on a real host
+        mkdir -p "$RUNC_ROOT/rwb-in-docker-default"
+        jq -n --arg b "$d" '{id: "rwb-in-docker-default", config: {labels: ["bundle=" + $b]}}' \
+                >"$RUNC_ROOT/rwb-in-docker-default/state.json"
         python3 "$BENCH/specs.py" process "$d/config.orig.json" "$S/own-process.json"
         jq -c 'del(.user.additionalGids)' "$S/own-process.json" >"$S/own-process.orig.json"
         for call in state start kill exec delete; do
@@ -550,8 +553,14 @@ if has instr; then
                         create:synthetic-env5000-mounts1000 state start kill delete exec
                         exec-running)
         fi
-        # the container's own process (without additional groups: runwarden's record holds
-        # none, and it has no runc state to read them from); and a container runc created
+        # runc's state of the container runwarden created (an exec reads its config.json
+        # through it, as on a real host)
+        mkdir -p "$RUNC_ROOT/rwb-in-docker-default"
+        jq -n --arg b "$T/bundles/in-docker-default" \
+                '{id: "rwb-in-docker-default", config: {labels: ["bundle=" + $b]}}' \
+                >"$RUNC_ROOT/rwb-in-docker-default/state.json"
+        # the container's own process (without additional groups, as runwarden's record holds
+        # none); and a container runc created
         python3 "$BENCH/specs.py" process "$T/bundles/in-docker-default/config.orig.json" \
                 "$S/instr-own-process.json.tmp"
         jq -c 'del(.user.additionalGids)' "$S/instr-own-process.json.tmp" >"$S/instr-own-process.json"

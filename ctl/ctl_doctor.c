@@ -55,6 +55,7 @@ struct doctor_options {
         const char *podman_config;
         const char *seccomp_dir;
         const char *egress_hook;
+        const char *canary_image; /* --canary IMAGE: run the tripwire through each runtime */
         bool json;
 };
 
@@ -543,6 +544,84 @@ static char *resolve_runtime(const char *path)
         return strdup(path);
 }
 
+/* The last line of `text` that is not empty (the canary's verdict), as [*ret, *ret_len). */
+static void last_line(const char *text, const char **ret, int *ret_len)
+{
+        const char *end = text != NULL ? text + strlen(text) : NULL;
+        const char *start;
+
+        while (end != NULL && end > text && end[-1] == '\n')
+                end--;
+        start = end;
+        while (start != NULL && start > text && start[-1] != '\n')
+                start--;
+        *ret = start != NULL ? start : "";
+        *ret_len = start != NULL ? (int)(end - start) : 0;
+}
+
+/*
+ * The tripwire (runwardenctl canary run, ctl/canary/README.md) through each of dockerd's runtimes
+ * that go through runwarden: what a job there can really do, against what its tier allows. The
+ * only check that starts containers, so only when asked (--canary IMAGE).
+ */
+static void check_canary(struct report *rep, const struct doctor_options *o, const char *sock,
+                         const json_t *through)
+{
+        char self[PATH_MAX], host[PATH_MAX + 8];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        size_t i;
+        json_t *name;
+
+        if (n <= 0) {
+                check(rep, "canary", "warn", NULL, "canary: cannot find runwardenctl itself");
+                return;
+        }
+        self[n] = '\0';
+        snprintf(host, sizeof(host), "unix://%s", sock);
+        /* the docker client of the canary run talks to the daemon doctor looked at */
+        setenv("DOCKER_HOST", host, 1);
+        json_array_foreach((json_t *)through, i, name)
+        {
+                const char *runtime = json_string_value(name);
+                char *argv[] = {self,
+                                "canary",
+                                "run",
+                                "--engine",
+                                "docker",
+                                "--runtime",
+                                (char *)runtime,
+                                "--image",
+                                (char *)o->canary_image,
+                                o->policy != NULL ? "--policy" : NULL,
+                                (char *)o->policy,
+                                NULL};
+                struct rw_ctl_output out = {0};
+                struct rw_error err = {0};
+                char id[128];
+                const char *tail;
+                int tail_len;
+
+                snprintf(id, sizeof(id), "canary.%s", runtime);
+                if (rw_ctl_run(argv, -1, 300000, &out, &err) < 0) {
+                        check(rep, id, "warn", NULL, "canary through %s did not run: %s", runtime,
+                              err.msg);
+                        continue;
+                }
+                last_line(out.out, &tail, &tail_len);
+                check(rep, id,
+                      out.status == 0   ? "ok"
+                      : out.status == 1 ? "fail"
+                                        : "warn",
+                      json_pack("{s:s,s:i}", "runtime", runtime, "exit", out.status),
+                      "canary through %s: %s%.*s", runtime,
+                      out.status == 0   ? ""
+                      : out.status == 1 ? "a job can do more than its tier allows: "
+                                        : "no verdict: ",
+                      tail_len, tail);
+                rw_ctl_output_clear(&out);
+        }
+}
+
 static void check_docker(struct report *rep, const struct doctor_options *o, const char *runwarden,
                          struct bypass *b)
 {
@@ -606,6 +685,8 @@ static void check_docker(struct report *rep, const struct doctor_options *o, con
                         def_through =
                             def_through ||
                             strcmp(json_string_value(json_array_get(through, i)), def) == 0;
+                if (o->canary_image != NULL)
+                        check_canary(rep, o, sock, through);
                 check(rep, "engine.docker", json_array_size(through) == 0 ? "warn" : "ok",
                       json_pack("{s:s,s:o,s:o,s:s*}", "socket", sock, "through_runwarden", through,
                                 "around_runwarden", around, "default_runtime", def),
@@ -1063,17 +1144,21 @@ static void print_text(const struct report *rep)
 
 static void usage(FILE *out)
 {
-        fprintf(out,
-                "usage: runwardenctl doctor [--json] [--policy FILE] [--runwarden PATH]\n"
-                "                           [--docker-host SOCKET] [--docker-config FILE]\n"
-                "                           [--containerd-config FILE] [--podman-config FILE]\n"
-                "                           [--seccomp-dir DIR] [--egress-hook PATH]\n"
-                "\n"
-                "Check the policy, runwarden and its tier links, the delegate runtimes (runc's\n"
-                "version against known escapes), kernel features, which engines use runwarden,\n"
-                "the ways around it, the audit log, the seccomp profiles and the egress hook.\n"
-                "Changes nothing.\n"
-                "Exit status: 0 no failure (warnings allowed), 1 a failure, 2 usage.\n");
+        fprintf(
+            out,
+            "usage: runwardenctl doctor [--json] [--policy FILE] [--runwarden PATH]\n"
+            "                           [--docker-host SOCKET] [--docker-config FILE]\n"
+            "                           [--containerd-config FILE] [--podman-config FILE]\n"
+            "                           [--seccomp-dir DIR] [--egress-hook PATH]\n"
+            "                           [--canary IMAGE]\n"
+            "\n"
+            "Check the policy, runwarden and its tier links, the delegate runtimes (runc's\n"
+            "version against known escapes), kernel features, which engines use runwarden,\n"
+            "the ways around it, the audit log, the seccomp profiles and the egress hook.\n"
+            "Changes nothing. With --canary IMAGE, also runs runwarden-canary\n"
+            "(ctl/canary/build-image.sh) through each docker runtime that goes through\n"
+            "runwarden, as a job would, and fails when a job can do more than its tier allows.\n"
+            "Exit status: 0 no failure (warnings allowed), 1 a failure, 2 usage.\n");
 }
 
 int rw_ctl_doctor(int argc, char **argv)
@@ -1088,6 +1173,7 @@ int rw_ctl_doctor(int argc, char **argv)
             {"podman-config", required_argument, NULL, 'P'},
             {"seccomp-dir", required_argument, NULL, 's'},
             {"egress-hook", required_argument, NULL, 'e'},
+            {"canary", required_argument, NULL, 'c'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -1126,6 +1212,9 @@ int rw_ctl_doctor(int argc, char **argv)
                         break;
                 case 'e':
                         o.egress_hook = optarg;
+                        break;
+                case 'c':
+                        o.canary_image = optarg;
                         break;
                 case 'h':
                         usage(stdout);

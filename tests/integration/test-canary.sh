@@ -137,6 +137,28 @@ for id in caps.bounding no-new-privs rootfs.write net.raw-inet setuid; do
 done
 rw_expect_grep "the verdict names what succeeded" "$OUT" '^verdict: FAIL: .*caps.bounding'
 
+# --- doctor --canary: every runtime of dockerd that goes through runwarden -------------------------
+rw_capture doctor "$ctl" doctor --json --canary rw-canary:test --policy "$RW_ENG_POLICY" \
+        --runwarden "$RW_ENG_RUNTIME" --docker-host "unix://$RW_ENG_DOCKER_SOCK" \
+        --containerd-config "$d/none.toml" --podman-config "$d/none.conf" \
+        --seccomp-dir "$RW_SOURCE_ROOT/seccomp-profiles" --egress-hook "$RW_EGRESS_HOOK"
+rw_expect_eq "doctor --canary: the canary passes through runwarden and runwarden-loose" \
+        '[{"id":"canary.runwarden","status":"ok"},{"id":"canary.runwarden-loose","status":"ok"}]' \
+        "$(jq -c '[.checks[] | select(.id == "canary.runwarden" or .id == "canary.runwarden-loose") | {id, status}] | sort_by(.id)' \
+                "$OUT" 2>/dev/null)"
+# The policy doctor reads says tier loose is as strict as default, but the runtime still runs the
+# loose one: a regression the canary finds, and doctor fails.
+jq '.tiers.loose = {extends: "default"}' "$RW_ENG_POLICY" >"$d/strict-policy.json"
+rw_capture doctor-strict "$ctl" doctor --json --canary rw-canary:test --policy "$d/strict-policy.json" \
+        --runwarden "$RW_ENG_RUNTIME" --docker-host "unix://$RW_ENG_DOCKER_SOCK" \
+        --containerd-config "$d/none.toml" --podman-config "$d/none.conf" \
+        --seccomp-dir "$RW_SOURCE_ROOT/seccomp-profiles" --egress-hook "$RW_EGRESS_HOOK"
+rw_expect_rc "doctor --canary, a runtime that does more than the policy says: exit 1" 1
+rw_expect_eq "doctor --canary: names the runtime whose jobs can do more" \
+        '[{"id":"canary.runwarden","status":"ok"},{"id":"canary.runwarden-loose","status":"fail"}]' \
+        "$(jq -c '[.checks[] | select(.id == "canary.runwarden" or .id == "canary.runwarden-loose") | {id, status}] | sort_by(.id)' \
+                "$OUT" 2>/dev/null)"
+
 # --- A loosened tier against the stricter expectation --------------------------------------------
 canary_run loose-strict --runtime runwarden-loose --tier default
 rw_expect_rc "the loose tier checked against tier default: the canary fails" 1
