@@ -334,6 +334,17 @@ static bool disguised(const struct mount_entry *e, const struct rw_path_fact *fa
         return false;
 }
 
+/* A volume that is a filesystem of its own (an NFS share, a disk) whose type the tier lists in
+ * volumes.mounts: the operator's choice. Never one that shows a host path (a bind of a host
+ * directory, whatever its type), nor one with other mounts below it. */
+static bool volume_mount_allowed(const struct rw_path_fact *fact,
+                                 const struct rw_settings *settings)
+{
+        return fact->mountpoint && !fact->private_tmpfs && fact->exposes == NULL &&
+               fact->submount == NULL && fact->fs_type != NULL &&
+               rw_strv_glob_any(settings->lists[RW_LIST_VOLUME_MOUNTS], fact->fs_type);
+}
+
 static const char *const bundle_files[] = {"hosts", "hostname", "resolv.conf", ".containerenv",
                                            NULL};
 
@@ -527,6 +538,12 @@ static void judge_host_mount(struct mount_entry *e, const json_t *spec,
         case RW_ENGINE_PATH_OWN_FILE:
         case RW_ENGINE_PATH_VOLUME:
                 e->volume = where.kind == RW_ENGINE_PATH_VOLUME;
+                if (e->volume && volume_mount_allowed(fact, settings)) {
+                        rw_plan_note(plan, RW_RULE_HOST_MOUNT,
+                                     "volume %s is a %s mount the tier allows (volumes.mounts)",
+                                     e->source, fact->fs_type);
+                        return;
+                }
                 e->denied = disguised(e, fact, plan);
                 return;
         case RW_ENGINE_PATH_INIT:

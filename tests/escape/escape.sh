@@ -862,12 +862,14 @@ esc_docker_start()
         ESC_DOCKER_STARTED=true
         mkdir -p "$RW_ENG_DIR/bin"
         ln -sf "$RW_ENG_RUNTIME" "$RW_ENG_DIR/bin/runwarden-svc"
+        ln -sf "$RW_ENG_RUNTIME" "$RW_ENG_DIR/bin/runwarden-volmounts"
         local pol=$RW_ENG_DIR/escape-policy.json
         jq --arg audit "$RW_ENG_AUDIT" --arg data "$RW_ENG_DATA_ROOT" \
                 --arg croot "$RW_ENG_DIR/containerd/root" --arg cstate "$RW_ENG_DIR/containerd/state" '
                 .audit_log.path = $audit
                 | .tiers.svc = {extends: "service", require: {}}
-                | .strictness += ["svc"]
+                | .tiers.volmounts = {extends: "untrusted", volumes: {mounts: ["ext4", "tmpfs", "xfs"]}}
+                | .strictness = ["volmounts"] + .strictness + ["svc"]
                 | if $mode == "engines"
                   then .engines = {docker: {data_root: $data}, containerd: {root: $croot, state: $cstate}}
                   else .tiers |= map_values(.bind_prefixes = ((.bind_prefixes // [])
@@ -876,7 +878,8 @@ esc_docker_start()
                   end' --arg mode "$ESC_POLICY_MODE" \
                 "$RW_SOURCE_ROOT/deploy/policy/policy.json" >"$pol"
         rw_eng_policy "$pol"
-        rw_eng_start_dockerd --runtime "runwarden-svc=$RW_ENG_DIR/bin/runwarden-svc"
+        rw_eng_start_dockerd --runtime "runwarden-svc=$RW_ENG_DIR/bin/runwarden-svc" \
+                --runtime "runwarden-volmounts=$RW_ENG_DIR/bin/runwarden-volmounts"
         rw_eng_busybox_image esc-busybox:test
         # The image carries the suite's rootfs additions only through the probe; the service
         # writes its own secrets at start.
@@ -918,10 +921,11 @@ esc_docker_svc()
 # letter. --prep runs first (host side, may create volumes).
 esc_docker()
 {
-        local prep='' reach='' hostcheck='' net=(--network none)
+        local prep='' reach='' hostcheck='' net=(--network none) runtime=runwarden
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --prep) prep=$2 ;;
+                --runtime) runtime=$2 ;;
                 --reach) reach=$2 ;;
                 --host-check) hostcheck=$2 ;;
                 --own-net)
@@ -946,7 +950,7 @@ esc_docker()
         [[ ! "${args[*]}" =~ esc-svc-|svcdata- ]] || esc_docker_svc
         [ -z "$prep" ] || eval "$prep" || rw_fatal "$ESC_ID: --prep failed"
         local rt=()
-        [ "$ESC_MODE" = plain ] || rt=(--runtime runwarden)
+        [ "$ESC_MODE" = plain ] || rt=(--runtime "$runtime")
         local snap
         snap=$(esc_host_snapshot)
         OUT=$ESC/logs/$ESC_CID.out ERR=$ESC/logs/$ESC_CID.err

@@ -761,6 +761,48 @@ static void test_host_mount_what_it_is(void **state)
         }
 }
 
+/* volumes.mounts: a volume that is a filesystem of its own, of a type the tier lists */
+static void test_volume_mounts_allowed(void **state)
+{
+        static const char *const volume = "/var/lib/docker/volumes/v/_data";
+        static const char *const nfs[] = {"nfs*", NULL};
+        static const struct {
+                const char *fs_type, *exposes, *submount;
+                const char *const *allowed;
+                bool denied;
+        } cases[] = {
+            {"nfs4", NULL, NULL, nfs, false},
+            {"nfs4", NULL, NULL, NULL, true},  /* not listed */
+            {"ext4", NULL, NULL, nfs, true},   /* another type */
+            {"nfs4", "/srv", NULL, nfs, true}, /* a host path, whatever its type */
+            {"nfs4", NULL, "/var/lib/x (ext4 /dev/vda)", nfs, true}, /* a mount below it */
+        };
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(cases); i++) {
+                _cleanup_json_ json_t *spec = one_bind(volume, "/data");
+                _cleanup_facts_ struct rw_host_facts facts;
+                _cleanup_plan_ struct rw_plan plan;
+                struct rw_settings settings = test_settings();
+                struct rw_path_fact *f;
+
+                settings.lists[RW_LIST_VOLUME_MOUNTS] = cases[i].allowed;
+                init_facts(&facts);
+                add_fact(&facts, volume, volume, S_IFDIR | 0755);
+                f = rw_facts_lookup_mutable(&facts, volume);
+                f->mountpoint = true;
+                f->mount_desc = strdup("x server:/export");
+                f->fs_type = strdup(cases[i].fs_type);
+                f->exposes = cases[i].exposes != NULL ? strdup(cases[i].exposes) : NULL;
+                f->submount = cases[i].submount != NULL ? strdup(cases[i].submount) : NULL;
+                rw_plan_init(&plan);
+                run_rules(spec, &settings, &facts, &plan, true, false);
+                if (rw_plan_denied(&plan) != cases[i].denied)
+                        fail_msg("case %zu: %s", i,
+                                 cases[i].denied ? "not refused" : plan.denials[0].reason);
+        }
+}
+
 static void test_host_mount_without_facts(void **state)
 {
         _cleanup_json_ json_t *spec = one_bind("/var/lib/docker/volumes/v/_data", "/data");
@@ -1886,6 +1928,7 @@ int main(void)
             cmocka_unit_test(test_engine_socket_removed_is_final),
             cmocka_unit_test(test_host_mount),
             cmocka_unit_test(test_host_mount_without_facts),
+            cmocka_unit_test(test_volume_mounts_allowed),
             cmocka_unit_test(test_bind_options),
             cmocka_unit_test(test_kernel_fs_mount),
             cmocka_unit_test(test_sys_readonly),

@@ -23,6 +23,17 @@ esc_case vol.loop-ext4 19a docker-client refused host-mount \
         'docker volume create --opt type=ext4 --opt device=/dev/loopN (a scratch image holding the canary)' \
         -- esc_docker --prep 'esc_loop && docker volume create --opt type=ext4 --opt "device=$ESC_LOOP" "hv-loop-${ESC_MODE:0:1}" >/dev/null' \
         -- -v hv-loop-MODE:/host -- 'cat /host/secret || echo ESC-BLOCKED'
+# A tier may allow volumes that are filesystems of their own (volumes.mounts: the test tier
+# volmounts lists ext4, tmpfs and xfs): the loop volume then works, and a bind of a host
+# directory dressed as a volume stays refused whatever filesystem that directory is on.
+esc_case vol.loop-ext4-listed 19a docker-client allowed - \
+        'the loop-device ext4 volume, in a tier whose volumes.mounts lists ext4' \
+        -- esc_docker --runtime runwarden-volmounts --prep 'esc_loop && docker volume create --opt type=ext4 --opt "device=$ESC_LOOP" "hv-loopok-${ESC_MODE:0:1}" >/dev/null' \
+        -- -v hv-loopok-MODE:/vol -- 'echo hi >/vol/f && grep -q hi /vol/f && echo ESC-OK'
+esc_case vol.mount-opt-dir-listed 19a docker-client refused host-mount \
+        'the host dir dressed as a volume, in a tier whose volumes.mounts lists the filesystem types' \
+        -- esc_docker --runtime runwarden-volmounts -- --mount "type=volume,src=hv-dirl-MODE,dst=/host,$vopt,volume-opt=device=$ESC_HOST" -- \
+        'cat /host/secret || echo ESC-BLOCKED; touch /host/pwned || echo ESC-BLOCKED'
 esc_case vol.compose-allowed 19a docker-client allowed - \
         'a compose-style named volume without driver options' \
         -- esc_docker --prep 'docker volume create --label com.docker.compose.project=esc --label com.docker.compose.volume=data "esc_data-${ESC_MODE:0:1}" >/dev/null' \
