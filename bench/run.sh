@@ -232,9 +232,19 @@ bundle()
 # /bin/true), for plain runc to run.
 harden()
 {
+        cp "$1/config.json" "$1/config.engine.json"
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true --tier "$3" create --bundle "$1" "$2" \
                 </dev/null >/dev/null || fatal "runwarden refused the benchmark's spec in $1"
         cp "$1/config.json" "$1/config.orig.json"
+}
+
+# harden_again DIR ID TIER: the untimed preparation of each round of "runc, hardened spec": the
+# hardened spec holds runwarden's egress hook, which takes the rules runwarden's create prepared
+# for that container once, so every round gets a create of its own (delegate /bin/true).
+harden_again()
+{
+        printf '[%s, %s]' "$(q cp "$1/config.engine.json" "$1/config.json")" \
+                "$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true --tier "$3" create --bundle "$1" "$2")"
 }
 
 # --- 1. A container's whole life, per tier ---------------------------------------------------
@@ -261,7 +271,8 @@ if has life; then
  "description": "runc run of the engine's spec; runc run of the spec runwarden makes of it; runwarden → runc run of the engine's spec",
  "variants": [
   {"name": "runc", "steps": [$(q "$RUNC" "${EF[@]}" run --bundle "$d/a" "rwb-$tier-a")]},
-  {"name": "runc, hardened spec", "steps": [$(q "$RUNC" "${EF[@]}" run --bundle "$d/b" "rwb-$tier-b")]},
+  {"name": "runc, hardened spec", "prepare": $(harden_again "$d/b" "rwb-$tier-b" "$tier"),
+   "steps": [$(q "$RUNC" "${EF[@]}" run --bundle "$d/b" "rwb-$tier-b")]},
   {"name": "runwarden → runc", "restore": [["$d/c/config.orig.json", "$d/c/config.json"]],
    "steps": [$(q "${rwl[@]}" run --bundle "$d/c" "rwb-$tier-c")]}$life_x]}
 EOF
@@ -270,7 +281,8 @@ EOF
  "variants": [
   {"name": "runc", "steps": [$(q "$RUNC" "${EF[@]}" create --bundle "$d/a" "rwb-$tier-a"),
     $(q "$RUNC" "${EF[@]}" start "rwb-$tier-a"), $(q "$RUNC" "${EF[@]}" delete --force "rwb-$tier-a")]},
-  {"name": "runc, hardened spec", "steps": [$(q "$RUNC" "${EF[@]}" create --bundle "$d/b" "rwb-$tier-b"),
+  {"name": "runc, hardened spec", "prepare": $(harden_again "$d/b" "rwb-$tier-b" "$tier"),
+   "steps": [$(q "$RUNC" "${EF[@]}" create --bundle "$d/b" "rwb-$tier-b"),
     $(q "$RUNC" "${EF[@]}" start "rwb-$tier-b"), $(q "$RUNC" "${EF[@]}" delete --force "rwb-$tier-b")]},
   {"name": "runwarden → runc", "restore": [["$d/c/config.orig.json", "$d/c/config.json"]],
    "steps": [$(q "${rwl[@]}" create --bundle "$d/c" "rwb-$tier-c"),

@@ -3,7 +3,8 @@
  * The command-line parser. The input is split into arguments at NUL and newline bytes (at most
  * 64). Invariants:
  *  - rw_cli_parse fails exactly when one of runwarden's own global flags (--runtime, --mode,
- *    --seccomp-dir, --policy, --tier, before the command) lacks a value or has a bad one;
+ *    --seccomp-dir, --policy, --tier, --egress-hook, before the command) lacks a value or has a bad
+ * one;
  *  - the delegate's argv is argv without those flags and their values, in order: argv[0] first,
  *    every other argument kept, the command and everything after it untouched (a model of Go's
  *    flag package over runc's global flags, written here apart from cli.c, says which go);
@@ -20,9 +21,12 @@
 
 #define MAX_ARGS 64
 
-static const char *const own_flags[] = {"runtime", "mode", "seccomp-dir", "policy", "tier"};
-/* runc's global flags that take a value (urfave StringFlag): the next argument, whatever it is */
-static const char *const value_flags[] = {"log", "log-format", "root", "criu", "rootless"};
+static const char *const own_flags[] = {"runtime", "mode", "seccomp-dir",
+                                        "policy",  "tier", "egress-hook"};
+/* the delegates' global flags that take a value (urfave StringFlag, and runsc's --network): the
+ * next argument, whatever it is */
+static const char *const value_flags[] = {"log",  "log-format", "root",
+                                          "criu", "rootless",   "network"};
 
 static bool in_list(const char *const *list, size_t n, const char *name, size_t len)
 {

@@ -233,15 +233,17 @@ static void test_dump_reads_back(void **state)
 {
         _cleanup_json_ json_t *deep = json_array();
         _cleanup_free_ char *text = NULL;
+        _cleanup_json_ json_t *flat = NULL;
         json_t *inner = deep, *doc = NULL;
         struct rw_error err = {0};
         size_t len;
 
         (void)state;
-        assert_reads_back(rw_test_parse("[1.5,-0,18446744073709551615,-9223372036854775808,"
-                                        "9223372036854775807,0,{},[],\"\",\"\\\"\\\\\\b\\f"
-                                        "\\n\\r\\t\\u0001\\u001f/\\u00e9\",{\"k\\n\":[true,false,"
-                                        "null]}]"));
+        flat = rw_test_parse("[1.5,-0,18446744073709551615,-9223372036854775808,"
+                             "9223372036854775807,0,{},[],\"\",\"\\\"\\\\\\b\\f"
+                             "\\n\\r\\t\\u0001\\u001f/\\u00e9\",{\"k\\n\":[true,false,"
+                             "null]}]");
+        assert_reads_back(flat);
         /* as deep as rw_json_parse() reads, and not deeper */
         for (int depth = 2; depth <= JSON_PARSER_MAX_DEPTH; depth++) {
                 json_t *next = json_array();
