@@ -26,6 +26,7 @@
 # (bench/docker.sh) starts its own containerd and dockerd beside any that run on the host, with
 # the integration tests' harness (tests/integration/engines.sh), and stops them at the end.
 set -euo pipefail
+# (a pipe is never cut short with head: under pipefail its writer would die of SIGPIPE)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -175,7 +176,7 @@ shared_libs()
         echo "- command: bench/run.sh $([ "$mode" = full ] || echo "--$mode ")--only $only"
         echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (modified)')"
         echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-        echo "- runc: $("$RUNC" --version | head -n1), busybox rootfs, bundles on tmpfs"
+        echo "- runc: $("$RUNC" --version | sed -n 1p), busybox rootfs, bundles on tmpfs"
         echo "- runwarden: $RW ($(shared_libs "$RW") shared libraries)"
 } >"$out/results.md"
 
@@ -672,7 +673,7 @@ EOF
                 perf report -i "$S/perf.data" --comm runwarden --no-children \
                         --percentage relative --sort dso,symbol --stdio -g none \
                         --percent-limit 0.8 2>/dev/null |
-                        grep -v '^#' | grep -v '^$' | sed 's/ *$//' | head -n 40
+                        grep -v '^#' | grep -v '^$' | sed 's/ *$//' | sed -n 1,40p
                 echo
                 echo "by shared object:"
                 perf report -i "$S/perf.data" --comm runwarden --no-children \
@@ -680,7 +681,7 @@ EOF
                         2>/dev/null | grep -v '^#' |
                         awk 'NF > 1 { sub("%", "", $1); by[$2] += $1 }
                              END { for (d in by) printf "%8.2f%%  %s\n", by[d], d }' |
-                        sort -rn | head -n 10
+                        sort -rn | sed -n 1,10p
                 echo '```'
         } | tee -a "$out/results.md"
         # Twice: the first misses the seccomp cache under valgrind (see instr above).
@@ -700,7 +701,7 @@ EOF
                 callgrind_annotate --inclusive=yes "$S/callgrind.out" 2>/dev/null |
                         grep -E '^ *[0-9,]+ .*(\[/[^]]*/runwarden\]|:json_[a-z_]+ \[)' |
                         grep -v "'" | sed -E 's# \[[^]]*\]$##; s#  [^ ]*/([a-z_]+\.c:)#  \1#' |
-                        head -n 40
+                        sed -n 1,40p
                 echo '```'
         } | tee -a "$out/results.md"
 }
