@@ -274,7 +274,9 @@ static void forget_records(struct rw_call *c)
                 return;
         if (rw_host_canonical_root(c->cli.root, &root, &err) == 0) {
                 rw_state_remove(NULL, root, c->cli.container_id, &err);
-                rw_volume_remove_user(NULL, root, c->cli.container_id, &err);
+                rw_volume_remove_user(NULL, root, c->cli.container_id,
+                                      c->d.record.volumes_known ? c->d.record.volumes : NULL,
+                                      c->d.record.n_volumes, &err);
         }
         c->recorded = false;
 }
@@ -395,11 +397,16 @@ static int keep_records(struct rw_call *c, struct rw_error *err)
                 return 0;
         }
         if (c->d.remove_record) {
+                /* the volumes it went into, as recorded at its create (else all of them) */
+                bool known = c->d.have_record && c->d.record.volumes_known;
+
                 /* runc unmounts nothing of the host's: the pins go with the record */
                 if (rw_pins_release(NULL, root, c->cli.container_id, &state_err) < 0)
                         log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
                 rw_state_remove(NULL, root, c->cli.container_id, &state_err);
-                if (rw_volume_remove_user(NULL, root, c->cli.container_id, &state_err) < 0)
+                if (rw_volume_remove_user(NULL, root, c->cli.container_id,
+                                          known ? c->d.record.volumes : NULL, c->d.record.n_volumes,
+                                          &state_err) < 0)
                         log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
                 return 0;
         }

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "utctime.h"
 
 static const char *level_name(enum rw_log_level level)
 {
@@ -21,27 +22,6 @@ static const char *level_name(enum rw_log_level level)
                 return "error";
         }
         return "error";
-}
-
-/* RFC 3339 with nanoseconds in UTC, as Go's time.RFC3339Nano prints it. */
-static void format_time(const struct timespec *now, char *buf, size_t size)
-{
-        struct tm tm;
-        char base[32];
-        long nsec = now->tv_nsec;
-        int digits = 9;
-
-        gmtime_r(&now->tv_sec, &tm);
-        strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-        if (nsec == 0) {
-                snprintf(buf, size, "%sZ", base);
-                return;
-        }
-        while (nsec % 10 == 0) {
-                nsec /= 10;
-                digits--;
-        }
-        snprintf(buf, size, "%s.%0*ldZ", base, digits, nsec);
 }
 
 /* logrus text quoting: the value in double quotes with Go's %q escapes for what matters. */
@@ -91,7 +71,9 @@ char *rw_enginelog_format(enum rw_log_format format, enum rw_log_level level, co
         char when[64];
         char *line = NULL;
 
-        format_time(now, when, sizeof(when));
+        /* a time beyond any calendar: Go's zero time */
+        if (rw_utc_format(now, true, when, sizeof(when)) < 0)
+                snprintf(when, sizeof(when), "0001-01-01T00:00:00Z");
         if (format == RW_LOG_FORMAT_JSON) {
                 _cleanup_json_ json_t *obj = json_object();
                 _cleanup_free_ char *text = NULL;

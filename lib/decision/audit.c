@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "json.h"
+#include "utctime.h"
 
 /*
  * The job sets its own environment: an identity value is a label, not a proof, and a job that
@@ -131,25 +132,6 @@ static int set_value(json_t *obj, const char *key, json_t *value)
         snprintf(summary, sizeof(summary), "<%s of %zu bytes, not logged in full>",
                  json_is_object(value) ? "object" : "array", len);
         return json_object_set_new(obj, key, json_string(summary));
-}
-
-/* UTC, formatted by hand: strftime() reads the time zone (/etc/localtime) on every call. */
-static int format_time(const struct timespec *ts, char *buf, size_t size)
-{
-        time_t seconds = ts->tv_sec;
-        long nanoseconds = ts->tv_nsec;
-        struct tm tm;
-        int n;
-
-        if (gmtime_r(&seconds, &tm) == NULL)
-                return -EOVERFLOW;
-        if (nanoseconds < 0 || nanoseconds > 999999999)
-                nanoseconds = 0;
-        n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nanoseconds);
-        if (n < 0 || (size_t)n >= size)
-                return -EOVERFLOW;
-        return 0;
 }
 
 /* The only values of the job's environment and annotations a line ever holds. */
@@ -314,7 +296,7 @@ char *rw_audit_format(const struct rw_audit_entry *d)
 
         if (line == NULL)
                 return NULL;
-        if (format_time(&d->time, time_text, sizeof(time_text)) < 0)
+        if (rw_utc_format(&d->time, false, time_text, sizeof(time_text)) < 0)
                 return NULL;
         if (set_text(line, "time", time_text) < 0 || set_text(line, "id", d->id) < 0 ||
             set_text(line, "command", d->command) < 0 ||

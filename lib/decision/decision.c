@@ -252,6 +252,67 @@ static int collect_volumes(struct rw_decision *d, struct rw_error *err)
         return 0;
 }
 
+/* What an exec is compared with (rule exec-policy), kept in the record when it fits: the
+ * container's process labels and additional groups (no rule changes them). */
+static void record_owner(const json_t *process, struct rw_container_state *st)
+{
+        const char *apparmor = rw_spec_string_member(process, "apparmorProfile");
+        const char *selinux = rw_spec_string_member(process, "selinuxLabel");
+        const json_t *gids = json_object_get(json_object_get(process, "user"), "additionalGids");
+        size_t i;
+        json_t *g;
+
+        st->owner_known = false;
+        if (json_array_size(gids) > RW_ELEMENTSOF(st->gids) ||
+            snprintf(st->apparmor, sizeof(st->apparmor), "%s", apparmor != NULL ? apparmor : "") >=
+                (int)sizeof(st->apparmor) ||
+            snprintf(st->selinux, sizeof(st->selinux), "%s", selinux != NULL ? selinux : "") >=
+                (int)sizeof(st->selinux))
+                return;
+        json_array_foreach(gids, i, g)
+        {
+                /* the gate's view holds uint32 here; anything else is not recorded */
+                if (!json_is_integer(g) || json_integer_value(g) < 0 ||
+                    json_integer_value(g) > (json_int_t)UINT32_MAX)
+                        return;
+                st->gids[i] = (uint32_t)json_integer_value(g);
+        }
+        st->n_gids = json_array_size(gids);
+        st->owner_known = true;
+}
+
+/* The volume registry's entries the container goes into: a delete takes it out of those
+ * alone. More than the record holds: none recorded (a delete then reads every entry). */
+static void record_volumes(char **volumes, struct rw_container_state *st)
+{
+        size_t n = 0;
+
+        st->volumes_known = false;
+        while (volumes != NULL && volumes[n] != NULL)
+                n++;
+        if (n > RW_ELEMENTSOF(st->volumes))
+                return;
+        for (size_t i = 0; i < n; i++)
+                rw_volume_entry_name(volumes[i], st->volumes[i]);
+        st->n_volumes = n;
+        st->volumes_known = true;
+}
+
+/* The container's process as recorded at create, shaped as its config.json's, or NULL. */
+static json_t *recorded_owner(const struct rw_container_state *st)
+{
+        _cleanup_json_ json_t *gids = json_array();
+
+        if (gids == NULL)
+                return NULL;
+        for (size_t i = 0; i < st->n_gids; i++)
+                if (json_array_append_new(gids, json_integer(st->gids[i])) < 0)
+                        return NULL;
+        return json_pack("{s:{s:I, s:I, s:O}, s:s, s:s}", "user", "uid", (json_int_t)st->uid, "gid",
+                         (json_int_t)st->gid, "additionalGids", gids, "apparmorProfile",
+                         st->apparmor, "selinuxLabel", st->selinux);
+}
+
 static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                          const struct rw_policy *policy, const char *invoked_as,
                          const struct rw_decision_io *io, struct rw_error *err)
@@ -304,6 +365,7 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         r = collect_volumes(d, err);
         if (r < 0)
                 return r;
+        record_volumes(d->volumes, &d->record);
 
         snprintf(d->record.tier, sizeof(d->record.tier), "%s", d->choice.tier->name);
         {
@@ -319,6 +381,7 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         }
         rw_decision_process_user(json_object_get(d->view, "process"), &d->record.uid,
                                  &d->record.gid);
+        record_owner(json_object_get(d->view, "process"), &d->record);
         d->save_record = true;
         return 0;
 }
@@ -348,9 +411,9 @@ static bool gids_within(const json_t *process, const json_t *owner)
 
 /*
  * What the tier's exec policy says of the process an exec runs. allow-as-owner: its user, group
- * and additional groups must be the container's own — from the container's config.json
- * (`owner`, what runc itself started), else from runwarden's record (which holds no groups: an
- * exec with additional groups is then refused).
+ * and additional groups must be the container's own — `owner`: its process as recorded at create,
+ * else as its config.json has it (what runc itself started); without either, the record's user
+ * alone (no groups: an exec with additional groups is then refused).
  */
 static void judge_exec_policy(const struct rw_decision *d, const json_t *process,
                               const json_t *owner, struct rw_plan *plan)
@@ -391,7 +454,7 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                        const struct rw_policy *policy, const char *invoked_as,
                        const struct rw_decision_io *io, struct rw_error *err)
 {
-        _cleanup_json_ json_t *config = NULL;
+        _cleanup_json_ json_t *config = NULL, *owner = NULL;
         _cleanup_plan_ struct rw_plan judged;
         int r;
 
@@ -414,8 +477,13 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                 rw_rules_process(d->view, "", &d->settings, &d->plan);
                 rw_rules_secrets(d->view, "", &d->plan);
                 /* The container's own process: whose process an exec must be (allow-as-owner),
-                 * and the security labels it must keep (the file names its own). */
-                {
+                 * and the security labels it must keep (the file names its own). As recorded at
+                 * create, else from its config.json. */
+                if (d->have_record && d->record.owner_known) {
+                        owner = recorded_owner(&d->record);
+                        if (owner == NULL)
+                                return rw_error_set(err, ENOMEM, "judging the exec");
+                } else {
                         _cleanup_plan_ struct rw_plan ignored;
                         struct rw_error sub = {0};
 
@@ -424,15 +492,16 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                                               RW_SPEC_CONFIG, "the container's config.json", NULL,
                                               &config, &ignored, &sub) < 0)
                                 config = NULL;
+                        owner = json_incref(json_object_get(config, "process"));
                 }
-                if (config != NULL)
-                        rw_rules_exec_lsm(json_object_get(config, "process"), d->view, &d->plan);
+                if (config != NULL || owner != NULL)
+                        rw_rules_exec_lsm(owner, d->view, &d->plan);
                 else
                         rw_plan_deny(&d->plan, RW_RULE_EXEC_POLICY, "exec",
                                      "the container's own config.json cannot be read (runc's "
                                      "state under --root names its bundle): the exec's security "
                                      "labels cannot be compared with the container's");
-                judge_exec_policy(d, d->view, json_object_get(config, "process"), &d->plan);
+                judge_exec_policy(d, d->view, owner, &d->plan);
                 return 0;
         }
 

@@ -94,6 +94,33 @@ static json_t *egress_json(const struct rw_container_state *st)
                          st->egress_pin);
 }
 
+/* The container's own process, as an exec is compared with it. */
+static json_t *owner_json(const struct rw_container_state *st)
+{
+        _cleanup_json_ json_t *gids = json_array();
+
+        if (gids == NULL)
+                return NULL;
+        for (size_t i = 0; i < st->n_gids; i++)
+                if (json_array_append_new(gids, json_integer(st->gids[i])) < 0)
+                        return NULL;
+        return json_pack("{s:s, s:s, s:O}", "apparmorProfile", st->apparmor, "selinuxLabel",
+                         st->selinux, "additionalGids", gids);
+}
+
+/* The volume registry's entries it is in. */
+static json_t *volumes_json(const struct rw_container_state *st)
+{
+        _cleanup_json_ json_t *list = json_array();
+
+        if (list == NULL)
+                return NULL;
+        for (size_t i = 0; i < st->n_volumes; i++)
+                if (json_array_append_new(list, json_string(st->volumes[i])) < 0)
+                        return NULL;
+        return TAKE_PTR(list);
+}
+
 static bool u64_text(const json_t *v, uint64_t *ret)
 {
         const char *s = json_string_value(v);
@@ -125,6 +152,17 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
         /* What load would refuse is not written. */
         if (st->tier[0] == '\0' || memchr(st->tier, '\0', sizeof(st->tier)) == NULL)
                 return rw_error_set(err, EINVAL, "invalid tier name for container %s", id);
+        if (st->volumes_known && st->n_volumes > RW_STATE_MAX_VOLUMES)
+                return rw_error_set(err, EINVAL, "invalid volume list for container %s", id);
+        for (size_t i = 0; st->volumes_known && i < st->n_volumes; i++)
+                if (memchr(st->volumes[i], '\0', sizeof(st->volumes[i])) == NULL ||
+                    !rw_volume_entry_name_valid(st->volumes[i]))
+                        return rw_error_set(err, EINVAL, "invalid volume list for container %s",
+                                            id);
+        if (st->owner_known && (memchr(st->apparmor, '\0', sizeof(st->apparmor)) == NULL ||
+                                memchr(st->selinux, '\0', sizeof(st->selinux)) == NULL ||
+                                st->n_gids > RW_STATE_MAX_GIDS))
+                return rw_error_set(err, EINVAL, "invalid process record for container %s", id);
         if (st->uid < -1 || st->uid > UINT32_MAX || st->gid < -1 || st->gid > UINT32_MAX)
                 return rw_error_set(err, EINVAL, "invalid user %lld:%lld for container %s",
                                     (long long)st->uid, (long long)st->gid, id);
@@ -140,9 +178,11 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
             (st->sandbox[0] != '\0' &&
              json_object_set_new(doc, "sandbox", json_string(st->sandbox)) < 0) ||
             (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0) ||
-            (st->egress && json_object_set_new(doc, "egress", egress_json(st)) < 0))
+            (st->egress && json_object_set_new(doc, "egress", egress_json(st)) < 0) ||
+            (st->owner_known && json_object_set_new(doc, "owner", owner_json(st)) < 0) ||
+            (st->volumes_known && json_object_set_new(doc, "volumes", volumes_json(st)) < 0))
                 return rw_error_set(err, EINVAL,
-                                    "cannot record container %s: root or tier is not UTF-8", id);
+                                    "cannot record container %s: a name in it is not UTF-8", id);
         text = json_dumps(doc, JSON_COMPACT);
         if (text == NULL)
                 return rw_error_set(err, ENOMEM, "out of memory");
@@ -167,7 +207,7 @@ static bool is_id_number(const json_t *v)
 struct record_view {
         const char *root; /* NULL: the default root */
         const char *id;
-        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress;
+        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress, *owner, *volumes;
 };
 
 static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
@@ -191,6 +231,8 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
             .sandbox = json_object_get(doc, "sandbox"),
             .pod = json_object_get(doc, "pod"),
             .egress = json_object_get(doc, "egress"),
+            .owner = json_object_get(doc, "owner"),
+            .volumes = json_object_get(doc, "volumes"),
         };
         if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
             ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
@@ -201,6 +243,59 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
               !json_is_boolean(json_object_get(ret->egress, "pin")))))
                 return rw_error_set(err, EINVAL, "not a runwarden state file");
         *ret_doc = TAKE_PTR(doc);
+        return 0;
+}
+
+static int owner_label(const json_t *v, char *buf, size_t size)
+{
+        if (!json_is_string(v) || json_string_length(v) >= size ||
+            strlen(json_string_value(v)) != json_string_length(v))
+                return -EINVAL;
+        memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+        return 0;
+}
+
+static int owner_state(const json_t *owner, struct rw_container_state *ret)
+{
+        const json_t *gids = json_object_get(owner, "additionalGids");
+        size_t i;
+        json_t *g;
+
+        if (!json_is_object(owner) || json_object_size(owner) != 3 || !json_is_array(gids) ||
+            json_array_size(gids) > RW_STATE_MAX_GIDS ||
+            owner_label(json_object_get(owner, "apparmorProfile"), ret->apparmor,
+                        sizeof(ret->apparmor)) < 0 ||
+            owner_label(json_object_get(owner, "selinuxLabel"), ret->selinux,
+                        sizeof(ret->selinux)) < 0)
+                return -EINVAL;
+        json_array_foreach(gids, i, g)
+        {
+                if (!json_is_integer(g) || json_integer_value(g) < 0 ||
+                    json_integer_value(g) > (json_int_t)UINT32_MAX)
+                        return -EINVAL;
+                ret->gids[i] = (uint32_t)json_integer_value(g);
+        }
+        ret->n_gids = json_array_size(gids);
+        ret->owner_known = true;
+        return 0;
+}
+
+static int volumes_state(const json_t *volumes, struct rw_container_state *ret)
+{
+        size_t i;
+        json_t *name;
+
+        if (!json_is_array(volumes) || json_array_size(volumes) > RW_STATE_MAX_VOLUMES)
+                return -EINVAL;
+        json_array_foreach(volumes, i, name)
+        {
+                if (!json_is_string(name) || json_string_length(name) >= RW_STORE_NAME_MAX ||
+                    !rw_volume_entry_name_valid(json_string_value(name)))
+                        return -EINVAL;
+                memcpy(ret->volumes[i], json_string_value(name), json_string_length(name) + 1);
+        }
+        ret->n_volumes = json_array_size(volumes);
+        ret->volumes_known = true;
         return 0;
 }
 
@@ -225,6 +320,10 @@ static int record_state(const struct record_view *v, struct rw_container_state *
                 ret->egress = true;
                 ret->egress_pin = json_is_true(json_object_get(v->egress, "pin"));
         }
+        if (v->owner != NULL && owner_state(v->owner, ret) < 0)
+                return rw_error_set(err, EINVAL, "invalid process record");
+        if (v->volumes != NULL && volumes_state(v->volumes, ret) < 0)
+                return rw_error_set(err, EINVAL, "invalid volume list");
         return 0;
 }
 

@@ -13,8 +13,11 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "store.h" /* RW_STORE_NAME_MAX */
 
-#define RW_STATE_DIR "/run/runwarden/state"
+#define RW_STATE_DIR         "/run/runwarden/state"
+#define RW_STATE_MAX_GIDS    64
+#define RW_STATE_MAX_VOLUMES 64
 
 struct rw_container_state {
         char tier[128];
@@ -29,6 +32,20 @@ struct rw_container_state {
         bool egress_pin;
         uint64_t bundle_dev;
         uint64_t bundle_ino;
+        /* The container's own process as runc starts it, what an exec is compared with (rule
+         * exec-policy: its security labels, and its groups under allow-as-owner). Recorded at
+         * create when it fits; `owner_known` false: an exec reads the container's config.json. */
+        bool owner_known;
+        char apparmor[256];
+        char selinux[256];
+        uint32_t gids[RW_STATE_MAX_GIDS];
+        size_t n_gids;
+        /* The volume registry's entries it was added to (rw_volume_entry_name()): all a delete
+         * takes it out of. `volumes_known` false (more than fit, a record of an older runwarden):
+         * every entry is looked at. */
+        bool volumes_known;
+        size_t n_volumes;
+        char volumes[RW_STATE_MAX_VOLUMES][RW_STORE_NAME_MAX];
 };
 
 /* `state_dir` NULL: RW_STATE_DIR. `root` NULL: the delegate's default root. */
@@ -80,8 +97,13 @@ int rw_volume_load(const char *state_dir, const char *path, struct rw_volume_ent
 /* Record `use` as a user of `path` (its creator when nobody was). */
 int rw_volume_add_user(const char *state_dir, const char *path, const struct rw_volume_use *use,
                        struct rw_error *err);
-/* Forget container root/id as a user of every volume (its creator stays recorded). */
+/* The name of the registry's entry for volume directory `path`. */
+void rw_volume_entry_name(const char *path, char ret[RW_STORE_NAME_MAX]);
+/* Whether `name` is one rw_volume_entry_name() gives. */
+bool rw_volume_entry_name_valid(const char *name);
+/* Forget container root/id as a user of the volumes whose entries `names` are (n of them; NULL:
+ * of every volume, all entries read). Its creator stays recorded. */
 int rw_volume_remove_user(const char *state_dir, const char *root, const char *id,
-                          struct rw_error *err);
+                          const char (*names)[RW_STORE_NAME_MAX], size_t n, struct rw_error *err);
 void rw_volume_entry_clear(struct rw_volume_entry *e);
 void rw_volume_use_clear(struct rw_volume_use *u);

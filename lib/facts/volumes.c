@@ -27,6 +27,17 @@
 #define VOLUMES_DIR     "volumes"
 #define LOCK_NAME       "lock"
 
+void rw_volume_entry_name(const char *path, char ret[RW_STORE_NAME_MAX])
+{
+        rw_store_key_name(path, strlen(path), VOLUME_SUFFIX, ret);
+}
+
+bool rw_volume_entry_name_valid(const char *name)
+{
+        return strlen(name) == 16 + strlen(VOLUME_SUFFIX) &&
+               strspn(name, "0123456789abcdef") == 16 && strcmp(name + 16, VOLUME_SUFFIX) == 0;
+}
+
 void rw_volume_use_clear(struct rw_volume_use *u)
 {
         free(u->root);
@@ -162,7 +173,7 @@ int rw_volume_load(const char *state_dir, const char *path, struct rw_volume_ent
                 *err = sub;
                 return r;
         }
-        rw_store_key_name(path, strlen(path), VOLUME_SUFFIX, name);
+        rw_volume_entry_name(path, name);
         r = rw_store_read(&store, name, VOLUME_FILE_MAX, &data, &len, &sub);
         if (r == -ENOENT)
                 return 0;
@@ -213,7 +224,7 @@ int rw_volume_add_user(const char *state_dir, const char *path, const struct rw_
                 r = lock_registry(&store, &lock, err);
         if (r < 0)
                 return rw_error_prefix(err, "recording volume %s", path);
-        rw_store_key_name(path, strlen(path), VOLUME_SUFFIX, name);
+        rw_volume_entry_name(path, name);
         r = rw_store_read(&store, name, VOLUME_FILE_MAX, &data, &len, &sub);
         if (r >= 0 && parse_entry(data, len, path, &e, &ours) < 0)
                 r = -EINVAL;
@@ -265,6 +276,7 @@ int rw_volume_add_user(const char *state_dir, const char *path, const struct rw_
 }
 
 int rw_volume_remove_user(const char *state_dir, const char *root, const char *id,
+                          const char (*names_given)[RW_STORE_NAME_MAX], size_t n_given,
                           struct rw_error *err)
 {
         _cleanup_store_ struct rw_store store = RW_STORE_INIT;
@@ -281,8 +293,20 @@ int rw_volume_remove_user(const char *state_dir, const char *root, const char *i
                 return r;
         }
         r = lock_registry(&store, &lock, err);
-        if (r >= 0)
+        if (r >= 0 && names_given == NULL)
                 r = rw_store_list(&store, VOLUME_SUFFIX, &names, err);
+        if (r >= 0 && names_given != NULL) {
+                /* only the entries the container was added to */
+                names = calloc(n_given + 1, sizeof(char *));
+                if (names == NULL)
+                        r = rw_error_set(err, ENOMEM, "volume registry");
+                for (size_t i = 0; r >= 0 && i < n_given; i++) {
+                        if (!rw_volume_entry_name_valid(names_given[i]))
+                                r = rw_error_set(err, EINVAL, "invalid volume entry name");
+                        else if ((names[i] = strdup(names_given[i])) == NULL)
+                                r = rw_error_set(err, ENOMEM, "volume registry");
+                }
+        }
         if (r < 0)
                 return r;
         for (size_t i = 0; names[i] != NULL; i++) {

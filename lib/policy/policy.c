@@ -84,5 +84,6 @@ void rw_policy_clear(struct rw_policy *policy)
         free(policy->audit_log);
         for (int k = 0; k < RW_ENGINE_KIND_COUNT; k++)
                 rw_strv_free(policy->engine_storage[k]);
+        json_decref(policy->doc);
         *policy = (struct rw_policy){0};
 }

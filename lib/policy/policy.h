@@ -80,6 +80,10 @@ struct rw_policy {
          * files and the defaults say (lib/facts/engines.h). Each list is NULL-terminated. */
         struct rw_engine_config engines;
         char **engine_storage[RW_ENGINE_KIND_COUNT]; /* owns the lists of `engines` */
+        /* The document it was read from, freed with the policy (nothing points into it): a
+         * call that hands off never frees it, and jansson's freeing is a sixth of a policy's
+         * reading (docs/performance.md). */
+        json_t *doc;
 };
 
 /* The policy used when there is no policy file: one tier, "baseline", the built-in rules. */

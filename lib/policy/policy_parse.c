@@ -568,6 +568,7 @@ int rw_policy_parse(const char *text, size_t len, const char *origin, struct rw_
                                 return r;
                 }
         }
+        policy.doc = TAKE_PTR(doc);
         *ret = policy;
         policy = (struct rw_policy){0};
         return 0;

@@ -101,6 +101,8 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
         struct rw_error why = {0};
         bool ok;
 
+        /* The profile goes into the plan shared, not copied: nothing changes a profile once it
+         * is loaded, and the plan and the document only hold references to it. */
         seccomp = spec_filter(spec, plan, &ok);
         if (!ok)
                 return;
@@ -114,7 +116,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
         }
         if (seccomp == NULL) {
                 rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", NULL,
-                                json_deep_copy(settings->seccomp_profile),
+                                json_incref((json_t *)settings->seccomp_profile),
                                 "no seccomp filter: applied profile %s", name);
                 return;
         }
@@ -123,7 +125,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
                 return;
         if (filter_unconfined(seccomp)) {
                 rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
-                                json_deep_copy(settings->seccomp_profile),
+                                json_incref((json_t *)settings->seccomp_profile),
                                 "the seccomp filter lets every system call through: replaced it "
                                 "with profile %s",
                                 name);
@@ -132,17 +134,15 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
         if (settings->seccomp_mode == RW_SECCOMP_INJECT) {
                 if (check_engine_filter(seccomp, settings->seccomp_profile, &why) == 0)
                         return;
-                /* A copy: the plan owns what it applies, and the profile is shared by every
-                 * spec. */
                 rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
-                                json_deep_copy(settings->seccomp_profile),
+                                json_incref((json_t *)settings->seccomp_profile),
                                 "the engine's seccomp filter is not as strict as profile %s (%s): "
                                 "replaced it with the profile",
                                 name, why.msg);
                 return;
         }
         rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
-                        json_deep_copy(settings->seccomp_profile),
+                        json_incref((json_t *)settings->seccomp_profile),
                         "replaced the engine's seccomp filter with profile %s (seccomp mode "
                         "replace)",
                         name);

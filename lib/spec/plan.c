@@ -740,16 +740,54 @@ int rw_plan_apply_copy(const struct rw_plan *plan, const json_t *orig, json_t *c
         return rw_plan_apply(&remapped, copy, err);
 }
 
+/* What json_dump_callback() writes, kept up to `max` bytes (0: all), then cut. */
+struct value_buf {
+        char *data;
+        size_t len, cap, max;
+        bool cut;
+};
+
+static int value_buf_append(const char *text, size_t size, void *userdata)
+{
+        struct value_buf *b = userdata;
+
+        if (b->max > 0 && size > b->max - b->len) {
+                size = b->max - b->len;
+                b->cut = true;
+        }
+        if (b->len + size + 1 > b->cap) {
+                size_t cap = (b->len + size + 1) * 2;
+                char *data = realloc(b->data, cap);
+
+                if (data == NULL)
+                        return -1;
+                b->data = data;
+                b->cap = cap;
+        }
+        memcpy(b->data + b->len, text, size);
+        b->len += size;
+        b->data[b->len] = '\0';
+        return b->cut ? -1 : 0; /* a cut value stops the writing: the rest is not shown */
+}
+
+/* A value as compact JSON, at most `max` bytes ("..." at the end of a longer one; max below 4:
+ * all of it). A large value (a seccomp profile) is not written beyond what is shown. */
 static char *value_text(const json_t *v, size_t max)
 {
-        char *s;
+        struct value_buf b = {.max = max >= 4 ? max : 0};
 
         if (v == NULL)
                 return strdup("(none)");
-        s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (s != NULL && max >= 4 && strlen(s) > max)
-                strcpy(s + max - 3, "...");
-        return s;
+        if (json_dump_callback(v, value_buf_append, &b, JSON_COMPACT | JSON_ENCODE_ANY) < 0 &&
+            !b.cut) {
+                free(b.data);
+                return NULL;
+        }
+        if (b.data == NULL)
+                return strdup("");
+        if (b.cut)
+                strcpy(b.data + b.max - 3, "...");
+        return b.data;
 }
 
 bool rw_change_takes_away(const struct rw_change *change)

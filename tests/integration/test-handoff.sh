@@ -257,11 +257,34 @@ check "audit mode prints nothing on stderr" test ! -s "$T/err"
 # shape.
 mkdir -p "$T/runc-root/ID"
 jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
+# --- the volume registry: a delete takes the container out of the volumes its record names --------
+# (container ID, as new_bundle writes it, under a --root of its own)
+VB=$T/volumes
+new_bundle "$VB" "$FIXTURES/docker-default.json"
+VOL=$DOCKER_ROOT/volumes/handoff-$$/_data
+mkdir -p "$VOL"
+jq -c --arg v "$VOL" '.mounts += [{destination: "/data", type: "bind", source: $v,
+	options: ["rbind", "rprivate"]}]' "$VB/config.json" >"$VB/config.new" && mv "$VB/config.new" "$VB/config.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/vol-root" \
+	create --bundle "$VB" ID >/dev/null 2>"$T/err"
+check "a container with a docker volume is created" test -e "$RW_FAKE_RECORD"
+entry=$(grep -l -F "\"path\":\"$VOL\"" /run/runwarden/state/volumes/*.vol 2>/dev/null)
+record=$(grep -l -F "\"root\":\"$T/vol-root\"" /run/runwarden/state/*/ID.json 2>/dev/null)
+check "the volume's registry entry has the container among its users" \
+	jq -e '[.users[].id] | index("ID") != null' "$entry"
+check "the container's record names that entry, and only it" \
+	jq -e --arg n "$(basename "$entry")" '.volumes == [$n]' "$record"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/vol-root" delete ID >/dev/null 2>&1
+check "delete takes the container out of the entry" \
+	jq -e '[.users[].id] | index("ID") == null' "$entry"
+check "delete forgets the record" test ! -e "$record"
+
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
 reset_record
-"$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+"$RW" --policy "$POLICY" --runtime "$FAKE" exec --process "$T/process.json" --detach NEVER-CREATED >/dev/null 2>"$T/err"
 rc=$?
-check "exec --process of a container runc has no state of: refused (its labels cannot be compared)" \
+check "exec --process of a container neither runwarden nor runc has a record of: refused (its labels cannot be compared)" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-policy' '$T/err'"
 jq '.apparmorProfile = "unconfined"' "$FIXTURES/docker-exec-process-user.json" >"$T/process-lsm.json"
 reset_record
@@ -269,6 +292,28 @@ reset_record
 rc=$?
 check "exec --process asking for another AppArmor profile than the container's: refused" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+# A container created through runwarden: its process (labels, groups) is recorded at create, and
+# an exec is compared with that record; its config.json is not needed (here runc has no state of
+# it under that --root, so the file could not even be found).
+RB=$T/recorded
+new_bundle "$RB" "$FIXTURES/docker-default.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/rec-root" \
+	create --bundle "$RB" ID >/dev/null 2>"$T/err"
+check "a container created through runwarden (the record the next exec cases use)" \
+	test -e "$RW_FAKE_RECORD"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
+rc=$?
+check "exec --process asking for another AppArmor profile than the recorded one: refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process-rec.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" exec --process "$T/process-rec.json" ID >/dev/null 2>"$T/err"
+rc=$?
+check "exec --process with the recorded labels hands off without the container's config.json" \
+	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" delete ID >/dev/null 2>&1
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \

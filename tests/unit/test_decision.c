@@ -145,6 +145,68 @@ static void test_kill_is_not_inert(void **state)
         rw_cli_clear(&cli);
 }
 
+/* exec --process into a container whose process runwarden recorded at create: the labels and
+ * groups are compared with the record; the container's config.json is not read (here there is
+ * none to read). */
+static void exec_recorded(const char *process_text, enum rw_outcome expected, const char *reason)
+{
+        static const char text[] = "{\"version\": 1, \"default_tier\": \"owner\","
+                                   " \"strictness\": [\"owner\"],"
+                                   " \"tiers\": {\"owner\": {\"exec\": \"allow-as-owner\"}}}";
+        struct rw_container_state record = {.tier = "owner",
+                                            .uid = 1000,
+                                            .gid = 1000,
+                                            .owner_known = true,
+                                            .apparmor = "docker-default",
+                                            .gids = {10, 20},
+                                            .n_gids = 2};
+        _cleanup_json_ json_t *process = rw_test_parse(process_text);
+        char *argv[] = {"runwarden", "exec", "--process", "/p.json", "c1", NULL};
+        struct rw_policy policy = {0};
+        struct rw_synthetic_io io;
+        struct call c = {0};
+
+        if (rw_policy_parse(text, strlen(text), "test.json", &policy, &c.err) < 0)
+                fail_msg("policy: %s", c.err.msg);
+        if (rw_cli_parse(5, argv, &c.cli, &c.err) < 0)
+                fail_msg("parse: %s", c.err.msg);
+        rw_synthetic_io_init(&io);
+        io.record = &record;
+        io.process = process;
+        c.r = rw_decide(&c.cli, &policy, "runwarden", &io.io, &c.d, &c.err);
+        assert_int_equal(c.r, 0);
+        if (c.d.outcome != expected)
+                fail_msg("%s: outcome %d, expected %d (%s)", process_text, c.d.outcome, expected,
+                         c.d.message != NULL ? c.d.message : "no message");
+        if (reason != NULL)
+                assert_non_null(strstr(c.d.message, reason));
+        call_clear(&c);
+        rw_policy_clear(&policy);
+}
+
+static void test_exec_compared_with_the_record(void **state)
+{
+        (void)state;
+        exec_recorded("{\"args\": [\"true\"], \"cwd\": \"/\", \"apparmorProfile\": "
+                      "\"docker-default\", \"user\": {\"uid\": 1000, \"gid\": 1000, "
+                      "\"additionalGids\": [20]}}",
+                      RW_OUTCOME_REWRITTEN, NULL);
+        exec_recorded("{\"args\": [\"true\"], \"cwd\": \"/\", \"apparmorProfile\": "
+                      "\"unconfined\", \"user\": {\"uid\": 1000, \"gid\": 1000}}",
+                      RW_OUTCOME_REFUSED, "exec asks for apparmorProfile \"unconfined\"");
+        exec_recorded("{\"args\": [\"true\"], \"cwd\": \"/\", \"apparmorProfile\": "
+                      "\"docker-default\", \"selinuxLabel\": \"system_u:system_r:spc_t:s0\", "
+                      "\"user\": {\"uid\": 1000, \"gid\": 1000}}",
+                      RW_OUTCOME_REFUSED, "exec asks for selinuxLabel");
+        exec_recorded("{\"args\": [\"true\"], \"cwd\": \"/\", \"apparmorProfile\": "
+                      "\"docker-default\", \"user\": {\"uid\": 1000, \"gid\": 1000, "
+                      "\"additionalGids\": [0]}}",
+                      RW_OUTCOME_REFUSED, "groups the container's process does not have");
+        exec_recorded("{\"args\": [\"true\"], \"cwd\": \"/\", \"apparmorProfile\": "
+                      "\"docker-default\", \"user\": {\"uid\": 0, \"gid\": 1000}}",
+                      RW_OUTCOME_REFUSED, "only as the container's own user");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -153,6 +215,7 @@ int main(void)
             cmocka_unit_test(test_state_asks_the_recorded_tier),
             cmocka_unit_test(test_list_without_policy),
             cmocka_unit_test(test_kill_is_not_inert),
+            cmocka_unit_test(test_exec_compared_with_the_record),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,27 @@ static void test_round_trip(void **state)
         assert_int_equal(back.uid, -1);
         assert_int_equal(back.gid, -1);
 
+        assert_false(back.owner_known);
+
+        /* The container's own process, as an exec is compared with it. */
+        st = make_state("trusted", 1000, 1001);
+        st.owner_known = true;
+        snprintf(st.apparmor, sizeof(st.apparmor), "docker-default");
+        snprintf(st.selinux, sizeof(st.selinux), "system_u:system_r:container_t:s0:c1,c2");
+        st.gids[0] = 10;
+        st.gids[1] = 4294967295u;
+        st.n_gids = 2;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(back.owner_known);
+        assert_string_equal(back.apparmor, "docker-default");
+        assert_string_equal(back.selinux, "system_u:system_r:container_t:s0:c1,c2");
+        assert_int_equal(back.n_gids, 2);
+        assert_int_equal(back.gids[0], 10);
+        assert_int_equal(back.gids[1], 4294967295u);
+        st.n_gids = RW_STATE_MAX_GIDS + 1;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), -EINVAL);
+
         assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
         assert_null(load_tier(f->state, ROOT_A, "c1"));
         assert_int_equal(rw_state_remove(f->state, ROOT_A, "c1", &err), 0);
@@ -241,6 +262,21 @@ static void test_malformed_file(void **state)
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":\"0\"}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"tier\":\"u\",\"uid\":0,"
             "\"gid\":0}",
+            /* the container's process: three members, labels strings, groups uint32 */
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"owner\":{\"apparmorProfile\":\"\",\"selinuxLabel\":\"\"}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"volumes\":[\"../../x.vol\"]}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"volumes\":\"0123456789abcdef.vol\"}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"owner\":{\"apparmorProfile\":null,\"selinuxLabel\":\"\",\"additionalGids\":[]}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"owner\":{\"apparmorProfile\":\"\",\"selinuxLabel\":\"\",\"additionalGids\":"
+            "[4294967296]}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"owner\":{\"apparmorProfile\":\"a\\u0000b\",\"selinuxLabel\":\"\","
+            "\"additionalGids\":[]}}",
         };
         struct fixture *f = *state;
         _cleanup_free_ char *ns = NULL, *path = NULL;
@@ -479,6 +515,109 @@ static void test_list(void **state)
         assert_null(records);
 }
 
+static void add_use(const char *dir, const char *path, const char *root, const char *id,
+                    const char *tier)
+{
+        struct rw_volume_use use = {.root = (char *)root, .id = (char *)id, .tier = (char *)tier};
+        struct rw_error err = {0};
+
+        if (rw_volume_add_user(dir, path, &use, &err) < 0)
+                fail_msg("adding %s to %s: %s", id, path, err.msg);
+}
+
+/* The ids of the users of `path`, in order, joined by spaces. */
+static char *users_of(const char *dir, const char *path)
+{
+        struct rw_volume_entry e = {0};
+        struct rw_error err = {0};
+        char *out = calloc(1, 256);
+        bool found = false;
+
+        assert_non_null(out);
+        assert_int_equal(rw_volume_load(dir, path, &e, &found, &err), 0);
+        assert_true(found);
+        for (size_t i = 0; i < e.n_users; i++) {
+                strcat(out, i > 0 ? " " : "");
+                strcat(out, e.users[i].id);
+        }
+        rw_volume_entry_clear(&e);
+        return out;
+}
+
+#define VOL_A "/var/lib/docker/volumes/a/_data"
+#define VOL_B "/var/lib/docker/volumes/b/_data"
+
+/* A delete takes the container out of the entries its record names, and only those; without a
+ * list, out of all. */
+static void test_volume_users_removed(void **state)
+{
+        struct fixture *f = *state;
+        char names[2][RW_STORE_NAME_MAX];
+        struct rw_error err = {0};
+        char *users;
+
+        add_use(f->state, VOL_A, ROOT_A, "c1", "t1");
+        add_use(f->state, VOL_A, ROOT_A, "c2", "t1");
+        add_use(f->state, VOL_B, ROOT_A, "c1", "t1");
+        add_use(f->state, VOL_B, ROOT_B, "c1", "t2");
+        rw_volume_entry_name(VOL_A, names[0]);
+        rw_volume_entry_name(VOL_B, names[1]);
+        assert_true(rw_volume_entry_name_valid(names[0]));
+        assert_string_not_equal(names[0], names[1]);
+
+        /* c1 of ROOT_A, by its record: volume A only */
+        assert_int_equal(rw_volume_remove_user(f->state, ROOT_A, "c1", names, 1, &err), 0);
+        users = users_of(f->state, VOL_A);
+        assert_string_equal(users, "c2");
+        free(users);
+        users = users_of(f->state, VOL_B);
+        assert_string_equal(users, "c1 c1");
+        free(users);
+        /* without a record: every entry */
+        assert_int_equal(rw_volume_remove_user(f->state, ROOT_A, "c1", NULL, 0, &err), 0);
+        users = users_of(f->state, VOL_B);
+        assert_string_equal(users, "c1"); /* ROOT_B's c1 */
+        free(users);
+        /* an entry that is gone, and a name that is not one */
+        snprintf(names[1], sizeof(names[1]), "0123456789abcdef.vol");
+        assert_int_equal(rw_volume_remove_user(f->state, ROOT_B, "c1", names, 2, &err), 0);
+        snprintf(names[1], sizeof(names[1]), "../../c1.json");
+        assert_int_equal(rw_volume_remove_user(f->state, ROOT_B, "c1", names, 2, &err), -EINVAL);
+        assert_false(rw_volume_entry_name_valid("0123456789ABCDEF.vol"));
+        assert_false(rw_volume_entry_name_valid("0123456789abcdef.json"));
+}
+
+/* The record keeps the list; one it cannot hold is refused at save and at load. */
+static void test_volume_list_recorded(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_state st = make_state("trusted", 0, 0), back;
+        struct rw_error err = {0};
+        bool found = false;
+
+        st.volumes_known = true;
+        st.n_volumes = 2;
+        rw_volume_entry_name(VOL_A, st.volumes[0]);
+        rw_volume_entry_name(VOL_B, st.volumes[1]);
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(found && back.volumes_known);
+        assert_int_equal(back.n_volumes, 2);
+        assert_string_equal(back.volumes[0], st.volumes[0]);
+        assert_string_equal(back.volumes[1], st.volumes[1]);
+        /* none: an empty list, known */
+        st.n_volumes = 0;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(back.volumes_known);
+        assert_int_equal(back.n_volumes, 0);
+        st.n_volumes = 1;
+        snprintf(st.volumes[0], sizeof(st.volumes[0]), "../escape.vol");
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), -EINVAL);
+        st.n_volumes = RW_STATE_MAX_VOLUMES + 1;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), -EINVAL);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -493,6 +632,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_symlinked_file_not_followed, setup, teardown),
             cmocka_unit_test_setup_teardown(test_foreign_namespace_refused, setup, teardown),
             cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_volume_users_removed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_volume_list_recorded, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

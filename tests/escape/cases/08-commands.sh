@@ -37,6 +37,17 @@ esc_case cmd.exec-u-equals 8 cmdline refused exec-policy \
 esc_case cmd.exec-additional-gids 8 cmdline refused exec-policy \
         'exec --additional-gids 0 as uid 1000: reads a file only group 0 may read' \
         -- esc_exec job -- --additional-gids 0 -- 'cat /g0secret || echo ESC-BLOCKED'
+# The same through a process file, as docker exec hands it over: compared with the container's
+# process as runwarden recorded it at create (its config.json is not read again).
+esc_case cmd.exec-process-additional-gids 8 exec-process refused exec-policy \
+        'exec process file with additionalGids [0] as uid 1000: reads a file only group 0 may read' \
+        -- esc_exec job --process '.user = {uid: 1000, gid: 1000, additionalGids: [0]}' -- -- \
+        'cat /g0secret || echo ESC-BLOCKED'
+esc_case cmd.exec-process-apparmor 8 exec-process refused exec-policy \
+        'exec process file asking for apparmorProfile "unconfined"' \
+        --bypass-na 'AppArmor is not enabled on this machine' \
+        -- esc_exec job --process '.user = {uid: 1000, gid: 1000} | .apparmorProfile = "unconfined"' \
+        -- -- 'true'
 esc_case cmd.exec-cap 8 cmdline refused 'caps-drop|exec-caps' \
         'exec --cap CAP_SYS_ADMIN into a job running as root' \
         -- esc_exec rootjob -- --cap CAP_SYS_ADMIN -- "$cap_sys_admin"
