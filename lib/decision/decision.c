@@ -298,21 +298,6 @@ static void record_volumes(char **volumes, struct rw_container_state *st)
         st->volumes_known = true;
 }
 
-/* The container's process as recorded at create, shaped as its config.json's, or NULL. */
-static json_t *recorded_owner(const struct rw_container_state *st)
-{
-        _cleanup_json_ json_t *gids = json_array();
-
-        if (gids == NULL)
-                return NULL;
-        for (size_t i = 0; i < st->n_gids; i++)
-                if (json_array_append_new(gids, json_integer(st->gids[i])) < 0)
-                        return NULL;
-        return json_pack("{s:{s:I, s:I, s:O}, s:s, s:s}", "user", "uid", (json_int_t)st->uid, "gid",
-                         (json_int_t)st->gid, "additionalGids", gids, "apparmorProfile",
-                         st->apparmor, "selinuxLabel", st->selinux);
-}
-
 static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                          const struct rw_policy *policy, const char *invoked_as,
                          const struct rw_decision_io *io, struct rw_error *err)
@@ -480,7 +465,7 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
                  * and the security labels it must keep (the file names its own). As recorded at
                  * create, else from its config.json. */
                 if (d->have_record && d->record.owner_known) {
-                        owner = recorded_owner(&d->record);
+                        owner = rw_state_owner_process(&d->record);
                         if (owner == NULL)
                                 return rw_error_set(err, ENOMEM, "judging the exec");
                 } else {

@@ -94,8 +94,7 @@ static json_t *egress_json(const struct rw_container_state *st)
                          st->egress_pin);
 }
 
-/* The container's own process, as an exec is compared with it. */
-static json_t *owner_json(const struct rw_container_state *st)
+static json_t *gids_json(const struct rw_container_state *st)
 {
         _cleanup_json_ json_t *gids = json_array();
 
@@ -104,8 +103,23 @@ static json_t *owner_json(const struct rw_container_state *st)
         for (size_t i = 0; i < st->n_gids; i++)
                 if (json_array_append_new(gids, json_integer(st->gids[i])) < 0)
                         return NULL;
-        return json_pack("{s:s, s:s, s:O}", "apparmorProfile", st->apparmor, "selinuxLabel",
-                         st->selinux, "additionalGids", gids);
+        return TAKE_PTR(gids);
+}
+
+/* The container's own process, as an exec is compared with it. */
+static json_t *owner_json(const struct rw_container_state *st)
+{
+        return json_pack("{s:s, s:s, s:o}", "apparmorProfile", st->apparmor, "selinuxLabel",
+                         st->selinux, "additionalGids", gids_json(st));
+}
+
+json_t *rw_state_owner_process(const struct rw_container_state *st)
+{
+        if (!st->owner_known)
+                return NULL;
+        return json_pack("{s:{s:I, s:I, s:o}, s:s, s:s}", "user", "uid", (json_int_t)st->uid, "gid",
+                         (json_int_t)st->gid, "additionalGids", gids_json(st), "apparmorProfile",
+                         st->apparmor, "selinuxLabel", st->selinux);
 }
 
 /* The volume registry's entries it is in. */

@@ -8,6 +8,7 @@
  * and the container id, kept under RW_STATE_DIR (tmpfs: gone at reboot, like runc's own state).
  */
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,11 @@ struct rw_container_state {
         size_t n_volumes;
         char volumes[RW_STATE_MAX_VOLUMES][RW_STORE_NAME_MAX];
 };
+
+/* The container's process as recorded (owner_known), shaped as in its config.json: "user"
+ * (uid, gid, additionalGids), "apparmorProfile", "selinuxLabel". NULL when not recorded or out of
+ * memory. */
+json_t *rw_state_owner_process(const struct rw_container_state *st);
 
 /* `state_dir` NULL: RW_STATE_DIR. `root` NULL: the delegate's default root. */
 int rw_state_save(const char *state_dir, const char *root, const char *id,
