@@ -617,10 +617,12 @@ int main(int argc, char **argv)
                 c.cli.egress_hook = egress_hook_default(hook_self, sizeof(hook_self));
         decide(&c);
         if (c.message == NULL) {
-                /* The operator's --runtime, else the tier's, else the built-in default. */
+                /* The operator's --runtime, else the container's own, else the tier's, else the
+                 * built-in default. */
                 const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
 
-                c.delegate = rw_decision_delegate(&c.cli, tier);
+                c.delegate =
+                    rw_decision_delegate(&c.cli, tier, c.d.have_record ? &c.d.record : NULL);
                 if (check_delegate(c.delegate, &err) < 0)
                         set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         }

@@ -171,10 +171,13 @@ static void describe_tiers(struct rw_host_facts *facts, const struct rw_policy *
         }
 }
 
-const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier)
+const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier,
+                                 const struct rw_container_state *record)
 {
         if (cli->runtime != NULL)
                 return cli->runtime;
+        if (record != NULL && record->runtime[0] != '\0')
+                return record->runtime;
         if (tier != NULL && tier->runtime != NULL)
                 return tier->runtime;
         return RW_DEFAULT_RUNTIME;
@@ -336,7 +339,7 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
             .policy = policy,
             .settings = &d->settings,
             .egress_hook = rw_decision_egress_hook(cli),
-            .delegate = rw_decision_delegate(cli, d->choice.tier),
+            .delegate = rw_decision_delegate(cli, d->choice.tier, NULL),
         };
         r = io->gather_facts(io->userdata, &request, &d->facts, err);
         if (r < 0)
@@ -351,6 +354,11 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         if (r < 0)
                 return r;
         record_volumes(d->volumes, &d->record);
+        /* too long a path to record: later calls ask the tier's runtime, as before */
+        if (snprintf(d->record.runtime, sizeof(d->record.runtime), "%s",
+                     rw_decision_delegate(cli, d->choice.tier, NULL)) >=
+            (int)sizeof(d->record.runtime))
+                d->record.runtime[0] = '\0';
 
         snprintf(d->record.tier, sizeof(d->record.tier), "%s", d->choice.tier->name);
         {
@@ -560,6 +568,17 @@ static void judge_outcome(struct rw_decision *d, bool passthrough)
                 d->outcome = d->enforce;
 }
 
+/* The container's record without a policy to judge by: only which runtime created it. */
+static void load_record_only(struct rw_decision *d, const struct rw_cli *cli,
+                             const struct rw_decision_io *io)
+{
+        struct rw_error ignored = {0};
+
+        if (cli->container_id != NULL && io->load_record(io->userdata, cli->root, cli->container_id,
+                                                         &d->record, &d->have_record, &ignored) < 0)
+                d->have_record = false;
+}
+
 int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const char *invoked_as,
               const struct rw_decision_io *io, struct rw_decision *ret, struct rw_error *err)
 {
@@ -585,6 +604,8 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
                         ret->have_tier = false;
                         ret->settings = (struct rw_settings){0};
                 }
+                if (policy == NULL)
+                        load_record_only(ret, cli, io);
         } else if (rw_cli_command_takes_bundle(cli->command)) {
                 r = decide_bundle(ret, cli, policy, invoked_as, io, err);
         } else if (cli->command == RW_CMD_EXEC) {
@@ -592,9 +613,11 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
         } else if (cli->command == RW_CMD_UPDATE) {
                 r = decide_update(ret, cli, policy, invoked_as, io, err);
         } else if (rw_cli_stops(cli) && policy == NULL) {
-                /* the policy did not load: stop and delete all the same (default runtime) */
+                /* the policy did not load: stop and delete all the same, with the runtime that
+                 * created the container (else the default) */
                 passthrough = true;
                 r = 0;
+                load_record_only(ret, cli, io);
                 ret->remove_record = cli->command == RW_CMD_DELETE;
         } else {
                 passthrough = true;

@@ -114,9 +114,12 @@ static inline void rw_decision_clearp(struct rw_decision *d)
 }
 #define _cleanup_decision_ __attribute__((cleanup(rw_decision_clearp)))
 
-/* The runtime a call is handed off to: the operator's --runtime, else the tier's, else the
- * built-in default (`tier` may be NULL). */
-const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier);
+/* The runtime a call is handed off to: the operator's --runtime, else the one that created the
+ * container (its `record`, NULL for none), else the tier's, else the built-in default (`tier`
+ * may be NULL). A container is never handed to a runtime that has no state of it: a tier whose
+ * runtime changed still stops and deletes its old containers with the old one. */
+const char *rw_decision_delegate(const struct rw_cli *cli, const struct rw_tier *tier,
+                                 const struct rw_container_state *record);
 /* The egress hook runwarden injects: --egress-hook, else the installed one. */
 const char *rw_decision_egress_hook(const struct rw_cli *cli);
 

@@ -166,6 +166,9 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
         /* What load would refuse is not written. */
         if (st->tier[0] == '\0' || memchr(st->tier, '\0', sizeof(st->tier)) == NULL)
                 return rw_error_set(err, EINVAL, "invalid tier name for container %s", id);
+        if (memchr(st->runtime, '\0', sizeof(st->runtime)) == NULL ||
+            (st->runtime[0] != '\0' && st->runtime[0] != '/'))
+                return rw_error_set(err, EINVAL, "invalid runtime for container %s", id);
         if (st->volumes_known && st->n_volumes > RW_STATE_MAX_VOLUMES)
                 return rw_error_set(err, EINVAL, "invalid volume list for container %s", id);
         for (size_t i = 0; st->volumes_known && i < st->n_volumes; i++)
@@ -194,7 +197,9 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
             (st->pod[0] != '\0' && json_object_set_new(doc, "pod", json_string(st->pod)) < 0) ||
             (st->egress && json_object_set_new(doc, "egress", egress_json(st)) < 0) ||
             (st->owner_known && json_object_set_new(doc, "owner", owner_json(st)) < 0) ||
-            (st->volumes_known && json_object_set_new(doc, "volumes", volumes_json(st)) < 0))
+            (st->volumes_known && json_object_set_new(doc, "volumes", volumes_json(st)) < 0) ||
+            (st->runtime[0] != '\0' &&
+             json_object_set_new(doc, "runtime", json_string(st->runtime)) < 0))
                 return rw_error_set(err, EINVAL,
                                     "cannot record container %s: a name in it is not UTF-8", id);
         text = json_dumps(doc, JSON_COMPACT);
@@ -221,7 +226,7 @@ static bool is_id_number(const json_t *v)
 struct record_view {
         const char *root; /* NULL: the default root */
         const char *id;
-        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress, *owner, *volumes;
+        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress, *owner, *volumes, *runtime;
 };
 
 static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
@@ -247,6 +252,7 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
             .egress = json_object_get(doc, "egress"),
             .owner = json_object_get(doc, "owner"),
             .volumes = json_object_get(doc, "volumes"),
+            .runtime = json_object_get(doc, "runtime"),
         };
         if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
             ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
@@ -338,6 +344,15 @@ static int record_state(const struct record_view *v, struct rw_container_state *
                 return rw_error_set(err, EINVAL, "invalid process record");
         if (v->volumes != NULL && volumes_state(v->volumes, ret) < 0)
                 return rw_error_set(err, EINVAL, "invalid volume list");
+        if (v->runtime != NULL &&
+            (!json_is_string(v->runtime) ||
+             json_string_length(v->runtime) >= sizeof(ret->runtime) ||
+             strlen(json_string_value(v->runtime)) != json_string_length(v->runtime) ||
+             json_string_value(v->runtime)[0] != '/'))
+                return rw_error_set(err, EINVAL, "invalid runtime");
+        if (v->runtime != NULL)
+                memcpy(ret->runtime, json_string_value(v->runtime),
+                       json_string_length(v->runtime) + 1);
         return 0;
 }
 

@@ -22,6 +22,9 @@
 
 struct rw_container_state {
         char tier[128];
+        /* The runtime runwarden handed the create to, "" unknown: later calls about the
+         * container go to it, whatever the tier's runtime has become since. */
+        char runtime[512];
         int64_t uid; /* process.user of the container at create, -1 unknown */
         int64_t gid;
         char sandbox[130]; /* its pod sandbox id (CRI), "" when not in a pod */

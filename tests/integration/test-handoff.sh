@@ -257,6 +257,43 @@ check "audit mode prints nothing on stderr" test ! -s "$T/err"
 # shape.
 mkdir -p "$T/runc-root/ID"
 jq -n --arg b "$B" '{id: "ID", config: {labels: ["bundle=" + $b]}}' >"$T/runc-root/ID/state.json"
+# --- a container goes back to the runtime that created it -------------------------------------
+# The tier's runtime is the fake; the operator then moves the tier to another runtime (a copy of
+# the fake under another name): the running container is still stopped and deleted by the first,
+# a new one is created by the second, and a broken policy still deletes with the first.
+OLD=$T/old-runtime
+NEW=$T/new-runtime
+cp "$FAKE" "$OLD" && cp "$FAKE" "$NEW" && chmod 0755 "$OLD" "$NEW"
+tier_policy() { # tier_policy RUNTIME: the test's policy with the tier's runtime
+	jq --arg r "$1" '.tiers.base.runtime = $r' "$POLICY" >"$T/policy-rt.json"
+}
+RTB=$T/runtime-bundle
+new_bundle "$RTB" "$FIXTURES/docker-default.json"
+tier_policy "$OLD"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --seccomp-dir "$PROFILES" --root "$T/rt-root" \
+	create --bundle "$RTB" ID >/dev/null 2>"$T/err"
+check "create goes to the tier's runtime" grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+tier_policy "$NEW"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" kill ID KILL >/dev/null 2>"$T/err"
+check "after the tier moved to another runtime, kill goes to the one that created the container" \
+	grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" state ID >/dev/null 2>"$T/err"
+check "and state too" grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+echo '{"version": 1, "default_tier": ' >"$T/policy-broken.json"
+reset_record
+"$RW" --policy "$T/policy-broken.json" --root "$T/rt-root" delete ID >/dev/null 2>"$T/err"
+check "with a broken policy, delete still goes to the runtime that created the container" \
+	grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+new_bundle "$RTB" "$FIXTURES/docker-default.json"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --seccomp-dir "$PROFILES" --root "$T/rt-root" \
+	create --bundle "$RTB" ID >/dev/null 2>"$T/err"
+check "a new container goes to the tier's new runtime" grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" delete ID >/dev/null 2>&1
+
 # --- the volume registry: a delete takes the container out of the volumes its record names --------
 # (container ID, as new_bundle writes it, under a --root of its own)
 VB=$T/volumes

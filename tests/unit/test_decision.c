@@ -108,6 +108,54 @@ static void test_state_asks_the_recorded_tier(void **state)
         rw_policy_clear(&policy);
 }
 
+/* A container goes back to the runtime that created it, whatever its tier's runtime became
+ * since, with the policy and without one (it did not load); the operator's --runtime first. */
+static void test_recorded_runtime_answers(void **state)
+{
+        static char *const commands[][5] = {
+            {"runwarden", "state", "id1", NULL},
+            {"runwarden", "kill", "id1", "KILL", NULL},
+            {"runwarden", "delete", "id1", NULL},
+            {"runwarden", "start", "id1", NULL},
+        };
+        struct rw_container_state record = {
+            .tier = "gvisor", .runtime = "/usr/local/old/runc", .uid = 0, .gid = 0};
+        struct rw_policy policy = {0};
+        struct call c;
+
+        (void)state;
+        load(&policy);
+        for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++) {
+                decide(&c, &policy, "runwarden", &record, (char **)commands[i]);
+                assert_int_equal(c.r, 0);
+                assert_true(c.d.have_tier && c.d.have_record);
+                assert_string_equal(c.d.choice.tier->runtime, "/usr/bin/runsc");
+                assert_string_equal(rw_decision_delegate(&c.cli, c.d.choice.tier, &c.d.record),
+                                    "/usr/local/old/runc");
+                call_clear(&c);
+                /* without a policy runwarden only stops, deletes and reads (main.c) */
+                if (strcmp(commands[i][1], "kill") != 0 && strcmp(commands[i][1], "delete") != 0)
+                        continue;
+                decide(&c, NULL, "runwarden", &record, (char **)commands[i]);
+                assert_int_equal(c.r, 0);
+                assert_true(c.d.have_record);
+                assert_string_equal(rw_decision_delegate(&c.cli, NULL, &c.d.record),
+                                    "/usr/local/old/runc");
+                call_clear(&c);
+        }
+        decide(&c, NULL, "runwarden", &record, (char *[]){"runwarden", "state", "id1", NULL});
+        assert_int_equal(c.r, 0);
+        assert_true(c.d.have_record);
+        assert_string_equal(rw_decision_delegate(&c.cli, NULL, &c.d.record), "/usr/local/old/runc");
+        call_clear(&c);
+        decide(&c, &policy, "runwarden", &record,
+               (char *[]){"runwarden", "--runtime", "/usr/sbin/runc", "kill", "id1", NULL});
+        assert_string_equal(rw_decision_delegate(&c.cli, c.d.choice.tier, &c.d.record),
+                            "/usr/sbin/runc");
+        call_clear(&c);
+        rw_policy_clear(&policy);
+}
+
 /* Without a policy at all (it did not load) the read-only commands still pass. */
 static void test_list_without_policy(void **state)
 {
@@ -215,6 +263,7 @@ int main(void)
             cmocka_unit_test(test_state_asks_the_recorded_tier),
             cmocka_unit_test(test_list_without_policy),
             cmocka_unit_test(test_kill_is_not_inert),
+            cmocka_unit_test(test_recorded_runtime_answers),
             cmocka_unit_test(test_exec_compared_with_the_record),
         };
 

@@ -268,6 +268,10 @@ static void test_malformed_file(void **state)
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"volumes\":[\"../../x.vol\"]}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"runtime\":\"runc\"}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"runtime\":[\"/usr/bin/runc\"]}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"volumes\":\"0123456789abcdef.vol\"}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"owner\":{\"apparmorProfile\":null,\"selinuxLabel\":\"\",\"additionalGids\":[]}}",
@@ -605,6 +609,14 @@ static void test_volume_list_recorded(void **state)
         assert_int_equal(back.n_volumes, 2);
         assert_string_equal(back.volumes[0], st.volumes[0]);
         assert_string_equal(back.volumes[1], st.volumes[1]);
+        /* the runtime that created it */
+        snprintf(st.runtime, sizeof(st.runtime), "/usr/local/sbin/runc");
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_string_equal(back.runtime, "/usr/local/sbin/runc");
+        snprintf(st.runtime, sizeof(st.runtime), "runc");
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), -EINVAL);
+        st.runtime[0] = '\0';
         /* none: an empty list, known */
         st.n_volumes = 0;
         assert_int_equal(rw_state_save(f->state, ROOT_A, "c1", &st, &err), 0);
