@@ -14,6 +14,26 @@
 #include "paths.h"
 #include "rules.h"
 
+/* runwarden's own egress hook, as rule egress-hook injects it (rules_egress.c) and as this rule
+ * recognises it: its path, the one argument naming it, its timeout, nothing else. */
+json_t *rw_rules_egress_hook_entry(const char *path)
+{
+        return json_pack("{s:s, s:[s], s:i}", "path", path, "args", RW_EGRESS_HOOK_NAME, "timeout",
+                         RW_EGRESS_HOOK_TIMEOUT);
+}
+
+bool rw_rules_is_egress_hook(const json_t *hook, const char *path)
+{
+        const json_t *args = json_object_get(hook, "args");
+        const json_t *timeout = json_object_get(hook, "timeout");
+        const char *p = json_string_value(json_object_get(hook, "path"));
+
+        return path != NULL && p != NULL && strcmp(p, path) == 0 && json_object_size(hook) == 3 &&
+               json_array_size(args) == 1 && json_is_string(json_array_get(args, 0)) &&
+               strcmp(json_string_value(json_array_get(args, 0)), RW_EGRESS_HOOK_NAME) == 0 &&
+               json_is_integer(timeout) && json_integer_value(timeout) == RW_EGRESS_HOOK_TIMEOUT;
+}
+
 static const char *const phases[] = {"prestart",       "createRuntime", "createContainer",
                                      "startContainer", "poststart",     "poststop"};
 
