@@ -351,6 +351,45 @@ rc=$?
 check "exec --process with the recorded labels hands off without the container's config.json" \
 	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" delete ID >/dev/null 2>&1
+
+# --- a create of an id runc already has under that --root: refused, its record kept ---------------
+# runc refuses it too, but only after runwarden recorded the second spec: an exec into the running
+# container would then be compared with that spec's labels and user (and a delete would forget
+# other volumes, a later call go to its runtime).
+DUP=$T/dup
+new_bundle "$DUP" "$FIXTURES/docker-default.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	create --bundle "$DUP" ID >/dev/null 2>"$T/err"
+check "a container is created (the one the next cases try to replace)" test -e "$RW_FAKE_RECORD"
+mkdir -p "$T/dup-root/ID" # runc's state directory of the running container
+dup_record=$(grep -l -F "\"root\":\"$T/dup-root\"" /run/runwarden/state/*/ID.json 2>/dev/null)
+cp "$dup_record" "$T/dup-record"
+DUP2=$T/dup2
+new_bundle "$DUP2" "$FIXTURES/docker-default.json"
+jq '.process.apparmorProfile = "unconfined"' "$DUP2/config.json" >"$DUP2/config.new" &&
+	mv "$DUP2/config.new" "$DUP2/config.json"
+cp "$DUP2/config.json" "$T/dup2-config"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+rc=$?
+check "a create of an id runc already has under that --root: refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule runtime-command: container ID already exists' '$T/err'"
+check "its config.json is unchanged" cmp -s "$DUP2/config.json" "$T/dup2-config"
+check "the running container's record is unchanged" cmp -s "$dup_record" "$T/dup-record"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	--mode audit create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+check "in audit mode it is handed off, and the record is still the running container's" \
+	bash -c "[ -e '$RW_FAKE_RECORD' ] && cmp -s '$dup_record' '$T/dup-record'"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
+rc=$?
+check "an exec asking for the refused spec's AppArmor profile is still refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+rmdir "$T/dup-root/ID"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" delete ID >/dev/null 2>&1
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \
