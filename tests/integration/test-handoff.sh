@@ -316,6 +316,27 @@ check "the container's record names that entry, and only it" \
 check "delete takes the container out of the entry" \
 	jq -e '[.users[].id] | index("ID") == null' "$entry"
 check "delete forgets the record" test ! -e "$record"
+# A container deleted without runwarden (runc delete by hand, an engine's cleanup) leaves its
+# record; a new container of that id under that root replaces it. The old one's volumes are no
+# longer named in any record: the create takes the id out of them, or it would stay their user
+# for good (each later container of that id revives it: rule volume-owner).
+OLDVOL=$DOCKER_ROOT/volumes/handoff-old-$$/_data
+mkdir -p "$OLDVOL"
+jq -c --arg v "$OLDVOL" '.mounts[-1].source = $v' "$VB/config.json" >"$T/vb-old.json"
+cp "$VB/config.json" "$T/vb-new.json"
+cp "$T/vb-old.json" "$VB/config.json"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/vol-root" \
+	create --bundle "$VB" ID >/dev/null 2>&1
+old_entry=$(grep -l -F "\"path\":\"$OLDVOL\"" /run/runwarden/state/volumes/*.vol 2>/dev/null)
+check "a container with another volume is created (and deleted without runwarden)" \
+	jq -e '[.users[].id] | index("ID") != null' "$old_entry"
+cp "$T/vb-new.json" "$VB/config.json"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/vol-root" \
+	create --bundle "$VB" ID >/dev/null 2>&1
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/vol-root" delete ID >/dev/null 2>&1
+check "a new container of the same id takes the old one out of the volumes only its record named" \
+	jq -e '[.users[].id] | index("ID") == null' "$old_entry"
+check "and its own delete out of its own" jq -e '[.users[].id] | index("ID") == null' "$entry"
 
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
 reset_record
