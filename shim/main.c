@@ -644,9 +644,22 @@ int main(int argc, char **argv)
                  * built-in default. */
                 const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
 
+                const char *configured = rw_decision_delegate(&c.cli, tier, NULL);
+
                 c.delegate =
                     rw_decision_delegate(&c.cli, tier, c.d.have_record ? &c.d.record : NULL);
-                if (check_delegate(c.delegate, &err) < 0)
+                /* The recorded runtime that is no runtime any more (gone, or runwarden itself
+                 * since runc was diverted to it) would strand the container: the configured
+                 * one, as before runtimes were recorded. */
+                r = check_delegate(c.delegate, &err);
+                if (r < 0 && strcmp(c.delegate, configured) != 0) {
+                        log_linef(&c.cli, RW_LOG_WARNING,
+                                  "runwarden: the container's recorded runtime: %s; handed to %s",
+                                  err.msg, configured);
+                        c.delegate = configured;
+                        r = check_delegate(c.delegate, &err);
+                }
+                if (r < 0)
                         set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         }
         if (c.message == NULL && prepare_egress(&c, &err) < 0)

@@ -293,6 +293,25 @@ reset_record
 	create --bundle "$RTB" ID >/dev/null 2>"$T/err"
 check "a new container goes to the tier's new runtime" grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
 "$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" delete ID >/dev/null 2>&1
+# The recorded runtime is no runtime any more: its path is runwarden itself now (runc diverted,
+# runwarden in its place: setup everywhere), or it is gone. The container still stops and goes
+# away, through the tier's runtime, as before runtimes were recorded.
+tier_policy "$OLD"
+new_bundle "$RTB" "$FIXTURES/docker-default.json"
+"$RW" --policy "$T/policy-rt.json" --seccomp-dir "$PROFILES" --root "$T/rt-root" \
+	create --bundle "$RTB" ID >/dev/null 2>&1
+mv "$OLD" "$OLD.real" && ln -s "$RW" "$OLD"
+tier_policy "$NEW"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" kill ID KILL >/dev/null 2>"$T/err"
+check "a recorded runtime that is runwarden itself now: kill goes to the tier's runtime" \
+	grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
+rm "$OLD"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" delete ID >/dev/null 2>"$T/err"
+check "a recorded runtime that is gone: delete goes to the tier's runtime" \
+	grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
+mv "$OLD.real" "$OLD"
 
 # --- the volume registry: a delete takes the container out of the volumes its record names --------
 # (container ID, as new_bundle writes it, under a --root of its own)
