@@ -381,6 +381,28 @@ static int register_volumes(const struct rw_call *c, const char *root, struct rw
 }
 
 /*
+ * A record of this id that a create replaces is a container runc no longer has (one it has is
+ * refused): deleted without runwarden. Its volumes are named in that record alone, and it would
+ * stay their user, revived by every later container of the id: it leaves them now.
+ */
+static void forget_stale_volumes(struct rw_call *c, const char *root)
+{
+        struct rw_container_state old = {0};
+        struct rw_error err = {0};
+        bool found = false;
+
+        if (rw_state_load(NULL, root, c->cli.container_id, &old, &found, &err) < 0) {
+                /* unreadable: which volumes it names is unknown, so all of them */
+                found = true;
+                old.volumes_known = false;
+        }
+        if (found &&
+            rw_volume_remove_user(NULL, root, c->cli.container_id,
+                                  old.volumes_known ? old.volumes : NULL, old.n_volumes, &err) < 0)
+                log_line(&c->cli, RW_LOG_WARNING, err.msg);
+}
+
+/*
  * What later calls about this container need: its tier, and the volumes it mounts. A volume that
  * cannot be registered would let another tier's container claim it later: the create is refused
  * then (and what was recorded is forgotten again). A delete forgets both, and the pins.
@@ -410,6 +432,7 @@ static int keep_records(struct rw_call *c, struct rw_error *err)
                         log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
                 return 0;
         }
+        forget_stale_volumes(c, root);
         if (rw_state_save(NULL, root, c->cli.container_id, &c->d.record, &state_err) < 0)
                 log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
         c->recorded = true;
@@ -621,9 +644,22 @@ int main(int argc, char **argv)
                  * built-in default. */
                 const struct rw_tier *tier = c.d.have_tier ? c.d.choice.tier : NULL;
 
+                const char *configured = rw_decision_delegate(&c.cli, tier, NULL);
+
                 c.delegate =
                     rw_decision_delegate(&c.cli, tier, c.d.have_record ? &c.d.record : NULL);
-                if (check_delegate(c.delegate, &err) < 0)
+                /* The recorded runtime that is no runtime any more (gone, or runwarden itself
+                 * since runc was diverted to it) would strand the container: the configured
+                 * one, as before runtimes were recorded. */
+                r = check_delegate(c.delegate, &err);
+                if (r < 0 && strcmp(c.delegate, configured) != 0) {
+                        log_linef(&c.cli, RW_LOG_WARNING,
+                                  "runwarden: the container's recorded runtime: %s; handed to %s",
+                                  err.msg, configured);
+                        c.delegate = configured;
+                        r = check_delegate(c.delegate, &err);
+                }
+                if (r < 0)
                         set_message(&c, RW_OUTCOME_ERROR, "runwarden: %s", err.msg);
         }
         if (c.message == NULL && prepare_egress(&c, &err) < 0)

@@ -346,6 +346,13 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                 return r;
         d->have_facts = true;
         describe_tiers(&d->facts, policy);
+        /* runc refuses it anyway, but only after runwarden recorded it: the running container's
+         * record (its tier, its process, its volumes, its runtime) would be this spec's. */
+        if (d->facts.container_exists)
+                rw_plan_deny(&d->plan, RW_RULE_COMMAND, cli->container_id,
+                             "container %s already exists under the state root: runc refuses "
+                             "to create it again, and its record stays the running one's",
+                             cli->container_id);
         rw_rules_spec(d->view, &d->settings, &d->facts, &d->plan);
         r = build_egress(d, err);
         if (r < 0)
@@ -375,7 +382,8 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
         rw_decision_process_user(json_object_get(d->view, "process"), &d->record.uid,
                                  &d->record.gid);
         record_owner(json_object_get(d->view, "process"), &d->record);
-        d->save_record = true;
+        /* not even in audit mode, where the refusal above is only reported */
+        d->save_record = !d->facts.container_exists;
         return 0;
 }
 

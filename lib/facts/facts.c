@@ -246,6 +246,18 @@ static bool container_exists(const char *root, const char *id)
         return stat(p, &st) == 0;
 }
 
+/* Whether runc would refuse to create `id` under `root` because it exists (its own test: the
+ * container's state directory is there, whatever it holds). */
+static bool state_dir_exists(const char *root, const char *id)
+{
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+
+        if (asprintf(&p, "%s/%s", root, id) < 0)
+                return true; /* when in doubt, it exists: the create is refused */
+        return stat(p, &st) == 0 || errno != ENOENT;
+}
+
 static int add_volume_user(struct rw_host_facts *facts, const char *volume,
                            const struct rw_volume_use *u, bool creator, struct rw_error *err)
 {
@@ -1103,6 +1115,8 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
+        if (o->container_id != NULL && o->runtime_root != NULL)
+                ret->container_exists = state_dir_exists(o->runtime_root, o->container_id);
         if (o->bundle != NULL) {
                 ret->bundle = rw_file_realpath(o->bundle);
                 if (ret->bundle == NULL && errno == ENOMEM)

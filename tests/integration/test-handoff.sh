@@ -293,6 +293,25 @@ reset_record
 	create --bundle "$RTB" ID >/dev/null 2>"$T/err"
 check "a new container goes to the tier's new runtime" grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
 "$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" delete ID >/dev/null 2>&1
+# The recorded runtime is no runtime any more: its path is runwarden itself now (runc diverted,
+# runwarden in its place: setup everywhere), or it is gone. The container still stops and goes
+# away, through the tier's runtime, as before runtimes were recorded.
+tier_policy "$OLD"
+new_bundle "$RTB" "$FIXTURES/docker-default.json"
+"$RW" --policy "$T/policy-rt.json" --seccomp-dir "$PROFILES" --root "$T/rt-root" \
+	create --bundle "$RTB" ID >/dev/null 2>&1
+mv "$OLD" "$OLD.real" && ln -s "$RW" "$OLD"
+tier_policy "$NEW"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" kill ID KILL >/dev/null 2>"$T/err"
+check "a recorded runtime that is runwarden itself now: kill goes to the tier's runtime" \
+	grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
+rm "$OLD"
+reset_record
+"$RW" --policy "$T/policy-rt.json" --root "$T/rt-root" delete ID >/dev/null 2>"$T/err"
+check "a recorded runtime that is gone: delete goes to the tier's runtime" \
+	grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
+mv "$OLD.real" "$OLD"
 
 # --- the volume registry: a delete takes the container out of the volumes its record names --------
 # (container ID, as new_bundle writes it, under a --root of its own)
@@ -316,6 +335,27 @@ check "the container's record names that entry, and only it" \
 check "delete takes the container out of the entry" \
 	jq -e '[.users[].id] | index("ID") == null' "$entry"
 check "delete forgets the record" test ! -e "$record"
+# A container deleted without runwarden (runc delete by hand, an engine's cleanup) leaves its
+# record; a new container of that id under that root replaces it. The old one's volumes are no
+# longer named in any record: the create takes the id out of them, or it would stay their user
+# for good (each later container of that id revives it: rule volume-owner).
+OLDVOL=$DOCKER_ROOT/volumes/handoff-old-$$/_data
+mkdir -p "$OLDVOL"
+jq -c --arg v "$OLDVOL" '.mounts[-1].source = $v' "$VB/config.json" >"$T/vb-old.json"
+cp "$VB/config.json" "$T/vb-new.json"
+cp "$T/vb-old.json" "$VB/config.json"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/vol-root" \
+	create --bundle "$VB" ID >/dev/null 2>&1
+old_entry=$(grep -l -F "\"path\":\"$OLDVOL\"" /run/runwarden/state/volumes/*.vol 2>/dev/null)
+check "a container with another volume is created (and deleted without runwarden)" \
+	jq -e '[.users[].id] | index("ID") != null' "$old_entry"
+cp "$T/vb-new.json" "$VB/config.json"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/vol-root" \
+	create --bundle "$VB" ID >/dev/null 2>&1
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/vol-root" delete ID >/dev/null 2>&1
+check "a new container of the same id takes the old one out of the volumes only its record named" \
+	jq -e '[.users[].id] | index("ID") == null' "$old_entry"
+check "and its own delete out of its own" jq -e '[.users[].id] | index("ID") == null' "$entry"
 
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process.json"
 reset_record
@@ -351,6 +391,45 @@ rc=$?
 check "exec --process with the recorded labels hands off without the container's config.json" \
 	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" delete ID >/dev/null 2>&1
+
+# --- a create of an id runc already has under that --root: refused, its record kept ---------------
+# runc refuses it too, but only after runwarden recorded the second spec: an exec into the running
+# container would then be compared with that spec's labels and user (and a delete would forget
+# other volumes, a later call go to its runtime).
+DUP=$T/dup
+new_bundle "$DUP" "$FIXTURES/docker-default.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	create --bundle "$DUP" ID >/dev/null 2>"$T/err"
+check "a container is created (the one the next cases try to replace)" test -e "$RW_FAKE_RECORD"
+mkdir -p "$T/dup-root/ID" # runc's state directory of the running container
+dup_record=$(grep -l -F "\"root\":\"$T/dup-root\"" /run/runwarden/state/*/ID.json 2>/dev/null)
+cp "$dup_record" "$T/dup-record"
+DUP2=$T/dup2
+new_bundle "$DUP2" "$FIXTURES/docker-default.json"
+jq '.process.apparmorProfile = "unconfined"' "$DUP2/config.json" >"$DUP2/config.new" &&
+	mv "$DUP2/config.new" "$DUP2/config.json"
+cp "$DUP2/config.json" "$T/dup2-config"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+rc=$?
+check "a create of an id runc already has under that --root: refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule runtime-command: container ID already exists' '$T/err'"
+check "its config.json is unchanged" cmp -s "$DUP2/config.json" "$T/dup2-config"
+check "the running container's record is unchanged" cmp -s "$dup_record" "$T/dup-record"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-root" \
+	--mode audit create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+check "in audit mode it is handed off, and the record is still the running container's" \
+	bash -c "[ -e '$RW_FAKE_RECORD' ] && cmp -s '$dup_record' '$T/dup-record'"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
+rc=$?
+check "an exec asking for the refused spec's AppArmor profile is still refused" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+rmdir "$T/dup-root/ID"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" delete ID >/dev/null 2>&1
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \
