@@ -100,6 +100,19 @@ rw_expect_line "exec --privileged: no_new_privs is set" "$OUT" "NoNewPrivs: 1"
 rw_capture exec-user docker exec -u 1000 -w /tmp "$name" sh -c 'id -u; /probe write /tmp'
 rw_expect_rc "docker exec -u 1000 exits 0" 0
 rw_expect_eq "exec -u 1000 output" "1000 write /tmp: ok" "$(tr '\n' ' ' <"$OUT" | sed 's/ $//')"
+# The same container again: docker restart and docker start of a stopped one create the same id
+# once more (containerd deleted runc's state first: runwarden must not take it for a running
+# container of that id).
+rw_capture restart docker restart -t 1 "$name"
+rw_expect_rc "docker restart through runwarden exits 0" 0
+rw_capture restart-state docker inspect -f '{{.State.Running}}' "$name"
+rw_expect_eq "restarted container runs" "true" "$(cat "$OUT")"
+rw_capture stop docker stop -t 1 "$name"
+rw_expect_rc "docker stop exits 0" 0
+rw_capture start-again docker start "$name"
+rw_expect_rc "docker start of the stopped container through runwarden exits 0" 0
+rw_capture start-caps docker exec "$name" /probe caps
+rw_expect_line "started again: CapEff is empty" "$OUT" "CapEff: 0000000000000000"
 rw_capture exec-rm docker rm -f "$name"
 rw_expect_rc "docker rm -f exits 0" 0
 
