@@ -667,12 +667,13 @@ esc_exec()
 {
         local kind=$1
         shift
-        local rootspell='' process='' reach='' cwd=$ESC
+        local rootspell='' process='' reach='' cwd=$ESC prep=''
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --root) rootspell=$2 ;;
                 --process) process=$2 ;;
                 --reach) reach=$2 ;;
+                --prep) prep=$2 ;;
                 *) rw_fatal "esc_exec: unknown option $1" ;;
                 esac
                 shift 2
@@ -686,6 +687,8 @@ esc_exec()
         shift
         local snippet=$1
         esc_container "$kind"
+        # shellcheck disable=SC2153  # ESC_ID is set by run.sh for every case
+        [ -z "$prep" ] || eval "$prep" || rw_fatal "$ESC_ID: --prep failed"
         local root=$ESC_STATE_P
         [ "$ESC_MODE" = plain ] || root=$ESC_STATE_W
         local ESC_ROOT=''
@@ -719,6 +722,23 @@ esc_exec()
         esc_call "$ESC_CID" esc_runtime exec "${flags[@]}" "${args[@]}"
         popd >/dev/null || rw_fatal "popd failed"
         esc_judge_run "$doc" "$before" "$snap" "$reach" ""
+}
+
+# esc_recreate JQ: a create of the running container's own id from another bundle, its spec the
+# container's edited by JQ ($cg, $id: the suite's cgroup and the id) — what a client that picks
+# container ids can send. runc refuses it; what counts is what runwarden remembers of the
+# container afterwards.
+esc_recreate()
+{
+        local b=$ESC_TASKS/$CONTAINER-again
+        rm -rf "$b"
+        mkdir -p "$b"
+        cp -a "$ESC_ROOTFS" "$b/rootfs"
+        jq --arg cg "$ESC_CG" --arg id "$CONTAINER" "$ESC_JQ_DEFS $1" \
+                "$CONTAINER_BUNDLE/config.json.orig" >"$b/config.json" ||
+                rw_fatal "$ESC_ID: recreate edit failed"
+        esc_call "$ESC_CID-recreate" esc_runtime create --bundle "$b" "$CONTAINER"
+        rm -rf "$b"
 }
 
 # esc_update [--file JSON] [--stdin JSON] -- ARG...: `update ARG... -r FILE` (or `-r -` with JSON

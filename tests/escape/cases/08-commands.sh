@@ -48,6 +48,15 @@ esc_case cmd.exec-process-apparmor 8 exec-process refused exec-policy \
         --bypass-na 'AppArmor is not enabled on this machine' \
         -- esc_exec job --process '.user = {uid: 1000, gid: 1000} | .apparmorProfile = "unconfined"' \
         -- -- 'true'
+# A client that picks container ids (containerd's API, a second engine on the same --root) sends a
+# create for the running uid-1000 job's id with a uid-0 spec: runc refuses it, but runwarden must
+# not have taken its record (user, groups) from that spec meanwhile. The spec has a cgroup of its
+# own below the suite's, so that only the id is in the way.
+recreate_uid0='.process.user = {uid: 0, gid: 0, additionalGids: [0]} | .linux.cgroupsPath = "/\($cg)/again/\($id)"'
+esc_case cmd.recreate-then-exec 8 cmdline refused exec-policy \
+        'create of the running uid-1000 job'"'"'s id from a uid-0 spec with group 0 (runc refuses it), then exec --process as uid 0 with group 0' \
+        -- esc_exec job --prep 'esc_recreate "$recreate_uid0"' \
+        --process '.user = {uid: 0, gid: 0, additionalGids: [0]}' -- -- "$uid0"
 esc_case cmd.exec-cap 8 cmdline refused 'caps-drop|exec-caps' \
         'exec --cap CAP_SYS_ADMIN into a job running as root' \
         -- esc_exec rootjob -- --cap CAP_SYS_ADMIN -- "$cap_sys_admin"
