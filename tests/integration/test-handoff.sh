@@ -364,11 +364,14 @@ rc=$?
 check "exec --process of a container neither runwarden nor runc has a record of: refused (its labels cannot be compared)" \
 	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'refused by rule exec-policy' '$T/err'"
 jq '.apparmorProfile = "unconfined"' "$FIXTURES/docker-exec-process-user.json" >"$T/process-lsm.json"
-reset_record
-"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
-rc=$?
-check "exec --process asking for another AppArmor profile than the container's: refused" \
-	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+lsm_exec_refused() { # lsm_exec_refused NAME ROOT: an exec --process into ID asking for AppArmor
+	# "unconfined" is refused, for its label
+	reset_record
+	"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$2" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
+	local rc=$?
+	check "$1" bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+}
+lsm_exec_refused "exec --process asking for another AppArmor profile than the container's: refused" "$T/runc-root"
 # A container created through runwarden: its process (labels, groups) is recorded at create, and
 # an exec is compared with that record; its config.json is not needed (here runc has no state of
 # it under that --root, so the file could not even be found).
@@ -379,11 +382,7 @@ reset_record
 	create --bundle "$RB" ID >/dev/null 2>"$T/err"
 check "a container created through runwarden (the record the next exec cases use)" \
 	test -e "$RW_FAKE_RECORD"
-reset_record
-"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
-rc=$?
-check "exec --process asking for another AppArmor profile than the recorded one: refused" \
-	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+lsm_exec_refused "exec --process asking for another AppArmor profile than the recorded one: refused" "$T/rec-root"
 cp "$FIXTURES/docker-exec-process-privileged.json" "$T/process-rec.json"
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/rec-root" exec --process "$T/process-rec.json" ID >/dev/null 2>"$T/err"
@@ -423,11 +422,7 @@ reset_record
 	--mode audit create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
 check "in audit mode it is handed off, and the record is still the running container's" \
 	bash -c "[ -e '$RW_FAKE_RECORD' ] && cmp -s '$dup_record' '$T/dup-record'"
-reset_record
-"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" exec --process "$T/process-lsm.json" ID >/dev/null 2>"$T/err"
-rc=$?
-check "an exec asking for the refused spec's AppArmor profile is still refused" \
-	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'exec asks for apparmorProfile' '$T/err'"
+lsm_exec_refused "an exec asking for the refused spec's AppArmor profile is still refused" "$T/dup-root"
 rmdir "$T/dup-root/ID"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" delete ID >/dev/null 2>&1
 reset_record
