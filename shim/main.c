@@ -48,6 +48,7 @@ struct rw_call {
         char id[33];
         struct rw_policy policy;
         bool have_policy;
+        bool log_failed; /* the decision log could not be written: one attempt is enough */
         struct rw_host_io io;
         struct rw_decision d;
         bool decided;
@@ -493,8 +494,8 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .egress = c->egress,
         };
 
-        if (!c->have_policy || c->policy.audit_log == NULL || !command_is_logged(c->cli.command) ||
-            c->cli.help)
+        if (!c->have_policy || c->log_failed || c->policy.audit_log == NULL ||
+            !command_is_logged(c->cli.command) || c->cli.help)
                 return 0;
         clock_gettime(CLOCK_MONOTONIC, &now);
         e.duration_ns = (uint64_t)(now.tv_sec - c->started_mono.tv_sec) * 1000000000u +
@@ -689,7 +690,7 @@ int main(int argc, char **argv)
                                     "runwarden: the decision log cannot be written and the policy "
                                     "says to refuse: %s",
                                     err.msg);
-                        c.have_policy = false; /* one attempt at the log is enough */
+                        c.log_failed = true;
                         r = refuse(&c);
                         call_clear(&c);
                         return r;

@@ -38,7 +38,7 @@ static const char *const phases[] = {"prestart",       "createRuntime", "createC
                                      "startContainer", "poststart",     "poststop"};
 
 /* Names the engine binary that owns a libnetwork-setkey hook may have. */
-static const char *const docker_daemons[] = {"dockerd", "docker"};
+static const char *const docker_daemons[] = {"dockerd", "docker", NULL}; /* NULL-ended: in_list() */
 
 static bool in_list(const char *const *list, const char *s)
 {

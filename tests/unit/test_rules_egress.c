@@ -280,6 +280,42 @@ static void test_hook_binary(void **state)
         run_clear(&r);
 }
 
+/* dockerd's setkey hook at /proc/PID/exe is accepted only when PID runs dockerd: another program
+ * there (a process the job started, or anyone's) makes it a host command like any other. */
+static void test_setkey_of_another_program(void **state)
+{
+        static const char *const programs[][2] = {
+            {"/usr/bin/sleep", "sleep"},
+            {"/usr/sbin/dockerd", "sleep"},
+            {"/usr/bin/sleep", "dockerd"},
+            {"/usr/sbin/dockerd-x", "dockerd-x"},
+        };
+        struct run r;
+
+        (void)state;
+        for (size_t i = 0; i < RW_ELEMENTSOF(programs); i++) {
+                struct rw_hook_fact *f;
+
+                prepare(&r, spec_text, NULL);
+                f = (struct rw_hook_fact *)rw_facts_hook(&r.facts, "/proc/42/exe");
+                assert_non_null(f);
+                free(f->exe);
+                free(f->comm);
+                f->exe = strdup(programs[i][0]);
+                f->comm = strdup(programs[i][1]);
+                judge(&r);
+                if (rw_test_find_denial(&r.plan, RW_RULE_HOOKS) == NULL)
+                        fail_msg("a setkey hook of %s (%s) is accepted", programs[i][0],
+                                 programs[i][1]);
+                run_clear(&r);
+        }
+        /* dockerd itself: accepted */
+        prepare(&r, spec_text, NULL);
+        judge(&r);
+        assert_null(rw_test_find_denial(&r.plan, RW_RULE_HOOKS));
+        run_clear(&r);
+}
+
 static json_t *smuggled;
 
 static void smuggle(json_t *spec)
@@ -383,6 +419,7 @@ int main(void)
             cmocka_unit_test(test_capabilities),
             cmocka_unit_test(test_gvisor),
             cmocka_unit_test(test_hook_binary),
+            cmocka_unit_test(test_setkey_of_another_program),
             cmocka_unit_test(test_smuggled_hooks),
             cmocka_unit_test(test_decision_rules),
         };
