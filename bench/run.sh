@@ -438,11 +438,9 @@ EOF
         recreate="[$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
                 </dev/null >/dev/null
-        # runc's state of the container, as runc would leave it (ROOT/ID/state.json naming the
-        # bundle): an exec reads the container's own config.json through it, as on a real host
-        mkdir -p "$RUNC_ROOT/rwb-in-docker-default"
-        jq -n --arg b "$d" '{id: "rwb-in-docker-default", config: {labels: ["bundle=" + $b]}}' \
-                >"$RUNC_ROOT/rwb-in-docker-default/state.json"
+        # No runc state of it under --root: an exec is compared with the container's process as
+        # its record holds it (and a state directory would make every create of the id a
+        # refusal: runc has that container already).
         python3 "$BENCH/specs.py" process "$d/config.orig.json" "$S/own-process.json"
         jq -c 'del(.user.additionalGids)' "$S/own-process.json" >"$S/own-process.orig.json"
         for call in state start kill exec delete; do
@@ -566,12 +564,6 @@ if has instr; then
                         create:synthetic-env5000-mounts1000 state start kill delete exec
                         exec-running)
         fi
-        # runc's state of the container runwarden created (an exec reads its config.json
-        # through it, as on a real host)
-        mkdir -p "$RUNC_ROOT/rwb-in-docker-default"
-        jq -n --arg b "$T/bundles/in-docker-default" \
-                '{id: "rwb-in-docker-default", config: {labels: ["bundle=" + $b]}}' \
-                >"$RUNC_ROOT/rwb-in-docker-default/state.json"
         # the container's own process (without additional groups, as runwarden's record holds
         # none); and a container runc created
         python3 "$BENCH/specs.py" process "$T/bundles/in-docker-default/config.orig.json" \

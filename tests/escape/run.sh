@@ -190,6 +190,16 @@ echo
 column -t -s '|' <"$table" | sed 's/ *$//' | head -n $((${#selected[@]} + 2)) | cut -c1-220 || cat "$table"
 echo
 tail -n 2 "$table"
+# The cases that fail, again and in full, last: a CI log shows only the end of a long output.
+if [ "$failed" -gt 0 ]; then
+        echo "# not as expected:"
+        for id in "${selected[@]}"; do
+                [ "${ESC_RESULT[$id]}" = ok ] ||
+                        printf '#   %s (expected %s %s): plain runc %s; runwarden %s; %s\n' "$id" \
+                                "${ESC_EXPECT[$id]}" "${ESC_RULE[$id]}" "${ESC_V_PLAIN[$id]}" \
+                                "${ESC_V_RW[$id]}" "${ESC_RESULT[$id]}"
+        done
+fi
 
 docs=$RW_SOURCE_ROOT/docs/security.md
 if [ "${ESC_DOCS:-1}" = 1 ] && [ -z "${ESC_ONLY:-}" ]; then
