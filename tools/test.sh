@@ -6,8 +6,8 @@
 # Runner, Actions and Forgejo runners, podman), deploy, escape (the adversarial suite), format,
 # fuzz (the spec gate against Go's decoder), bench (bench/run.sh --smoke: the benchmarks run, two
 # rounds each, timing nothing; the benchmarks themselves are not part of the tests)), the CI job corpus (tests/jobs: real jobs under runc
-# and runwarden, which rewrites docs/compatibility.md), then an ASan/UBSan build running the unit
-# suite, then each libFuzzer target for a short run.
+# and runwarden, which rewrites docs/compatibility.md), then an ASan/UBSan build running the unit,
+# integration and escape suites, then each libFuzzer target for a short run.
 # Run as root from anywhere: tools/test.sh
 #
 #   RW_BUILD_DIR       the main build directory (default: build)
@@ -83,11 +83,17 @@ meson test -C "$build" --suite jobs --print-errorlogs || status=1
 count "$build"
 
 step "build: $asan (address and undefined sanitizers)"
-setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false
+setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=true
 ninja -C "$asan"
 
-step "test: unit suite under the sanitizers"
-meson test -C "$asan" --suite unit --print-errorlogs || status=1
+# runwarden parses hostile input as root: the unit suite, and runwarden itself under the
+# integration and adversarial suites (real containers; a refusal's leaks and any overflow on the
+# way abort the call), built with the sanitizers. The adversarial table in docs/security.md is
+# the plain build's.
+step "test: unit, integration and escape suites under the sanitizers"
+rm -f "$asan/meson-logs/testlog.json"
+ESC_DOCS=0 meson test -C "$asan" --suite unit --suite integration --suite escape \
+        --print-errorlogs || status=1
 count "$asan"
 
 step "fuzz: each libFuzzer target for ${RW_FUZZ_SECONDS:-20} s (clang, in ${RW_FUZZ_BUILD_DIR:-build-fuzz})"
