@@ -18,8 +18,7 @@
 #include "pins.h"
 #include "seccomp_profile.h"
 
-#define RUNC_DEFAULT_ROOT "/run/runc"
-#define RUNC_STATE_MAX    (4u * 1024u * 1024u)
+#define RUNC_STATE_MAX (4u * 1024u * 1024u)
 
 static void host_file_clear(struct rw_host_file *f)
 {
@@ -47,7 +46,7 @@ int rw_host_canonical_root(const char *root, char **ret, struct rw_error *err)
         int r;
 
         if (root == NULL || root[0] == '\0')
-                root = RUNC_DEFAULT_ROOT;
+                root = RW_RUNC_DEFAULT_ROOT;
         if (root[0] != '/') {
                 if (getcwd(cwd, sizeof(cwd)) == NULL)
                         return rw_error_set_errno(err, errno, "the working directory");

@@ -235,26 +235,16 @@ static int gather_bind(struct rw_host_facts *facts, const struct rw_mountinfo *m
 
 /* ---- volumes ---- */
 
-/* Whether container `id` still exists for runc under `root` (its state directory). */
-static bool container_exists(const char *root, const char *id)
+/* Whether runc has container `id` under `root` (NULL: its default root): its state directory is
+ * there, whatever it holds — runc's own test before it creates one. When in doubt, it has: a
+ * volume's user still counts, a create of the id is refused. */
+static bool runc_has_container(const char *root, const char *id)
 {
         _cleanup_free_ char *p = NULL;
         struct stat st;
 
-        if (asprintf(&p, "%s/%s/state.json", root != NULL ? root : "/run/runc", id) < 0)
-                return true; /* when in doubt, the user counts */
-        return stat(p, &st) == 0;
-}
-
-/* Whether runc would refuse to create `id` under `root` because it exists (its own test: the
- * container's state directory is there, whatever it holds). */
-static bool state_dir_exists(const char *root, const char *id)
-{
-        _cleanup_free_ char *p = NULL;
-        struct stat st;
-
-        if (asprintf(&p, "%s/%s", root, id) < 0)
-                return true; /* when in doubt, it exists: the create is refused */
+        if (asprintf(&p, "%s/%s", root != NULL ? root : RW_RUNC_DEFAULT_ROOT, id) < 0)
+                return true;
         return stat(p, &st) == 0 || errno != ENOENT;
 }
 
@@ -300,7 +290,7 @@ static int gather_volume(struct rw_host_facts *facts, const struct rw_facts_opti
                 if (o->container_id != NULL && strcmp(u->id, o->container_id) == 0)
                         continue;
                 /* a container that is gone uses nothing (its creator role stays) */
-                if (!container_exists(u->root, u->id))
+                if (!runc_has_container(u->root, u->id))
                         continue;
                 r = add_volume_user(facts, resolved, u, false, err);
         }
@@ -1116,7 +1106,7 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
         if (o->container_id != NULL && (ret->container_id = strdup(o->container_id)) == NULL)
                 return rw_error_set(err, ENOMEM, "facts");
         if (o->container_id != NULL && o->runtime_root != NULL)
-                ret->container_exists = state_dir_exists(o->runtime_root, o->container_id);
+                ret->container_exists = runc_has_container(o->runtime_root, o->container_id);
         if (o->bundle != NULL) {
                 ret->bundle = rw_file_realpath(o->bundle);
                 if (ret->bundle == NULL && errno == ENOMEM)

@@ -16,7 +16,9 @@
 #include "error.h"
 #include "store.h" /* RW_STORE_NAME_MAX */
 
-#define RW_STATE_DIR         "/run/runwarden/state"
+#define RW_STATE_DIR "/run/runwarden/state"
+/* runc's --root when the command line names none */
+#define RW_RUNC_DEFAULT_ROOT "/run/runc"
 #define RW_STATE_MAX_GIDS    64
 #define RW_STATE_MAX_VOLUMES 64
 
