@@ -434,8 +434,12 @@ static int keep_records(struct rw_call *c, struct rw_error *err)
                 return 0;
         }
         forget_stale_volumes(c, root);
-        if (rw_state_save(NULL, root, c->cli.container_id, &c->d.record, &state_err) < 0)
+        if (rw_state_save(NULL, root, c->cli.container_id, &c->d.record, &state_err) < 0) {
+                /* no record rather than a stale one: a record of an earlier container of the id
+                 * would otherwise name this one's tier, process and runtime */
                 log_line(&c->cli, RW_LOG_WARNING, state_err.msg);
+                rw_state_remove(NULL, root, c->cli.container_id, &state_err);
+        }
         c->recorded = true;
         if (register_volumes(c, root, err) < 0 && !c->audit)
                 return -EIO;
