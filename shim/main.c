@@ -473,11 +473,22 @@ static bool audit_failure_refuses(const struct rw_call *c)
                (rw_cli_command_takes_bundle(c->cli.command) || c->cli.command == RW_CMD_EXEC);
 }
 
+/* Where the decision log is: the policy's, or as the container's record has it (NULL: none). */
+static const char *decision_log(const struct rw_call *c)
+{
+        if (c->have_policy)
+                return c->policy.audit_log;
+        if (c->decided && c->d.from_record && c->d.record.decision_log[0] != '\0')
+                return c->d.record.decision_log;
+        return NULL;
+}
+
 static int write_decision(struct rw_call *c, struct rw_error *err)
 {
         struct timespec now;
         _cleanup_free_ char *line = NULL;
-        const struct rw_tier *tier = c->d.have_tier ? c->d.choice.tier : NULL;
+        const char *tier = rw_decision_tier_name(&c->d);
+        const char *log = decision_log(c);
         struct rw_audit_entry e = {
             .time = c->started,
             .id = c->id,
@@ -486,9 +497,9 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .bundle = rw_cli_command_takes_bundle(c->cli.command)
                           ? (c->cli.bundle != NULL ? c->cli.bundle : ".")
                           : NULL,
-            .tier = tier != NULL ? tier->name : NULL,
+            .tier = tier,
             .tier_reason = tier != NULL ? c->d.tier_reason : NULL,
-            .tier_skipped = tier != NULL ? c->d.choice.skipped : NULL,
+            .tier_skipped = c->d.have_tier ? c->d.choice.skipped : NULL,
             .mode = c->audit ? RW_TIER_AUDIT : RW_TIER_ENFORCE,
             .spec = c->d.original,
             .plan = c->decided ? &c->d.plan : NULL,
@@ -498,8 +509,7 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
             .egress = c->egress,
         };
 
-        if (!c->have_policy || c->log_failed || c->policy.audit_log == NULL ||
-            !command_is_logged(c->cli.command) || c->cli.help)
+        if (log == NULL || c->log_failed || !command_is_logged(c->cli.command) || c->cli.help)
                 return 0;
         clock_gettime(CLOCK_MONOTONIC, &now);
         e.duration_ns = (uint64_t)(now.tv_sec - c->started_mono.tv_sec) * 1000000000u +
@@ -510,7 +520,7 @@ static int write_decision(struct rw_call *c, struct rw_error *err)
         /* The directory, one level, as logrotate setups expect it; never the whole path. A
          * refusal is synced before runwarden answers: it is the only trace of an attempt that
          * never ran. Other lines reach the disk with the page cache (docs/performance.md). */
-        return rw_file_append_line(c->policy.audit_log, line, 0640, 0750,
+        return rw_file_append_line(log, line, 0640, 0750,
                                    c->outcome == RW_OUTCOME_REFUSED ||
                                            c->outcome == RW_OUTCOME_ERROR
                                        ? RW_DURABILITY_SYNC
@@ -538,6 +548,35 @@ static int refuse(struct rw_call *c)
 }
 
 /*
+ * A call that only passes a command through, for a container whose create recorded the policy
+ * file as it was and the runtime it went to: while that file is unchanged, the record says all
+ * such a call needs of the policy (lib/decision rw_decide_recorded()), and reading the policy
+ * would cost more than the rest of the call. Anything unusual (no such record, a changed policy,
+ * a recorded runtime that is no runtime any more) goes the way of every other call.
+ */
+static bool decide_from_record(struct rw_call *c)
+{
+        char stamp[RW_FILE_STAMP_MAX];
+        struct rw_error ignored = {0};
+
+        if (!rw_decision_may_use_record(&c->cli) ||
+            rw_policy_stamp(c->cli.policy, stamp, &ignored) < 0)
+                return false;
+        if (!rw_decide_recorded(&c->cli, stamp, &c->io.io, &c->d))
+                return false;
+        if (check_delegate(rw_decision_delegate(&c->cli, NULL, &c->d.record), &ignored) < 0 ||
+            rw_audit_new_id(c->id, &ignored) < 0) {
+                rw_decision_clear(&c->d);
+                return false;
+        }
+        c->decided = true;
+        c->audit = c->audit || c->d.audit;
+        c->outcome = c->d.outcome;
+        c->report = true;
+        return true;
+}
+
+/*
  * Everything before the hand-off. On return, c->message set means: refuse. In audit mode
  * nothing is refused: what goes wrong is logged, and the call is handed off unchanged.
  */
@@ -548,6 +587,8 @@ static void decide(struct rw_call *c)
         int r;
 
         c->audit = c->cli.mode == RW_MODE_AUDIT;
+        if (decide_from_record(c))
+                return;
         r = rw_policy_load(c->cli.policy, &c->policy, &found, &err);
         if (r < 0 && (rw_cli_changes_nothing(&c->cli) || rw_cli_stops(&c->cli))) {
                 /* --version, state, list...: runc only prints; the tier would only have named

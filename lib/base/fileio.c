@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -133,6 +134,64 @@ int rw_file_read(const char *path, size_t max_size, char **ret_data, size_t *ret
         if (ret_dir_st != NULL && fstat(dirfd, ret_dir_st) < 0)
                 return rw_error_set_errno(err, errno, "cannot stat directory %s", dir);
         return rw_file_read_at(dirfd, base, max_size, ret_data, ret_len, ret_st, err);
+}
+
+/* identity, owner and mode; with the size and times for the file itself */
+static int stamp_one(const struct stat *st, bool contents, char *buf, size_t size)
+{
+        int n = snprintf(buf, size, "%" PRIu64 ":%" PRIu64 " %" PRIu32 ":%" PRIu32 " %o",
+                         (uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint32_t)st->st_uid,
+                         (uint32_t)st->st_gid, (unsigned)st->st_mode);
+
+        if (!contents || n < 0 || (size_t)n >= size)
+                return n;
+        return n + snprintf(buf + n, size - (size_t)n,
+                            " %" PRId64 " %" PRId64 ".%09ld %" PRId64 ".%09ld",
+                            (int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                            (int64_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+uint64_t rw_fnv1a64(const void *data, size_t len)
+{
+        const unsigned char *bytes = data;
+        uint64_t hash = UINT64_C(0xcbf29ce484222325);
+
+        for (size_t i = 0; i < len; i++) {
+                hash ^= bytes[i];
+                hash *= UINT64_C(0x100000001b3);
+        }
+        return hash;
+}
+
+void rw_file_stamp_format(const struct stat *st, const struct stat *dir_st, const char *data,
+                          size_t len, char ret[RW_FILE_STAMP_MAX])
+{
+        char file[RW_FILE_STAMP_MAX / 2], dir[RW_FILE_STAMP_MAX / 2];
+        int n;
+
+        if (stamp_one(st, true, file, sizeof(file)) >= (int)sizeof(file) ||
+            stamp_one(dir_st, false, dir, sizeof(dir)) >= (int)sizeof(dir))
+                n = -1;
+        else
+                n = snprintf(ret, RW_FILE_STAMP_MAX, "%s %016" PRIx64 " | %s", file,
+                             rw_fnv1a64(data, len), dir);
+        if (n < 0 || n >= RW_FILE_STAMP_MAX)
+                ret[0] = '\0'; /* unknown: never equal to a stamp made now */
+}
+
+int rw_file_stamp(const char *path, size_t max_size, char ret[RW_FILE_STAMP_MAX],
+                  struct rw_error *err)
+{
+        _cleanup_free_ char *data = NULL;
+        struct stat st, dir_st;
+        size_t len;
+        int r;
+
+        r = rw_file_read(path, max_size, &data, &len, &st, &dir_st, err);
+        if (r < 0)
+                return r;
+        rw_file_stamp_format(&st, &dir_st, data, len, ret);
+        return 0;
 }
 
 int rw_file_read_json_at(int dirfd, const char *name, size_t max_size, json_t **ret,

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "error.h"
@@ -38,6 +39,24 @@ int rw_file_read_at(int dirfd, const char *name, size_t max_size, char **ret_dat
  */
 int rw_file_read(const char *path, size_t max_size, char **ret_data, size_t *ret_len,
                  struct stat *ret_st, struct stat *ret_dir_st, struct rw_error *err);
+
+/*
+ * A file's stamp: the identity, owner, mode, size, times and a hash of the contents of the file,
+ * and the identity, owner and mode of its directory, as text. Equal stamps mean the same bytes
+ * under the same protection (writing, replacing, chmod and chown change an identity, the ctime
+ * or the hash; the hash covers an edit within one tick of the kernel's coarse clock). For
+ * remembering that a file read once has not changed since; not a defence against whoever may
+ * write the file.
+ */
+#define RW_FILE_STAMP_MAX 400
+void rw_file_stamp_format(const struct stat *st, const struct stat *dir_st, const char *data,
+                          size_t len, char ret[RW_FILE_STAMP_MAX]);
+/* The stamp of the file at `path` now, read as rw_file_read() reads it (a symlink is refused). */
+int rw_file_stamp(const char *path, size_t max_size, char ret[RW_FILE_STAMP_MAX],
+                  struct rw_error *err);
+
+/* FNV-1a, 64 bits: names and stamps, never a defence against whoever chose the bytes. */
+uint64_t rw_fnv1a64(const void *data, size_t len);
 
 /* rw_file_read_at() and rw_json_parse() (lossless, json.h): a JSON document in `dirfd`. */
 int rw_file_read_json_at(int dirfd, const char *name, size_t max_size, json_t **ret,

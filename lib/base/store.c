@@ -136,14 +136,7 @@ void rw_store_close(struct rw_store *store)
 
 void rw_store_key_name(const void *key, size_t len, const char *suffix, char ret[RW_STORE_NAME_MAX])
 {
-        const unsigned char *bytes = key;
-        uint64_t hash = UINT64_C(0xcbf29ce484222325);
-
-        for (size_t i = 0; i < len; i++) {
-                hash ^= bytes[i];
-                hash *= UINT64_C(0x100000001b3);
-        }
-        snprintf(ret, RW_STORE_NAME_MAX, "%016" PRIx64 "%s", hash, suffix);
+        snprintf(ret, RW_STORE_NAME_MAX, "%016" PRIx64 "%s", rw_fnv1a64(key, len), suffix);
 }
 
 int rw_store_read(const struct rw_store *store, const char *name, size_t max_size, char **ret_data,

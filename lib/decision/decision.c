@@ -301,6 +301,22 @@ static void record_volumes(char **volumes, struct rw_container_state *st)
         st->volumes_known = true;
 }
 
+/* What a later call that only passes through needs of the policy (rw_decide_recorded()); a log
+ * path that would not fit leaves the stamp unknown, and such calls read the policy. */
+static void record_policy(struct rw_decision *d, const struct rw_policy *policy)
+{
+        struct rw_container_state *st = &d->record;
+        const char *log = policy->audit_log != NULL ? policy->audit_log : "";
+
+        if (policy->stamp[0] == '\0' || (log[0] != '\0' && log[0] != '/') ||
+            strlen(log) >= sizeof(st->decision_log) ||
+            strlen(policy->stamp) >= sizeof(st->policy_stamp))
+                return;
+        memcpy(st->policy_stamp, policy->stamp, strlen(policy->stamp) + 1);
+        memcpy(st->decision_log, log, strlen(log) + 1);
+        st->tier_audit = d->choice.tier->mode == RW_TIER_AUDIT;
+}
+
 static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                          const struct rw_policy *policy, const char *invoked_as,
                          const struct rw_decision_io *io, struct rw_error *err)
@@ -368,6 +384,7 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                 d->record.runtime[0] = '\0';
 
         snprintf(d->record.tier, sizeof(d->record.tier), "%s", d->choice.tier->name);
+        record_policy(d, policy);
         {
                 const json_t *annotations = json_object_get(d->view, "annotations");
                 const char *sandbox =
@@ -585,6 +602,60 @@ static void load_record_only(struct rw_decision *d, const struct rw_cli *cli,
         if (cli->container_id != NULL && io->load_record(io->userdata, cli->root, cli->container_id,
                                                          &d->record, &d->have_record, &ignored) < 0)
                 d->have_record = false;
+}
+
+bool rw_decision_may_use_record(const struct rw_cli *cli)
+{
+        if (cli->container_id == NULL || cli->criu != NULL || cli->help)
+                return false;
+        switch (cli->command) {
+        case RW_CMD_STATE:
+        case RW_CMD_START:
+        case RW_CMD_KILL:
+        case RW_CMD_DELETE:
+        case RW_CMD_PAUSE:
+        case RW_CMD_RESUME:
+        case RW_CMD_PS:
+        case RW_CMD_EVENTS:
+                return true;
+        default:
+                return false;
+        }
+}
+
+bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
+                        const struct rw_decision_io *io, struct rw_decision *ret)
+{
+        struct rw_error ignored = {0};
+
+        memset(ret, 0, sizeof(*ret));
+        rw_plan_init(&ret->plan);
+        if (!rw_decision_may_use_record(cli) ||
+            io->load_record(io->userdata, cli->root, cli->container_id, &ret->record,
+                            &ret->have_record, &ignored) < 0 ||
+            !ret->have_record || ret->record.runtime[0] == '\0' ||
+            ret->record.policy_stamp[0] == '\0' ||
+            strcmp(ret->record.policy_stamp, policy_stamp) != 0) {
+                rw_decision_clear(ret);
+                return false;
+        }
+        /* as rw_decide() under that policy: the recorded tier is in it, the command is known
+         * and has nothing to judge */
+        ret->command = cli->command;
+        ret->from_record = true;
+        ret->audit = cli->mode == RW_MODE_AUDIT || ret->record.tier_audit;
+        snprintf(ret->tier_reason, sizeof(ret->tier_reason),
+                 "the container's tier, recorded at create");
+        ret->remove_record = cli->command == RW_CMD_DELETE;
+        judge_outcome(ret, true);
+        return true;
+}
+
+const char *rw_decision_tier_name(const struct rw_decision *d)
+{
+        if (d->have_tier)
+                return d->choice.tier->name;
+        return d->from_record ? d->record.tier : NULL;
 }
 
 int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const char *invoked_as,

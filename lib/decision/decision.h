@@ -72,9 +72,12 @@ struct rw_decision {
         enum rw_command command;
         bool have_tier;
         struct rw_tier_choice choice;
-        char tier_reason[768];            /* how the tier was known (choice.reason or the record) */
-        bool audit;                       /* the tier or the command line asks for audit mode */
-        bool have_record;                 /* the container's record was found */
+        char tier_reason[768]; /* how the tier was known (choice.reason or the record) */
+        bool audit;            /* the tier or the command line asks for audit mode */
+        bool have_record;      /* the container's record was found */
+        /* Decided from the record alone (rw_decide_recorded()): no tier of the policy at hand,
+         * the record's tier and runtime stand for it. */
+        bool from_record;
         struct rw_container_state record; /* found, or to save after a create */
         bool save_record;                 /* create/run/restore that goes ahead */
         bool remove_record;               /* delete */
@@ -106,6 +109,27 @@ struct rw_decision {
  */
 int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const char *invoked_as,
               const struct rw_decision_io *io, struct rw_decision *ret, struct rw_error *err);
+
+/*
+ * Whether `cli` only passes a command about an existing container through to its runtime, with
+ * nothing the tier would have to allow (no --criu): state, start, kill, delete, pause, resume,
+ * ps, events. For such a call rw_decide() needs nothing of the policy but the container's tier
+ * and where the decision log goes.
+ */
+bool rw_decision_may_use_record(const struct rw_cli *cli);
+
+/*
+ * rw_decide() of such a call without the policy: from the container's record, when the record
+ * names the runtime that created the container and the policy file the create was decided by,
+ * and that file is unchanged (`policy_stamp`: rw_policy_stamp() now). The decision is the one
+ * rw_decide() makes under that policy; reading it costs more than the rest of such a call
+ * (docs/performance.md). false (and *ret cleared): rw_decide() must decide.
+ */
+bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
+                        const struct rw_decision_io *io, struct rw_decision *ret);
+
+/* The tier of the decision (of the policy, or recorded); NULL when none. */
+const char *rw_decision_tier_name(const struct rw_decision *d);
 
 void rw_decision_clear(struct rw_decision *d);
 static inline void rw_decision_clearp(struct rw_decision *d)

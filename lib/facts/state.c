@@ -135,6 +135,14 @@ static json_t *volumes_json(const struct rw_container_state *st)
         return TAKE_PTR(list);
 }
 
+/* What a pass-through call needs of the policy the create was decided by. */
+static json_t *policy_json(const struct rw_container_state *st)
+{
+        return json_pack("{s:s, s:s?, s:b}", "stamp", st->policy_stamp, "log",
+                         st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit",
+                         st->tier_audit);
+}
+
 static bool u64_text(const json_t *v, uint64_t *ret)
 {
         const char *s = json_string_value(v);
@@ -180,6 +188,9 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
                                 memchr(st->selinux, '\0', sizeof(st->selinux)) == NULL ||
                                 st->n_gids > RW_STATE_MAX_GIDS))
                 return rw_error_set(err, EINVAL, "invalid process record for container %s", id);
+        if (memchr(st->policy_stamp, '\0', sizeof(st->policy_stamp)) == NULL ||
+            memchr(st->decision_log, '\0', sizeof(st->decision_log)) == NULL)
+                return rw_error_set(err, EINVAL, "invalid policy record for container %s", id);
         if (st->uid < -1 || st->uid > UINT32_MAX || st->gid < -1 || st->gid > UINT32_MAX)
                 return rw_error_set(err, EINVAL, "invalid user %lld:%lld for container %s",
                                     (long long)st->uid, (long long)st->gid, id);
@@ -199,7 +210,9 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
             (st->owner_known && json_object_set_new(doc, "owner", owner_json(st)) < 0) ||
             (st->volumes_known && json_object_set_new(doc, "volumes", volumes_json(st)) < 0) ||
             (st->runtime[0] != '\0' &&
-             json_object_set_new(doc, "runtime", json_string(st->runtime)) < 0))
+             json_object_set_new(doc, "runtime", json_string(st->runtime)) < 0) ||
+            (st->policy_stamp[0] != '\0' &&
+             json_object_set_new(doc, "policy", policy_json(st)) < 0))
                 return rw_error_set(err, EINVAL,
                                     "cannot record container %s: a name in it is not UTF-8", id);
         text = json_dumps(doc, JSON_COMPACT);
@@ -226,7 +239,8 @@ static bool is_id_number(const json_t *v)
 struct record_view {
         const char *root; /* NULL: the default root */
         const char *id;
-        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress, *owner, *volumes, *runtime;
+        const json_t *tier, *uid, *gid, *sandbox, *pod, *egress, *owner, *volumes, *runtime,
+            *policy;
 };
 
 static int parse_record(const char *data, size_t len, json_t **ret_doc, struct record_view *ret,
@@ -253,6 +267,7 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
             .owner = json_object_get(doc, "owner"),
             .volumes = json_object_get(doc, "volumes"),
             .runtime = json_object_get(doc, "runtime"),
+            .policy = json_object_get(doc, "policy"),
         };
         if (!json_is_object(doc) || !(json_is_null(root) || json_is_string(root)) ||
             ret->id == NULL || !json_is_string(ret->tier) || !is_id_number(ret->uid) ||
@@ -319,6 +334,32 @@ static int volumes_state(const json_t *volumes, struct rw_container_state *ret)
         return 0;
 }
 
+/* A string that fits `size` with its NUL and holds none inside. */
+static bool text_fits(const json_t *v, size_t size)
+{
+        return json_is_string(v) && json_string_length(v) < size &&
+               strlen(json_string_value(v)) == json_string_length(v);
+}
+
+static int policy_state(const json_t *policy, struct rw_container_state *ret)
+{
+        const json_t *stamp = json_object_get(policy, "stamp");
+        const json_t *log = json_object_get(policy, "log");
+        const json_t *audit = json_object_get(policy, "audit");
+
+        if (!json_is_object(policy) || !text_fits(stamp, sizeof(ret->policy_stamp)) ||
+            json_string_length(stamp) == 0 ||
+            !(json_is_null(log) ||
+              (text_fits(log, sizeof(ret->decision_log)) && json_string_value(log)[0] == '/')) ||
+            !json_is_boolean(audit))
+                return -EINVAL;
+        memcpy(ret->policy_stamp, json_string_value(stamp), json_string_length(stamp) + 1);
+        if (json_is_string(log))
+                memcpy(ret->decision_log, json_string_value(log), json_string_length(log) + 1);
+        ret->tier_audit = json_is_true(audit);
+        return 0;
+}
+
 static int record_state(const struct record_view *v, struct rw_container_state *ret,
                         struct rw_error *err)
 {
@@ -353,6 +394,8 @@ static int record_state(const struct record_view *v, struct rw_container_state *
         if (v->runtime != NULL)
                 memcpy(ret->runtime, json_string_value(v->runtime),
                        json_string_length(v->runtime) + 1);
+        if (v->policy != NULL && policy_state(v->policy, ret) < 0)
+                return rw_error_set(err, EINVAL, "invalid policy record");
         return 0;
 }
 

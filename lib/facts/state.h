@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "store.h" /* RW_STORE_NAME_MAX */
+#include "fileio.h" /* RW_FILE_STAMP_MAX */
+#include "store.h"  /* RW_STORE_NAME_MAX */
 
 #define RW_STATE_DIR "/run/runwarden/state"
 /* runc's --root when the command line names none */
 #define RW_RUNC_DEFAULT_ROOT "/run/runc"
 #define RW_STATE_MAX_GIDS    64
 #define RW_STATE_MAX_VOLUMES 64
+#define RW_STATE_MAX_PATH    1024
 
 struct rw_container_state {
         char tier[128];
@@ -52,6 +54,13 @@ struct rw_container_state {
         bool volumes_known;
         size_t n_volumes;
         char volumes[RW_STATE_MAX_VOLUMES][RW_STORE_NAME_MAX];
+        /* The policy file the create was decided by (rw_policy_stamp(); "": unknown, a record of
+         * an older runwarden), and what a call that only passes a command through needs of that
+         * policy while the file stays as it was: where the decision log is ("" none), and
+         * whether the container's tier is in audit mode. */
+        char policy_stamp[RW_FILE_STAMP_MAX];
+        char decision_log[RW_STATE_MAX_PATH];
+        bool tier_audit;
 };
 
 /* The container's process as recorded (owner_known), shaped as in its config.json: "user"

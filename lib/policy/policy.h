@@ -14,6 +14,7 @@
 #include "config.h" /* RW_POLICY_DEFAULT_PATH, meson option policy_path */
 #include "engines.h"
 #include "error.h"
+#include "fileio.h" /* RW_FILE_STAMP_MAX */
 #include "settings.h"
 #include "strv.h" /* rw_strv_free() for rw_policy_warnings() */
 
@@ -84,6 +85,8 @@ struct rw_policy {
          * call that hands off never frees it, and jansson's freeing is a sixth of a policy's
          * reading (docs/performance.md). */
         json_t *doc;
+        /* The file as it was read (rw_policy_stamp()); "" when the policy came from text. */
+        char stamp[RW_FILE_STAMP_MAX];
 };
 
 /* The policy used when there is no policy file: one tier, "baseline", the built-in rules. */
@@ -103,6 +106,16 @@ int rw_policy_parse(const char *text, size_t len, const char *origin, struct rw_
  * exist, the result is the baseline policy (*ret_found false). Any other failure is an error.
  */
 int rw_policy_load(const char *path, struct rw_policy *ret, bool *ret_found, struct rw_error *err);
+
+/*
+ * What identifies the policy file at `path` (NULL: the default) as rw_policy_load() would read it
+ * now: the identity, owner, mode, size and times of the file and of its directory, or that the
+ * default file is absent. Equal stamps mean the same bytes under the same protection: writing,
+ * replacing, chmod and chown all change the file's ctime or identity, which nobody can set back.
+ * A call that only passes a container's command through uses what its create recorded of the
+ * policy while the stamp is the one recorded (docs/performance.md).
+ */
+int rw_policy_stamp(const char *path, char ret[RW_FILE_STAMP_MAX], struct rw_error *err);
 
 const struct rw_tier *rw_policy_find_tier(const struct rw_policy *policy, const char *name);
 

@@ -11,6 +11,9 @@
 #include "policy_internal.h"
 #include "store.h"
 
+/* The stamp of a default policy file that does not exist: the baseline policy. */
+#define STAMP_ABSENT "absent"
+
 /*
  * A job must never be able to edit the policy that confines it: when runwarden runs as root, the
  * file must belong to root and be writable by nobody else, and its directory must not let anyone
@@ -52,7 +55,10 @@ int rw_policy_load(const char *path, struct rw_policy *ret, bool *ret_found, str
         r = rw_file_read(file, RW_POLICY_MAX_SIZE, &data, &len, &st, &dir_st, err);
         if (r == -ENOENT && path == NULL) {
                 *ret_found = false;
-                return rw_policy_baseline(ret, err);
+                r = rw_policy_baseline(ret, err);
+                if (r >= 0)
+                        snprintf(ret->stamp, sizeof(ret->stamp), "%s", STAMP_ABSENT);
+                return r;
         }
         if (r < 0)
                 return rw_error_prefix(err, "policy %s", file);
@@ -62,6 +68,19 @@ int rw_policy_load(const char *path, struct rw_policy *ret, bool *ret_found, str
         r = rw_policy_parse(data, len, file, ret, err);
         if (r < 0)
                 return r;
+        rw_file_stamp_format(&st, &dir_st, data, len, ret->stamp);
         *ret_found = true;
         return 0;
+}
+
+int rw_policy_stamp(const char *path, char ret[RW_FILE_STAMP_MAX], struct rw_error *err)
+{
+        int r = rw_file_stamp(path != NULL ? path : RW_POLICY_DEFAULT_PATH, RW_POLICY_MAX_SIZE, ret,
+                              err);
+
+        if (r == -ENOENT && path == NULL) {
+                snprintf(ret, RW_FILE_STAMP_MAX, "%s", STAMP_ABSENT);
+                return 0;
+        }
+        return r;
 }

@@ -313,6 +313,59 @@ check "a recorded runtime that is gone: delete goes to the tier's runtime" \
 	grep -qx "argv\[0\] $NEW" "$RW_FAKE_RECORD"
 mv "$OLD.real" "$OLD"
 
+# --- start, kill, delete while the policy file is unchanged: decided from the record -------------
+# They need of the policy only the container's tier and the decision log, which the create
+# recorded with the policy file's stamp (docs/performance.md): the same decision, to the same log,
+# without reading the policy; any change of the file (contents, mode, a replacement) and a
+# recorded runtime that is gone send the call the long way.
+FP=$T/fast-policy.json
+FB=$T/fast-bundle
+fast_policy() { # fast_policy LOG RUNTIME
+	jq --arg log "$1" --arg r "$2" '.audit_log.path = $log | .tiers.base.runtime = $r' \
+		"$POLICY" >"$FP.new" && mv "$FP.new" "$FP"
+}
+fast_policy "$T/fast-a.jsonl" "$OLD"
+new_bundle "$FB" "$FIXTURES/docker-default.json"
+"$RW" --policy "$FP" --seccomp-dir "$PROFILES" --root "$T/fast-root" \
+	create --bundle "$FB" ID >/dev/null 2>&1
+fast_record=$(grep -l -F "\"root\":\"$T/fast-root\"" /run/runwarden/state/*/ID.json 2>/dev/null)
+check "the create records the policy's stamp and log" \
+	test "$(jq -r '.policy.log' "$fast_record")" = "$T/fast-a.jsonl"
+fast_line() { tail -n 1 "$1" | jq -c '[.command, .tier, .tier_reason, .outcome]'; }
+reset_record
+"$RW" --policy "$FP" --root "$T/fast-root" start ID >/dev/null 2>"$T/err"
+check "start, the policy unchanged: the recorded runtime, the line in the recorded log" \
+	bash -c "grep -qx 'argv\[0\] $OLD' '$RW_FAKE_RECORD' && [ ! -s '$T/err' ]"
+check "the line says what the long way says" \
+	test "$(fast_line "$T/fast-a.jsonl")" = '["start","base","the container'"'"'s tier, recorded at create","passthrough"]'
+fast_policy "$T/fast-b.jsonl" "$OLD"
+reset_record
+"$RW" --policy "$FP" --root "$T/fast-root" kill ID KILL >/dev/null 2>"$T/err"
+check "the policy edited (another log): kill reads it and logs there" \
+	grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+check "the same line as from the record" \
+	test "$(fast_line "$T/fast-b.jsonl")" = '["kill","base","the container'"'"'s tier, recorded at create","passthrough"]'
+chmod 0600 "$FP"
+reset_record
+"$RW" --policy "$FP" --root "$T/fast-root" kill ID KILL >/dev/null 2>"$T/err"
+check "the policy's mode changed: kill reads the policy" \
+	bash -c "grep -qx 'argv\[0\] $OLD' '$RW_FAKE_RECORD' && [ \$(grep -c '\"command\":\"kill\"' '$T/fast-b.jsonl') -eq 2 ]"
+chmod 0644 "$FP"
+"$RW" --policy "$FP" --root "$T/fast-root" delete ID >/dev/null 2>&1
+check "delete takes the record away" test ! -e "$fast_record"
+# The create's --runtime is the recorded one; gone, with the policy unchanged, a kill goes the long
+# way: to the tier's runtime, as before runtimes were recorded.
+new_bundle "$FB" "$FIXTURES/docker-default.json"
+"$RW" --policy "$FP" --runtime "$NEW" --seccomp-dir "$PROFILES" --root "$T/fast-root" \
+	create --bundle "$FB" ID >/dev/null 2>&1
+mv "$NEW" "$NEW.gone"
+reset_record
+"$RW" --policy "$FP" --root "$T/fast-root" kill ID KILL >/dev/null 2>"$T/err"
+check "the recorded runtime gone, the policy unchanged: kill goes to the tier's runtime" \
+	grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
+mv "$NEW.gone" "$NEW"
+"$RW" --policy "$FP" --root "$T/fast-root" delete ID >/dev/null 2>&1
+
 # --- the volume registry: a delete takes the container out of the volumes its record names --------
 # (container ID, as new_bundle writes it, under a --root of its own)
 VB=$T/volumes

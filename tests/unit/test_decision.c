@@ -255,6 +255,105 @@ static void test_exec_compared_with_the_record(void **state)
                       RW_OUTCOME_REFUSED, "only as the container's own user");
 }
 
+/* The pass-through calls decided from the record while the policy file is unchanged make the
+ * decision rw_decide() makes under that policy; anything else is left to rw_decide(). */
+static void test_decided_from_the_record(void **state)
+{
+        static char *const commands[][5] = {
+            {"runwarden", "state", "id1", NULL},  {"runwarden", "kill", "id1", "KILL", NULL},
+            {"runwarden", "delete", "id1", NULL}, {"runwarden", "start", "id1", NULL},
+            {"runwarden", "pause", "id1", NULL},  {"runwarden", "resume", "id1", NULL},
+            {"runwarden", "ps", "id1", NULL},     {"runwarden", "events", "id1", NULL},
+        };
+        static char *const others[][7] = {
+            {"runwarden", "--criu", "/tmp/criu", "kill", "id1", NULL},
+            {"runwarden", "exec", "id1", "true", NULL},
+            {"runwarden", "update", "--memory", "1g", "id1", NULL},
+            {"runwarden", "checkpoint", "id1", NULL},
+            {"runwarden", "list", NULL},
+            {"runwarden", "frobnicate", "id1", NULL},
+            {"runwarden", "create", "--bundle", "/b", "id1", NULL},
+        };
+        struct rw_container_state record = {.tier = "gvisor",
+                                            .runtime = "/usr/local/old/runc",
+                                            .policy_stamp = "stamp-1",
+                                            .decision_log = "/var/log/rw.jsonl",
+                                            .uid = 0,
+                                            .gid = 0};
+        struct rw_container_state unstamped = record, no_runtime = record;
+        struct rw_policy policy = {0};
+        struct rw_synthetic_io io;
+        struct call c, fast;
+
+        (void)state;
+        load(&policy);
+        unstamped.policy_stamp[0] = '\0';
+        no_runtime.runtime[0] = '\0';
+        rw_synthetic_io_init(&io);
+        io.record = &record;
+        for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++) {
+                char **argv = (char **)commands[i];
+                int argc = 0;
+
+                while (argv[argc] != NULL)
+                        argc++;
+                decide(&c, &policy, "runwarden", &record, argv);
+                assert_int_equal(c.r, 0);
+                memset(&fast, 0, sizeof(fast));
+                assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
+                assert_true(rw_decision_may_use_record(&fast.cli));
+                assert_true(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_true(fast.d.from_record && fast.d.have_record && !fast.d.have_tier);
+                assert_int_equal(fast.d.outcome, c.d.outcome);
+                assert_int_equal(fast.d.enforce, c.d.enforce);
+                assert_int_equal(fast.d.audit, c.d.audit);
+                assert_int_equal(fast.d.remove_record, c.d.remove_record);
+                assert_int_equal(fast.d.save_record, c.d.save_record);
+                assert_int_equal(fast.d.plan.n_changes, 0);
+                assert_string_equal(rw_decision_tier_name(&fast.d), rw_decision_tier_name(&c.d));
+                assert_string_equal(fast.d.tier_reason, c.d.tier_reason);
+                assert_string_equal(rw_decision_delegate(&fast.cli, NULL, &fast.d.record),
+                                    rw_decision_delegate(&c.cli, c.d.choice.tier, &c.d.record));
+                call_clear(&fast);
+                /* another policy file, a record without a stamp or without its runtime */
+                assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-2", &io.io, &fast.d));
+                assert_false(fast.d.from_record || fast.d.have_record);
+                io.record = &unstamped;
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                io.record = &no_runtime;
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                io.record = NULL;
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                io.record = &record;
+                call_clear(&fast);
+                call_clear(&c);
+        }
+        /* the tier in audit mode, as recorded at create */
+        record.tier_audit = true;
+        memset(&fast, 0, sizeof(fast));
+        assert_int_equal(
+            rw_cli_parse(3, (char *[]){"runwarden", "start", "id1", NULL}, &fast.cli, &fast.err),
+            0);
+        assert_true(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+        assert_true(fast.d.audit);
+        call_clear(&fast);
+        /* what the tier must allow, what is judged, what has no container: rw_decide() */
+        for (size_t i = 0; i < RW_ELEMENTSOF(others); i++) {
+                char **argv = (char **)others[i];
+                int argc = 0;
+
+                while (argv[argc] != NULL)
+                        argc++;
+                memset(&fast, 0, sizeof(fast));
+                assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
+                assert_false(rw_decision_may_use_record(&fast.cli));
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                call_clear(&fast);
+        }
+        rw_policy_clear(&policy);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -265,6 +364,7 @@ int main(void)
             cmocka_unit_test(test_kill_is_not_inert),
             cmocka_unit_test(test_recorded_runtime_answers),
             cmocka_unit_test(test_exec_compared_with_the_record),
+            cmocka_unit_test(test_decided_from_the_record),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -457,6 +457,56 @@ static void test_read_by_path(void **state)
         assert_int_equal(rw_file_read_json(path, 1024, &doc, &err), -ENOENT);
 }
 
+/* A stamp stays while nothing changes and moves with the contents, the mode, a replacement and the
+ * directory's mode; a symlink is refused as by rw_file_read(). */
+static void test_stamp(void **state)
+{
+        struct scratch *s = *state;
+        _cleanup_free_ char *data = NULL;
+        char first[RW_FILE_STAMP_MAX], now[RW_FILE_STAMP_MAX], made[RW_FILE_STAMP_MAX];
+        char path[128], link[128];
+        struct rw_error err = {0};
+        struct stat st, dir_st;
+        size_t len;
+
+        write_file(s->dirfd, "p.json", "{\"a\": 1}", 0644);
+        snprintf(path, sizeof(path), "%s/p.json", s->path);
+        assert_int_equal(rw_file_stamp(path, 1024, first, &err), 0);
+        assert_true(first[0] != '\0');
+        assert_int_equal(rw_file_read(path, 1024, &data, &len, &st, &dir_st, &err), 0);
+        rw_file_stamp_format(&st, &dir_st, data, len, made);
+        assert_string_equal(made, first);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), 0);
+        assert_string_equal(now, first);
+
+        /* the same size, written at once: the kernel's clock may not have moved, the hash has */
+        write_file(s->dirfd, "p.json", "{\"a\": 2}", 0644);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), 0);
+        assert_string_not_equal(now, first);
+        write_file(s->dirfd, "p.json", "{\"a\": 1}", 0644);
+        assert_int_equal(rw_file_stamp(path, 1024, first, &err), 0);
+        assert_int_equal(fchmodat(s->dirfd, "p.json", 0666, 0), 0);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), 0);
+        assert_string_not_equal(now, first);
+        assert_int_equal(fchmodat(s->dirfd, "p.json", 0644, 0), 0);
+        assert_int_equal(rw_file_stamp(path, 1024, first, &err), 0);
+        write_file(s->dirfd, "q.json", "{\"a\": 1}", 0644);
+        assert_int_equal(renameat(s->dirfd, "q.json", s->dirfd, "p.json"), 0);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), 0);
+        assert_string_not_equal(now, first);
+        assert_int_equal(rw_file_stamp(path, 1024, first, &err), 0);
+        assert_int_equal(chmod(s->path, 0777), 0);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), 0);
+        assert_int_equal(chmod(s->path, 0700), 0);
+        assert_string_not_equal(now, first);
+
+        snprintf(link, sizeof(link), "%s/link.json", s->path);
+        assert_int_equal(symlinkat("p.json", s->dirfd, "link.json"), 0);
+        assert_int_equal(rw_file_stamp(link, 1024, now, &err), -ELOOP);
+        snprintf(path, sizeof(path), "%s/missing.json", s->path);
+        assert_int_equal(rw_file_stamp(path, 1024, now, &err), -ENOENT);
+}
+
 /* One line per call, appended; the directory made (one level) only when asked. */
 static void test_append_line(void **state)
 {
@@ -588,6 +638,7 @@ int main(void)
             SCRATCH_TEST(test_replace_needs_like),
             SCRATCH_TEST(test_read_by_path),
             SCRATCH_TEST(test_append_line),
+            SCRATCH_TEST(test_stamp),
             cmocka_unit_test(test_path_split),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,26 @@ static void test_round_trip(void **state)
         assert_true(back.egress_pin);
         assert_true(back.bundle_dev == UINT64_MAX);
         assert_true(back.bundle_ino == 4242);
+        assert_string_equal(back.policy_stamp, "");
+
+        /* What a pass-through call needs of the policy: its stamp, the log ("" none), audit. */
+        st = make_state("untrusted", 0, 0);
+        snprintf(st.policy_stamp, sizeof(st.policy_stamp),
+                 "1:2 0:0 100644 9 1.0 2.0 | 1:1 0:0 40755");
+        snprintf(st.decision_log, sizeof(st.decision_log), "/var/log/runwarden/audit.jsonl");
+        st.tier_audit = true;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c3", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c3", &back, &found, &err), 0);
+        assert_string_equal(back.policy_stamp, st.policy_stamp);
+        assert_string_equal(back.decision_log, "/var/log/runwarden/audit.jsonl");
+        assert_true(back.tier_audit);
+        st.decision_log[0] = '\0';
+        st.tier_audit = false;
+        assert_int_equal(rw_state_save(f->state, ROOT_A, "c3", &st, &err), 0);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c3", &back, &found, &err), 0);
+        assert_string_equal(back.policy_stamp, st.policy_stamp);
+        assert_string_equal(back.decision_log, "");
+        assert_false(back.tier_audit);
 }
 
 static void test_nothing_recorded(void **state)
@@ -281,6 +301,17 @@ static void test_malformed_file(void **state)
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"owner\":{\"apparmorProfile\":\"a\\u0000b\",\"selinuxLabel\":\"\","
             "\"additionalGids\":[]}}",
+            /* the policy: a stamp, an absolute log path or null, audit a boolean */
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":{\"stamp\":\"\",\"log\":null,\"audit\":false}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":{\"stamp\":\"s\",\"log\":\"audit.jsonl\",\"audit\":false}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":{\"stamp\":\"s\",\"audit\":false}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":{\"stamp\":\"s\",\"log\":null,\"audit\":0}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":\"s\"}",
         };
         struct fixture *f = *state;
         _cleanup_free_ char *ns = NULL, *path = NULL;
