@@ -548,11 +548,11 @@ static int refuse(struct rw_call *c)
 }
 
 /*
- * A call that only passes a command through, for a container whose create recorded the policy
- * file as it was and the runtime it went to: while that file is unchanged, the record says all
- * such a call needs of the policy (lib/decision rw_decide_recorded()), and reading the policy
- * would cost more than the rest of the call. Anything unusual (no such record, a changed policy,
- * a recorded runtime that is no runtime any more) goes the way of every other call.
+ * A call that only passes a command through, or an exec, for a container whose create recorded
+ * the policy file as it was and the runtime it went to: while that file is unchanged, the record
+ * says all such a call needs of the policy (lib/decision rw_decide_recorded()), and reading the
+ * policy would cost more than the rest of the call. Anything unusual (no such record, a changed
+ * policy, a recorded runtime that is no runtime any more) goes the way of every other call.
  */
 static bool decide_from_record(struct rw_call *c)
 {
@@ -572,7 +572,10 @@ static bool decide_from_record(struct rw_call *c)
         c->decided = true;
         c->audit = c->audit || c->d.audit;
         c->outcome = c->d.outcome;
-        c->report = true;
+        if (c->d.outcome == RW_OUTCOME_REFUSED)
+                set_message(c, RW_OUTCOME_REFUSED, "%s", c->d.message);
+        else
+                c->report = true;
         return true;
 }
 

@@ -16,6 +16,9 @@
 #include "rules.h"
 #include "ruleset.h"
 
+/* How a call knows an existing container's tier, from its record. */
+#define RECORDED_TIER "the container's tier, recorded at create"
+
 static void use_tier(struct rw_decision *d, const struct rw_cli *cli, const struct rw_tier *tier)
 {
         d->have_tier = true;
@@ -85,8 +88,7 @@ static int existing_tier(struct rw_decision *d, const struct rw_cli *cli,
                                     "longer has",
                                     cli->container_id, d->record.tier);
         d->choice = (struct rw_tier_choice){.tier = tier, .source = RW_TIER_FROM_FLAG};
-        snprintf(d->choice.reason, sizeof(d->choice.reason),
-                 "the container's tier, recorded at create");
+        snprintf(d->choice.reason, sizeof(d->choice.reason), RECORDED_TIER);
         snprintf(d->tier_reason, sizeof(d->tier_reason), "%s", d->choice.reason);
         use_tier(d, cli, tier);
         return 0;
@@ -301,6 +303,35 @@ static void record_volumes(char **volumes, struct rw_container_state *st)
         st->volumes_known = true;
 }
 
+/* What an exec needs of the tier (judge_exec(): the exec policy, the capabilities rule, the rule
+ * tuning), when it fits the record and this build can tell itself from others. */
+static void record_exec(const struct rw_tier *tier, struct rw_container_state *st)
+{
+        const struct rw_settings *set = &tier->settings;
+        size_t n = 0;
+
+        st->exec_known = false;
+        rw_build_id(st->exec_build);
+        if (st->exec_build[0] == '\0')
+                return;
+        for (const char *const *c = set->capabilities; c != NULL && *c != NULL; c++, n++)
+                if (n >= RW_STATE_MAX_CAPS || snprintf(st->exec_caps[n], sizeof(st->exec_caps[n]),
+                                                       "%s", *c) >= (int)sizeof(st->exec_caps[n]))
+                        return;
+        st->n_exec_caps = n;
+        n = 0;
+        for (const struct rw_rule_tuning *t = set->tuning; t != NULL && t->rule != NULL; t++, n++)
+                if (n >= RW_STATE_MAX_TUNING ||
+                    snprintf(st->exec_tuning[n].rule, sizeof(st->exec_tuning[n].rule), "%s",
+                             t->rule) >= (int)sizeof(st->exec_tuning[n].rule))
+                        return;
+                else
+                        st->exec_tuning[n].action = (int)t->action;
+        st->n_exec_tuning = n;
+        st->exec_policy = (int)tier->exec;
+        st->exec_known = true;
+}
+
 /* What a later call that only passes through needs of the policy (rw_decide_recorded()); a log
  * path that would not fit leaves the stamp unknown, and such calls read the policy. */
 static void record_policy(struct rw_decision *d, const struct rw_policy *policy)
@@ -315,6 +346,7 @@ static void record_policy(struct rw_decision *d, const struct rw_policy *policy)
         memcpy(st->policy_stamp, policy->stamp, strlen(policy->stamp) + 1);
         memcpy(st->decision_log, log, strlen(log) + 1);
         st->tier_audit = d->choice.tier->mode == RW_TIER_AUDIT;
+        record_exec(d->choice.tier, st);
 }
 
 static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
@@ -468,18 +500,15 @@ static void judge_exec_policy(const struct rw_decision *d, const json_t *process
                              tier->name);
 }
 
-static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
-                       const struct rw_policy *policy, const char *invoked_as,
-                       const struct rw_decision_io *io, struct rw_error *err)
+/* An exec into the container of the tier d->choice.tier. */
+static int judge_exec(struct rw_decision *d, const struct rw_cli *cli,
+                      const struct rw_decision_io *io, struct rw_error *err)
 {
         _cleanup_json_ json_t *config = NULL, *owner = NULL;
         _cleanup_plan_ struct rw_plan judged;
         int r;
 
         rw_plan_init(&judged);
-        r = existing_tier(d, cli, policy, invoked_as, io, true, err);
-        if (r < 0)
-                return r;
         judge_command_flags(cli, &d->settings, &d->plan);
         rw_rules_exec_cgroups(&cli->exec_cgroups, &d->plan);
 
@@ -551,6 +580,15 @@ static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
         return 0;
 }
 
+static int decide_exec(struct rw_decision *d, const struct rw_cli *cli,
+                       const struct rw_policy *policy, const char *invoked_as,
+                       const struct rw_decision_io *io, struct rw_error *err)
+{
+        int r = existing_tier(d, cli, policy, invoked_as, io, true, err);
+
+        return r < 0 ? r : judge_exec(d, cli, io, err);
+}
+
 static int decide_update(struct rw_decision *d, const struct rw_cli *cli,
                          const struct rw_policy *policy, const char *invoked_as,
                          const struct rw_decision_io *io, struct rw_error *err)
@@ -593,6 +631,24 @@ static void judge_outcome(struct rw_decision *d, bool passthrough)
                 d->outcome = d->enforce;
 }
 
+/* The plan tuned, the outcome, the refusal's message. */
+static int finish(struct rw_decision *ret, bool passthrough, struct rw_error *err)
+{
+        rw_plan_tune(&ret->plan, ret->settings.tuning);
+        if (ret->plan.oom)
+                return rw_error_set(err, ENOMEM, "building the plan");
+        judge_outcome(ret, passthrough);
+        if (ret->enforce == RW_OUTCOME_REFUSED) {
+                _cleanup_free_ char *why = rw_plan_describe_denials(&ret->plan);
+
+                if (why == NULL || asprintf(&ret->message, "runwarden: %s", why) < 0)
+                        return rw_error_set(err, ENOMEM, "describing the refusal");
+        }
+        if (ret->outcome == RW_OUTCOME_REFUSED)
+                ret->save_record = false;
+        return 0;
+}
+
 /* The container's record without a policy to judge by: only which runtime created it. */
 static void load_record_only(struct rw_decision *d, const struct rw_cli *cli,
                              const struct rw_decision_io *io)
@@ -617,10 +673,47 @@ bool rw_decision_may_use_record(const struct rw_cli *cli)
         case RW_CMD_RESUME:
         case RW_CMD_PS:
         case RW_CMD_EVENTS:
+        case RW_CMD_EXEC:
                 return true;
         default:
                 return false;
         }
+}
+
+/* The tier the record describes, for judge_exec(): this build recorded it. */
+static bool record_exec_tier(struct rw_decision *d, const struct rw_cli *cli)
+{
+        const struct rw_container_state *st = &d->record;
+        struct rw_tier *t = &d->record_tier;
+        char build[RW_BUILD_ID_MAX];
+
+        rw_build_id(build);
+        if (!st->exec_known || build[0] == '\0' || strcmp(build, st->exec_build) != 0 ||
+            st->exec_policy > RW_EXEC_ALLOW_AS_OWNER)
+                return false;
+        for (size_t i = 0; i < st->n_exec_caps; i++)
+                d->record_caps[i] = st->exec_caps[i];
+        d->record_caps[st->n_exec_caps] = NULL;
+        for (size_t i = 0; i < st->n_exec_tuning; i++) {
+                if (st->exec_tuning[i].action > RW_RULE_WARN)
+                        return false;
+                d->record_tuning[i] = (struct rw_rule_tuning){
+                    .rule = st->exec_tuning[i].rule,
+                    .action = (enum rw_rule_action)st->exec_tuning[i].action};
+        }
+        d->record_tuning[st->n_exec_tuning] = (struct rw_rule_tuning){0};
+        *t = (struct rw_tier){
+            .name = (char *)st->tier,
+            .mode = st->tier_audit ? RW_TIER_AUDIT : RW_TIER_ENFORCE,
+            .exec = (enum rw_exec_policy)st->exec_policy,
+            .runtime = (char *)st->runtime,
+        };
+        rw_settings_baseline(&t->settings);
+        t->settings.capabilities = d->record_caps;
+        t->settings.tuning = st->n_exec_tuning > 0 ? d->record_tuning : NULL;
+        use_tier(d, cli, t);
+        d->choice = (struct rw_tier_choice){.tier = t, .source = RW_TIER_FROM_FLAG};
+        return true;
 }
 
 bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
@@ -639,15 +732,24 @@ bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
                 rw_decision_clear(ret);
                 return false;
         }
-        /* as rw_decide() under that policy: the recorded tier is in it, the command is known
-         * and has nothing to judge */
+        /* as rw_decide() under that policy: the recorded tier is in it, the command is known;
+         * only an exec has something to judge */
         ret->command = cli->command;
         ret->from_record = true;
         ret->audit = cli->mode == RW_MODE_AUDIT || ret->record.tier_audit;
-        snprintf(ret->tier_reason, sizeof(ret->tier_reason),
-                 "the container's tier, recorded at create");
+        if (cli->command == RW_CMD_EXEC &&
+            (!record_exec_tier(ret, cli) || judge_exec(ret, cli, io, &ignored) < 0)) {
+                rw_decision_clear(ret);
+                return false;
+        }
+        snprintf(ret->tier_reason, sizeof(ret->tier_reason), RECORDED_TIER);
+        if (ret->have_tier)
+                snprintf(ret->choice.reason, sizeof(ret->choice.reason), RECORDED_TIER);
         ret->remove_record = cli->command == RW_CMD_DELETE;
-        judge_outcome(ret, true);
+        if (finish(ret, cli->command != RW_CMD_EXEC, &ignored) < 0) {
+                rw_decision_clear(ret);
+                return false;
+        }
         return true;
 }
 
@@ -721,19 +823,7 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
         }
         if (r < 0)
                 return r;
-        rw_plan_tune(&ret->plan, ret->settings.tuning);
-        if (ret->plan.oom)
-                return rw_error_set(err, ENOMEM, "building the plan");
-        judge_outcome(ret, passthrough);
-        if (ret->enforce == RW_OUTCOME_REFUSED) {
-                _cleanup_free_ char *why = rw_plan_describe_denials(&ret->plan);
-
-                if (why == NULL || asprintf(&ret->message, "runwarden: %s", why) < 0)
-                        return rw_error_set(err, ENOMEM, "describing the refusal");
-        }
-        if (ret->outcome == RW_OUTCOME_REFUSED)
-                ret->save_record = false;
-        return 0;
+        return finish(ret, passthrough, err);
 }
 
 void rw_decision_clear(struct rw_decision *d)

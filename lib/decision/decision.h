@@ -78,6 +78,11 @@ struct rw_decision {
         /* Decided from the record alone (rw_decide_recorded()): no tier of the policy at hand,
          * the record's tier and runtime stand for it. */
         bool from_record;
+        /* The tier an exec decided from the record is judged in, and what its settings point
+         * at (rw_decide_recorded()). */
+        struct rw_tier record_tier;
+        const char *record_caps[RW_STATE_MAX_CAPS + 1];
+        struct rw_rule_tuning record_tuning[RW_STATE_MAX_TUNING + 1];
         struct rw_container_state record; /* found, or to save after a create */
         bool save_record;                 /* create/run/restore that goes ahead */
         bool remove_record;               /* delete */
@@ -113,17 +118,20 @@ int rw_decide(const struct rw_cli *cli, const struct rw_policy *policy, const ch
 /*
  * Whether `cli` only passes a command about an existing container through to its runtime, with
  * nothing the tier would have to allow (no --criu): state, start, kill, delete, pause, resume,
- * ps, events. For such a call rw_decide() needs nothing of the policy but the container's tier
- * and where the decision log goes.
+ * ps, events; or is an exec. For such a call rw_decide() needs nothing of the policy but the
+ * container's tier, where the decision log goes and, for an exec, the tier's exec policy,
+ * capabilities and rule tuning.
  */
 bool rw_decision_may_use_record(const struct rw_cli *cli);
 
 /*
  * rw_decide() of such a call without the policy: from the container's record, when the record
  * names the runtime that created the container and the policy file the create was decided by,
- * and that file is unchanged (`policy_stamp`: rw_policy_stamp() now). The decision is the one
- * rw_decide() makes under that policy; reading it costs more than the rest of such a call
- * (docs/performance.md). false (and *ret cleared): rw_decide() must decide.
+ * and that file is unchanged (`policy_stamp`: rw_policy_stamp() now); an exec also needs what
+ * this build of runwarden recorded of the tier. The decision is the one rw_decide() makes under
+ * that policy; reading the policy costs more than the rest of such a call (docs/performance.md).
+ * false (and *ret cleared): rw_decide() must decide — also when the exec cannot be judged (its
+ * process unreadable), so that rw_decide() reports why.
  */
 bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
                         const struct rw_decision_io *io, struct rw_decision *ret);

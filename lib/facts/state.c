@@ -136,11 +136,32 @@ static json_t *volumes_json(const struct rw_container_state *st)
 }
 
 /* What a pass-through call needs of the policy the create was decided by. */
+static json_t *exec_json(const struct rw_container_state *st)
+{
+        _cleanup_json_ json_t *caps = json_array(), *tuning = json_array();
+
+        if (caps == NULL || tuning == NULL)
+                return NULL;
+        for (size_t i = 0; i < st->n_exec_caps; i++)
+                if (json_array_append_new(caps, json_string(st->exec_caps[i])) < 0)
+                        return NULL;
+        for (size_t i = 0; i < st->n_exec_tuning; i++)
+                if (json_array_append_new(tuning, json_pack("[s,i]", st->exec_tuning[i].rule,
+                                                            st->exec_tuning[i].action)) < 0)
+                        return NULL;
+        return json_pack("{s:s, s:i, s:O, s:O}", "build", st->exec_build, "policy", st->exec_policy,
+                         "capabilities", caps, "tuning", tuning);
+}
+
 static json_t *policy_json(const struct rw_container_state *st)
 {
-        return json_pack("{s:s, s:s?, s:b}", "stamp", st->policy_stamp, "log",
-                         st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit",
-                         st->tier_audit);
+        _cleanup_json_ json_t *doc = json_pack(
+            "{s:s, s:s?, s:b}", "stamp", st->policy_stamp, "log",
+            st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit", st->tier_audit);
+
+        if (doc != NULL && st->exec_known && json_object_set_new(doc, "exec", exec_json(st)) < 0)
+                return NULL;
+        return TAKE_PTR(doc);
 }
 
 static bool u64_text(const json_t *v, uint64_t *ret)
@@ -191,6 +212,9 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
         if (memchr(st->policy_stamp, '\0', sizeof(st->policy_stamp)) == NULL ||
             memchr(st->decision_log, '\0', sizeof(st->decision_log)) == NULL)
                 return rw_error_set(err, EINVAL, "invalid policy record for container %s", id);
+        if (st->exec_known &&
+            (st->n_exec_caps > RW_STATE_MAX_CAPS || st->n_exec_tuning > RW_STATE_MAX_TUNING))
+                return rw_error_set(err, EINVAL, "invalid exec record for container %s", id);
         if (st->uid < -1 || st->uid > UINT32_MAX || st->gid < -1 || st->gid > UINT32_MAX)
                 return rw_error_set(err, EINVAL, "invalid user %lld:%lld for container %s",
                                     (long long)st->uid, (long long)st->gid, id);
@@ -341,8 +365,54 @@ static bool text_fits(const json_t *v, size_t size)
                strlen(json_string_value(v)) == json_string_length(v);
 }
 
+/* A small non-negative number: an enum's value. */
+static bool small_number(const json_t *v)
+{
+        return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) < 64;
+}
+
+static int exec_state(const json_t *exec, struct rw_container_state *ret)
+{
+        const json_t *build = json_object_get(exec, "build");
+        const json_t *caps = json_object_get(exec, "capabilities");
+        const json_t *tuning = json_object_get(exec, "tuning");
+        const json_t *policy = json_object_get(exec, "policy");
+        size_t i;
+        json_t *v;
+
+        if (!json_is_object(exec) || !text_fits(build, sizeof(ret->exec_build)) ||
+            !small_number(policy) || !json_is_array(caps) ||
+            json_array_size(caps) > RW_STATE_MAX_CAPS || !json_is_array(tuning) ||
+            json_array_size(tuning) > RW_STATE_MAX_TUNING)
+                return -EINVAL;
+        json_array_foreach(caps, i, v)
+        {
+                if (!text_fits(v, sizeof(ret->exec_caps[i])))
+                        return -EINVAL;
+                memcpy(ret->exec_caps[i], json_string_value(v), json_string_length(v) + 1);
+        }
+        json_array_foreach(tuning, i, v)
+        {
+                const json_t *rule = json_array_get(v, 0), *action = json_array_get(v, 1);
+
+                if (!json_is_array(v) || json_array_size(v) != 2 ||
+                    !text_fits(rule, sizeof(ret->exec_tuning[i].rule)) || !small_number(action))
+                        return -EINVAL;
+                memcpy(ret->exec_tuning[i].rule, json_string_value(rule),
+                       json_string_length(rule) + 1);
+                ret->exec_tuning[i].action = (int)json_integer_value(action);
+        }
+        memcpy(ret->exec_build, json_string_value(build), json_string_length(build) + 1);
+        ret->exec_policy = (int)json_integer_value(policy);
+        ret->n_exec_caps = json_array_size(caps);
+        ret->n_exec_tuning = json_array_size(tuning);
+        ret->exec_known = true;
+        return 0;
+}
+
 static int policy_state(const json_t *policy, struct rw_container_state *ret)
 {
+        const json_t *exec = json_object_get(policy, "exec");
         const json_t *stamp = json_object_get(policy, "stamp");
         const json_t *log = json_object_get(policy, "log");
         const json_t *audit = json_object_get(policy, "audit");
@@ -357,7 +427,7 @@ static int policy_state(const json_t *policy, struct rw_container_state *ret)
         if (json_is_string(log))
                 memcpy(ret->decision_log, json_string_value(log), json_string_length(log) + 1);
         ret->tier_audit = json_is_true(audit);
-        return 0;
+        return exec != NULL ? exec_state(exec, ret) : 0;
 }
 
 static int record_state(const struct record_view *v, struct rw_container_state *ret,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buildid.h" /* RW_BUILD_ID_MAX */
 #include "error.h"
 #include "fileio.h" /* RW_FILE_STAMP_MAX */
 #include "store.h"  /* RW_STORE_NAME_MAX */
@@ -23,6 +24,9 @@
 #define RW_STATE_MAX_GIDS    64
 #define RW_STATE_MAX_VOLUMES 64
 #define RW_STATE_MAX_PATH    1024
+#define RW_STATE_MAX_CAPS    64
+#define RW_STATE_MAX_TUNING  64
+#define RW_STATE_MAX_NAME    64
 
 struct rw_container_state {
         char tier[128];
@@ -61,6 +65,19 @@ struct rw_container_state {
         char policy_stamp[RW_FILE_STAMP_MAX];
         char decision_log[RW_STATE_MAX_PATH];
         bool tier_audit;
+        /* And what an exec needs of the tier (with the stamp, from this build of runwarden
+         * only, `exec_build`): its exec policy (enum rw_exec_policy), the capabilities a process
+         * may keep, and the actions it tunes rules to (enum rw_rule_action). */
+        bool exec_known;
+        char exec_build[RW_BUILD_ID_MAX];
+        int exec_policy;
+        size_t n_exec_caps;
+        char exec_caps[RW_STATE_MAX_CAPS][RW_STATE_MAX_NAME];
+        size_t n_exec_tuning;
+        struct rw_state_tuning {
+                char rule[RW_STATE_MAX_NAME];
+                int action;
+        } exec_tuning[RW_STATE_MAX_TUNING];
 };
 
 /* The container's process as recorded (owner_known), shaped as in its config.json: "user"

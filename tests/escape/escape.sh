@@ -659,7 +659,7 @@ esc_state_root()
         if [ "$ESC_MODE" = plain ]; then echo "$ESC_STATE_P"; else echo "$ESC_STATE_W"; fi
 }
 
-# esc_exec KIND [--root SPELLING] [--cwd-in DIR] [--process JQ] [--reach ERE] [--policy P] -- FLAGS... -- SNIPPET
+# esc_exec KIND [--root SPELLING] [--cwd-in DIR] [--process JQ] [--reach ERE] [--prep CMD] [--post CMD] -- FLAGS... -- SNIPPET
 # An exec into this mode's KIND container. --root: a spelling of the state root (ROOT stands
 # for the real one, e.g. "ROOT//", "LINK", "REL"). --process JQ: an exec --process file made by
 # JQ from the process runc would run (args set to the snippet), the attacker's document.
@@ -667,13 +667,14 @@ esc_exec()
 {
         local kind=$1
         shift
-        local rootspell='' process='' reach='' cwd=$ESC prep=''
+        local rootspell='' process='' reach='' cwd=$ESC prep='' post=''
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --root) rootspell=$2 ;;
                 --process) process=$2 ;;
                 --reach) reach=$2 ;;
                 --prep) prep=$2 ;;
+                --post) post=$2 ;;
                 *) rw_fatal "esc_exec: unknown option $1" ;;
                 esac
                 shift 2
@@ -721,7 +722,22 @@ esc_exec()
         pushd "$cwd" >/dev/null || rw_fatal "cannot enter $cwd"
         esc_call "$ESC_CID" esc_runtime exec "${flags[@]}" "${args[@]}"
         popd >/dev/null || rw_fatal "popd failed"
+        [ -z "$post" ] || eval "$post" || rw_fatal "$ESC_ID: --post failed"
         esc_judge_run "$doc" "$before" "$snap" "$reach" ""
+}
+
+# esc_policy_edit JQ / esc_policy_restore: the operator edits the shipped policy between a
+# container's create and a later call about it (as root, mode 0644, replaced by rename as editors
+# and configuration management do); the edit is undone after the case.
+esc_policy_edit()
+{
+        local p=$ESC/policy-shipped.json
+        cp -p "$p" "$p.before-edit" || return 1
+        jq "$1" "$p" >"$p.new" && chmod 0644 "$p.new" && mv "$p.new" "$p"
+}
+esc_policy_restore()
+{
+        mv "$ESC/policy-shipped.json.before-edit" "$ESC/policy-shipped.json"
 }
 
 # esc_recreate JQ: a create of the running container's own id from another bundle, its spec the

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "buildid.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "decision.h"
@@ -212,6 +213,7 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
         char *argv[] = {"runwarden", "exec", "--process", "/p.json", "c1", NULL};
         struct rw_policy policy = {0};
         struct rw_synthetic_io io;
+        struct rw_decision fast;
         struct call c = {0};
 
         if (rw_policy_parse(text, strlen(text), "test.json", &policy, &c.err) < 0)
@@ -228,6 +230,31 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
                          c.d.message != NULL ? c.d.message : "no message");
         if (reason != NULL)
                 assert_non_null(strstr(c.d.message, reason));
+
+        /* The same decision from the record, as this build recorded the tier at create (the
+         * policy file unchanged): allow-as-owner, no capabilities, no tuning. */
+        snprintf(record.runtime, sizeof(record.runtime), "/usr/sbin/runc");
+        snprintf(record.policy_stamp, sizeof(record.policy_stamp), "stamp-1");
+        record.exec_known = true;
+        record.exec_policy = RW_EXEC_ALLOW_AS_OWNER;
+        rw_build_id(record.exec_build);
+        assert_true(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_true(fast.from_record && fast.have_tier);
+        assert_int_equal(fast.outcome, c.d.outcome);
+        assert_int_equal(fast.plan.n_changes, c.d.plan.n_changes);
+        assert_int_equal(fast.plan.n_denials, c.d.plan.n_denials);
+        if (c.d.message != NULL)
+                assert_string_equal(fast.message, c.d.message);
+        assert_string_equal(rw_decision_tier_name(&fast), "owner");
+        assert_string_equal(fast.tier_reason, c.d.tier_reason);
+        rw_decision_clear(&fast);
+        /* another build recorded it, or the policy file changed: rw_decide() decides */
+        record.exec_build[0] ^= 1;
+        assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        rw_build_id(record.exec_build);
+        assert_false(rw_decide_recorded(&c.cli, "stamp-2", &io.io, &fast));
+        record.exec_known = false;
+        assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
         call_clear(&c);
         rw_policy_clear(&policy);
 }
@@ -267,7 +294,6 @@ static void test_decided_from_the_record(void **state)
         };
         static char *const others[][7] = {
             {"runwarden", "--criu", "/tmp/criu", "kill", "id1", NULL},
-            {"runwarden", "exec", "id1", "true", NULL},
             {"runwarden", "update", "--memory", "1g", "id1", NULL},
             {"runwarden", "checkpoint", "id1", NULL},
             {"runwarden", "list", NULL},

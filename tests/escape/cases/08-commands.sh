@@ -57,6 +57,19 @@ esc_case cmd.recreate-then-exec 8 cmdline refused exec-policy \
         'create of the running uid-1000 job'"'"'s id from a uid-0 spec with group 0 (runc refuses it), then exec --process as uid 0 with group 0' \
         -- esc_exec job --prep 'esc_recreate "$recreate_uid0"' \
         --process '.user = {uid: 0, gid: 0, additionalGids: [0]}' -- -- "$uid0"
+# An exec of a container whose policy file is unchanged since its create is decided from what the
+# create recorded of the tier (docs/performance.md); an operator who forbids exec afterwards must
+# be obeyed at once by the next exec, in both the process-file and the command-line form.
+esc_case cmd.exec-after-policy-tightened 8 exec-process refused exec-policy \
+        'exec --process into a running job after the operator set its tier to exec "deny"' \
+        -- esc_exec job --prep 'esc_policy_edit ".tiers.untrusted.exec = \"deny\""' \
+        --post esc_policy_restore --process '.user = {uid: 1000, gid: 1000}' -- -- \
+        'echo ESC-REACHED exec ran in a tier that no longer allows it'
+esc_case cmd.exec-cmdline-after-policy-tightened 8 cmdline refused exec-policy \
+        'exec (command line) into a running job after the operator set its tier to exec "deny"' \
+        -- esc_exec job --prep 'esc_policy_edit ".tiers.untrusted.exec = \"deny\""' \
+        --post esc_policy_restore -- --user 1000:1000 -- \
+        'echo ESC-REACHED exec ran in a tier that no longer allows it'
 esc_case cmd.exec-cap 8 cmdline refused 'caps-drop|exec-caps' \
         'exec --cap CAP_SYS_ADMIN into a job running as root' \
         -- esc_exec rootjob -- --cap CAP_SYS_ADMIN -- "$cap_sys_admin"
