@@ -15,8 +15,11 @@
  * no string of a parsed document can be mistaken for one. MARKER_ESCAPED is how it is written in
  * JSON text, both in the text handed to jansson and in what json_dumps() produces ("\u%04X").
  */
-#define MARKER             "\0rwnum:"
-#define MARKER_LEN         (sizeof(MARKER) - 1)
+#define MARKER     "\0rwnum:"
+#define MARKER_LEN (sizeof(MARKER) - 1)
+/* A verbatim document (rw_json_verbatim_document()) the same way: NUL first, never parsed. */
+#define DOC_MARKER         "\0rwdoc:"
+#define DOC_MARKER_LEN     (sizeof(DOC_MARKER) - 1)
 #define MARKER_ESCAPED     "\\u0000rwnum:"
 #define MARKER_ESCAPED_LEN (sizeof(MARKER_ESCAPED) - 1)
 
@@ -495,6 +498,8 @@ static void write_value(struct writer *w, const json_t *value, int depth)
                         write_string(w, s, len);
                 else if (rw_json_is_verbatim_number(value))
                         write_bytes(w, s + MARKER_LEN, len - MARKER_LEN);
+                else if (rw_json_is_verbatim_document(value))
+                        write_bytes(w, s + DOC_MARKER_LEN, len - DOC_MARKER_LEN);
                 else
                         fail(w, EINVAL, "it holds a NUL character in a string");
                 return;
@@ -553,7 +558,9 @@ static size_t string_size(const char *s, size_t len)
         return n;
 }
 
-size_t rw_json_compact_size(const json_t *value)
+/* The length of the compact text of `value`: as jansson writes it (verbatim numbers as their
+ * marker strings), or `as_written` by rw_json_dump() (as their numbers). */
+static size_t text_size(const json_t *value, bool as_written)
 {
         size_t n = 2;
 
@@ -565,7 +572,7 @@ size_t rw_json_compact_size(const json_t *value)
 
                 json_object_keylen_foreach((json_t *)value, key, key_len, item)
                 {
-                        n += string_size(key, key_len) + 1 + rw_json_compact_size(item);
+                        n += string_size(key, key_len) + 1 + text_size(item, as_written);
                 }
                 return n + (json_object_size(value) > 0 ? json_object_size(value) - 1 : 0);
         }
@@ -575,11 +582,15 @@ size_t rw_json_compact_size(const json_t *value)
 
                 json_array_foreach((json_t *)value, i, item)
                 {
-                        n += rw_json_compact_size(item);
+                        n += text_size(item, as_written);
                 }
                 return n + (json_array_size(value) > 0 ? json_array_size(value) - 1 : 0);
         }
         case JSON_STRING:
+                if (rw_json_is_verbatim_document(value))
+                        return json_string_length(value) - DOC_MARKER_LEN;
+                if (as_written && rw_json_is_verbatim_number(value))
+                        return json_string_length(value) - MARKER_LEN;
                 return string_size(json_string_value(value), json_string_length(value));
         case JSON_INTEGER: {
                 json_int_t v = json_integer_value(value);
@@ -604,6 +615,11 @@ size_t rw_json_compact_size(const json_t *value)
         }
 }
 
+size_t rw_json_compact_size(const json_t *value)
+{
+        return text_size(value, false);
+}
+
 bool rw_json_is_verbatim_number(const json_t *value)
 {
         const char *s;
@@ -622,4 +638,61 @@ const char *rw_json_verbatim_number_text(const json_t *value)
         if (!rw_json_is_verbatim_number(value))
                 return NULL;
         return json_string_value(value) + MARKER_LEN;
+}
+
+json_t *rw_json_verbatim_document(const char *text, size_t len)
+{
+        _cleanup_free_ char *s = NULL;
+        json_t *v;
+
+        /* an object or an array, whole, and no NUL that would end it early */
+        if (len < 2 ||
+            !((text[0] == '{' && text[len - 1] == '}') ||
+              (text[0] == '[' && text[len - 1] == ']')) ||
+            memchr(text, '\0', len) != NULL || len > RW_JSON_MAX_SIZE)
+                return NULL;
+        s = malloc(DOC_MARKER_LEN + len);
+        if (s == NULL)
+                return NULL;
+        memcpy(s, DOC_MARKER, DOC_MARKER_LEN);
+        memcpy(s + DOC_MARKER_LEN, text, len);
+        v = json_stringn_nocheck(s, DOC_MARKER_LEN + len);
+        return v;
+}
+
+bool rw_json_is_verbatim_document(const json_t *value)
+{
+        return json_is_string(value) && json_string_length(value) > DOC_MARKER_LEN &&
+               memcmp(json_string_value(value), DOC_MARKER, DOC_MARKER_LEN) == 0;
+}
+
+const char *rw_json_verbatim_document_text(const json_t *value, size_t *ret_len)
+{
+        if (!rw_json_is_verbatim_document(value))
+                return NULL;
+        *ret_len = json_string_length(value) - DOC_MARKER_LEN;
+        return json_string_value(value) + DOC_MARKER_LEN;
+}
+
+bool rw_json_equal_text(const json_t *a, const json_t *b)
+{
+        _cleanup_free_ char *dump = NULL;
+        struct rw_error ignored = {0};
+        const json_t *tree = a;
+        const char *text;
+        size_t len, dump_len;
+
+        text = rw_json_verbatim_document_text(b, &len);
+        if (text == NULL) {
+                text = rw_json_verbatim_document_text(a, &len);
+                tree = b;
+        }
+        if (text == NULL)
+                return json_equal((json_t *)a, (json_t *)b);
+        if (rw_json_is_verbatim_document(tree))
+                return json_equal((json_t *)a, (json_t *)b);
+        /* counted first: the common case differs in size, and counting writes nothing */
+        if (text_size(tree, true) != len || rw_json_dump(tree, &dump, &dump_len, &ignored) < 0)
+                return false;
+        return dump_len == len && memcmp(dump, text, len) == 0;
 }

@@ -41,9 +41,25 @@ int rw_json_dump(const json_t *doc, char **ret_text, size_t *ret_len, struct rw_
 /*
  * The length of json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY), counted without writing it: for
  * sizing a value (the decision log summarises large ones). Verbatim numbers count as the marker
- * strings jansson sees.
+ * strings jansson sees, a verbatim document as its text.
  */
 size_t rw_json_compact_size(const json_t *value);
+
+/*
+ * A verbatim document: a value standing for the JSON text `text` (an object or array, compact, as
+ * rw_json_dump() writes it), which rw_json_dump() writes back as it is and rw_json_compact_size()
+ * counts as its length — for a document runwarden made and keeps itself (a converted seccomp
+ * profile from its cache), put into a spec without being parsed again. Like a verbatim number it
+ * is a string beginning with a NUL, which no parsed document holds. NULL when `text` is not an
+ * object or array or holds a NUL, or out of memory.
+ */
+json_t *rw_json_verbatim_document(const char *text, size_t len);
+bool rw_json_is_verbatim_document(const json_t *value);
+/* Its text and length, or NULL for any other value. Points into `value`. */
+const char *rw_json_verbatim_document_text(const json_t *value, size_t *ret_len);
+/* json_equal(), where either may be a verbatim document: the other one equals it when written
+ * as rw_json_dump() writes it, it is the same text. */
+bool rw_json_equal_text(const json_t *a, const json_t *b);
 
 /* True for a number that rw_json_parse() kept verbatim (above int64, or not an integer). */
 bool rw_json_is_verbatim_number(const json_t *value);

@@ -123,6 +123,18 @@ static int set_value(json_t *obj, const char *key, json_t *value)
 
         if (value == NULL)
                 return 0;
+        if (rw_json_is_verbatim_document(value)) {
+                /* a profile runwarden kept as text: read back only when it is shown whole */
+                const char *text = rw_json_verbatim_document_text(value, &len);
+                struct rw_error ignored = {0};
+                json_t *tree = NULL;
+
+                if (len <= AUDIT_VALUE_MAX && rw_json_parse(text, len, &tree, &ignored) == 0)
+                        return json_object_set_new(obj, key, tree);
+                snprintf(summary, sizeof(summary), "<%s of %zu bytes, not logged in full>",
+                         text[0] == '{' ? "object" : "array", len);
+                return json_object_set_new(obj, key, json_string(summary));
+        }
         if (!json_is_object(value) && !json_is_array(value))
                 return json_object_set(obj, key, value);
         /* counted, not written: the seccomp profile alone is 6 KB on every create */

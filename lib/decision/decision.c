@@ -372,8 +372,10 @@ static int decide_bundle(struct rw_decision *d, const struct rw_cli *cli,
                 return 0;
 
         if (rw_rules_seccomp_wants_profile(d->view, &d->settings)) {
-                r = io->load_profile(io->userdata, d->settings.seccomp_profile_name,
-                                     d->settings.capabilities, &d->profile, err);
+                /* replaced or added whole, never compared rule by rule: its text will do */
+                r = io->load_profile(
+                    io->userdata, d->settings.seccomp_profile_name, d->settings.capabilities,
+                    d->settings.seccomp_mode == RW_SECCOMP_REPLACE, &d->profile, err);
                 if (r < 0)
                         return rw_error_prefix(err, "loading the seccomp profile of tier %s",
                                                d->choice.tier->name);

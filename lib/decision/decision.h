@@ -61,9 +61,10 @@ struct rw_decision_io {
          * for the runtime's default); *ret_found false when nothing was. */
         int (*load_record)(void *userdata, const char *root, const char *id,
                            struct rw_container_state *ret, bool *ret_found, struct rw_error *err);
-        /* The seccomp profile `name` resolved for the capabilities the tier keeps. */
+        /* The seccomp profile `name` resolved for the capabilities the tier keeps; `verbatim`:
+         * only to be put into the spec, and may come as a verbatim document (lib/base/json.h). */
         int (*load_profile)(void *userdata, const char *name, const char *const *capabilities,
-                            json_t **ret, struct rw_error *err);
+                            bool verbatim, json_t **ret, struct rw_error *err);
         int (*gather_facts)(void *userdata, const struct rw_fact_request *request,
                             struct rw_host_facts *ret, struct rw_error *err);
 };

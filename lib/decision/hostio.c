@@ -296,13 +296,15 @@ static int io_load_record(void *userdata, const char *root, const char *id,
 }
 
 static int io_load_profile(void *userdata, const char *name, const char *const *capabilities,
-                           json_t **ret, struct rw_error *err)
+                           bool verbatim, json_t **ret, struct rw_error *err)
 {
         struct rw_host_io *h = userdata;
+        const char *dir = h->seccomp_dir != NULL ? h->seccomp_dir : RW_SECCOMP_DIR;
         int r;
 
-        r = rw_seccomp_profile_for(h->seccomp_dir != NULL ? h->seccomp_dir : RW_SECCOMP_DIR, name,
-                                   capabilities, h->cache_dir, ret, err);
+        r = verbatim
+                ? rw_seccomp_profile_verbatim_for(dir, name, capabilities, h->cache_dir, ret, err)
+                : rw_seccomp_profile_for(dir, name, capabilities, h->cache_dir, ret, err);
         return r < 0 ? r : 0;
 }
 

@@ -48,11 +48,12 @@ static int io_load_record(void *userdata, const char *root, const char *id,
 }
 
 static int io_load_profile(void *userdata, const char *name, const char *const *capabilities,
-                           json_t **ret, struct rw_error *err)
+                           bool verbatim, json_t **ret, struct rw_error *err)
 {
         struct rw_synthetic_io *s = userdata;
         int r;
 
+        (void)verbatim; /* explain and policy test show the profile: always a tree */
         r = rw_seccomp_profile_for(s->seccomp_dir != NULL ? s->seccomp_dir : RW_SECCOMP_DIR, name,
                                    capabilities, NULL, ret, err);
         return r < 0 ? r : 0;

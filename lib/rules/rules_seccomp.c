@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "rules.h"
 #include "seccomp_compare.h"
 
@@ -121,7 +122,7 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
                 return;
         }
         /* Already the profile (a spec written by runwarden before, a restore): nothing to do. */
-        if (json_equal((json_t *)seccomp, (json_t *)settings->seccomp_profile))
+        if (rw_json_equal_text(seccomp, settings->seccomp_profile))
                 return;
         if (filter_unconfined(seccomp)) {
                 rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,
@@ -131,7 +132,9 @@ void rw_rules_seccomp(const json_t *spec, const struct rw_settings *settings, st
                                 name);
                 return;
         }
-        if (settings->seccomp_mode == RW_SECCOMP_INJECT) {
+        /* a profile kept as text cannot be compared rule by rule: replaced, as in replace mode */
+        if (settings->seccomp_mode == RW_SECCOMP_INJECT &&
+            !rw_json_is_verbatim_document(settings->seccomp_profile)) {
                 if (check_engine_filter(seccomp, settings->seccomp_profile, &why) == 0)
                         return;
                 rw_plan_set_new(plan, RW_RULE_SECCOMP, "/linux/seccomp", (json_t *)seccomp,

@@ -110,9 +110,10 @@ enum rw_seccomp_mode {
 struct rw_settings {
         int64_t pids_limit;
         const struct rw_scratch_mount *scratch; /* terminated by size_bytes == 0 */
-        /* The tier's seccomp profile (OCI LinuxSeccomp, already converted and checked), its
-         * name for messages, and what to do with a filter the engine sent. Borrowed. NULL
-         * profile: a spec that needs one is refused (fail closed). */
+        /* The tier's seccomp profile (OCI LinuxSeccomp, already converted and checked; in
+         * replace mode possibly a verbatim document of its text, lib/base/json.h), its name for
+         * messages, and what to do with a filter the engine sent. Borrowed. NULL profile: a spec
+         * that needs one is refused (fail closed). */
         const json_t *seccomp_profile;
         const char *seccomp_profile_name;
         enum rw_seccomp_mode seccomp_mode;

@@ -172,8 +172,8 @@ static int converted_key(const char *inputs, size_t inputs_len, char **ret, size
         return 0;
 }
 
-int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
-                                    json_t **ret)
+int rw_seccomp_cache_find_converted_text(const char *cache_dir, const char *inputs,
+                                         size_t inputs_len, char **ret_text, size_t *ret_len)
 {
         _cleanup_store_ struct rw_store store = RW_STORE_INIT;
         _cleanup_free_ char *key = NULL, *data = NULL;
@@ -191,9 +191,24 @@ int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, s
                 return 0;
         if (data_len <= key_len || memcmp(data, key, key_len) != 0)
                 return 0;
-        if (rw_json_parse(data + key_len, data_len - key_len, ret, &ignored) < 0)
-                return 0;
+        /* the profile after the key, moved to the front of the buffer */
+        memmove(data, data + key_len, data_len - key_len);
+        data[data_len - key_len] = '\0';
+        *ret_len = data_len - key_len;
+        *ret_text = TAKE_PTR(data);
         return 1;
+}
+
+int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
+                                    json_t **ret)
+{
+        _cleanup_free_ char *text = NULL;
+        struct rw_error ignored = {0};
+        size_t len;
+
+        if (rw_seccomp_cache_find_converted_text(cache_dir, inputs, inputs_len, &text, &len) <= 0)
+                return 0;
+        return rw_json_parse(text, len, ret, &ignored) < 0 ? 0 : 1;
 }
 
 void rw_seccomp_cache_store_converted(const char *cache_dir, const char *inputs, size_t inputs_len,

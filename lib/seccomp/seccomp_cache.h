@@ -55,9 +55,13 @@ int rw_seccomp_check_cached(const json_t *profile, const char *cache_dir,
  * change the installed profiles).
  *
  * rw_seccomp_cache_find_converted() returns 1 with *ret set on a hit, 0 on a miss; a cache that
- * cannot be used is a miss, never an error. rw_seccomp_cache_store_converted() stores `profile`
- * (which must have passed rw_seccomp_check()) when it can, and says nothing when it cannot.
+ * cannot be used is a miss, never an error. rw_seccomp_cache_find_converted_text() is the same
+ * with the entry's text (rw_json_dump() of the profile; NUL-terminated, caller frees) unparsed.
+ * rw_seccomp_cache_store_converted() stores `profile` (which must have passed rw_seccomp_check())
+ * when it can, and says nothing when it cannot.
  */
+int rw_seccomp_cache_find_converted_text(const char *cache_dir, const char *inputs,
+                                         size_t inputs_len, char **ret_text, size_t *ret_len);
 int rw_seccomp_cache_find_converted(const char *cache_dir, const char *inputs, size_t inputs_len,
                                     json_t **ret);
 void rw_seccomp_cache_store_converted(const char *cache_dir, const char *inputs, size_t inputs_len,

@@ -145,8 +145,8 @@ static int conversion_inputs(const char *name, const struct rw_seccomp_target *t
         return 0;
 }
 
-int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
-                           const char *cache_dir, json_t **ret, struct rw_error *err)
+static int profile_for(const char *dir, const char *name, const char *const *capabilities,
+                       const char *cache_dir, bool verbatim, json_t **ret, struct rw_error *err)
 {
         _cleanup_json_ json_t *raw = NULL;
         _cleanup_json_ json_t *profile = NULL;
@@ -166,7 +166,18 @@ int rw_seccomp_profile_for(const char *dir, const char *name, const char *const 
         if (cache_dir != NULL) {
                 if (conversion_inputs(name, &target, data, len, &inputs, &inputs_len) < 0)
                         return rw_error_set(err, ENOMEM, "out of memory");
-                if (rw_seccomp_cache_find_converted(cache_dir, inputs, inputs_len, ret) > 0)
+                if (verbatim) {
+                        _cleanup_free_ char *text = NULL;
+                        size_t text_len;
+
+                        if (rw_seccomp_cache_find_converted_text(cache_dir, inputs, inputs_len,
+                                                                 &text, &text_len) > 0) {
+                                *ret = rw_json_verbatim_document(text, text_len);
+                                if (*ret == NULL)
+                                        return rw_error_set(err, ENOMEM, "out of memory");
+                                return RW_SECCOMP_CACHE_HIT;
+                        }
+                } else if (rw_seccomp_cache_find_converted(cache_dir, inputs, inputs_len, ret) > 0)
                         return RW_SECCOMP_CACHE_HIT;
         }
         r = rw_json_parse(data, len, &raw, err);
@@ -185,6 +196,19 @@ int rw_seccomp_profile_for(const char *dir, const char *name, const char *const 
                 rw_seccomp_cache_store_converted(cache_dir, inputs, inputs_len, profile);
         *ret = TAKE_PTR(profile);
         return result;
+}
+
+int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
+                           const char *cache_dir, json_t **ret, struct rw_error *err)
+{
+        return profile_for(dir, name, capabilities, cache_dir, false, ret, err);
+}
+
+int rw_seccomp_profile_verbatim_for(const char *dir, const char *name,
+                                    const char *const *capabilities, const char *cache_dir,
+                                    json_t **ret, struct rw_error *err)
+{
+        return profile_for(dir, name, capabilities, cache_dir, true, ret, err);
 }
 
 int rw_seccomp_load_profile(const char *dir, const char *name, json_t **ret, struct rw_error *err)

@@ -53,6 +53,12 @@ int rw_seccomp_read_named(const char *dir, const char *name, json_t **ret, struc
  */
 int rw_seccomp_profile_for(const char *dir, const char *name, const char *const *capabilities,
                            const char *cache_dir, json_t **ret, struct rw_error *err);
+/* The same, where a hit of the cache gives the profile as a verbatim document (lib/base/json.h):
+ * its text as the cache keeps it, not parsed, for a spec that only receives it (a tier that
+ * replaces the engine's filter). A miss gives the tree, as rw_seccomp_profile_for(). */
+int rw_seccomp_profile_verbatim_for(const char *dir, const char *name,
+                                    const char *const *capabilities, const char *cache_dir,
+                                    json_t **ret, struct rw_error *err);
 
 /* rw_seccomp_profile_for() with no capabilities and no cache: the profile as the baseline
  * applies it. */

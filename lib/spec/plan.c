@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "json.h"
 
 void rw_plan_init(struct rw_plan *plan)
 {
@@ -778,6 +779,17 @@ static char *value_text(const json_t *v, size_t max)
 
         if (v == NULL)
                 return strdup("(none)");
+        if (rw_json_is_verbatim_document(v)) {
+                size_t len;
+                const char *text = rw_json_verbatim_document_text(v, &len);
+
+                if (b.max == 0 || len < b.max)
+                        return strndup(text, len);
+                b.data = strndup(text, b.max);
+                if (b.data != NULL)
+                        strcpy(b.data + b.max - 3, "...");
+                return b.data;
+        }
         if (json_dump_callback(v, value_buf_append, &b, JSON_COMPACT | JSON_ENCODE_ANY) < 0 &&
             !b.cut) {
                 free(b.data);

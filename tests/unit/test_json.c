@@ -693,6 +693,64 @@ static void test_size_limit(void **state)
         assert_true(json_is_array(doc));
 }
 
+/* A verbatim document is written back as its text, counted as its length, equal (by text) to
+ * the tree it was written from, and never made of anything but a whole object or array. */
+static void test_verbatim_document(void **state)
+{
+        static const char text[] = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+                                   "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}],\"n\":"
+                                   "18446744073709551615}";
+        _cleanup_json_ json_t *doc = rw_json_verbatim_document(text, strlen(text));
+        _cleanup_json_ json_t *tree = NULL, *spec = NULL, *other = NULL;
+        _cleanup_free_ char *out = NULL;
+        struct rw_error err = {0};
+        const char *back;
+        size_t len;
+
+        (void)state;
+        assert_non_null(doc);
+        assert_true(rw_json_is_verbatim_document(doc));
+        assert_false(rw_json_is_verbatim_number(doc));
+        back = rw_json_verbatim_document_text(doc, &len);
+        assert_int_equal(len, strlen(text));
+        assert_memory_equal(back, text, len);
+        assert_int_equal(rw_json_compact_size(doc), strlen(text));
+
+        /* inside a spec: the spec written with the text in its place */
+        spec = rw_test_parse("{\"linux\": {\"seccomp\": null}, \"x\": 1}");
+        assert_int_equal(json_object_set(json_object_get(spec, "linux"), "seccomp", doc), 0);
+        assert_int_equal(rw_json_dump(spec, &out, &len, &err), 0);
+        assert_string_equal(out, "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+                                 "\"syscalls\":[{\"names\":[\"read\"],\"action\":"
+                                 "\"SCMP_ACT_ALLOW\"}],\"n\":18446744073709551615}},\"x\":1}");
+
+        /* compared by text with trees, both ways; never equal to another tree */
+        assert_int_equal(rw_json_parse(text, strlen(text), &tree, &err), 0);
+        assert_true(rw_json_equal_text(tree, doc));
+        assert_true(rw_json_equal_text(doc, tree));
+        assert_false(json_equal(tree, doc));
+        other = rw_test_parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\"}");
+        assert_false(rw_json_equal_text(other, doc));
+        assert_false(rw_json_equal_text(doc, other));
+        assert_true(rw_json_equal_text(other, other));
+        /* an empty object is no match for it either */
+        json_decref(other);
+        other = json_object();
+        assert_false(rw_json_equal_text(other, doc));
+
+        /* only a whole object or array, no NUL */
+        assert_null(rw_json_verbatim_document("", 0));
+        assert_null(rw_json_verbatim_document("\"s\"", 3));
+        assert_null(rw_json_verbatim_document("{\"a\":1", 6));
+        assert_null(rw_json_verbatim_document("{\"a\0\":1}", 8));
+        assert_non_null(back = rw_json_verbatim_document_text(doc, &len));
+        assert_null(rw_json_verbatim_document_text(other, &len));
+        /* what a parser reads is never one: a string with the marker's text is refused */
+        json_decref(other);
+        other = NULL;
+        assert_true(rw_json_parse("[\"\\u0000rwdoc:{}\"]", 17, &other, &err) < 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -715,6 +773,7 @@ int main(void)
             cmocka_unit_test(test_error_positions_refer_to_original_text),
             cmocka_unit_test(test_error_messages_show_original_tokens),
             cmocka_unit_test(test_size_limit),
+            cmocka_unit_test(test_verbatim_document),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -632,6 +632,40 @@ static void expect_profile_applied(const json_t *spec, enum rw_seccomp_mode mode
         }
 }
 
+/* Replace mode with the profile as the cache's text (a verbatim document): applied the same way,
+ * and a spec that already carries exactly the profile is left alone, as with the tree. */
+static void test_rule_verbatim_profile(void **state)
+{
+        _cleanup_free_ char *text = NULL, *out_text = NULL, *tree_text = NULL;
+        _cleanup_json_ json_t *doc = NULL, *spec = NULL, *out = NULL;
+        _cleanup_plan_ struct rw_plan plan = {0}, again = {0};
+        struct rw_error err = {0};
+        size_t len, out_len, tree_len;
+
+        (void)state;
+        assert_int_equal(rw_json_dump(profile, &text, &len, &err), 0);
+        doc = rw_json_verbatim_document(text, len);
+        assert_non_null(doc);
+        spec = rw_test_parse("{\"linux\": {\"seccomp\": {\"defaultAction\": "
+                             "\"SCMP_ACT_ALLOW\"}}}");
+        run_rule_mode(spec, doc, RW_SECCOMP_REPLACE, &plan);
+        assert_int_equal(plan.n_denials, 0);
+        assert_int_equal(rw_test_count_changes(&plan, RW_RULE_SECCOMP), 1);
+        out = rw_test_apply(spec, &plan);
+        assert_int_equal(rw_json_dump(out, &out_text, &out_len, &err), 0);
+        json_decref(spec);
+        spec = rw_test_parse("{\"linux\": {}}");
+        assert_int_equal(json_object_set(json_object_get(spec, "linux"), "seccomp", profile), 0);
+        assert_int_equal(rw_json_dump(spec, &tree_text, &tree_len, &err), 0);
+        assert_string_equal(out_text, tree_text);
+        /* the spec as written, read back: already the profile */
+        json_decref(spec);
+        assert_int_equal(rw_json_parse(out_text, out_len, &spec, &err), 0);
+        run_rule_mode(spec, doc, RW_SECCOMP_REPLACE, &again);
+        assert_int_equal(rw_test_count_changes(&again, RW_RULE_SECCOMP), 0);
+        assert_int_equal(again.n_denials, 0);
+}
+
 static void expect_filter_kept(const json_t *spec, enum rw_seccomp_mode mode)
 {
         _cleanup_plan_ struct rw_plan plan = {0};
@@ -898,6 +932,7 @@ int main(void)
             cmocka_unit_test(test_check_conflicts),
             cmocka_unit_test(test_check_wants_oci),
             cmocka_unit_test(test_load_profile_errors),
+            cmocka_unit_test(test_rule_verbatim_profile),
             cmocka_unit_test(test_builtin_profiles_are_the_files),
             cmocka_unit_test(test_find_named),
             cmocka_unit_test(test_rule_no_filter),

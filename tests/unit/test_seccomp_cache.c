@@ -329,6 +329,32 @@ static void test_profile_for_uses_cache(void **state)
             rw_seccomp_profile_for(profile_dir, "ci-strict", NULL, s.cache, &second, &err),
             RW_SECCOMP_CACHE_HIT);
         assert_true(json_equal(first, second));
+        /* for a spec that only receives it: the cache's text, unparsed, the same bytes */
+        {
+                _cleanup_json_ json_t *third = NULL;
+                _cleanup_free_ char *dump = NULL;
+                const char *text;
+                size_t len, dump_len;
+
+                assert_int_equal(rw_seccomp_profile_verbatim_for(profile_dir, "ci-strict", NULL,
+                                                                 s.cache, &third, &err),
+                                 RW_SECCOMP_CACHE_HIT);
+                assert_true(rw_json_is_verbatim_document(third));
+                text = rw_json_verbatim_document_text(third, &len);
+                assert_int_equal(rw_json_dump(first, &dump, &dump_len, &err), 0);
+                assert_int_equal(len, dump_len);
+                assert_memory_equal(text, dump, len);
+                assert_true(rw_json_equal_text(first, third));
+        }
+        scratch_clear(&s);
+        /* a miss gives the tree */
+        scratch_init(&s);
+        json_decref(TAKE_PTR(second));
+        assert_int_equal(
+            rw_seccomp_profile_verbatim_for(profile_dir, "ci-strict", NULL, s.cache, &second, &err),
+            RW_SECCOMP_CACHE_STORED);
+        assert_true(json_is_object(second));
+        assert_true(json_equal(first, second));
         scratch_clear(&s);
 }
 
