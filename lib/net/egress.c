@@ -823,17 +823,50 @@ int rw_egress_ruleset_format(const struct rw_egress_ruleset *set, char **ret, st
         return 0;
 }
 
+int rw_egress_ruleset_lines(const struct rw_egress_ruleset *set,
+                            int (*each)(const char *line, size_t len, void *data), void *data,
+                            char ret_hex[65], struct rw_error *err)
+{
+        const char *mode = rw_egress_mode_name(set->mode);
+        uint8_t digest[RW_SHA256_DIGEST];
+        struct rw_sha256 ctx;
+
+        /* The hash of rw_egress_ruleset_format()'s text, fed line by line: no second print. */
+        rw_sha256_init(&ctx);
+        rw_sha256_update(&ctx, "mode ", 5);
+        rw_sha256_update(&ctx, mode, strlen(mode));
+        rw_sha256_update(&ctx, "\n", 1);
+        for (size_t i = 0; i < set->n_rules; i++) {
+                char line[RW_EGRESS_LINE_TEXT];
+                size_t id_len = strnlen(set->rules[i].id, sizeof(set->rules[i].id));
+                int n, r;
+
+                if (id_len == sizeof(set->rules[i].id))
+                        return rw_error_set(err, EINVAL, "cannot print egress rule");
+                memcpy(line, set->rules[i].id, id_len);
+                memcpy(line + id_len, ": ", 2);
+                /* the text's limit of rw_egress_ruleset_format(), whatever the id's length */
+                n = rw_egress_rule_format(&set->rules[i], line + id_len + 2, RW_EGRESS_RULE_TEXT);
+                if (n < 0)
+                        return rw_error_set(err, -n, "cannot print egress rule");
+                n += (int)id_len + 2;
+                rw_sha256_update(&ctx, line, (size_t)n);
+                rw_sha256_update(&ctx, "\n", 1);
+                if (each != NULL) {
+                        r = each(line, (size_t)n, data);
+                        if (r < 0)
+                                return rw_error_set(err, -r, "egress rule %s", set->rules[i].id);
+                }
+        }
+        rw_sha256_final(&ctx, digest);
+        rw_sha256_to_hex(digest, ret_hex);
+        return 0;
+}
+
 int rw_egress_ruleset_fingerprint(const struct rw_egress_ruleset *set, char ret_hex[65],
                                   struct rw_error *err)
 {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = rw_egress_ruleset_format(set, &text, err);
-        if (r < 0)
-                return r;
-        rw_sha256_hex(text, strlen(text), ret_hex);
-        return 0;
+        return rw_egress_ruleset_lines(set, NULL, NULL, ret_hex, err);
 }
 
 /* ---- resolv.conf ---- */

@@ -526,6 +526,57 @@ static void test_fingerprint(void **state)
         assert_int_equal(strlen(fa), 64);
 }
 
+static int collect_line(const char *line, size_t len, void *data)
+{
+        char **text = data;
+        size_t old = *text != NULL ? strlen(*text) : 0;
+        char *grown = realloc(*text, old + len + 2);
+
+        if (grown == NULL)
+                return -ENOMEM;
+        memcpy(grown + old, line, len);
+        memcpy(grown + old + len, "\n", 2);
+        *text = grown;
+        return 0;
+}
+
+static int refuse_line(const char *line, size_t len, void *data)
+{
+        (void)line;
+        (void)len;
+        (void)data;
+        return -ENOMEM;
+}
+
+/* The fingerprint is the SHA-256 of the printed list, and the lines handed out are its lines. */
+static void test_fingerprint_is_of_the_print(void **state)
+{
+        _cleanup_egress_ruleset_ struct rw_egress_ruleset set = {0};
+        _cleanup_policy_ struct rw_policy policy = {0};
+        _cleanup_free_ char *text = NULL, *lines = NULL, *expected = NULL;
+        const struct rw_egress_settings *s;
+        const char *env[] = {"KUBERNETES_SERVICE_HOST=fd00:96::1", "KUBERNETES_SERVICE_PORT=443"};
+        struct rw_egress_facts facts = {.env = env, .n_env = 2};
+        struct rw_error err = {0};
+        char hex[65], walked[65];
+
+        (void)state;
+        s = settings_from("{\"mode\": \"allowlist\", \"allow\": [{\"cidr\": \"0.0.0.0/0\","
+                          " \"ports\": [\"1-1024\"]}, {\"cidr\": \"::/0\"}]}",
+                          &policy);
+        assert_int_equal(rw_egress_build(&s->config, &facts, &set, &err), 0);
+        assert_int_equal(rw_egress_ruleset_format(&set, &text, &err), 0);
+        rw_sha256_hex(text, strlen(text), hex);
+        assert_int_equal(rw_egress_ruleset_fingerprint(&set, walked, &err), 0);
+        assert_string_equal(walked, hex);
+        memset(walked, 0, sizeof(walked));
+        assert_int_equal(rw_egress_ruleset_lines(&set, collect_line, &lines, walked, &err), 0);
+        assert_string_equal(walked, hex);
+        assert_true(asprintf(&expected, "mode allowlist\n%s", lines) > 0);
+        assert_string_equal(expected, text);
+        assert_int_equal(rw_egress_ruleset_lines(&set, refuse_line, NULL, walked, &err), -ENOMEM);
+}
+
 /* ---- resolv.conf ---- */
 
 static void test_resolv_conf(void **state)
@@ -972,6 +1023,7 @@ int main(void)
             cmocka_unit_test(test_ports_and_duplicates),
             cmocka_unit_test(test_invalid_config_and_limit),
             cmocka_unit_test(test_fingerprint),
+            cmocka_unit_test(test_fingerprint_is_of_the_print),
             cmocka_unit_test(test_resolv_conf),
             cmocka_unit_test(test_settings_from_json),
             cmocka_unit_test(test_settings_inherited),
