@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -1005,6 +1006,110 @@ static void test_handoff_refusals(void **state)
                          -EINVAL);
 }
 
+/*
+ * What the hand-off file held when it was dumped from a tree by jansson: the hook, and any older
+ * hook still installed, reads the text written now, which must be the same bytes.
+ */
+static char *handoff_as_jansson_wrote_it(const struct rw_egress_handoff *h)
+{
+        _cleanup_json_ json_t *doc = NULL, *rules = NULL;
+        struct rw_error err = {0};
+        char dev[24], ino[24];
+
+        if (rw_egress_ruleset_to_json(&h->rules, &rules, &err) < 0)
+                return NULL;
+        snprintf(dev, sizeof(dev), "%" PRIu64, h->bundle_dev);
+        snprintf(ino, sizeof(ino), "%" PRIu64, h->bundle_ino);
+        doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:O}", "version", 1, "id", h->id,
+                        "bundle", h->bundle, "bundle_dev", dev, "bundle_ino", ino, "tier", h->tier,
+                        "pin", h->pin, "egress", rules);
+        return doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+}
+
+static void test_handoff_text_as_before(void **state)
+{
+        static const char *const bundles[] = {
+            NULL, /* the fixture's own */
+            "/run/containerd/io.containerd.runtime.v2.task/k8s.io/0123abcd",
+            "/tmp/with \"quotes\" and \\backslashes\\/and/slashes",
+            "/tmp/\"quoted\"",
+            "/tmp/back\\slash",
+            "/tmp/control\x01\x1f\t\n\r\b\f\x7f",
+            "/tmp/utf-8/\xc3\xa9t\xc3\xa9/\xe2\x82\xac/\xf0\x9f\x90\xb3",
+            "",
+        };
+        static const char *const tiers[] = {"untrusted", "a \"tier\"\\", "\xc3\xa9", ""};
+        static const char *const egress[] = {
+            NULL, /* the defaults */
+            "{\"mode\": \"allowlist\", \"allow\": [{\"cidr\": \"0.0.0.0/0\", \"ports\": "
+            "[\"1-1024\", \"8080\"]}, {\"cidr\": \"::/0\"}, {\"cidr\": \"fd00::1\"}]}",
+            "{\"mode\": \"none\"}",
+            "{\"mode\": \"off\"}",
+        };
+        struct fixture *f = *state;
+        struct rw_error err = {0};
+        char path[200];
+
+        for (size_t e = 0; e < RW_ELEMENTSOF(egress); e++)
+                for (size_t b = 0; b < RW_ELEMENTSOF(bundles); b++) {
+                        _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
+                        _cleanup_policy_ struct rw_policy policy = {0};
+                        _cleanup_free_ char *expected = NULL, *written = NULL;
+                        const char *env[] = {"KUBERNETES_SERVICE_HOST=10.96.0.1",
+                                             "KUBERNETES_SERVICE_PORT=443"};
+                        struct rw_egress_facts facts = {.env = env, .n_env = 2};
+                        size_t len = 0;
+
+                        make_handoff(f, "job-1", &h);
+                        if (egress[e] != NULL) {
+                                rw_egress_ruleset_free(&h.rules);
+                                assert_int_equal(
+                                    rw_egress_build(&settings_from(egress[e], &policy)->config,
+                                                    &facts, &h.rules, &err),
+                                    0);
+                        }
+                        if (bundles[b] != NULL) {
+                                free(h.bundle);
+                                h.bundle = strdup(bundles[b]);
+                        }
+                        h.pin = (b % 2) == 0;
+                        snprintf(h.tier, sizeof(h.tier), "%s",
+                                 tiers[(b + e) % RW_ELEMENTSOF(tiers)]);
+                        expected = handoff_as_jansson_wrote_it(&h);
+                        assert_non_null(expected);
+                        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), 0);
+                        key_path(f, "job-1", path, sizeof(path));
+                        written = rw_test_read_file(path, &len);
+                        assert_non_null(written);
+                        assert_int_equal(len, strlen(expected));
+                        assert_string_equal(written, expected);
+                }
+}
+
+/* A bundle that is not UTF-8 was refused as a string jansson would not hold: it still is. */
+static void test_handoff_refuses_what_jansson_refused(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
+        struct rw_error err = {0};
+        char path[200];
+        struct stat st;
+
+        make_handoff(f, "job-1", &h);
+        free(h.bundle);
+        h.bundle = strdup("/tmp/latin-1/\xe9t\xe9");
+        assert_null(json_string(h.bundle));
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -ENOMEM);
+        key_path(f, "job-1", path, sizeof(path));
+        assert_int_equal(stat(path, &st), -1);
+        free(h.bundle);
+        h.bundle = strdup("/tmp/\xed\xa0\x80"); /* a surrogate */
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -ENOMEM);
+        h.rules.rules[0].match = (enum rw_egress_match)99;
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -EINVAL);
+        assert_string_equal(err.msg, "invalid egress rule");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1034,6 +1139,9 @@ int main(void)
             cmocka_unit_test(test_handoff_key),
             cmocka_unit_test_setup_teardown(test_handoff_roundtrip, setup, teardown),
             cmocka_unit_test_setup_teardown(test_handoff_refusals, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_handoff_text_as_before, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_handoff_refuses_what_jansson_refused, setup,
+                                            teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
