@@ -118,17 +118,42 @@ int rw_cidr_parse(const char *text, struct rw_cidr *ret, struct rw_error *err)
         return 0;
 }
 
+/* Decimal digits of v (below 1000) at p; returns the end. */
+static char *put_small(char *p, unsigned v)
+{
+        if (v >= 100)
+                *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+                *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        return p;
+}
+
+/* inet_ntop()'s text, "/" and the prefix; IPv4 without stdio (a create prints each twice). */
 int rw_cidr_format(const struct rw_cidr *cidr, char *buf, size_t size)
 {
-        char addr[INET6_ADDRSTRLEN];
-        int n;
+        char text[INET6_ADDRSTRLEN + 4], *p = text;
+        size_t n;
 
-        if (inet_ntop(cidr->family, cidr->addr, addr, sizeof(addr)) == NULL)
-                return -EINVAL;
-        n = snprintf(buf, size, "%s/%u", addr, (unsigned)cidr->prefix);
-        if (n < 0 || (size_t)n >= size)
+        if (cidr->family == AF_INET) {
+                for (int i = 0; i < 4; i++) {
+                        if (i > 0)
+                                *p++ = '.';
+                        p = put_small(p, cidr->addr[i]);
+                }
+        } else {
+                if (inet_ntop(cidr->family, cidr->addr, text, INET6_ADDRSTRLEN) == NULL)
+                        return -EINVAL;
+                p = text + strlen(text);
+        }
+        *p++ = '/';
+        p = put_small(p, cidr->prefix);
+        n = (size_t)(p - text);
+        if (n >= size)
                 return -ENOBUFS;
-        return n;
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+        return (int)n;
 }
 
 bool rw_cidr_contains(const struct rw_cidr *range, const struct rw_cidr *addr)

@@ -191,6 +191,49 @@ static void test_cidr_parse(void **state)
         assert_int_equal(rw_cidr_parse("fe80::1%eth0", &c, &err), -EINVAL);
 }
 
+/* The text is inet_ntop()'s and "/%u", as it was printed before; buffers too small are refused. */
+static void test_cidr_format_as_inet_ntop(void **state)
+{
+        static const uint8_t octets[] = {0, 1, 9, 10, 99, 100, 169, 254, 255};
+        static const uint8_t prefixes[] = {0, 7, 8, 32, 99, 100, 128, 255};
+        static const char *const v6[] = {
+            "::",        "::1", "fe80::", "fd00:ec2::254", "2001:db8::1:0:0:1", "1:2:3:4:5:6:7:8",
+            "::ffff:0:1"};
+        char buf[64], addr[INET6_ADDRSTRLEN], expected[64];
+        struct rw_cidr c = {0};
+
+        (void)state;
+        for (size_t a = 0; a < RW_ELEMENTSOF(octets); a++)
+                for (size_t b = 0; b < RW_ELEMENTSOF(octets); b++)
+                        for (size_t p = 0; p < RW_ELEMENTSOF(prefixes); p++) {
+                                c = (struct rw_cidr){.family = AF_INET, .prefix = prefixes[p]};
+                                c.addr[0] = octets[a];
+                                c.addr[1] = octets[b];
+                                c.addr[2] = octets[(a + b) % RW_ELEMENTSOF(octets)];
+                                c.addr[3] = octets[(a * 3 + p) % RW_ELEMENTSOF(octets)];
+                                assert_non_null(inet_ntop(AF_INET, c.addr, addr, sizeof(addr)));
+                                snprintf(expected, sizeof(expected), "%s/%u", addr, c.prefix);
+                                assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)),
+                                                 strlen(expected));
+                                assert_string_equal(buf, expected);
+                        }
+        for (size_t i = 0; i < RW_ELEMENTSOF(v6); i++) {
+                c = (struct rw_cidr){.family = AF_INET6, .prefix = prefixes[i]};
+                assert_int_equal(inet_pton(AF_INET6, v6[i], c.addr), 1);
+                assert_non_null(inet_ntop(AF_INET6, c.addr, addr, sizeof(addr)));
+                snprintf(expected, sizeof(expected), "%s/%u", addr, c.prefix);
+                assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)), strlen(expected));
+                assert_string_equal(buf, expected);
+        }
+        c = cidr("255.255.255.255");
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("255.255.255.255/32")), -ENOBUFS);
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("255.255.255.255/32") + 1), 18);
+        c = cidr("fd00:ec2::254");
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("fd00:ec2::254/128")), -ENOBUFS);
+        c.family = AF_UNIX;
+        assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)), -EINVAL);
+}
+
 static void test_cidr_contains(void **state)
 {
         struct rw_cidr net = cidr("172.16.0.0/12"), a = cidr("172.31.255.255"),
@@ -1115,6 +1158,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_sha256_vectors),
             cmocka_unit_test(test_cidr_parse),
+            cmocka_unit_test(test_cidr_format_as_inet_ntop),
             cmocka_unit_test(test_cidr_contains),
             cmocka_unit_test(test_default_denylist),
             cmocka_unit_test(test_denylist_private),
