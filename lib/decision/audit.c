@@ -83,8 +83,15 @@ static json_t *text_value(const char *s, size_t max)
 {
         const unsigned char *in = (const unsigned char *)s;
         size_t len = strlen(s), limit = max > 0 && max < len ? max : len, i = 0, o = 0;
-        _cleanup_free_ char *out = malloc(limit * 4 + 1);
+        _cleanup_free_ char *out = NULL;
 
+        /* Almost every value is ASCII: nothing to replace or check, no copy to build. */
+        while (i < limit && in[i] < 0x80)
+                i++;
+        if (i == limit)
+                return json_stringn_nocheck(s, limit);
+        i = 0;
+        out = malloc(limit * 4 + 1);
         if (out == NULL)
                 return NULL;
         while (i < limit) {
@@ -116,6 +123,56 @@ static int set_text(json_t *obj, const char *key, const char *s)
  * log stays greppable and a create line stays a few KB; `runwardenctl explain` shows it all. */
 #define AUDIT_VALUE_MAX 1024
 
+/* What each byte adds to a JSON string's length beyond itself: "\n" is 2, "\u0001" 6. */
+static const unsigned char escape_extra[256] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5, /* \b \t \n, \f \r */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, ['"'] = 1, ['\\'] = 1,
+};
+
+/*
+ * rw_json_compact_size(), the same count (the summary says it, byte for byte), in a third of the
+ * instructions: a table instead of seven comparisons per byte of a string.
+ */
+static size_t value_size(const json_t *value)
+{
+        size_t n = 2;
+
+        switch (json_typeof(value)) {
+        case JSON_OBJECT: {
+                const char *key;
+                size_t key_len, count = 0;
+                json_t *item;
+
+                json_object_keylen_foreach((json_t *)value, key, key_len, item)
+                {
+                        n += 4 + key_len + value_size(item); /* "key": and a comma */
+                        for (size_t i = 0; i < key_len; i++)
+                                n += escape_extra[(unsigned char)key[i]];
+                        count++;
+                }
+                return count > 0 ? n - 1 : n;
+        }
+        case JSON_ARRAY: {
+                size_t count = json_array_size(value);
+
+                for (size_t i = 0; i < count; i++)
+                        n += value_size(json_array_get(value, i)) + 1;
+                return count > 0 ? n - 1 : n;
+        }
+        case JSON_STRING: {
+                const unsigned char *s = (const unsigned char *)json_string_value(value);
+                size_t len = json_string_length(value);
+
+                n += len;
+                for (size_t i = 0; i < len; i++)
+                        n += escape_extra[s[i]];
+                return n;
+        }
+        default:
+                return rw_json_compact_size(value);
+        }
+}
+
 static int set_value(json_t *obj, const char *key, json_t *value)
 {
         char summary[96];
@@ -138,7 +195,7 @@ static int set_value(json_t *obj, const char *key, json_t *value)
         if (!json_is_object(value) && !json_is_array(value))
                 return json_object_set(obj, key, value);
         /* counted, not written: the seccomp profile alone is 6 KB on every create */
-        len = rw_json_compact_size(value);
+        len = value_size(value);
         if (len <= AUDIT_VALUE_MAX)
                 return json_object_set(obj, key, value);
         snprintf(summary, sizeof(summary), "<%s of %zu bytes, not logged in full>",

@@ -14,6 +14,11 @@
 #include "netns.h"
 #include "nft.h"
 
+static int append_line(const char *line, size_t len, void *data)
+{
+        return json_array_append_new(data, json_stringn(line, len)) < 0 ? -ENOMEM : 0;
+}
+
 int rw_egress_log_rules(const struct rw_egress_ruleset *set, const char *hook, json_t **ret,
                         struct rw_error *err)
 {
@@ -23,18 +28,12 @@ int rw_egress_log_rules(const struct rw_egress_ruleset *set, const char *hook, j
 
         if (obj == NULL || rules == NULL || notes == NULL)
                 return rw_error_set(err, ENOMEM, "egress log");
-        r = rw_egress_ruleset_fingerprint(set, fingerprint, err);
+        /* the lines logged are the lines fingerprinted: one print of the list for both */
+        r = rw_egress_ruleset_lines(set, append_line, rules, fingerprint, err);
+        if (r == -ENOMEM)
+                return rw_error_set(err, ENOMEM, "egress log");
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < set->n_rules; i++) {
-                char text[RW_EGRESS_RULE_TEXT];
-                _cleanup_free_ char *line = NULL;
-
-                if (rw_egress_rule_format(&set->rules[i], text, sizeof(text)) < 0 ||
-                    asprintf(&line, "%s: %s", set->rules[i].id, text) < 0 ||
-                    json_array_append_new(rules, json_string(line)) < 0)
-                        return rw_error_set(err, ENOMEM, "egress log");
-        }
         for (size_t i = 0; i < set->n_notes; i++)
                 if (json_array_append_new(notes, json_string(set->notes[i])) < 0)
                         return rw_error_set(err, ENOMEM, "egress log");

@@ -118,17 +118,42 @@ int rw_cidr_parse(const char *text, struct rw_cidr *ret, struct rw_error *err)
         return 0;
 }
 
+/* Decimal digits of v (below 1000) at p; returns the end. */
+static char *put_small(char *p, unsigned v)
+{
+        if (v >= 100)
+                *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+                *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        return p;
+}
+
+/* inet_ntop()'s text, "/" and the prefix; IPv4 without stdio (a create prints each twice). */
 int rw_cidr_format(const struct rw_cidr *cidr, char *buf, size_t size)
 {
-        char addr[INET6_ADDRSTRLEN];
-        int n;
+        char text[INET6_ADDRSTRLEN + 4], *p = text;
+        size_t n;
 
-        if (inet_ntop(cidr->family, cidr->addr, addr, sizeof(addr)) == NULL)
-                return -EINVAL;
-        n = snprintf(buf, size, "%s/%u", addr, (unsigned)cidr->prefix);
-        if (n < 0 || (size_t)n >= size)
+        if (cidr->family == AF_INET) {
+                for (int i = 0; i < 4; i++) {
+                        if (i > 0)
+                                *p++ = '.';
+                        p = put_small(p, cidr->addr[i]);
+                }
+        } else {
+                if (inet_ntop(cidr->family, cidr->addr, text, INET6_ADDRSTRLEN) == NULL)
+                        return -EINVAL;
+                p = text + strlen(text);
+        }
+        *p++ = '/';
+        p = put_small(p, cidr->prefix);
+        n = (size_t)(p - text);
+        if (n >= size)
                 return -ENOBUFS;
-        return n;
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+        return (int)n;
 }
 
 bool rw_cidr_contains(const struct rw_cidr *range, const struct rw_cidr *addr)
@@ -823,17 +848,50 @@ int rw_egress_ruleset_format(const struct rw_egress_ruleset *set, char **ret, st
         return 0;
 }
 
+int rw_egress_ruleset_lines(const struct rw_egress_ruleset *set,
+                            int (*each)(const char *line, size_t len, void *data), void *data,
+                            char ret_hex[65], struct rw_error *err)
+{
+        const char *mode = rw_egress_mode_name(set->mode);
+        uint8_t digest[RW_SHA256_DIGEST];
+        struct rw_sha256 ctx;
+
+        /* The hash of rw_egress_ruleset_format()'s text, fed line by line: no second print. */
+        rw_sha256_init(&ctx);
+        rw_sha256_update(&ctx, "mode ", 5);
+        rw_sha256_update(&ctx, mode, strlen(mode));
+        rw_sha256_update(&ctx, "\n", 1);
+        for (size_t i = 0; i < set->n_rules; i++) {
+                char line[RW_EGRESS_LINE_TEXT];
+                size_t id_len = strnlen(set->rules[i].id, sizeof(set->rules[i].id));
+                int n, r;
+
+                if (id_len == sizeof(set->rules[i].id))
+                        return rw_error_set(err, EINVAL, "cannot print egress rule");
+                memcpy(line, set->rules[i].id, id_len);
+                memcpy(line + id_len, ": ", 2);
+                /* the text's limit of rw_egress_ruleset_format(), whatever the id's length */
+                n = rw_egress_rule_format(&set->rules[i], line + id_len + 2, RW_EGRESS_RULE_TEXT);
+                if (n < 0)
+                        return rw_error_set(err, -n, "cannot print egress rule");
+                n += (int)id_len + 2;
+                rw_sha256_update(&ctx, line, (size_t)n);
+                rw_sha256_update(&ctx, "\n", 1);
+                if (each != NULL) {
+                        r = each(line, (size_t)n, data);
+                        if (r < 0)
+                                return rw_error_set(err, -r, "egress rule %s", set->rules[i].id);
+                }
+        }
+        rw_sha256_final(&ctx, digest);
+        rw_sha256_to_hex(digest, ret_hex);
+        return 0;
+}
+
 int rw_egress_ruleset_fingerprint(const struct rw_egress_ruleset *set, char ret_hex[65],
                                   struct rw_error *err)
 {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = rw_egress_ruleset_format(set, &text, err);
-        if (r < 0)
-                return r;
-        rw_sha256_hex(text, strlen(text), ret_hex);
-        return 0;
+        return rw_egress_ruleset_lines(set, NULL, NULL, ret_hex, err);
 }
 
 /* ---- resolv.conf ---- */

@@ -185,6 +185,18 @@ int rw_egress_rule_format(const struct rw_egress_rule *rule, char *buf, size_t s
  */
 int rw_egress_ruleset_format(const struct rw_egress_ruleset *set, char **ret, struct rw_error *err);
 
+/* One "ID: RULE" line of rw_egress_ruleset_format(), NUL included. */
+#define RW_EGRESS_LINE_TEXT (RW_EGRESS_ID_MAX + 2 + RW_EGRESS_RULE_TEXT)
+
+/*
+ * The fingerprint (below) and, when `each` is not NULL, each rule's "ID: RULE" line (without its
+ * newline) handed to `each` in order, from one print of the list. A negative errno from `each`
+ * stops the walk and is returned.
+ */
+int rw_egress_ruleset_lines(const struct rw_egress_ruleset *set,
+                            int (*each)(const char *line, size_t len, void *data), void *data,
+                            char ret_hex[65], struct rw_error *err);
+
 /* SHA-256 of rw_egress_ruleset_format(), hex: two lists are the same when their prints are. */
 int rw_egress_ruleset_fingerprint(const struct rw_egress_ruleset *set, char ret_hex[65],
                                   struct rw_error *err);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "cleanup.h"
+#include "json.h"
 
 static int check_keys(const json_t *obj, const char *const *keys, size_t n, const char *where,
                       struct rw_error *err)
@@ -105,6 +106,134 @@ int rw_egress_ruleset_to_json(const struct rw_egress_ruleset *set, json_t **ret,
             json_object_set(obj, "rules", rules) < 0)
                 return rw_error_set(err, ENOMEM, "out of memory");
         *ret = TAKE_PTR(obj);
+        return 0;
+}
+
+/* ---- rule lists as text ---- */
+
+void rw_egress_out_done(struct rw_egress_out *out)
+{
+        free(out->data);
+        *out = (struct rw_egress_out){0};
+}
+
+void rw_egress_out_raw(struct rw_egress_out *out, const char *s, size_t len)
+{
+        if (out->code != 0)
+                return;
+        if (len >= out->cap - out->len) {
+                size_t cap = out->cap > 0 ? out->cap : 2048;
+                char *grown;
+
+                while (len >= cap - out->len)
+                        cap *= 2;
+                grown = realloc(out->data, cap);
+                if (grown == NULL) {
+                        out->code = ENOMEM;
+                        return;
+                }
+                out->data = grown;
+                out->cap = cap;
+        }
+        memcpy(out->data + out->len, s, len);
+        out->len += len;
+        out->data[out->len] = '\0';
+}
+
+static void out_text(struct rw_egress_out *out, const char *s)
+{
+        rw_egress_out_raw(out, s, strlen(s));
+}
+
+void rw_egress_out_string(struct rw_egress_out *out, const char *s)
+{
+        _cleanup_json_ json_t *value = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct rw_error err;
+        size_t len = 0;
+
+        while (s[len] >= 0x20 && s[len] < 0x7f && s[len] != '"' && s[len] != '\\')
+                len++;
+        if (s[len] == '\0') {
+                RW_EGRESS_OUT_LITERAL(out, "\"");
+                rw_egress_out_raw(out, s, len);
+                RW_EGRESS_OUT_LITERAL(out, "\"");
+                return;
+        }
+        /* Escapes or UTF-8 to check: jansson's rules, through the writer that keeps them. */
+        value = json_string(s);
+        if (value == NULL || rw_json_dump(value, &text, &len, &err) < 0) {
+                /* what json_object_set_new() of a NULL string said: the caller's ENOMEM */
+                if (out->code == 0)
+                        out->code = ENOMEM;
+                return;
+        }
+        rw_egress_out_raw(out, text, len);
+}
+
+static void out_member(struct rw_egress_out *out, const char *key, const char *value)
+{
+        RW_EGRESS_OUT_LITERAL(out, ",\"");
+        out_text(out, key);
+        RW_EGRESS_OUT_LITERAL(out, "\":\"");
+        out_text(out, value);
+        RW_EGRESS_OUT_LITERAL(out, "\"");
+}
+
+static int rule_write(const struct rw_egress_rule *rule, struct rw_egress_out *out,
+                      struct rw_error *err)
+{
+        if ((size_t)rule->match >= RW_ELEMENTSOF(match_names))
+                return rw_error_set(err, EINVAL, "invalid egress rule");
+        RW_EGRESS_OUT_LITERAL(out, "{\"id\":");
+        rw_egress_out_string(out, rule->id);
+        out_member(out, "verdict", rule->verdict == RW_EGRESS_ACCEPT ? "accept" : "reject");
+        out_member(out, "match", match_names[rule->match]);
+        if (rule->match == RW_EGRESS_MATCH_DEST) {
+                if (rule->family != 0)
+                        out_member(out, "family", rule->family == AF_INET ? "ipv4" : "ipv6");
+                if (rule->has_cidr) {
+                        char cidr[64];
+
+                        if (rw_cidr_format(&rule->cidr, cidr, sizeof(cidr)) < 0)
+                                return rw_error_set(err, EINVAL, "invalid egress rule address");
+                        out_member(out, "daddr", cidr);
+                }
+                if (rule->l4proto != 0)
+                        out_member(out, "proto", rule->l4proto == IPPROTO_TCP ? "tcp" : "udp");
+                if (rule->port_first != 0) {
+                        char ports[16];
+
+                        if (rule->port_first == rule->port_last)
+                                snprintf(ports, sizeof(ports), "%u", (unsigned)rule->port_first);
+                        else
+                                snprintf(ports, sizeof(ports), "%u-%u", (unsigned)rule->port_first,
+                                         (unsigned)rule->port_last);
+                        out_member(out, "ports", ports);
+                }
+        }
+        RW_EGRESS_OUT_LITERAL(out, "}");
+        return 0;
+}
+
+int rw_egress_ruleset_write(const struct rw_egress_ruleset *set, struct rw_egress_out *out,
+                            struct rw_error *err)
+{
+        RW_EGRESS_OUT_LITERAL(out, "{\"mode\":\"");
+        out_text(out, rw_egress_mode_name(set->mode));
+        RW_EGRESS_OUT_LITERAL(out, "\",\"rules\":[");
+        for (size_t i = 0; i < set->n_rules; i++) {
+                int r;
+
+                if (i > 0)
+                        RW_EGRESS_OUT_LITERAL(out, ",");
+                r = rule_write(&set->rules[i], out, err);
+                if (r < 0)
+                        return r;
+        }
+        RW_EGRESS_OUT_LITERAL(out, "]}");
+        if (out->code != 0)
+                return rw_error_set(err, out->code, "out of memory");
         return 0;
 }
 

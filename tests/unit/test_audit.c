@@ -428,6 +428,103 @@ static void test_large_values_summarised(void **state)
                          4096);
 }
 
+/* A line whose only change has `value` (taken) as its "after": summarised above 1 KB only. */
+static void check_value_summary(json_t *value)
+{
+        _cleanup_plan_ struct rw_plan plan;
+        _cleanup_free_ char *line = NULL, *expected = NULL, *dumped = NULL;
+        _cleanup_json_ json_t *parsed = NULL;
+        struct rw_audit_entry d = {.command = "create", .outcome = RW_OUTCOME_REWRITTEN};
+        size_t size = rw_json_compact_size(value), len = 0;
+        struct rw_error err = {0};
+        const json_t *after;
+
+        rw_plan_init(&plan);
+        rw_plan_set_new(&plan, "seccomp", "/linux/seccomp", NULL, json_incref(value), "test");
+        d.plan = &plan;
+        line = format(&d);
+        parsed = rw_test_parse(line);
+        after = json_object_get(json_array_get(json_object_get(parsed, "changes"), 0), "after");
+        if (size > 1024) {
+                assert_true(asprintf(&expected, "<%s of %zu bytes, not logged in full>",
+                                     json_is_object(value) ? "object" : "array", size) > 0);
+                assert_string_equal(json_string_value(after), expected);
+        } else {
+                assert_int_equal(rw_json_dump(value, &dumped, &len, &err), 0);
+                assert_non_null(after);
+                assert_non_null(strstr(line, dumped));
+        }
+        json_decref(value);
+}
+
+/* The size a summary gives is rw_json_compact_size()'s, whatever the value holds. */
+static void test_value_sizes(void **state)
+{
+        static const char *const strings[] = {
+            "SCMP_ACT_ALLOW",
+            "",
+            "quote \" backslash \\ slash /",
+            "\b\f\n\r\t\x01\x1f\x7f",
+            "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3",
+        };
+        static const json_int_t integers[] = {0, 9, 10, -1, -10, 4096, INT64_MAX, INT64_MIN};
+
+        (void)state;
+        for (size_t n = 0; n < 120; n += 7) {
+                json_t *array = json_array(), *object = json_object(), *nested = json_object();
+
+                for (size_t i = 0; i < n; i++) {
+                        char key[32];
+
+                        json_array_append_new(array,
+                                              json_string(strings[i % RW_ELEMENTSOF(strings)]));
+                        json_array_append_new(array,
+                                              json_integer(integers[i % RW_ELEMENTSOF(integers)]));
+                        snprintf(key, sizeof(key), "k\t\"%zu\xc3\xa9", i);
+                        json_object_set_new(object, key,
+                                            i % 3 == 0   ? json_true()
+                                            : i % 3 == 1 ? json_false()
+                                                         : json_null());
+                }
+                json_object_set_new(nested, "empty", json_object());
+                json_object_set_new(nested, "none", json_array());
+                json_object_set_new(nested, "big", rw_test_parse("18446744073709551615"));
+                json_object_set(nested, "array", array);
+                json_object_set(nested, "object", object);
+                check_value_summary(json_incref(array));
+                check_value_summary(json_incref(object));
+                check_value_summary(nested);
+                json_decref(array);
+                json_decref(object);
+        }
+}
+
+/* An identity value of ASCII is cut at 256 bytes too, and control characters are escaped. */
+static void test_identity_ascii_cut(void **state)
+{
+        char long_path[600];
+        _cleanup_json_ json_t *spec = NULL, *doc = NULL;
+        _cleanup_free_ char *line = NULL, *spec_text = NULL;
+        struct rw_audit_entry d = {
+            .command = "create",
+            .outcome = RW_OUTCOME_ERROR,
+            .message = "tab\there, newline\n, bell\x07",
+        };
+
+        (void)state;
+        memset(long_path, 'p', sizeof(long_path));
+        memcpy(long_path, "CI_PROJECT_PATH=", 16);
+        long_path[sizeof(long_path) - 1] = '\0';
+        assert_true(asprintf(&spec_text, "{\"process\":{\"env\":[\"%s\"]}}", long_path) > 0);
+        spec = rw_test_parse(spec_text);
+        d.spec = spec;
+        line = format(&d);
+        assert_non_null(strstr(line, "\"message\":\"tab\\there, newline\\n, bell\\u0007\""));
+        doc = rw_test_parse(line);
+        assert_int_equal(strlen(json_string_value(rw_test_get(doc, "/job/gitlab/project_path"))),
+                         256);
+}
+
 static json_int_t count(const json_t *counts, const char *key)
 {
         return json_integer_value(json_object_get(counts, key));
@@ -491,6 +588,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_realistic_line),
             cmocka_unit_test(test_large_values_summarised),
+            cmocka_unit_test(test_value_sizes),
+            cmocka_unit_test(test_identity_ascii_cut),
             cmocka_unit_test(test_fixture_secret_never_logged),
             cmocka_unit_test(test_exec_process_identity),
             cmocka_unit_test(test_containerd_cri_annotations),

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -188,6 +189,49 @@ static void test_cidr_parse(void **state)
         assert_int_equal(rw_cidr_parse("", &c, &err), -EINVAL);
         assert_int_equal(rw_cidr_parse("1.2.3", &c, &err), -EINVAL);
         assert_int_equal(rw_cidr_parse("fe80::1%eth0", &c, &err), -EINVAL);
+}
+
+/* The text is inet_ntop()'s and "/%u", as it was printed before; buffers too small are refused. */
+static void test_cidr_format_as_inet_ntop(void **state)
+{
+        static const uint8_t octets[] = {0, 1, 9, 10, 99, 100, 169, 254, 255};
+        static const uint8_t prefixes[] = {0, 7, 8, 32, 99, 100, 128, 255};
+        static const char *const v6[] = {
+            "::",        "::1", "fe80::", "fd00:ec2::254", "2001:db8::1:0:0:1", "1:2:3:4:5:6:7:8",
+            "::ffff:0:1"};
+        char buf[64], addr[INET6_ADDRSTRLEN], expected[64];
+        struct rw_cidr c = {0};
+
+        (void)state;
+        for (size_t a = 0; a < RW_ELEMENTSOF(octets); a++)
+                for (size_t b = 0; b < RW_ELEMENTSOF(octets); b++)
+                        for (size_t p = 0; p < RW_ELEMENTSOF(prefixes); p++) {
+                                c = (struct rw_cidr){.family = AF_INET, .prefix = prefixes[p]};
+                                c.addr[0] = octets[a];
+                                c.addr[1] = octets[b];
+                                c.addr[2] = octets[(a + b) % RW_ELEMENTSOF(octets)];
+                                c.addr[3] = octets[(a * 3 + p) % RW_ELEMENTSOF(octets)];
+                                assert_non_null(inet_ntop(AF_INET, c.addr, addr, sizeof(addr)));
+                                snprintf(expected, sizeof(expected), "%s/%u", addr, c.prefix);
+                                assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)),
+                                                 strlen(expected));
+                                assert_string_equal(buf, expected);
+                        }
+        for (size_t i = 0; i < RW_ELEMENTSOF(v6); i++) {
+                c = (struct rw_cidr){.family = AF_INET6, .prefix = prefixes[i]};
+                assert_int_equal(inet_pton(AF_INET6, v6[i], c.addr), 1);
+                assert_non_null(inet_ntop(AF_INET6, c.addr, addr, sizeof(addr)));
+                snprintf(expected, sizeof(expected), "%s/%u", addr, c.prefix);
+                assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)), strlen(expected));
+                assert_string_equal(buf, expected);
+        }
+        c = cidr("255.255.255.255");
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("255.255.255.255/32")), -ENOBUFS);
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("255.255.255.255/32") + 1), 18);
+        c = cidr("fd00:ec2::254");
+        assert_int_equal(rw_cidr_format(&c, buf, strlen("fd00:ec2::254/128")), -ENOBUFS);
+        c.family = AF_UNIX;
+        assert_int_equal(rw_cidr_format(&c, buf, sizeof(buf)), -EINVAL);
 }
 
 static void test_cidr_contains(void **state)
@@ -524,6 +568,57 @@ static void test_fingerprint(void **state)
         assert_int_equal(rw_egress_ruleset_fingerprint(&b, fc, &err), 0);
         assert_string_not_equal(fa, fc);
         assert_int_equal(strlen(fa), 64);
+}
+
+static int collect_line(const char *line, size_t len, void *data)
+{
+        char **text = data;
+        size_t old = *text != NULL ? strlen(*text) : 0;
+        char *grown = realloc(*text, old + len + 2);
+
+        if (grown == NULL)
+                return -ENOMEM;
+        memcpy(grown + old, line, len);
+        memcpy(grown + old + len, "\n", 2);
+        *text = grown;
+        return 0;
+}
+
+static int refuse_line(const char *line, size_t len, void *data)
+{
+        (void)line;
+        (void)len;
+        (void)data;
+        return -ENOMEM;
+}
+
+/* The fingerprint is the SHA-256 of the printed list, and the lines handed out are its lines. */
+static void test_fingerprint_is_of_the_print(void **state)
+{
+        _cleanup_egress_ruleset_ struct rw_egress_ruleset set = {0};
+        _cleanup_policy_ struct rw_policy policy = {0};
+        _cleanup_free_ char *text = NULL, *lines = NULL, *expected = NULL;
+        const struct rw_egress_settings *s;
+        const char *env[] = {"KUBERNETES_SERVICE_HOST=fd00:96::1", "KUBERNETES_SERVICE_PORT=443"};
+        struct rw_egress_facts facts = {.env = env, .n_env = 2};
+        struct rw_error err = {0};
+        char hex[65], walked[65];
+
+        (void)state;
+        s = settings_from("{\"mode\": \"allowlist\", \"allow\": [{\"cidr\": \"0.0.0.0/0\","
+                          " \"ports\": [\"1-1024\"]}, {\"cidr\": \"::/0\"}]}",
+                          &policy);
+        assert_int_equal(rw_egress_build(&s->config, &facts, &set, &err), 0);
+        assert_int_equal(rw_egress_ruleset_format(&set, &text, &err), 0);
+        rw_sha256_hex(text, strlen(text), hex);
+        assert_int_equal(rw_egress_ruleset_fingerprint(&set, walked, &err), 0);
+        assert_string_equal(walked, hex);
+        memset(walked, 0, sizeof(walked));
+        assert_int_equal(rw_egress_ruleset_lines(&set, collect_line, &lines, walked, &err), 0);
+        assert_string_equal(walked, hex);
+        assert_true(asprintf(&expected, "mode allowlist\n%s", lines) > 0);
+        assert_string_equal(expected, text);
+        assert_int_equal(rw_egress_ruleset_lines(&set, refuse_line, NULL, walked, &err), -ENOMEM);
 }
 
 /* ---- resolv.conf ---- */
@@ -954,11 +1049,116 @@ static void test_handoff_refusals(void **state)
                          -EINVAL);
 }
 
+/*
+ * What the hand-off file held when it was dumped from a tree by jansson: the hook, and any older
+ * hook still installed, reads the text written now, which must be the same bytes.
+ */
+static char *handoff_as_jansson_wrote_it(const struct rw_egress_handoff *h)
+{
+        _cleanup_json_ json_t *doc = NULL, *rules = NULL;
+        struct rw_error err = {0};
+        char dev[24], ino[24];
+
+        if (rw_egress_ruleset_to_json(&h->rules, &rules, &err) < 0)
+                return NULL;
+        snprintf(dev, sizeof(dev), "%" PRIu64, h->bundle_dev);
+        snprintf(ino, sizeof(ino), "%" PRIu64, h->bundle_ino);
+        doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:O}", "version", 1, "id", h->id,
+                        "bundle", h->bundle, "bundle_dev", dev, "bundle_ino", ino, "tier", h->tier,
+                        "pin", h->pin, "egress", rules);
+        return doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+}
+
+static void test_handoff_text_as_before(void **state)
+{
+        static const char *const bundles[] = {
+            NULL, /* the fixture's own */
+            "/run/containerd/io.containerd.runtime.v2.task/k8s.io/0123abcd",
+            "/tmp/with \"quotes\" and \\backslashes\\/and/slashes",
+            "/tmp/\"quoted\"",
+            "/tmp/back\\slash",
+            "/tmp/control\x01\x1f\t\n\r\b\f\x7f",
+            "/tmp/utf-8/\xc3\xa9t\xc3\xa9/\xe2\x82\xac/\xf0\x9f\x90\xb3",
+            "",
+        };
+        static const char *const tiers[] = {"untrusted", "a \"tier\"\\", "\xc3\xa9", ""};
+        static const char *const egress[] = {
+            NULL, /* the defaults */
+            "{\"mode\": \"allowlist\", \"allow\": [{\"cidr\": \"0.0.0.0/0\", \"ports\": "
+            "[\"1-1024\", \"8080\"]}, {\"cidr\": \"::/0\"}, {\"cidr\": \"fd00::1\"}]}",
+            "{\"mode\": \"none\"}",
+            "{\"mode\": \"off\"}",
+        };
+        struct fixture *f = *state;
+        struct rw_error err = {0};
+        char path[200];
+
+        for (size_t e = 0; e < RW_ELEMENTSOF(egress); e++)
+                for (size_t b = 0; b < RW_ELEMENTSOF(bundles); b++) {
+                        _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
+                        _cleanup_policy_ struct rw_policy policy = {0};
+                        _cleanup_free_ char *expected = NULL, *written = NULL;
+                        const char *env[] = {"KUBERNETES_SERVICE_HOST=10.96.0.1",
+                                             "KUBERNETES_SERVICE_PORT=443"};
+                        struct rw_egress_facts facts = {.env = env, .n_env = 2};
+                        size_t len = 0;
+
+                        make_handoff(f, "job-1", &h);
+                        if (egress[e] != NULL) {
+                                rw_egress_ruleset_free(&h.rules);
+                                assert_int_equal(
+                                    rw_egress_build(&settings_from(egress[e], &policy)->config,
+                                                    &facts, &h.rules, &err),
+                                    0);
+                        }
+                        if (bundles[b] != NULL) {
+                                free(h.bundle);
+                                h.bundle = strdup(bundles[b]);
+                        }
+                        h.pin = (b % 2) == 0;
+                        snprintf(h.tier, sizeof(h.tier), "%s",
+                                 tiers[(b + e) % RW_ELEMENTSOF(tiers)]);
+                        expected = handoff_as_jansson_wrote_it(&h);
+                        assert_non_null(expected);
+                        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), 0);
+                        key_path(f, "job-1", path, sizeof(path));
+                        written = rw_test_read_file(path, &len);
+                        assert_non_null(written);
+                        assert_int_equal(len, strlen(expected));
+                        assert_string_equal(written, expected);
+                }
+}
+
+/* A bundle that is not UTF-8 was refused as a string jansson would not hold: it still is. */
+static void test_handoff_refuses_what_jansson_refused(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
+        struct rw_error err = {0};
+        char path[200];
+        struct stat st;
+
+        make_handoff(f, "job-1", &h);
+        free(h.bundle);
+        h.bundle = strdup("/tmp/latin-1/\xe9t\xe9");
+        assert_null(json_string(h.bundle));
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -ENOMEM);
+        key_path(f, "job-1", path, sizeof(path));
+        assert_int_equal(stat(path, &st), -1);
+        free(h.bundle);
+        h.bundle = strdup("/tmp/\xed\xa0\x80"); /* a surrogate */
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -ENOMEM);
+        h.rules.rules[0].match = (enum rw_egress_match)99;
+        assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), -EINVAL);
+        assert_string_equal(err.msg, "invalid egress rule");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_sha256_vectors),
             cmocka_unit_test(test_cidr_parse),
+            cmocka_unit_test(test_cidr_format_as_inet_ntop),
             cmocka_unit_test(test_cidr_contains),
             cmocka_unit_test(test_default_denylist),
             cmocka_unit_test(test_denylist_private),
@@ -972,6 +1172,7 @@ int main(void)
             cmocka_unit_test(test_ports_and_duplicates),
             cmocka_unit_test(test_invalid_config_and_limit),
             cmocka_unit_test(test_fingerprint),
+            cmocka_unit_test(test_fingerprint_is_of_the_print),
             cmocka_unit_test(test_resolv_conf),
             cmocka_unit_test(test_settings_from_json),
             cmocka_unit_test(test_settings_inherited),
@@ -982,6 +1183,9 @@ int main(void)
             cmocka_unit_test(test_handoff_key),
             cmocka_unit_test_setup_teardown(test_handoff_roundtrip, setup, teardown),
             cmocka_unit_test_setup_teardown(test_handoff_refusals, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_handoff_text_as_before, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_handoff_refuses_what_jansson_refused, setup,
+                                            teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
