@@ -29,6 +29,15 @@ static int check_keys(const json_t *obj, const char *const *keys, size_t n, cons
         return 0;
 }
 
+/* "80" or "8000-8080", as the hand-off and the hook spell a rule's ports */
+static void format_ports(const struct rw_egress_rule *rule, char ret[16])
+{
+        if (rule->port_first == rule->port_last)
+                snprintf(ret, 16, "%u", (unsigned)rule->port_first);
+        else
+                snprintf(ret, 16, "%u-%u", (unsigned)rule->port_first, (unsigned)rule->port_last);
+}
+
 /* ---- rule lists ---- */
 
 static const char *const match_names[] = {
@@ -72,11 +81,7 @@ static int rule_to_json(const struct rw_egress_rule *rule, json_t **ret, struct 
                 if (rule->port_first != 0) {
                         char ports[16];
 
-                        if (rule->port_first == rule->port_last)
-                                snprintf(ports, sizeof(ports), "%u", (unsigned)rule->port_first);
-                        else
-                                snprintf(ports, sizeof(ports), "%u-%u", (unsigned)rule->port_first,
-                                         (unsigned)rule->port_last);
+                        format_ports(rule, ports);
                         bad |= json_object_set_new(obj, "ports", json_string(ports));
                 }
         }
@@ -204,11 +209,7 @@ static int rule_write(const struct rw_egress_rule *rule, struct rw_egress_out *o
                 if (rule->port_first != 0) {
                         char ports[16];
 
-                        if (rule->port_first == rule->port_last)
-                                snprintf(ports, sizeof(ports), "%u", (unsigned)rule->port_first);
-                        else
-                                snprintf(ports, sizeof(ports), "%u-%u", (unsigned)rule->port_first,
-                                         (unsigned)rule->port_last);
+                        format_ports(rule, ports);
                         out_member(out, "ports", ports);
                 }
         }
