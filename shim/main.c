@@ -469,7 +469,10 @@ static bool command_is_logged(enum rw_command command)
  * exec starts: refusing a delete because of a full disk would leak containers). */
 static bool audit_failure_refuses(const struct rw_call *c)
 {
-        return c->have_policy && c->policy.audit_log_refuse && !c->audit &&
+        bool refuse = c->have_policy ? c->policy.audit_log_refuse
+                                     : c->decided && c->d.from_record && c->d.record.log_refuse;
+
+        return refuse && !c->audit &&
                (rw_cli_command_takes_bundle(c->cli.command) || c->cli.command == RW_CMD_EXEC);
 }
 

@@ -346,6 +346,7 @@ static void record_policy(struct rw_decision *d, const struct rw_policy *policy)
         memcpy(st->policy_stamp, policy->stamp, strlen(policy->stamp) + 1);
         memcpy(st->decision_log, log, strlen(log) + 1);
         st->tier_audit = d->choice.tier->mode == RW_TIER_AUDIT;
+        st->log_refuse = policy->audit_log_refuse;
         record_exec(d->choice.tier, st);
 }
 

@@ -155,9 +155,10 @@ static json_t *exec_json(const struct rw_container_state *st)
 
 static json_t *policy_json(const struct rw_container_state *st)
 {
-        _cleanup_json_ json_t *doc = json_pack(
-            "{s:s, s:s?, s:b}", "stamp", st->policy_stamp, "log",
-            st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit", st->tier_audit);
+        _cleanup_json_ json_t *doc =
+            json_pack("{s:s, s:s?, s:b, s:b}", "stamp", st->policy_stamp, "log",
+                      st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit",
+                      st->tier_audit, "refuse", st->log_refuse);
 
         if (doc != NULL && st->exec_known && json_object_set_new(doc, "exec", exec_json(st)) < 0)
                 return NULL;
@@ -416,17 +417,23 @@ static int policy_state(const json_t *policy, struct rw_container_state *ret)
         const json_t *stamp = json_object_get(policy, "stamp");
         const json_t *log = json_object_get(policy, "log");
         const json_t *audit = json_object_get(policy, "audit");
+        const json_t *refuse = json_object_get(policy, "refuse");
 
-        if (!json_is_object(policy) || !text_fits(stamp, sizeof(ret->policy_stamp)) ||
-            json_string_length(stamp) == 0 ||
+        if (!json_is_object(policy) || !(refuse == NULL || json_is_boolean(refuse)) ||
+            !text_fits(stamp, sizeof(ret->policy_stamp)) || json_string_length(stamp) == 0 ||
             !(json_is_null(log) ||
               (text_fits(log, sizeof(ret->decision_log)) && json_string_value(log)[0] == '/')) ||
             !json_is_boolean(audit))
                 return -EINVAL;
+        /* a record that does not say whether a call that cannot be logged is refused (runwarden
+         * before it did): its calls go the long way */
+        if (refuse == NULL)
+                return 0;
         memcpy(ret->policy_stamp, json_string_value(stamp), json_string_length(stamp) + 1);
         if (json_is_string(log))
                 memcpy(ret->decision_log, json_string_value(log), json_string_length(log) + 1);
         ret->tier_audit = json_is_true(audit);
+        ret->log_refuse = json_is_true(refuse);
         return exec != NULL ? exec_state(exec, ret) : 0;
 }
 

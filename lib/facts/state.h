@@ -61,10 +61,12 @@ struct rw_container_state {
         /* The policy file the create was decided by (rw_policy_stamp(); "": unknown, a record of
          * an older runwarden), and what a call that only passes a command through needs of that
          * policy while the file stays as it was: where the decision log is ("" none), and
-         * whether the container's tier is in audit mode. */
+         * whether the container's tier is in audit mode, whether a call that cannot be logged is
+         * refused (audit_log.on_failure). */
         char policy_stamp[RW_FILE_STAMP_MAX];
         char decision_log[RW_STATE_MAX_PATH];
         bool tier_audit;
+        bool log_refuse;
         /* And what an exec needs of the tier (with the stamp, from this build of runwarden
          * only, `exec_build`): its exec policy (enum rw_exec_policy), the capabilities a process
          * may keep, and the actions it tunes rules to (enum rw_rule_action). */

@@ -365,6 +365,50 @@ check "the recorded runtime gone, the policy unchanged: kill goes to the tier's 
 	grep -qx "argv\[0\] $OLD" "$RW_FAKE_RECORD"
 mv "$NEW.gone" "$NEW"
 "$RW" --policy "$FP" --root "$T/fast-root" delete ID >/dev/null 2>&1
+# An exec decided from the record is refused, as the long way refuses it, when the policy says so of
+# a call it cannot log (audit_log on_failure "refuse", the default), and whenever the policy file
+# would now be refused (someone else could edit or replace it): a fresh create before each, so
+# that the record's stamp is the file's until the change.
+FR=$T/refuse-policy
+mkdir -p "$FR" "$T/refuse-logs"
+jq --arg log "$T/refuse-logs/audit.jsonl" '.audit_log = {path: $log, on_failure: "refuse"}' \
+	"$POLICY" >"$FR/policy.json"
+fr_create() {
+	"$RW" --policy "$FR/policy.json" --root "$T/fr-root" delete ID >/dev/null 2>&1
+	new_bundle "$T/fr-bundle" "$FIXTURES/docker-default.json"
+	"$RW" --policy "$FR/policy.json" --runtime "$FAKE" --seccomp-dir "$PROFILES" \
+		--root "$T/fr-root" create --bundle "$T/fr-bundle" ID >/dev/null 2>&1
+}
+fr_exec() { # fr_exec: exec --process into ID; the exit status, the delegate started or not
+	cp "$FIXTURES/docker-exec-process-privileged.json" "$T/fr-process.json"
+	reset_record
+	"$RW" --policy "$FR/policy.json" --runtime "$FAKE" --root "$T/fr-root" \
+		exec --process "$T/fr-process.json" ID >/dev/null 2>"$T/err"
+	echo "$? $([ -e "$RW_FAKE_RECORD" ] && echo started || echo not-started)"
+}
+fr_create
+check "exec, the policy unchanged and the log writable: handed off" test "$(fr_exec)" = "0 started"
+rm -f "$T/refuse-logs/audit.jsonl"
+mkdir "$T/refuse-logs/audit.jsonl"
+check "exec, the policy unchanged, the decision log unwritable and on_failure refuse: refused" \
+	bash -c "[ '$(fr_exec)' = '1 not-started' ] && grep -q 'the decision log cannot be written' '$T/err'"
+rmdir "$T/refuse-logs/audit.jsonl"
+fr_create
+chmod 0646 "$FR/policy.json"
+check "exec after the policy file was made writable by others: refused" \
+	bash -c "[ '$(fr_exec)' = '1 not-started' ] && grep -q 'someone else can edit' '$T/err'"
+chmod 0644 "$FR/policy.json"
+fr_create
+chown 1:1 "$FR/policy.json"
+check "exec after the policy file was given to another owner: refused" \
+	bash -c "[ '$(fr_exec)' = '1 not-started' ] && grep -q 'someone else can edit' '$T/err'"
+chown 0:0 "$FR/policy.json"
+fr_create
+chmod 0757 "$FR"
+check "exec after the policy's directory was made writable by others: refused" \
+	bash -c "[ '$(fr_exec)' = '1 not-started' ] && grep -q 'someone else could replace' '$T/err'"
+chmod 0755 "$FR"
+"$RW" --policy "$FR/policy.json" --root "$T/fr-root" delete ID >/dev/null 2>&1
 
 # --- the volume registry: a delete takes the container out of the volumes its record names --------
 # (container ID, as new_bundle writes it, under a --root of its own)

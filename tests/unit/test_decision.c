@@ -380,6 +380,71 @@ static void test_decided_from_the_record(void **state)
         rw_policy_clear(&policy);
 }
 
+/*
+ * An exec decided from what the create recorded of the tier: the capabilities it lets a process
+ * keep and its rule tuning ("caps-drop": "refuse") decide as they do under the policy. The record
+ * is the one rw_decide() makes at create, stamped as the policy file was read.
+ */
+static void exec_tuned(const char *process_text, enum rw_outcome expected)
+{
+        static const char text[] =
+            "{\"version\": 1, \"default_tier\": \"t\", \"strictness\": [\"t\"],"
+            " \"tiers\": {\"t\": {\"capabilities\": [\"CAP_NET_BIND_SERVICE\"],"
+            " \"rules\": {\"caps-drop\": \"refuse\"}}}}";
+        _cleanup_json_ json_t *process = rw_test_parse(process_text);
+        struct rw_policy policy = {0};
+        struct rw_synthetic_io io;
+        struct rw_decision fast;
+        struct call create, c;
+
+        if (rw_policy_parse(text, strlen(text), "test.json", &policy, &c.err) < 0)
+                fail_msg("policy: %s", c.err.msg);
+        snprintf(policy.stamp, sizeof(policy.stamp), "stamp-1");
+        decide(&create, &policy, "runwarden", NULL,
+               (char *[]){"runwarden", "create", "--bundle", "/b", "id1", NULL});
+        assert_int_equal(create.r, 0);
+        assert_string_equal(create.d.record.policy_stamp, "stamp-1");
+        assert_true(create.d.record.exec_known);
+        snprintf(create.d.record.runtime, sizeof(create.d.record.runtime), "/usr/sbin/runc");
+
+        memset(&c, 0, sizeof(c));
+        if (rw_cli_parse(5, (char *[]){"runwarden", "exec", "--process", "/p.json", "id1", NULL},
+                         &c.cli, &c.err) < 0)
+                fail_msg("parse: %s", c.err.msg);
+        rw_synthetic_io_init(&io);
+        io.record = &create.d.record;
+        io.process = process;
+        c.r = rw_decide(&c.cli, &policy, "runwarden", &io.io, &c.d, &c.err);
+        assert_int_equal(c.r, 0);
+        if (c.d.outcome != expected)
+                fail_msg("%s: outcome %d, expected %d (%s)", process_text, c.d.outcome, expected,
+                         c.d.message != NULL ? c.d.message : "no message");
+        assert_true(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_int_equal(fast.outcome, c.d.outcome);
+        assert_int_equal(fast.plan.n_changes, c.d.plan.n_changes);
+        assert_int_equal(fast.plan.n_denials, c.d.plan.n_denials);
+        if (c.d.message != NULL)
+                assert_string_equal(fast.message, c.d.message);
+        rw_decision_clear(&fast);
+        call_clear(&c);
+        call_clear(&create);
+        rw_policy_clear(&policy);
+}
+
+static void test_exec_tuned_from_the_record(void **state)
+{
+        (void)state;
+        /* what the tier lets it keep */
+        exec_tuned("{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": {\"uid\": 1000, \"gid\": "
+                   "1000}, \"capabilities\": {\"bounding\": [\"CAP_NET_BIND_SERVICE\"]}}",
+                   RW_OUTCOME_REWRITTEN);
+        /* more, which caps-drop would take away: the tier refuses it instead */
+        exec_tuned("{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": {\"uid\": 1000, \"gid\": "
+                   "1000}, \"capabilities\": {\"bounding\": [\"CAP_NET_BIND_SERVICE\", "
+                   "\"CAP_SYS_ADMIN\"]}}",
+                   RW_OUTCOME_REFUSED);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -391,6 +456,7 @@ int main(void)
             cmocka_unit_test(test_recorded_runtime_answers),
             cmocka_unit_test(test_exec_compared_with_the_record),
             cmocka_unit_test(test_decided_from_the_record),
+            cmocka_unit_test(test_exec_tuned_from_the_record),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,18 +185,48 @@ static void test_round_trip(void **state)
                  "1:2 0:0 100644 9 1.0 2.0 | 1:1 0:0 40755");
         snprintf(st.decision_log, sizeof(st.decision_log), "/var/log/runwarden/audit.jsonl");
         st.tier_audit = true;
+        st.log_refuse = true;
         assert_int_equal(rw_state_save(f->state, ROOT_A, "c3", &st, &err), 0);
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c3", &back, &found, &err), 0);
         assert_string_equal(back.policy_stamp, st.policy_stamp);
         assert_string_equal(back.decision_log, "/var/log/runwarden/audit.jsonl");
         assert_true(back.tier_audit);
+        assert_true(back.log_refuse);
         st.decision_log[0] = '\0';
         st.tier_audit = false;
+        st.log_refuse = false;
         assert_int_equal(rw_state_save(f->state, ROOT_A, "c3", &st, &err), 0);
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c3", &back, &found, &err), 0);
         assert_string_equal(back.policy_stamp, st.policy_stamp);
         assert_string_equal(back.decision_log, "");
         assert_false(back.tier_audit);
+        assert_false(back.log_refuse);
+}
+
+/* A record that does not say whether the policy refuses a call it cannot log (audit_log's
+ * on_failure) cannot stand for the policy: without the stamp, its calls read the policy. */
+static void test_policy_record_without_refuse(void **state)
+{
+        struct fixture *f = *state;
+        struct rw_container_state back;
+        struct rw_error err = {0};
+        _cleanup_free_ char *ns = NULL, *path = NULL;
+        bool found = false;
+        FILE *out;
+
+        save_ok(f->state, ROOT_A, "c1", "trusted");
+        ns = namespace_dir(f->state);
+        path = join(ns, "c1.json");
+        out = fopen(path, "w");
+        assert_non_null(out);
+        fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+              "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
+              "\"audit\":false}}",
+              out);
+        fclose(out);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(found);
+        assert_string_equal(back.policy_stamp, "");
 }
 
 static void test_nothing_recorded(void **state)
@@ -310,6 +340,8 @@ static void test_malformed_file(void **state)
             "\"policy\":{\"stamp\":\"s\",\"audit\":false}}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"policy\":{\"stamp\":\"s\",\"log\":null,\"audit\":0}}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"policy\":{\"stamp\":\"s\",\"log\":null,\"audit\":false,\"refuse\":1}}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"policy\":\"s\"}",
         };
@@ -666,6 +698,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
             cmocka_unit_test_setup_teardown(test_nothing_recorded, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_policy_record_without_refuse, setup, teardown),
             cmocka_unit_test_setup_teardown(test_root_separation, setup, teardown),
             cmocka_unit_test_setup_teardown(test_root_compared_on_load, setup, teardown),
             cmocka_unit_test_setup_teardown(test_malformed_file, setup, teardown),
