@@ -304,16 +304,13 @@ static void record_volumes(char **volumes, struct rw_container_state *st)
 }
 
 /* What an exec needs of the tier (judge_exec(): the exec policy, the capabilities rule, the rule
- * tuning), when it fits the record and this build can tell itself from others. */
+ * tuning), when it fits the record. */
 static void record_exec(const struct rw_tier *tier, struct rw_container_state *st)
 {
         const struct rw_settings *set = &tier->settings;
         size_t n = 0;
 
         st->exec_known = false;
-        rw_build_id(st->exec_build);
-        if (st->exec_build[0] == '\0')
-                return;
         for (const char *const *c = set->capabilities; c != NULL && *c != NULL; c++, n++)
                 if (n >= RW_STATE_MAX_CAPS || snprintf(st->exec_caps[n], sizeof(st->exec_caps[n]),
                                                        "%s", *c) >= (int)sizeof(st->exec_caps[n]))
@@ -339,8 +336,9 @@ static void record_policy(struct rw_decision *d, const struct rw_policy *policy)
         struct rw_container_state *st = &d->record;
         const char *log = policy->audit_log != NULL ? policy->audit_log : "";
 
-        if (policy->stamp[0] == '\0' || (log[0] != '\0' && log[0] != '/') ||
-            strlen(log) >= sizeof(st->decision_log) ||
+        rw_build_id(st->policy_build);
+        if (st->policy_build[0] == '\0' || policy->stamp[0] == '\0' ||
+            (log[0] != '\0' && log[0] != '/') || strlen(log) >= sizeof(st->decision_log) ||
             strlen(policy->stamp) >= sizeof(st->policy_stamp))
                 return;
         memcpy(st->policy_stamp, policy->stamp, strlen(policy->stamp) + 1);
@@ -688,11 +686,8 @@ static bool record_exec_tier(struct rw_decision *d, const struct rw_cli *cli)
 {
         const struct rw_container_state *st = &d->record;
         struct rw_tier *t = &d->record_tier;
-        char build[RW_BUILD_ID_MAX];
 
-        rw_build_id(build);
-        if (!st->exec_known || build[0] == '\0' || strcmp(build, st->exec_build) != 0 ||
-            st->exec_policy > RW_EXEC_ALLOW_AS_OWNER)
+        if (!st->exec_known || st->exec_policy > RW_EXEC_ALLOW_AS_OWNER)
                 return false;
         for (size_t i = 0; i < st->n_exec_caps; i++)
                 d->record_caps[i] = st->exec_caps[i];
@@ -723,15 +718,18 @@ bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
                         const struct rw_decision_io *io, struct rw_decision *ret)
 {
         struct rw_error ignored = {0};
+        char build[RW_BUILD_ID_MAX];
 
         memset(ret, 0, sizeof(*ret));
         rw_plan_init(&ret->plan);
+        rw_build_id(build);
         if (!rw_decision_may_use_record(cli) ||
             io->load_record(io->userdata, cli->root, cli->container_id, &ret->record,
                             &ret->have_record, &ignored) < 0 ||
             !ret->have_record || ret->record.runtime[0] == '\0' ||
             ret->record.policy_stamp[0] == '\0' ||
-            strcmp(ret->record.policy_stamp, policy_stamp) != 0) {
+            strcmp(ret->record.policy_stamp, policy_stamp) != 0 || build[0] == '\0' ||
+            strcmp(ret->record.policy_build, build) != 0) {
                 rw_decision_clear(ret);
                 return false;
         }

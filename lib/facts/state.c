@@ -149,16 +149,16 @@ static json_t *exec_json(const struct rw_container_state *st)
                 if (json_array_append_new(tuning, json_pack("[s,i]", st->exec_tuning[i].rule,
                                                             st->exec_tuning[i].action)) < 0)
                         return NULL;
-        return json_pack("{s:s, s:i, s:O, s:O}", "build", st->exec_build, "policy", st->exec_policy,
-                         "capabilities", caps, "tuning", tuning);
+        return json_pack("{s:i, s:O, s:O}", "policy", st->exec_policy, "capabilities", caps,
+                         "tuning", tuning);
 }
 
 static json_t *policy_json(const struct rw_container_state *st)
 {
-        _cleanup_json_ json_t *doc =
-            json_pack("{s:s, s:s?, s:b, s:b}", "stamp", st->policy_stamp, "log",
-                      st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit",
-                      st->tier_audit, "refuse", st->log_refuse);
+        _cleanup_json_ json_t *doc = json_pack(
+            "{s:s, s:s, s:s?, s:b, s:b}", "stamp", st->policy_stamp, "build", st->policy_build,
+            "log", st->decision_log[0] != '\0' ? st->decision_log : NULL, "audit", st->tier_audit,
+            "refuse", st->log_refuse);
 
         if (doc != NULL && st->exec_known && json_object_set_new(doc, "exec", exec_json(st)) < 0)
                 return NULL;
@@ -374,15 +374,13 @@ static bool small_number(const json_t *v)
 
 static int exec_state(const json_t *exec, struct rw_container_state *ret)
 {
-        const json_t *build = json_object_get(exec, "build");
         const json_t *caps = json_object_get(exec, "capabilities");
         const json_t *tuning = json_object_get(exec, "tuning");
         const json_t *policy = json_object_get(exec, "policy");
         size_t i;
         json_t *v;
 
-        if (!json_is_object(exec) || !text_fits(build, sizeof(ret->exec_build)) ||
-            !small_number(policy) || !json_is_array(caps) ||
+        if (!json_is_object(exec) || !small_number(policy) || !json_is_array(caps) ||
             json_array_size(caps) > RW_STATE_MAX_CAPS || !json_is_array(tuning) ||
             json_array_size(tuning) > RW_STATE_MAX_TUNING)
                 return -EINVAL;
@@ -403,7 +401,6 @@ static int exec_state(const json_t *exec, struct rw_container_state *ret)
                        json_string_length(rule) + 1);
                 ret->exec_tuning[i].action = (int)json_integer_value(action);
         }
-        memcpy(ret->exec_build, json_string_value(build), json_string_length(build) + 1);
         ret->exec_policy = (int)json_integer_value(policy);
         ret->n_exec_caps = json_array_size(caps);
         ret->n_exec_tuning = json_array_size(tuning);
@@ -418,17 +415,20 @@ static int policy_state(const json_t *policy, struct rw_container_state *ret)
         const json_t *log = json_object_get(policy, "log");
         const json_t *audit = json_object_get(policy, "audit");
         const json_t *refuse = json_object_get(policy, "refuse");
+        const json_t *build = json_object_get(policy, "build");
 
         if (!json_is_object(policy) || !(refuse == NULL || json_is_boolean(refuse)) ||
+            !(build == NULL || text_fits(build, sizeof(ret->policy_build))) ||
             !text_fits(stamp, sizeof(ret->policy_stamp)) || json_string_length(stamp) == 0 ||
             !(json_is_null(log) ||
               (text_fits(log, sizeof(ret->decision_log)) && json_string_value(log)[0] == '/')) ||
             !json_is_boolean(audit))
                 return -EINVAL;
-        /* a record that does not say whether a call that cannot be logged is refused (runwarden
-         * before it did): its calls go the long way */
-        if (refuse == NULL)
+        /* a record that does not say whether a call that cannot be logged is refused, or which
+         * build read the policy (runwarden before it did): its calls go the long way */
+        if (refuse == NULL || build == NULL)
                 return 0;
+        memcpy(ret->policy_build, json_string_value(build), json_string_length(build) + 1);
         memcpy(ret->policy_stamp, json_string_value(stamp), json_string_length(stamp) + 1);
         if (json_is_string(log))
                 memcpy(ret->decision_log, json_string_value(log), json_string_length(log) + 1);

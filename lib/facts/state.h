@@ -64,14 +64,16 @@ struct rw_container_state {
          * whether the container's tier is in audit mode, whether a call that cannot be logged is
          * refused (audit_log.on_failure). */
         char policy_stamp[RW_FILE_STAMP_MAX];
+        /* the build of runwarden that read the policy so (its GNU build ID): another build may
+         * read the same file otherwise, and its calls go the long way */
+        char policy_build[RW_BUILD_ID_MAX];
         char decision_log[RW_STATE_MAX_PATH];
         bool tier_audit;
         bool log_refuse;
-        /* And what an exec needs of the tier (with the stamp, from this build of runwarden
-         * only, `exec_build`): its exec policy (enum rw_exec_policy), the capabilities a process
-         * may keep, and the actions it tunes rules to (enum rw_rule_action). */
+        /* And what an exec needs of the tier: its exec policy (enum rw_exec_policy), the
+         * capabilities a process may keep, and the actions it tunes rules to (enum
+         * rw_rule_action). */
         bool exec_known;
-        char exec_build[RW_BUILD_ID_MAX];
         int exec_policy;
         size_t n_exec_caps;
         char exec_caps[RW_STATE_MAX_CAPS][RW_STATE_MAX_NAME];

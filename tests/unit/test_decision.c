@@ -237,7 +237,7 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
         snprintf(record.policy_stamp, sizeof(record.policy_stamp), "stamp-1");
         record.exec_known = true;
         record.exec_policy = RW_EXEC_ALLOW_AS_OWNER;
-        rw_build_id(record.exec_build);
+        rw_build_id(record.policy_build);
         assert_true(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
         assert_true(fast.from_record && fast.have_tier);
         assert_int_equal(fast.outcome, c.d.outcome);
@@ -249,9 +249,9 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
         assert_string_equal(fast.tier_reason, c.d.tier_reason);
         rw_decision_clear(&fast);
         /* another build recorded it, or the policy file changed: rw_decide() decides */
-        record.exec_build[0] ^= 1;
+        record.policy_build[0] ^= 1;
         assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
-        rw_build_id(record.exec_build);
+        rw_build_id(record.policy_build);
         assert_false(rw_decide_recorded(&c.cli, "stamp-2", &io.io, &fast));
         record.exec_known = false;
         assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
@@ -306,15 +306,18 @@ static void test_decided_from_the_record(void **state)
                                             .decision_log = "/var/log/rw.jsonl",
                                             .uid = 0,
                                             .gid = 0};
-        struct rw_container_state unstamped = record, no_runtime = record;
+        struct rw_container_state unstamped, no_runtime, other_build;
         struct rw_policy policy = {0};
         struct rw_synthetic_io io;
         struct call c, fast;
 
         (void)state;
         load(&policy);
+        rw_build_id(record.policy_build);
+        unstamped = no_runtime = other_build = record;
         unstamped.policy_stamp[0] = '\0';
         no_runtime.runtime[0] = '\0';
+        other_build.policy_build[0] ^= 1; /* the policy as another runwarden read it */
         rw_synthetic_io_init(&io);
         io.record = &record;
         for (size_t i = 0; i < RW_ELEMENTSOF(commands); i++) {
@@ -348,6 +351,8 @@ static void test_decided_from_the_record(void **state)
                 io.record = &unstamped;
                 assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
                 io.record = &no_runtime;
+                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                io.record = &other_build;
                 assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
                 io.record = NULL;
                 assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));

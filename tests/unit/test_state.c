@@ -184,11 +184,13 @@ static void test_round_trip(void **state)
         snprintf(st.policy_stamp, sizeof(st.policy_stamp),
                  "1:2 0:0 100644 9 1.0 2.0 | 1:1 0:0 40755");
         snprintf(st.decision_log, sizeof(st.decision_log), "/var/log/runwarden/audit.jsonl");
+        snprintf(st.policy_build, sizeof(st.policy_build), "0123abcd");
         st.tier_audit = true;
         st.log_refuse = true;
         assert_int_equal(rw_state_save(f->state, ROOT_A, "c3", &st, &err), 0);
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c3", &back, &found, &err), 0);
         assert_string_equal(back.policy_stamp, st.policy_stamp);
+        assert_string_equal(back.policy_build, "0123abcd");
         assert_string_equal(back.decision_log, "/var/log/runwarden/audit.jsonl");
         assert_true(back.tier_audit);
         assert_true(back.log_refuse);
@@ -221,7 +223,18 @@ static void test_policy_record_without_refuse(void **state)
         assert_non_null(out);
         fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
               "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
-              "\"audit\":false}}",
+              "\"audit\":false,\"build\":\"0123abcd\"}}",
+              out);
+        fclose(out);
+        assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
+        assert_true(found);
+        assert_string_equal(back.policy_stamp, "");
+        /* nor one that does not say which build read the policy */
+        out = fopen(path, "w");
+        assert_non_null(out);
+        fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+              "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
+              "\"audit\":false,\"refuse\":true}}",
               out);
         fclose(out);
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
