@@ -238,6 +238,7 @@ rw_make_bundle "$RW_TMP/hw" /bin/sh -c 'exec 3<>/dev/fuse && echo fuse-opened
 rw_spec "$RW_TMP/hw" "$hw_spec" --argjson lx "$lxcfs_files" --arg root "$RW_TMP/lxcfs"
 cp "$RW_TMP/hw/config.json" "$RW_TMP/hw.config.json"
 rw_use_log hw
+rw_track t-hw # runc deletes what it ran; runwarden's delete at the end releases its egress pin
 rw_capture hw "$RW_TMP/bin/runwarden" --tier hw --policy "$RW_TMP/policy-hw.json" --root "$RW_STATE" \
         --log "$RW_LOG" --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
         run --bundle "$RW_TMP/hw" t-hw

@@ -84,6 +84,8 @@ for how in default missing-dir; do
         rw_use_log "alone-$how"
         flags=()
         [ "$how" = default ] || flags=(--seccomp-dir "$RW_TMP/no-such-profile-dir")
+        # runc deletes what it ran; runwarden's delete at the end releases its egress pin
+        rw_track "rw-alone-$how"
         rw_capture "alone-$how" "$alone/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
                 --log-format json --runtime "$RW_RUNC" "${flags[@]}" run --bundle "$b" "rw-alone-$how"
         rw_expect_rc "the binary alone ($how): the container runs" 0
