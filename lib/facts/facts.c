@@ -235,17 +235,46 @@ static int gather_bind(struct rw_host_facts *facts, const struct rw_mountinfo *m
 
 /* ---- volumes ---- */
 
-/* Whether runc has container `id` under `root` (NULL: its default root): its state directory is
- * there, whatever it holds — runc's own test before it creates one. When in doubt, it has: a
- * volume's user still counts, a create of the id is refused. */
+/* Whether gVisor's runsc has container `id` under `root`: a state file ID_sandbox:SANDBOX.state,
+ * whatever its sandbox (a pod's containers live in the pod's). Unknown (an unreadable root)
+ * counts as yes. */
+static bool runsc_has_container(const char *root, const char *id)
+{
+        size_t id_len = strlen(id);
+        bool found = false;
+        struct dirent *e;
+        DIR *dir;
+
+        dir = opendir(root);
+        if (dir == NULL)
+                return errno != ENOENT && errno != ENOTDIR;
+        while (!found && (e = readdir(dir)) != NULL) {
+                size_t len = strlen(e->d_name);
+
+                found = len > id_len + sizeof("_sandbox:.state") - 1 &&
+                        memcmp(e->d_name, id, id_len) == 0 &&
+                        strncmp(e->d_name + id_len, "_sandbox:", 9) == 0 &&
+                        strcmp(e->d_name + len - 6, ".state") == 0;
+        }
+        closedir(dir);
+        return found;
+}
+
+/* Whether the runtime has container `id` under `root` (NULL: runc's default root): runc's and
+ * crun's state directory ROOT/ID is there, whatever it holds — runc's own test before it creates
+ * one — or runsc's state file is. When in doubt, it has: a volume's user still counts, a create
+ * of the id is refused. */
 static bool runc_has_container(const char *root, const char *id)
 {
         _cleanup_free_ char *p = NULL;
+        const char *r = root != NULL ? root : RW_RUNC_DEFAULT_ROOT;
         struct stat st;
 
-        if (asprintf(&p, "%s/%s", root != NULL ? root : RW_RUNC_DEFAULT_ROOT, id) < 0)
+        if (asprintf(&p, "%s/%s", r, id) < 0)
                 return true;
-        return stat(p, &st) == 0 || errno != ENOENT;
+        if (stat(p, &st) == 0 || errno != ENOENT)
+                return true;
+        return runsc_has_container(r, id);
 }
 
 static int add_volume_user(struct rw_host_facts *facts, const char *volume,

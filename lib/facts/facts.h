@@ -140,8 +140,9 @@ struct rw_host_facts {
          * (the cgroup of a running container, with this one placed inside it). */
         bool cgroup_in_use;
         bool cgroup_parent_in_use;
-        /* runc already has a container of this id under the state root (ROOT/ID exists): it
-         * refuses to create another, and runwarden's record must stay the running one's. */
+        /* The runtime already has a container of this id under the state root (runc's and
+         * crun's ROOT/ID, or runsc's ROOT/ID_sandbox:SANDBOX.state): it refuses to create
+         * another, and runwarden's record must stay the running one's. */
         bool container_exists;
         /* The job's HOME in the image's /etc/passwd, for a spec that sets none (rw_spec_job_home):
          * passwd_known false when it was not read or cannot be told; passwd_home NULL when known

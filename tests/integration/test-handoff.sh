@@ -522,6 +522,31 @@ check "in audit mode it is handed off, and the record is still the running conta
 lsm_exec_refused "an exec asking for the refused spec's AppArmor profile is still refused" "$T/dup-root"
 rmdir "$T/dup-root/ID"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-root" delete ID >/dev/null 2>&1
+# gVisor's runsc keeps a container as ROOT/ID_sandbox:SANDBOX.state (a pod's containers in the
+# pod's sandbox): the same refusal, the running container's record the same.
+mkdir -p "$T/dup-runsc"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-runsc" \
+	create --bundle "$DUP" ID >/dev/null 2>&1
+: >"$T/dup-runsc/ID_sandbox:pod-1234.state"
+dup_record=$(grep -l -F "\"root\":\"$T/dup-runsc\"" /run/runwarden/state/*/ID.json 2>/dev/null)
+cp "$dup_record" "$T/dup-record"
+cp "$T/dup2-config" "$DUP2/config.json"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-runsc" \
+	create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+rc=$?
+check "a create of an id runsc already has (its layout): refused, the record unchanged" \
+	bash -c "[ $rc -eq 1 ] && [ ! -e '$RW_FAKE_RECORD' ] && grep -q 'already exists' '$T/err' && cmp -s '$dup_record' '$T/dup-record'"
+rm "$T/dup-runsc/ID_sandbox:pod-1234.state"
+: >"$T/dup-runsc/ID2_sandbox:ID.state"
+reset_record
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-runsc" delete ID >/dev/null 2>&1
+"$RW" --policy "$POLICY" --runtime "$FAKE" --seccomp-dir "$PROFILES" --root "$T/dup-runsc" \
+	create --bundle "$DUP2" ID >/dev/null 2>"$T/err"
+rc=$?
+check "another id's state file (ID2_sandbox:ID) is not this one's: created" \
+	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-runsc" delete ID >/dev/null 2>&1
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --process: capabilities emptied in the process file" \
