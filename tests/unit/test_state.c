@@ -100,6 +100,16 @@ static char *join(const char *dir, const char *name)
         return path;
 }
 
+/* Put `text` in place of the record file at `path`, as whoever wrote it. */
+static void write_record(const char *path, const char *text)
+{
+        FILE *out = fopen(path, "w");
+
+        assert_non_null(out);
+        fputs(text, out);
+        assert_int_equal(fclose(out), 0);
+}
+
 static void test_round_trip(void **state)
 {
         struct fixture *f = *state;
@@ -214,29 +224,22 @@ static void test_policy_record_without_refuse(void **state)
         struct rw_error err = {0};
         _cleanup_free_ char *ns = NULL, *path = NULL;
         bool found = false;
-        FILE *out;
 
         save_ok(f->state, ROOT_A, "c1", "trusted");
         ns = namespace_dir(f->state);
         path = join(ns, "c1.json");
-        out = fopen(path, "w");
-        assert_non_null(out);
-        fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
-              "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
-              "\"audit\":false,\"build\":\"0123abcd\"}}",
-              out);
-        fclose(out);
+        write_record(path,
+                     "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+                     "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
+                     "\"audit\":false,\"build\":\"0123abcd\"}}");
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
         assert_true(found);
         assert_string_equal(back.policy_stamp, "");
         /* nor one that does not say which build read the policy */
-        out = fopen(path, "w");
-        assert_non_null(out);
-        fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
-              "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
-              "\"audit\":false,\"refuse\":true}}",
-              out);
-        fclose(out);
+        write_record(path,
+                     "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+                     "\"runtime\":\"/usr/sbin/runc\",\"policy\":{\"stamp\":\"s\",\"log\":null,"
+                     "\"audit\":false,\"refuse\":true}}");
         assert_int_equal(rw_state_load(f->state, ROOT_A, "c1", &back, &found, &err), 0);
         assert_true(found);
         assert_string_equal(back.policy_stamp, "");
@@ -283,22 +286,17 @@ static void test_root_compared_on_load(void **state)
 {
         struct fixture *f = *state;
         _cleanup_free_ char *ns = NULL, *path = NULL;
-        FILE *out;
 
         save_ok(f->state, ROOT_A, "c1", "trusted");
         ns = namespace_dir(f->state);
         path = join(ns, "c1.json");
-        out = fopen(path, "w");
-        assert_non_null(out);
-        fputs("{\"root\":\"/other/root\",\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}",
-              out);
-        fclose(out);
+        write_record(
+            path,
+            "{\"root\":\"/other/root\",\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}");
         assert_null(load_tier(f->state, ROOT_A, "c1"));
 
-        out = fopen(path, "w");
-        assert_non_null(out);
-        fputs("{\"root\":null,\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}", out);
-        fclose(out);
+        write_record(path,
+                     "{\"root\":null,\"id\":\"c1\",\"tier\":\"trusted\",\"uid\":0,\"gid\":0}");
         assert_null(load_tier(f->state, ROOT_A, "c1"));
 }
 
@@ -365,11 +363,7 @@ static void test_malformed_file(void **state)
         ns = namespace_dir(f->state);
         path = join(ns, "c1.json");
         for (size_t i = 0; i < RW_ELEMENTSOF(bad); i++) {
-                FILE *out = fopen(path, "w");
-
-                assert_non_null(out);
-                fputs(bad[i], out);
-                fclose(out);
+                write_record(path, bad[i]);
                 expect_load_error(f->state, ROOT_A, "c1", EINVAL);
         }
 }
@@ -574,19 +568,14 @@ static void test_list(void **state)
                 _cleanup_free_ char *default_ns = join(f->state, "default");
                 _cleanup_free_ char *aside = join(f->dir, "default");
                 _cleanup_free_ char *ns = NULL, *path = NULL;
-                FILE *out;
 
                 /* ROOT_A's namespace, alone */
                 assert_int_equal(rename(default_ns, aside), 0);
                 ns = namespace_dir(f->state);
                 path = join(ns, "c3.json");
-                out = fopen(path, "w");
-
-                assert_non_null(out);
-                fputs("{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,"
-                      "\"gid\":0}",
-                      out);
-                fclose(out);
+                write_record(path,
+                             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,"
+                             "\"gid\":0}");
                 assert_int_equal(chmod(path, 0600), 0);
         }
         records = NULL;
