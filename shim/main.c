@@ -702,8 +702,9 @@ int main(int argc, char **argv)
                     rw_decision_delegate(&c.cli, tier, c.d.have_record ? &c.d.record : NULL);
                 /* The recorded runtime that is no runtime any more (gone, or runwarden itself
                  * since runc was diverted to it) would strand the container: the configured
-                 * one, as before runtimes were recorded. */
-                r = check_delegate(c.delegate, &err);
+                 * one, as before runtimes were recorded. A decision from the record was
+                 * taken only once its runtime passed (decide_from_record()). */
+                r = c.d.from_record ? 0 : check_delegate(c.delegate, &err);
                 if (r < 0 && strcmp(c.delegate, configured) != 0) {
                         log_linef(&c.cli, RW_LOG_WARNING,
                                   "runwarden: the container's recorded runtime: %s; handed to %s",
