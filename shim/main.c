@@ -559,13 +559,9 @@ static int refuse(struct rw_call *c)
  */
 static bool decide_from_record(struct rw_call *c)
 {
-        char stamp[RW_FILE_STAMP_MAX];
         struct rw_error ignored = {0};
 
-        if (!rw_decision_may_use_record(&c->cli) ||
-            rw_policy_stamp(c->cli.policy, stamp, &ignored) < 0)
-                return false;
-        if (!rw_decide_recorded(&c->cli, stamp, &c->io.io, &c->d))
+        if (!rw_decide_recorded(&c->cli, &c->io.io, &c->d))
                 return false;
         if (check_delegate(rw_decision_delegate(&c->cli, NULL, &c->d.record), &ignored) < 0 ||
             rw_audit_new_id(c->id, &ignored) < 0) {

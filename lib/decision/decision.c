@@ -714,22 +714,24 @@ static bool record_exec_tier(struct rw_decision *d, const struct rw_cli *cli)
         return true;
 }
 
-bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
-                        const struct rw_decision_io *io, struct rw_decision *ret)
+bool rw_decide_recorded(const struct rw_cli *cli, const struct rw_decision_io *io,
+                        struct rw_decision *ret)
 {
         struct rw_error ignored = {0};
-        char build[RW_BUILD_ID_MAX];
+        char build[RW_BUILD_ID_MAX], stamp[RW_FILE_STAMP_MAX];
 
         memset(ret, 0, sizeof(*ret));
         rw_plan_init(&ret->plan);
         rw_build_id(build);
-        if (!rw_decision_may_use_record(cli) ||
+        /* the policy file is looked at only for a record that could stand for it */
+        if (!rw_decision_may_use_record(cli) || io->policy_stamp == NULL ||
             io->load_record(io->userdata, cli->root, cli->container_id, &ret->record,
                             &ret->have_record, &ignored) < 0 ||
             !ret->have_record || ret->record.runtime[0] == '\0' ||
-            ret->record.policy_stamp[0] == '\0' ||
-            strcmp(ret->record.policy_stamp, policy_stamp) != 0 || build[0] == '\0' ||
-            strcmp(ret->record.policy_build, build) != 0) {
+            ret->record.policy_stamp[0] == '\0' || build[0] == '\0' ||
+            strcmp(ret->record.policy_build, build) != 0 ||
+            io->policy_stamp(io->userdata, cli->policy, stamp, &ignored) < 0 ||
+            strcmp(ret->record.policy_stamp, stamp) != 0) {
                 rw_decision_clear(ret);
                 return false;
         }

@@ -67,6 +67,10 @@ struct rw_decision_io {
                             bool verbatim, json_t **ret, struct rw_error *err);
         int (*gather_facts)(void *userdata, const struct rw_fact_request *request,
                             struct rw_host_facts *ret, struct rw_error *err);
+        /* The stamp of the policy file at `path` (NULL: the default) now, rw_policy_stamp(): for
+         * a call decided from the container's record (rw_decide_recorded()). */
+        int (*policy_stamp)(void *userdata, const char *path, char ret[RW_FILE_STAMP_MAX],
+                            struct rw_error *err);
 };
 
 struct rw_decision {
@@ -128,14 +132,14 @@ bool rw_decision_may_use_record(const struct rw_cli *cli);
 /*
  * rw_decide() of such a call without the policy: from the container's record, when the record
  * names the runtime that created the container and the policy file the create was decided by,
- * and that file is unchanged (`policy_stamp`: rw_policy_stamp() now); an exec also needs what
- * this build of runwarden recorded of the tier. The decision is the one rw_decide() makes under
+ * that file is unchanged (io->policy_stamp(), asked only of such a record) and this build of
+ * runwarden read it. The decision is the one rw_decide() makes under
  * that policy; reading the policy costs more than the rest of such a call (docs/performance.md).
  * false (and *ret cleared): rw_decide() must decide — also when the exec cannot be judged (its
  * process unreadable), so that rw_decide() reports why.
  */
-bool rw_decide_recorded(const struct rw_cli *cli, const char *policy_stamp,
-                        const struct rw_decision_io *io, struct rw_decision *ret);
+bool rw_decide_recorded(const struct rw_cli *cli, const struct rw_decision_io *io,
+                        struct rw_decision *ret);
 
 /* The tier of the decision (of the policy, or recorded); NULL when none. */
 const char *rw_decision_tier_name(const struct rw_decision *d);

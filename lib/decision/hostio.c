@@ -308,6 +308,13 @@ static int io_load_profile(void *userdata, const char *name, const char *const *
         return r < 0 ? r : 0;
 }
 
+static int io_policy_stamp(void *userdata, const char *path, char ret[RW_FILE_STAMP_MAX],
+                           struct rw_error *err)
+{
+        (void)userdata;
+        return rw_policy_stamp(path, ret, err);
+}
+
 static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
                            struct rw_host_facts *ret, struct rw_error *err)
 {
@@ -379,6 +386,7 @@ void rw_host_io_init(struct rw_host_io *h)
                     .load_record = io_load_record,
                     .load_profile = io_load_profile,
                     .gather_facts = io_gather_facts,
+                    .policy_stamp = io_policy_stamp,
                 },
             .doc = {.dirfd = -1},
         };

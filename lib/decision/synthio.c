@@ -2,6 +2,7 @@
 #include "synthio.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "seccomp_profile.h"
@@ -78,6 +79,19 @@ static int io_gather_facts(void *userdata, const struct rw_fact_request *req,
         return rw_facts_synthetic_egress(&egress, ret, err);
 }
 
+static int io_policy_stamp(void *userdata, const char *path, char ret[RW_FILE_STAMP_MAX],
+                           struct rw_error *err)
+{
+        struct rw_synthetic_io *s = userdata;
+
+        (void)path;
+        s->n_policy_stamps++;
+        if (s->policy_stamp == NULL)
+                return rw_error_set(err, ENOENT, "no policy file in this case");
+        snprintf(ret, RW_FILE_STAMP_MAX, "%s", s->policy_stamp);
+        return 0;
+}
+
 void rw_synthetic_io_init(struct rw_synthetic_io *s)
 {
         *s = (struct rw_synthetic_io){
@@ -88,6 +102,7 @@ void rw_synthetic_io_init(struct rw_synthetic_io *s)
                     .load_record = io_load_record,
                     .load_profile = io_load_profile,
                     .gather_facts = io_gather_facts,
+                    .policy_stamp = io_policy_stamp,
                 },
         };
 }

@@ -17,6 +17,8 @@ struct rw_synthetic_io {
         const json_t *resources;  /* update --resources */
         const struct rw_container_state *record; /* NULL: nothing recorded */
         const char *seccomp_dir;
+        const char *policy_stamp; /* the policy file's stamp now; NULL: it cannot be read */
+        size_t n_policy_stamps;   /* how often it was asked for */
 };
 
 void rw_synthetic_io_init(struct rw_synthetic_io *s);

@@ -58,6 +58,14 @@ static void load(struct rw_policy *ret)
                 fail_msg("policy: %s", err.msg);
 }
 
+/* rw_decide_recorded() with the policy file's stamp `stamp` now */
+static bool decide_recorded(struct rw_synthetic_io *io, const struct rw_cli *cli, const char *stamp,
+                            struct rw_decision *ret)
+{
+        io->policy_stamp = stamp;
+        return rw_decide_recorded(cli, &io->io, ret);
+}
+
 /* --version through a tier name the policy does not define: runc answers, nothing refused. */
 static void test_version_unknown_tier_name(void **state)
 {
@@ -238,7 +246,7 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
         record.exec_known = true;
         record.exec_policy = RW_EXEC_ALLOW_AS_OWNER;
         rw_build_id(record.policy_build);
-        assert_true(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_true(decide_recorded(&io, &c.cli, "stamp-1", &fast));
         assert_true(fast.from_record && fast.have_tier);
         assert_int_equal(fast.outcome, c.d.outcome);
         assert_int_equal(fast.plan.n_changes, c.d.plan.n_changes);
@@ -250,11 +258,11 @@ static void exec_recorded(const char *process_text, enum rw_outcome expected, co
         rw_decision_clear(&fast);
         /* another build recorded it, or the policy file changed: rw_decide() decides */
         record.policy_build[0] ^= 1;
-        assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_false(decide_recorded(&io, &c.cli, "stamp-1", &fast));
         rw_build_id(record.policy_build);
-        assert_false(rw_decide_recorded(&c.cli, "stamp-2", &io.io, &fast));
+        assert_false(decide_recorded(&io, &c.cli, "stamp-2", &fast));
         record.exec_known = false;
-        assert_false(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_false(decide_recorded(&io, &c.cli, "stamp-1", &fast));
         call_clear(&c);
         rw_policy_clear(&policy);
 }
@@ -331,7 +339,7 @@ static void test_decided_from_the_record(void **state)
                 memset(&fast, 0, sizeof(fast));
                 assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
                 assert_true(rw_decision_may_use_record(&fast.cli));
-                assert_true(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_true(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
                 assert_true(fast.d.from_record && fast.d.have_record && !fast.d.have_tier);
                 assert_int_equal(fast.d.outcome, c.d.outcome);
                 assert_int_equal(fast.d.enforce, c.d.enforce);
@@ -346,16 +354,23 @@ static void test_decided_from_the_record(void **state)
                 call_clear(&fast);
                 /* another policy file, a record without a stamp or without its runtime */
                 assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-2", &io.io, &fast.d));
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-2", &fast.d));
                 assert_false(fast.d.from_record || fast.d.have_record);
                 io.record = &unstamped;
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
                 io.record = &no_runtime;
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
                 io.record = &other_build;
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
                 io.record = NULL;
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                /* without a record that could stand for it, the policy file is not looked at */
+                io.n_policy_stamps = 0;
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
+                io.record = &unstamped;
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
+                io.record = &other_build;
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
+                assert_int_equal(io.n_policy_stamps, 0);
                 io.record = &record;
                 call_clear(&fast);
                 call_clear(&c);
@@ -366,7 +381,7 @@ static void test_decided_from_the_record(void **state)
         assert_int_equal(
             rw_cli_parse(3, (char *[]){"runwarden", "start", "id1", NULL}, &fast.cli, &fast.err),
             0);
-        assert_true(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+        assert_true(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
         assert_true(fast.d.audit);
         call_clear(&fast);
         /* what the tier must allow, what is judged, what has no container: rw_decide() */
@@ -379,7 +394,7 @@ static void test_decided_from_the_record(void **state)
                 memset(&fast, 0, sizeof(fast));
                 assert_int_equal(rw_cli_parse(argc, argv, &fast.cli, &fast.err), 0);
                 assert_false(rw_decision_may_use_record(&fast.cli));
-                assert_false(rw_decide_recorded(&fast.cli, "stamp-1", &io.io, &fast.d));
+                assert_false(decide_recorded(&io, &fast.cli, "stamp-1", &fast.d));
                 call_clear(&fast);
         }
         rw_policy_clear(&policy);
@@ -424,7 +439,7 @@ static void exec_tuned(const char *process_text, enum rw_outcome expected)
         if (c.d.outcome != expected)
                 fail_msg("%s: outcome %d, expected %d (%s)", process_text, c.d.outcome, expected,
                          c.d.message != NULL ? c.d.message : "no message");
-        assert_true(rw_decide_recorded(&c.cli, "stamp-1", &io.io, &fast));
+        assert_true(decide_recorded(&io, &c.cli, "stamp-1", &fast));
         assert_int_equal(fast.outcome, c.d.outcome);
         assert_int_equal(fast.plan.n_changes, c.d.plan.n_changes);
         assert_int_equal(fast.plan.n_denials, c.d.plan.n_denials);
