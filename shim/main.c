@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "arena.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
@@ -672,6 +673,7 @@ int main(int argc, char **argv)
         /* called as the egress hook it injected (a runwarden binary alone) */
         if (argc > 0 && argv[0] != NULL && strcmp(basename(argv[0]), RW_EGRESS_HOOK_NAME) == 0)
                 return rw_egress_hook_main(argc, argv);
+        rw_json_use_arena();
         clock_gettime(CLOCK_REALTIME, &c.started);
         clock_gettime(CLOCK_MONOTONIC, &c.started_mono);
         rw_host_io_init(&c.io);

@@ -16,7 +16,7 @@ cd "$root"
 build=${RW_FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${RW_FUZZ_SECONDS:-20}
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(spec spec-keys cli policy)
+[ "${#targets[@]}" -gt 0 ] || targets=(spec spec-keys cli policy json)
 
 command -v clang >/dev/null ||
         { echo "FATAL: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
@@ -40,7 +40,7 @@ trap 'rm -rf "$work"' EXIT
 seeds_of()
 {
         case $1 in
-        spec) echo tests/fixtures/engines ;;
+        spec | json) echo tests/fixtures/engines ;;
         policy) echo deploy/policy ;;
         esac
 }

@@ -7,17 +7,9 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "json_internal.h"
 #include "jsonpos.h"
 
-/*
- * A number kept verbatim travels through jansson as a string made of MARKER and the original
- * token. Its first byte is NUL, and rw_json_parse() refuses any input string containing a NUL, so
- * no string of a parsed document can be mistaken for one. MARKER_ESCAPED is how it is written in
- * JSON text, both in the text handed to jansson and in what json_dumps() produces ("\u%04X").
- */
-#define MARKER     "\0rwnum:"
-#define MARKER_LEN (sizeof(MARKER) - 1)
-/* A verbatim document (rw_json_verbatim_document()) the same way: NUL first, never parsed. */
 #define DOC_MARKER         "\0rwdoc:"
 #define DOC_MARKER_LEN     (sizeof(DOC_MARKER) - 1)
 #define MARKER_ESCAPED     "\\u0000rwnum:"
@@ -26,22 +18,11 @@
 #define INT64_MAX_DIGITS "9223372036854775807"
 #define INT64_MIN_DIGITS "9223372036854775808"
 
-enum number_kind {
-        NUMBER_INVALID,
-        NUMBER_INT64,
-        NUMBER_VERBATIM,
-};
-
 struct buffer {
         char *data;
         size_t len;
         size_t cap;
 };
-
-static bool is_number_char(char c)
-{
-        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-}
 
 static bool is_digit(char c)
 {
@@ -55,11 +36,7 @@ static size_t skip_digits(const char *s, size_t i, size_t len)
         return i;
 }
 
-/*
- * Classify a token against the JSON number grammar. "-0" is kept verbatim too: jansson would read
- * it as the integer 0 and write "0", and this module never changes text it was given.
- */
-static enum number_kind classify_number(const char *s, size_t len)
+enum rw_json_number_kind rw_json_classify_number(const char *s, size_t len)
 {
         bool negative = false, integer = true;
         size_t i = 0, int_start, int_len;
@@ -74,13 +51,13 @@ static enum number_kind classify_number(const char *s, size_t len)
         else if (i < len && s[i] >= '1' && s[i] <= '9')
                 i = skip_digits(s, i, len);
         else
-                return NUMBER_INVALID;
+                return RW_JSON_NUMBER_INVALID;
         int_len = i - int_start;
         if (i < len && s[i] == '.') {
                 size_t frac = ++i;
                 i = skip_digits(s, i, len);
                 if (i == frac)
-                        return NUMBER_INVALID;
+                        return RW_JSON_NUMBER_INVALID;
                 integer = false;
         }
         if (i < len && (s[i] == 'e' || s[i] == 'E')) {
@@ -91,23 +68,23 @@ static enum number_kind classify_number(const char *s, size_t len)
                 exp = i;
                 i = skip_digits(s, i, len);
                 if (i == exp)
-                        return NUMBER_INVALID;
+                        return RW_JSON_NUMBER_INVALID;
                 integer = false;
         }
         if (i != len)
-                return NUMBER_INVALID;
+                return RW_JSON_NUMBER_INVALID;
         if (!integer)
-                return NUMBER_VERBATIM;
+                return RW_JSON_NUMBER_VERBATIM;
         if (negative && int_len == 1 && s[int_start] == '0')
-                return NUMBER_VERBATIM;
+                return RW_JSON_NUMBER_VERBATIM;
         /* Valid tokens have no leading zeros, so the digit count orders magnitudes. */
         if (int_len < sizeof(INT64_MAX_DIGITS) - 1)
-                return NUMBER_INT64;
+                return RW_JSON_NUMBER_INT64;
         if (int_len > sizeof(INT64_MAX_DIGITS) - 1)
-                return NUMBER_VERBATIM;
+                return RW_JSON_NUMBER_VERBATIM;
         if (memcmp(s + int_start, negative ? INT64_MIN_DIGITS : INT64_MAX_DIGITS, int_len) <= 0)
-                return NUMBER_INT64;
-        return NUMBER_VERBATIM;
+                return RW_JSON_NUMBER_INT64;
+        return RW_JSON_NUMBER_VERBATIM;
 }
 
 static void buffer_done(struct buffer *b)
@@ -176,10 +153,10 @@ static int rewrite_numbers(const char *text, size_t len, char **ret_rewritten, s
                         continue;
                 }
                 end = i;
-                while (end < len && is_number_char(text[end]))
+                while (end < len && rw_json_is_number_char(text[end]))
                         end++;
                 next = rw_jsonpos_skip_space(text, len, end);
-                if (classify_number(text + i, end - i) == NUMBER_VERBATIM &&
+                if (rw_json_classify_number(text + i, end - i) == RW_JSON_NUMBER_VERBATIM &&
                     (next == len || text[next] != ':')) {
                         if (buffer_append(&out, text + copied, i - copied) < 0 ||
                             buffer_append(&out, "\"" MARKER_ESCAPED, 1 + MARKER_ESCAPED_LEN) < 0 ||
@@ -213,7 +190,7 @@ static size_t unmark(const char *in, size_t len, char *out)
                     memcmp(in + i + 1, MARKER_ESCAPED, MARKER_ESCAPED_LEN) == 0) {
                         size_t tok = i + 1 + MARKER_ESCAPED_LEN, end = tok;
 
-                        while (end < len && is_number_char(in[end]))
+                        while (end < len && rw_json_is_number_char(in[end]))
                                 end++;
                         if (end == len || in[end] == '"') {
                                 if (out != NULL)
@@ -244,7 +221,7 @@ static void unmark_message(char *msg)
                 char *tok = p + 1 + MARKER_ESCAPED_LEN, *end = tok, *rest;
                 size_t tok_len;
 
-                while (is_number_char(*end))
+                while (rw_json_is_number_char(*end))
                         end++;
                 tok_len = (size_t)(end - tok);
                 rest = *end == '"' ? end + 1 : end;
@@ -253,7 +230,7 @@ static void unmark_message(char *msg)
         }
 }
 
-int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
+int rw_json_parse_jansson(const char *text, size_t len, json_t **ret, struct rw_error *err)
 {
         _cleanup_free_ char *rewritten = NULL;
         _cleanup_json_ json_t *doc = NULL;
@@ -262,9 +239,6 @@ int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *e
         json_error_t jerr;
         int r;
 
-        if (len > RW_JSON_MAX_SIZE)
-                return rw_error_set(err, EFBIG, "document of %zu bytes is larger than %u bytes",
-                                    len, RW_JSON_MAX_SIZE);
         r = rewrite_numbers(text, len, &rewritten, &input_len, err);
         if (r < 0)
                 return r;
@@ -294,6 +268,23 @@ int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *e
         }
         *ret = TAKE_PTR(doc);
         return 0;
+}
+
+int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
+{
+        json_t *doc;
+
+        if (len > RW_JSON_MAX_SIZE)
+                return rw_error_set(err, EFBIG, "document of %zu bytes is larger than %u bytes",
+                                    len, RW_JSON_MAX_SIZE);
+        /* Plain valid JSON, the common case, by the fast reader; anything else as jansson
+         * decides, with its message (jsonread.c). */
+        doc = rw_json_read_fast(text, len);
+        if (doc != NULL) {
+                *ret = doc;
+                return 0;
+        }
+        return rw_json_parse_jansson(text, len, ret, err);
 }
 
 /*
@@ -376,14 +367,15 @@ static void write_string(struct writer *w, const char *s, size_t len)
 
         write_bytes(w, "\"", 1);
         while (i < len && w->code == 0) {
-                unsigned char c = u[i];
+                unsigned char c;
                 char esc[7];
                 size_t n;
 
-                if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+                while (i < len && !rw_json_string_special[u[i]])
                         i++;
-                        continue;
-                }
+                if (i == len)
+                        break;
+                c = u[i];
                 if (c >= 0x80) {
                         n = utf8_length(u + i, len - i);
                         if (n == 0)
@@ -607,10 +599,8 @@ static size_t text_size(const json_t *value, bool as_written)
         case JSON_FALSE:
                 return 5;
         default: {
-                /* a real: jansson's own formatting (rw_json_parse() never makes one) */
-                _cleanup_free_ char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-
-                return text != NULL ? strlen(text) : 0;
+                /* a real: jansson's own formatting (rw_json_parse() never makes one), counted */
+                return json_dumpb(value, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
         }
         }
 }
@@ -630,7 +620,7 @@ bool rw_json_is_verbatim_number(const json_t *value)
         s = json_string_value(value);
         len = json_string_length(value);
         return len > MARKER_LEN && memcmp(s, MARKER, MARKER_LEN) == 0 &&
-               classify_number(s + MARKER_LEN, len - MARKER_LEN) == NUMBER_VERBATIM;
+               rw_json_classify_number(s + MARKER_LEN, len - MARKER_LEN) == RW_JSON_NUMBER_VERBATIM;
 }
 
 const char *rw_json_verbatim_number_text(const json_t *value)

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "json.h"
 #include "utctime.h"
 
 static const char *level_name(enum rw_log_level level)
@@ -77,14 +78,15 @@ char *rw_enginelog_format(enum rw_log_format format, enum rw_log_level level, co
         if (format == RW_LOG_FORMAT_JSON) {
                 _cleanup_json_ json_t *obj = json_object();
                 _cleanup_free_ char *text = NULL;
+                struct rw_error err = {0};
+                size_t len;
 
                 if (obj == NULL ||
                     json_object_set_new(obj, "level", json_string(level_name(level))) ||
                     json_object_set_new(obj, "msg", json_string(msg)) ||
                     json_object_set_new(obj, "time", json_string(when)))
                         return NULL;
-                text = json_dumps(obj, JSON_COMPACT);
-                if (text == NULL || asprintf(&line, "%s\n", text) < 0)
+                if (rw_json_dump(obj, &text, &len, &err) < 0 || asprintf(&line, "%s\n", text) < 0)
                         return NULL;
                 return line;
         }

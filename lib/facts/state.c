@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "paths.h"
 #include "store.h"
 #include "strv.h"
@@ -188,6 +189,7 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *text = NULL;
         char name[NAME_MAX + 1];
+        size_t len;
         int r;
 
         r = file_name(id, name, sizeof(name), err);
@@ -240,14 +242,14 @@ int rw_state_save(const char *state_dir, const char *root, const char *id,
              json_object_set_new(doc, "policy", policy_json(st)) < 0))
                 return rw_error_set(err, EINVAL,
                                     "cannot record container %s: a name in it is not UTF-8", id);
-        text = json_dumps(doc, JSON_COMPACT);
-        if (text == NULL)
-                return rw_error_set(err, ENOMEM, "out of memory");
+        r = rw_json_dump(doc, &text, &len, err);
+        if (r < 0)
+                return rw_error_prefix(err, "cannot record container %s", id);
 
         r = open_namespace(state_dir, root, true, &ns, err);
         if (r < 0)
                 return rw_error_prefix(err, "cannot record container %s", id);
-        r = rw_store_write(&ns, name, text, strlen(text), err);
+        r = rw_store_write(&ns, name, text, len, err);
         if (r < 0)
                 return rw_error_prefix(err, "cannot record container %s", id);
         return 0;
@@ -273,12 +275,11 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
 {
         _cleanup_json_ json_t *doc = NULL;
         json_t *root;
-        json_error_t jerr;
+        int r;
 
-        doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-        if (doc == NULL)
-                return rw_error_set(err, EINVAL, "line %d, column %d: %s", jerr.line, jerr.column,
-                                    jerr.text);
+        r = rw_json_parse(data, len, &doc, err);
+        if (r < 0)
+                return r;
         root = json_object_get(doc, "root");
         *ret = (struct record_view){
             .root = json_string_value(root),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "store.h"
 #include "strv.h"
 
@@ -141,16 +142,16 @@ static int write_entry(const struct rw_store *store, const char *name,
         _cleanup_json_ json_t *users = json_array();
         _cleanup_json_ json_t *doc = NULL;
         _cleanup_free_ char *text = NULL;
+        size_t len;
 
         for (size_t i = 0; users != NULL && i < e->n_users; i++)
                 if (json_array_append_new(users, use_to_json(&e->users[i])) < 0)
                         return rw_error_set(err, ENOMEM, "volume registry");
         doc = json_pack("{s:s,s:o,s:O}", "path", e->path, "creator", use_to_json(&e->creator),
                         "users", users);
-        text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
-        if (text == NULL)
+        if (doc == NULL || rw_json_dump(doc, &text, &len, err) < 0)
                 return rw_error_set(err, ENOMEM, "volume registry");
-        return rw_store_write(store, name, text, strlen(text), err);
+        return rw_store_write(store, name, text, len, err);
 }
 
 int rw_volume_load(const char *state_dir, const char *path, struct rw_volume_entry *ret,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "paths.h"
 #include "egress_json.h"
 #include "fileio.h"
@@ -203,15 +204,14 @@ static int parse_handoff(const char *text, struct rw_egress_handoff *ret, struct
                                            "bundle_ino", "tier", "pin",    "egress"};
         _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
         _cleanup_json_ json_t *doc = NULL;
-        json_error_t jerr;
+        struct rw_error jerr = {0};
         const char *key, *id, *bundle, *tier;
         json_t *value;
         int r;
 
-        doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-        if (doc == NULL || !json_is_object(doc))
+        if (rw_json_parse(text, strlen(text), &doc, &jerr) < 0 || !json_is_object(doc))
                 return rw_error_set(err, EINVAL, "not a JSON object (%s)",
-                                    doc == NULL ? jerr.text : "wrong type");
+                                    doc == NULL ? jerr.msg : "wrong type");
         json_object_foreach(doc, key, value)
         {
                 bool known = false;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "json_internal.h"
 
 static char *dump(const json_t *doc)
 {
@@ -751,6 +752,198 @@ static void test_verbatim_document(void **state)
         assert_true(rw_json_parse("[\"\\u0000rwdoc:{}\"]", 17, &other, &err) < 0);
 }
 
+/*
+ * The fast reader against jansson (json_internal.h): whatever it reads, jansson reads to the same
+ * document, written the same; what jansson refuses, it gives up on. `fast` says whether it is
+ * expected to read the text itself (plain JSON) or leave it to jansson.
+ */
+enum reader_expect {
+        READ_FAST,    /* valid; the fast reader reads it */
+        READ_JANSSON, /* valid, but left to jansson (deep nesting) */
+        READ_REFUSED, /* invalid: both refuse */
+};
+
+static void assert_reader_agrees_n(const char *in, size_t len, enum reader_expect expect)
+{
+        _cleanup_json_ json_t *fast = rw_json_read_fast(in, len);
+        _cleanup_json_ json_t *ref = NULL;
+        _cleanup_free_ char *fast_text = NULL, *ref_text = NULL;
+        struct rw_error err = {0};
+        size_t fast_len, ref_len;
+        int r = rw_json_parse_jansson(in, len, &ref, &err);
+
+        if (fast != NULL && r < 0)
+                fail_msg("the fast reader accepted %.*s, which jansson refuses: %s", (int)len, in,
+                         err.msg);
+        if (expect == READ_REFUSED && r >= 0)
+                fail_msg("jansson accepted %.*s", (int)len, in);
+        if (expect != READ_REFUSED && r < 0)
+                fail_msg("jansson refused %.*s: %s", (int)len, in, err.msg);
+        if (expect == READ_FAST && fast == NULL)
+                fail_msg("the fast reader gave up on %.*s", (int)len, in);
+        if (expect == READ_JANSSON && fast != NULL)
+                fail_msg("the fast reader read %.*s, expected to leave it to jansson", (int)len,
+                         in);
+        if (fast == NULL)
+                return;
+        assert_true(json_equal(fast, ref));
+        assert_int_equal(rw_json_dump(fast, &fast_text, &fast_len, &err), 0);
+        assert_int_equal(rw_json_dump(ref, &ref_text, &ref_len, &err), 0);
+        if (fast_len != ref_len || memcmp(fast_text, ref_text, ref_len) != 0)
+                fail_msg("%.*s: the fast reader's document is written %s, jansson's %s", (int)len,
+                         in, fast_text, ref_text);
+}
+
+static void assert_reader_agrees(const char *in, enum reader_expect expect)
+{
+        assert_reader_agrees_n(in, strlen(in), expect);
+}
+
+static void test_fast_reader_agrees_with_jansson(void **state)
+{
+        static const struct {
+                const char *in;
+                enum reader_expect expect;
+        } cases[] = {
+            /* values of every kind, top level and nested, with white space everywhere */
+            {"{}", READ_FAST},
+            {"[]", READ_FAST},
+            {" \t\r\n{ \"a\" : [ 1 , -2 , true , false , null , \"s\" , { } , [ ] ] } \n",
+             READ_FAST},
+            {"\"top\"", READ_FAST},
+            {"0", READ_FAST},
+            {"true", READ_FAST},
+            {"null", READ_FAST},
+            /* numbers: int64 as integers, everything else verbatim */
+            {"[9223372036854775807, -9223372036854775808]", READ_FAST},
+            {"[9223372036854775808, -9223372036854775809, 18446744073709551615]", READ_FAST},
+            {"[-0, 0.5, 1e3, 1E+3, 1e-3, -1.25e400, 0e0]", READ_FAST},
+            {"[01]", READ_REFUSED},
+            {"[-]", READ_REFUSED},
+            {"[1.]", READ_REFUSED},
+            {"[.5]", READ_REFUSED},
+            {"[1e]", READ_REFUSED},
+            {"[+1]", READ_REFUSED},
+            {"[1-2]", READ_REFUSED},
+            {"[0x10]", READ_REFUSED},
+            {"{1:2}", READ_REFUSED},
+            /* strings: escapes, UTF-8, surrogate pairs */
+            {"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", READ_FAST},
+            {"[\"\\u00e9\\u00E9\\u20ac\\ud83d\\ude00 é € 😀\"]", READ_FAST},
+            {"{\"k\\u0065y\": \"v\", \"key2\": \"\\u0041\"}", READ_FAST},
+            {"{\"a\\nb\": {\"c\\td\": [\"\\\\\"]}}", READ_FAST},
+            {"[\"\x7f\"]", READ_FAST},
+            {"[\"\\ud83d\"]", READ_REFUSED},
+            {"[\"\\ude00\"]", READ_REFUSED},
+            {"[\"\\ud83d\\u0041\"]", READ_REFUSED},
+            {"[\"\\ud83dx\"]", READ_REFUSED},
+            {"[\"\\u12\"]", READ_REFUSED},
+            {"[\"\\u12g4\"]", READ_REFUSED},
+            {"[\"\\x\"]", READ_REFUSED},
+            {"[\"\\u0000\"]", READ_REFUSED},
+            {"[\"a\tb\"]", READ_REFUSED},
+            {"[\"\x1f\"]", READ_REFUSED},
+            {"[\"\x01\"]", READ_REFUSED},
+            {"[\"a\nb\"]", READ_REFUSED},
+            {"[\"\xc3\"]", READ_REFUSED},
+            {"[\"\xc0\xaf\"]", READ_REFUSED},
+            {"[\"\xe0\x80\xaf\"]", READ_REFUSED},
+            {"[\"\xed\xa0\x80\"]", READ_REFUSED},
+            {"[\"\xf4\x90\x80\x80\"]", READ_REFUSED},
+            {"[\"\xf5\x80\x80\x80\"]", READ_REFUSED},
+            {"[\"\xff\"]", READ_REFUSED},
+            {"[\"unterminated]", READ_REFUSED},
+            {"\xef\xbb\xbf{}", READ_REFUSED},
+            /* the marker's text as written is a NUL: refused */
+            {"[\"\\u0000rwnum:1.5\"]", READ_REFUSED},
+            /* objects: duplicates (also spelt with escapes), syntax */
+            {"{\"a\": 1, \"a\": 2}", READ_REFUSED},
+            {"{\"a\": 1, \"\\u0061\": 2}", READ_REFUSED},
+            {"{\"a\": {\"b\": 1, \"b\": 1}}", READ_REFUSED},
+            {"{\"a\" 1}", READ_REFUSED},
+            {"{\"a\": 1,}", READ_REFUSED},
+            {"[1,]", READ_REFUSED},
+            {"[1 2]", READ_REFUSED},
+            {"{\"a\": 1", READ_REFUSED},
+            {"[", READ_REFUSED},
+            {"", READ_REFUSED},
+            {"   ", READ_REFUSED},
+            {"{} {}", READ_REFUSED},
+            {"[] x", READ_REFUSED},
+            /* literals: jansson reads a run of letters as one token */
+            {"[truex]", READ_REFUSED},
+            {"[falseX]", READ_REFUSED},
+            {"[nullz]", READ_REFUSED},
+            {"[true1]", READ_REFUSED},
+            {"[nul]", READ_REFUSED},
+            {"[True]", READ_REFUSED},
+            {"truefalse", READ_REFUSED},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                assert_reader_agrees(cases[i].in, cases[i].expect);
+        /* NUL bytes, which C strings cannot show */
+        assert_reader_agrees_n("[\"a\0b\"]", 7, READ_REFUSED);
+        assert_reader_agrees_n("[1]\0", 4, READ_REFUSED);
+        assert_reader_agrees_n("\0[1]", 4, READ_REFUSED);
+}
+
+/* Nesting: shallow documents are read fast, deep ones left to jansson, which refuses past 2048. */
+static void test_fast_reader_depth(void **state)
+{
+        const size_t depths[] = {1, 100, 255, 256, 257, 1000, 2047, 2048, 2049, 3000};
+
+        (void)state;
+        for (size_t k = 0; k < sizeof(depths) / sizeof(depths[0]); k++) {
+                size_t n = depths[k];
+                _cleanup_free_ char *text = malloc(2 * n + 2);
+                enum reader_expect expect;
+
+                assert_non_null(text);
+                /* n arrays around one integer: the integer is the (n+1)th value deep */
+                memset(text, '[', n);
+                text[n] = '7';
+                memset(text + n + 1, ']', n);
+                text[2 * n + 1] = '\0';
+                if (n + 1 <= 256)
+                        expect = READ_FAST;
+                else if (n + 1 <= 2048)
+                        expect = READ_JANSSON;
+                else
+                        expect = READ_REFUSED;
+                assert_reader_agrees(text, expect);
+        }
+}
+
+/* Every captured engine input is plain JSON: read fast, to jansson's document. */
+static void test_fast_reader_reads_every_fixture(void **state)
+{
+        const char *dir_path = getenv("RW_FIXTURES_DIR");
+        DIR *dir;
+        struct dirent *de;
+        int n = 0;
+
+        (void)state;
+        assert_non_null(dir_path);
+        dir = opendir(dir_path);
+        assert_non_null(dir);
+        while ((de = readdir(dir)) != NULL) {
+                size_t name_len = strlen(de->d_name);
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                size_t len;
+
+                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
+                        continue;
+                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+                text = rw_test_read_file(path, &len);
+                assert_reader_agrees_n(text, len, READ_FAST);
+                n++;
+        }
+        closedir(dir);
+        assert_true(n >= 7);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -774,6 +967,9 @@ int main(void)
             cmocka_unit_test(test_error_messages_show_original_tokens),
             cmocka_unit_test(test_size_limit),
             cmocka_unit_test(test_verbatim_document),
+            cmocka_unit_test(test_fast_reader_agrees_with_jansson),
+            cmocka_unit_test(test_fast_reader_depth),
+            cmocka_unit_test(test_fast_reader_reads_every_fixture),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "arena.h"
+
+#include <jansson.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RW_ARENA_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RW_ARENA_OFF 1
+#endif
+#endif
+
+#ifndef RW_ARENA_OFF
+/* Blocks of this size hold the allocations up to BIG_MIN; larger ones come from malloc(). */
+#define BLOCK_SIZE (128u * 1024u)
+#define BIG_MIN    (8u * 1024u)
+
+/* In front of every allocation, keeping what follows aligned as malloc() would. */
+struct header {
+        alignas(max_align_t) size_t big; /* 1: from malloc(), freed; 0: from a block */
+};
+
+static char *next, *limit;
+
+static void *arena_malloc(size_t size)
+{
+        size_t need;
+        struct header *h;
+
+        if (size > BIG_MIN) {
+                if (size > SIZE_MAX - sizeof(*h))
+                        return NULL;
+                h = malloc(sizeof(*h) + size);
+                if (h == NULL)
+                        return NULL;
+                h->big = 1;
+                return h + 1;
+        }
+        need = (sizeof(*h) + size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+        if ((size_t)(limit - next) < need) {
+                /* the rest of the old block is left unused */
+                next = malloc(BLOCK_SIZE);
+                if (next == NULL) {
+                        limit = NULL;
+                        return NULL;
+                }
+                limit = next + BLOCK_SIZE;
+        }
+        h = (struct header *)(void *)next;
+        next += need;
+        h->big = 0;
+        return h + 1;
+}
+
+static void arena_free(void *p)
+{
+        struct header *h;
+
+        if (p == NULL)
+                return;
+        h = (struct header *)p - 1;
+        if (h->big)
+                free(h);
+}
+
+#endif
+
+void rw_json_use_arena(void)
+{
+#ifndef RW_ARENA_OFF
+        json_set_alloc_funcs(arena_malloc, arena_free);
+#endif
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * jansson's memory, for a process that lives for one runtime call: rw_json_use_arena() makes
+ * jansson allocate from large blocks, bump by bump, and never give back what it frees (the
+ * process exits or execs the runtime within a few milliseconds). A spec's tree is thousands of
+ * small allocations; taking each from glibc's malloc and freeing it again was a tenth of a
+ * create's instructions (docs/performance.md).
+ *
+ * What jansson frees stays allocated until the process ends: at most what it allocated in all,
+ * bounded by the document size limit like the tree itself. Builds with AddressSanitizer keep
+ * glibc's allocator (rw_json_use_arena() does nothing there), so the sanitizers still see every
+ * use after free and every overflow of jansson's memory.
+ */
+
+/*
+ * Call once, before the first jansson value is made; a no-op under AddressSanitizer. Memory
+ * jansson hands out (json_dumps()) is then not free()'s: the runtime's code writes with
+ * rw_json_dump() (lib/base/json.h) instead.
+ */
+void rw_json_use_arena(void);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * jansson on the arena (lib/base/arena.h), as the runtime uses it: documents read, copied,
+ * changed, written and released, small values and ones past the block size alike. Under
+ * AddressSanitizer the arena is off and the same checks run on glibc's allocator.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cleanup.h"
+#include "json.h"
+
+static char *dump(const json_t *doc, size_t *ret_len)
+{
+        struct rw_error err = {0};
+        char *text = NULL;
+
+        if (rw_json_dump(doc, &text, ret_len, &err) < 0)
+                fail_msg("dump failed: %s", err.msg);
+        return text;
+}
+
+/* Every fixture: read, copied deeply, written byte for byte as before, released. */
+static void test_fixtures_on_the_arena(void **state)
+{
+        const char *dir_path = getenv("RW_FIXTURES_DIR");
+        struct dirent *de;
+        DIR *dir;
+        int n = 0;
+
+        (void)state;
+        assert_non_null(dir_path);
+        dir = opendir(dir_path);
+        assert_non_null(dir);
+        while ((de = readdir(dir)) != NULL) {
+                size_t name_len = strlen(de->d_name), len, out_len, copy_len;
+                _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL, *copy_out = NULL;
+                _cleanup_json_ json_t *doc = NULL, *copy = NULL;
+                struct rw_error err = {0};
+
+                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
+                        continue;
+                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+                text = rw_test_read_file(path, &len);
+                if (rw_json_parse(text, len, &doc, &err) < 0)
+                        fail_msg("%s: %s", path, err.msg);
+                copy = json_deep_copy(doc);
+                assert_non_null(copy);
+                assert_true(json_equal(doc, copy));
+                out = dump(doc, &out_len);
+                copy_out = dump(copy, &copy_len);
+                assert_int_equal(out_len, copy_len);
+                assert_memory_equal(out, copy_out, out_len);
+                n++;
+        }
+        closedir(dir);
+        assert_true(n >= 7);
+}
+
+/* Many values across many blocks, some larger than a block's share, some freed on the way. */
+static void test_many_and_large_values(void **state)
+{
+        _cleanup_json_ json_t *array = json_array();
+        _cleanup_free_ char *big = malloc(300 * 1024 + 1);
+        _cleanup_free_ char *out = NULL;
+        size_t len;
+
+        (void)state;
+        assert_non_null(array);
+        assert_non_null(big);
+        memset(big, 'x', 300 * 1024);
+        big[300 * 1024] = '\0';
+        for (int i = 0; i < 20000; i++) {
+                json_t *obj = json_object();
+                char key[32];
+
+                assert_non_null(obj);
+                snprintf(key, sizeof(key), "k%d", i);
+                assert_int_equal(json_object_set_new(obj, key, json_integer(i)), 0);
+                if (i % 1000 == 0)
+                        assert_int_equal(json_object_set_new(obj, "big", json_string(big)), 0);
+                assert_int_equal(json_array_append_new(array, obj), 0);
+                /* replaced and removed values go back to the allocator */
+                if (i % 7 == 0)
+                        assert_int_equal(json_array_remove(array, json_array_size(array) - 1), 0);
+        }
+        assert_int_equal(json_array_size(array), 20000 - 20000 / 7 - 1);
+        for (size_t i = 0; i < json_array_size(array); i++) {
+                json_t *obj = json_array_get(array, i);
+                const char *key;
+                json_t *value;
+
+                json_object_foreach(obj, key, value)
+                {
+                        if (strcmp(key, "big") == 0)
+                                assert_int_equal(json_string_length(value), 300 * 1024);
+                        else
+                                assert_int_equal(json_integer_value(value), atoi(key + 1));
+                }
+        }
+        out = dump(array, &len);
+        assert_true(len > 300 * 1024);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_fixtures_on_the_arena),
+            cmocka_unit_test(test_many_and_large_values),
+        };
+
+        rw_json_use_arena();
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
