@@ -88,21 +88,15 @@ static const struct token_format formats[] = {
 /* GitLab's per-job token: valid only while the job runs, and meant for it. */
 #define GITLAB_JOB_TOKEN_NAME "CI_JOB_TOKEN"
 
+/* The classes of every byte: the scans below look at every character of every entry. */
+static const unsigned char byte_classes[256] = {
+    ['A' ... 'Z'] = UPPER, ['a' ... 'z'] = LOWER, ['0' ... '9'] = DIGIT, ['_'] = UNDERSCORE,
+    ['-'] = DASH,          ['+'] = BASE64_EXTRA,  ['/'] = BASE64_EXTRA,  ['='] = BASE64_EXTRA,
+};
+
 static bool in_classes(char c, unsigned classes)
 {
-        if (c >= 'A' && c <= 'Z')
-                return classes & UPPER;
-        if (c >= 'a' && c <= 'z')
-                return classes & LOWER;
-        if (c >= '0' && c <= '9')
-                return classes & DIGIT;
-        if (c == '_')
-                return classes & UNDERSCORE;
-        if (c == '-')
-                return classes & DASH;
-        if (c == '+' || c == '/' || c == '=')
-                return classes & BASE64_EXTRA;
-        return false;
+        return (byte_classes[(unsigned char)c] & classes) != 0;
 }
 
 static bool is_word(char c)
@@ -166,6 +160,19 @@ static bool private_key_header(const char *s)
         return false;
 }
 
+/* Whether some format's prefix begins with `c`: most words begin no token at all. */
+static bool may_begin_token(char c)
+{
+        static bool first[256], known;
+
+        if (!known) {
+                for (size_t i = 0; i < RW_ELEMENTSOF(formats); i++)
+                        first[(unsigned char)formats[i].prefix[0]] = true;
+                known = true;
+        }
+        return first[(unsigned char)c];
+}
+
 /* The kind of the first credential in `entry`, NULL if none: an entry is reported once. */
 static const char *find_credential(const char *entry)
 {
@@ -174,7 +181,7 @@ static const char *find_credential(const char *entry)
                 if (private_key_header(s)) {
                         return PRIVATE_KEY_KIND;
                 }
-                if (s > entry && is_word(s[-1]))
+                if ((s > entry && is_word(s[-1])) || !may_begin_token(*s))
                         continue;
                 for (size_t i = 0; i < RW_ELEMENTSOF(formats); i++) {
                         if (formats[i].prefix[0] != *s || !format_matches(&formats[i], entry, s))
@@ -195,7 +202,8 @@ static bool has_name(const char *entry, const char *name)
 static bool holds_aws_key_id(const char *entry)
 {
         for (const char *s = entry; *s != '\0'; s++)
-                if ((s == entry || !is_word(s[-1])) && format_matches(AWS_KEY_ID_FORMAT, entry, s))
+                if (*s == AWS_KEY_ID_FORMAT->prefix[0] && (s == entry || !is_word(s[-1])) &&
+                    format_matches(AWS_KEY_ID_FORMAT, entry, s))
                         return true;
         return false;
 }

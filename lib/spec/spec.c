@@ -303,6 +303,29 @@ struct reader {
         bool denied;
 };
 
+/*
+ * Where a value is: a chain up to the document itself, made into a JSON pointer only when a
+ * denial or a removal names the value (most values need none).
+ */
+struct where {
+        const struct where *up; /* NULL: the document itself */
+        const char *key;        /* a member's key; NULL for an element at `index` */
+        size_t index;
+};
+
+/* The JSON pointer of `w` ("" for the document), or NULL when out of memory. */
+static char *where_pointer(const struct where *w)
+{
+        _cleanup_free_ char *up = NULL;
+
+        if (w->up == NULL)
+                return strdup("");
+        up = where_pointer(w->up);
+        if (up == NULL)
+                return NULL;
+        return w->key != NULL ? rw_pointer_join(up, w->key) : rw_pointer_join_index(up, w->index);
+}
+
 static const char *kind_name(const struct type *t)
 {
         switch (t->kind) {
@@ -345,11 +368,11 @@ static const char *json_kind(const json_t *v)
         }
 }
 
-static void deny(struct reader *rd, const char *pointer, const char *fmt, ...)
+static void deny(struct reader *rd, const struct where *w, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void deny(struct reader *rd, const char *pointer, const char *fmt, ...)
+static void deny(struct reader *rd, const struct where *w, const char *fmt, ...)
 {
-        _cleanup_free_ char *why = NULL;
+        _cleanup_free_ char *why = NULL, *pointer = where_pointer(w);
         va_list ap;
 
         rd->denied = true;
@@ -357,7 +380,7 @@ static void deny(struct reader *rd, const char *pointer, const char *fmt, ...)
         if (vasprintf(&why, fmt, ap) < 0)
                 why = NULL;
         va_end(ap);
-        if (why == NULL) {
+        if (why == NULL || pointer == NULL) {
                 rd->plan->oom = true;
                 return;
         }
@@ -395,8 +418,8 @@ static bool integer_fits(const json_t *v, const struct type *t)
         return errno == 0 && *end == '\0';
 }
 
-static int read_value(struct reader *rd, const json_t *v, const struct type *t, const char *pointer,
-                      json_t **ret);
+static int read_value(struct reader *rd, const json_t *v, const struct type *t,
+                      const struct where *w, json_t **ret);
 
 /* The zero value runc sees for a null array element or map value. */
 static json_t *zero_value(const struct type *t)
@@ -436,7 +459,7 @@ static const struct field *find_field(const struct type *t, const char *key, boo
  */
 
 static int read_struct(struct reader *rd, const json_t *v, const struct type *t,
-                       const char *pointer, json_t **ret)
+                       const struct where *w, json_t **ret)
 {
         _cleanup_json_ json_t *out = json_object();
         const char *key;
@@ -446,16 +469,14 @@ static int read_struct(struct reader *rd, const json_t *v, const struct type *t,
                 return -ENOMEM;
         json_object_foreach((json_t *)v, key, member)
         {
-                _cleanup_free_ char *child = rw_pointer_join(pointer, key);
+                const struct where child = {.up = w, .key = key};
                 _cleanup_json_ json_t *value = NULL;
                 const struct field *f;
                 bool exact;
 
-                if (child == NULL)
-                        return -ENOMEM;
                 f = find_field(t, key, &exact);
                 if (f != NULL && !exact) {
-                        deny(rd, child,
+                        deny(rd, &child,
                              "runc reads the member \"%s\" as \"%s\" (Go matches keys without "
                              "regard to case); spell it exactly",
                              key, f->name);
@@ -464,17 +485,19 @@ static int read_struct(struct reader *rd, const json_t *v, const struct type *t,
                 if (json_is_null(member))
                         continue;
                 if (f == NULL || f->type->kind == K_OTHER_PLATFORM) {
+                        _cleanup_free_ char *pointer = where_pointer(&child);
+
                         /* kept in the view for the plan to remove */
-                        if (json_object_set(out, key, member) < 0)
+                        if (pointer == NULL || json_object_set(out, key, member) < 0)
                                 return -ENOMEM;
-                        rw_plan_delete(rd->plan, RW_RULE_SPEC, child, member,
+                        rw_plan_delete(rd->plan, RW_RULE_SPEC, pointer, member,
                                        f == NULL ? "runc does not read this member; no runtime "
                                                    "gets what runwarden did not judge"
                                                  : "a section for another platform, unused on "
                                                    "Linux");
                         continue;
                 }
-                if (read_value(rd, member, f->type, child, &value) < 0)
+                if (read_value(rd, member, f->type, &child, &value) < 0)
                         return -ENOMEM;
                 if (value != NULL && json_object_set(out, f->name, value) < 0)
                         return -ENOMEM;
@@ -486,17 +509,17 @@ static int read_struct(struct reader *rd, const json_t *v, const struct type *t,
 /* An element of a slice or a map: null is Go's zero value of its type. *ret NULL when the
  * element was refused (rd->denied). */
 static int read_element(struct reader *rd, const json_t *element, const struct type *t,
-                        const char *pointer, json_t **ret)
+                        const struct where *w, json_t **ret)
 {
         if (json_is_null(element))
                 *ret = zero_value(t);
-        else if (read_value(rd, element, t, pointer, ret) < 0)
+        else if (read_value(rd, element, t, w, ret) < 0)
                 return -ENOMEM;
         return *ret == NULL && !rd->denied ? -ENOMEM : 0;
 }
 
-static int read_slice(struct reader *rd, const json_t *v, const struct type *t, const char *pointer,
-                      json_t **ret)
+static int read_slice(struct reader *rd, const json_t *v, const struct type *t,
+                      const struct where *w, json_t **ret)
 {
         _cleanup_json_ json_t *out = json_array();
         size_t i;
@@ -506,10 +529,10 @@ static int read_slice(struct reader *rd, const json_t *v, const struct type *t, 
                 return -ENOMEM;
         json_array_foreach((json_t *)v, i, element)
         {
-                _cleanup_free_ char *child = rw_pointer_join_index(pointer, i);
+                const struct where child = {.up = w, .index = i};
                 _cleanup_json_ json_t *value = NULL;
 
-                if (child == NULL || read_element(rd, element, t->elem, child, &value) < 0)
+                if (read_element(rd, element, t->elem, &child, &value) < 0)
                         return -ENOMEM;
                 if (value != NULL && json_array_append(out, value) < 0)
                         return -ENOMEM;
@@ -518,7 +541,7 @@ static int read_slice(struct reader *rd, const json_t *v, const struct type *t, 
         return 0;
 }
 
-static int read_map(struct reader *rd, const json_t *v, const struct type *t, const char *pointer,
+static int read_map(struct reader *rd, const json_t *v, const struct type *t, const struct where *w,
                     json_t **ret)
 {
         _cleanup_json_ json_t *out = json_object();
@@ -529,10 +552,10 @@ static int read_map(struct reader *rd, const json_t *v, const struct type *t, co
                 return -ENOMEM;
         json_object_foreach((json_t *)v, key, member)
         {
-                _cleanup_free_ char *child = rw_pointer_join(pointer, key);
+                const struct where child = {.up = w, .key = key};
                 _cleanup_json_ json_t *value = NULL;
 
-                if (child == NULL || read_element(rd, member, t->elem, child, &value) < 0)
+                if (read_element(rd, member, t->elem, &child, &value) < 0)
                         return -ENOMEM;
                 if (value != NULL && json_object_set(out, key, value) < 0)
                         return -ENOMEM;
@@ -541,8 +564,8 @@ static int read_map(struct reader *rd, const json_t *v, const struct type *t, co
         return 0;
 }
 
-static int read_value(struct reader *rd, const json_t *v, const struct type *t, const char *pointer,
-                      json_t **ret)
+static int read_value(struct reader *rd, const json_t *v, const struct type *t,
+                      const struct where *w, json_t **ret)
 {
         bool verbatim = rw_json_is_verbatim_number(v);
 
@@ -567,26 +590,26 @@ static int read_value(struct reader *rd, const json_t *v, const struct type *t, 
                 if (integer_fits(v, t))
                         *ret = json_incref((json_t *)v);
                 else
-                        deny(rd, pointer, "the number is not a %s %u-bit integer as runc reads it",
+                        deny(rd, w, "the number is not a %s %u-bit integer as runc reads it",
                              t->kind == K_UINT ? "unsigned" : "signed", t->bits);
                 return 0;
         case K_STRUCT:
                 if (json_is_object(v))
-                        return read_struct(rd, v, t, pointer, ret);
+                        return read_struct(rd, v, t, w, ret);
                 break;
         case K_SLICE:
                 if (json_is_array(v))
-                        return read_slice(rd, v, t, pointer, ret);
+                        return read_slice(rd, v, t, w, ret);
                 break;
         case K_MAP:
                 if (json_is_object(v))
-                        return read_map(rd, v, t, pointer, ret);
+                        return read_map(rd, v, t, w, ret);
                 break;
         case K_OTHER_PLATFORM:
                 *ret = json_incref((json_t *)v);
                 return 0;
         }
-        deny(rd, pointer, "is %s where runc needs %s", json_kind(v), kind_name(t));
+        deny(rd, w, "is %s where runc needs %s", json_kind(v), kind_name(t));
         return 0;
 }
 
@@ -599,14 +622,15 @@ int rw_spec_read(const json_t *doc, enum rw_spec_kind kind, const char *name, js
             [RW_SPEC_RESOURCES] = &t_resources,
         };
         struct reader rd = {.plan = plan, .name = name};
+        const struct where top = {0};
         _cleanup_json_ json_t *view = NULL;
 
         *ret = NULL;
         if (!json_is_object(doc)) {
-                deny(&rd, "", "is %s, not a JSON object", json_kind(doc));
+                deny(&rd, &top, "is %s, not a JSON object", json_kind(doc));
                 return 0;
         }
-        if (read_struct(&rd, doc, roots[kind], "", &view) < 0 || plan->oom)
+        if (read_struct(&rd, doc, roots[kind], &top, &view) < 0 || plan->oom)
                 return rw_error_set(err, ENOMEM, "reading %s", name);
         *ret = TAKE_PTR(view);
         return 0;
