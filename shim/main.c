@@ -64,10 +64,13 @@ struct rw_call {
         char *message;        /* the refusal or error, "runwarden: ..." */
         json_t *egress;       /* the decision log's "egress" */
         bool handoff_written; /* the egress hook's hand-off (removed again on a refusal) */
+        int process_fd;       /* exec --process: the memfd runc reads instead (-1: none) */
 };
 
 static void call_clear(struct rw_call *c)
 {
+        if (c->process_fd >= 0)
+                close(c->process_fd);
         json_decref(c->egress);
         rw_decision_clear(&c->d);
         rw_host_io_clear(&c->io);
@@ -233,11 +236,46 @@ static void release_pins(struct rw_call *c)
         c->pinned = false;
 }
 
+/*
+ * exec --process FILE: the hardened process reaches runc in a sealed memfd, named in FILE's place
+ * on runc's command line (/proc/self/fd/N), and FILE stays as the engine wrote it. Nothing is
+ * written to the host's /tmp (a disk on Debian: creating and renaming the file there was a third
+ * of an exec's cost), nothing is left to put back on a refusal, and nothing can change what runc
+ * reads after it was judged. The descriptor lies above those runc passes on to the process
+ * (--preserve-fds); runc closes the others before the process starts. An --preserve-fds that is
+ * not a plain decimal number of at most 4096 keeps the file's rewrite (*ret_done false).
+ */
+static int hand_process_in_memory(struct rw_call *c, const char *text, size_t len, bool *ret_done,
+                                  struct rw_error *err)
+{
+        unsigned preserved;
+        char path[64];
+        int fd, r;
+
+        *ret_done = false;
+        if (!rw_cli_preserve_fds(&c->cli, 4096, &preserved))
+                return 0;
+        fd = rw_memfd_sealed("runwarden-process.json", text, len, 3 + (int)preserved, err);
+        if (fd < 0)
+                return fd;
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        r = rw_cli_replace_process(&c->cli, path);
+        if (r < 0) {
+                close(fd);
+                return rw_error_set(err, -r, "cannot name the hardened process for %s",
+                                    c->cli.command_name);
+        }
+        c->process_fd = fd;
+        *ret_done = true;
+        return 0;
+}
+
 /* Apply the plan to the canonical view and replace the document it came from. */
 static int write_document(struct rw_call *c, struct rw_error *err)
 {
         _cleanup_free_ char *out = NULL;
         size_t out_len;
+        bool done;
         int r;
 
         if (c->audit || c->d.outcome != RW_OUTCOME_REWRITTEN || c->d.rewrite == RW_DOC_NONE)
@@ -255,6 +293,11 @@ static int write_document(struct rw_call *c, struct rw_error *err)
                 /* what was judged changed under the pin: host-mount's refusal, as at the check */
                 c->pin_refused = true;
                 return rw_error_prefix(err, "refused by rule %s", RW_RULE_HOST_MOUNT);
+        }
+        if (c->d.rewrite == RW_DOC_PROCESS) {
+                r = hand_process_in_memory(c, out, out_len, &done, err);
+                if (r < 0 || done)
+                        return r;
         }
         /* The delegate reads it at once; after a crash of the host the engine writes the spec
          * again (docs/performance.md, Durability). */
@@ -666,7 +709,7 @@ static const char *egress_hook_default(char *buf, size_t size)
 int main(int argc, char **argv)
 {
         static char hook_self[PATH_MAX];
-        struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH};
+        struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH, .process_fd = -1};
         struct rw_error err = {0};
         int r;
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -412,4 +413,33 @@ int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_e
         *ret_dir = TAKE_PTR(dir);
         *ret_base = TAKE_PTR(base);
         return 0;
+}
+
+int rw_memfd_sealed(const char *name, const char *data, size_t len, int min_fd,
+                    struct rw_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        int moved;
+        size_t done = 0;
+
+        fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return rw_error_set_errno(err, errno, "cannot create a memfd for %s", name);
+        while (done < len) {
+                ssize_t n = write(fd, data + done, len - done);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return rw_error_set_errno(err, n < 0 ? errno : EIO,
+                                                  "cannot write the memfd for %s", name);
+                done += (size_t)n;
+        }
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+                return rw_error_set_errno(err, errno, "cannot seal the memfd for %s", name);
+        /* F_DUPFD, not F_DUPFD_CLOEXEC: the copy outlives the execv() */
+        moved = fcntl(fd, F_DUPFD, min_fd);
+        if (moved < 0)
+                return rw_error_set_errno(err, errno, "cannot move the memfd for %s", name);
+        return moved;
 }

@@ -109,4 +109,12 @@ int rw_file_replace_at(int dirfd, const char *name, const char *data, size_t len
 char *rw_file_realpath(const char *path);
 
 /* Split "/a/b/c.json" into a directory ("/a/b", "." when there is no "/") and a basename. */
+/*
+ * `data` in a sealed memfd (no write, no resize, no further seals) named `name`, at a descriptor
+ * number of at least `min_fd` and without FD_CLOEXEC: a file the next program can open as
+ * /proc/self/fd/N and nobody can change. The descriptor, or a negative errno.
+ */
+int rw_memfd_sealed(const char *name, const char *data, size_t len, int min_fd,
+                    struct rw_error *err);
+
 int rw_path_split(const char *path, char **ret_dir, char **ret_base, struct rw_error *err);

@@ -356,7 +356,15 @@ static size_t utf8_length(const unsigned char *s, size_t left)
 
 static void write_bytes(struct writer *w, const char *data, size_t len)
 {
-        if (w->code == 0 && buffer_append(&w->out, data, len) < 0)
+        if (w->code != 0 || len == 0)
+                return;
+        /* most writes are a few bytes into room there is already */
+        if (len <= w->out.cap - w->out.len) {
+                memcpy(w->out.data + w->out.len, data, len);
+                w->out.len += len;
+                return;
+        }
+        if (buffer_append(&w->out, data, len) < 0)
                 fail(w, ENOMEM, NULL);
 }
 

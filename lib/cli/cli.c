@@ -21,6 +21,7 @@
 /* Where a recognised flag's value goes. */
 enum slot {
         SLOT_NONE,
+        SLOT_PRESERVE_FDS,
         /* runwarden's own: only before the command, removed from the delegate's argv */
         SLOT_RUNTIME,
         SLOT_MODE,
@@ -131,7 +132,7 @@ static const struct flag exec_flags[] = {
     {"process-label", NULL, FLAG_VALUE, SLOT_LABEL},
     {"apparmor", NULL, FLAG_VALUE, SLOT_APPARMOR},
     {"cap", "c", FLAG_VALUE, SLOT_CAP},
-    {"preserve-fds", NULL, FLAG_VALUE, SLOT_NONE},
+    {"preserve-fds", NULL, FLAG_VALUE, SLOT_PRESERVE_FDS},
     {"cgroup", NULL, FLAG_VALUE, SLOT_CGROUP},
     {"tty", "t", FLAG_BOOL, SLOT_NONE},
     {"detach", "d", FLAG_BOOL, SLOT_NONE},
@@ -465,6 +466,9 @@ static int set_value(struct rw_cli *cli, const struct flag *f, const char *value
         case SLOT_PROCESS:
                 cli->process = value;
                 break;
+        case SLOT_PRESERVE_FDS:
+                cli->preserve_fds = value;
+                break;
         case SLOT_CWD:
                 cli->exec_cwd = value;
                 break;
@@ -768,11 +772,59 @@ int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_erro
         return 0;
 }
 
+int rw_cli_replace_process(struct rw_cli *cli, const char *path)
+{
+        const char *value = cli->process;
+
+        if (value == NULL)
+                return -ENOENT;
+        for (size_t i = 1; i < cli->delegate_argc; i++) {
+                const char *arg = cli->delegate_argv[i];
+                size_t len = strlen(arg);
+                char *replaced;
+
+                /* the value is its own element, or the end of "--process=VALUE" */
+                if (value < arg || value > arg + len)
+                        continue;
+                if (asprintf(&replaced, "%.*s%s", (int)(value - arg), arg, path) < 0)
+                        return -ENOMEM;
+                free(cli->process_arg);
+                cli->process_arg = replaced;
+                cli->delegate_argv[i] = replaced;
+                cli->process = replaced + (value - arg);
+                return 0;
+        }
+        return -ENOENT;
+}
+
+bool rw_cli_preserve_fds(const struct rw_cli *cli, unsigned max, unsigned *ret)
+{
+        const char *s = cli->preserve_fds;
+        unsigned n = 0;
+
+        *ret = 0;
+        if (s == NULL)
+                return true;
+        /* Go reads "010" as octal and "0x8" as hex: only plain decimal is taken */
+        if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+                return false;
+        for (; *s != '\0'; s++) {
+                if (*s < '0' || *s > '9' || n > max / 10)
+                        return false;
+                n = n * 10 + (unsigned)(*s - '0');
+        }
+        if (n > max)
+                return false;
+        *ret = n;
+        return true;
+}
+
 void rw_cli_clear(struct rw_cli *cli)
 {
         if (cli == NULL)
                 return;
         free(cli->delegate_argv);
+        free(cli->process_arg);
         strv_clear(&cli->exec_caps);
         strv_clear(&cli->exec_env);
         strv_clear(&cli->exec_gids);

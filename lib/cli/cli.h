@@ -95,6 +95,8 @@ struct rw_cli {
         /* exec: --process, and the flags runc applies to the container's process when there is
          * no --process (runc ignores them when there is one) */
         const char *process;       /* --process/-p FILE */
+        const char *preserve_fds;  /* exec --preserve-fds N, as written */
+        char *process_arg;         /* what rw_cli_replace_process() put in delegate_argv */
         const char *exec_cwd;      /* --cwd DIR */
         const char *exec_user;     /* --user/-u UID[:GID] */
         const char *exec_apparmor; /* --apparmor PROFILE */
@@ -124,6 +126,19 @@ struct rw_cli {
  * flags, so that the refusal still reaches the engine's log.
  */
 int rw_cli_parse(int argc, char *const *argv, struct rw_cli *ret, struct rw_error *err);
+/*
+ * Name `path` instead of the --process file in delegate_argv, in the element runc reads its
+ * value from (`-p FILE`, `--process FILE`, `--process=FILE`...: the last one given). -ENOENT
+ * when the command line has no --process.
+ */
+int rw_cli_replace_process(struct rw_cli *cli, const char *path);
+
+/*
+ * exec --preserve-fds as runc would count it, for a value written as a plain decimal number of
+ * at most `max`; false for anything else (no flag: 0).
+ */
+bool rw_cli_preserve_fds(const struct rw_cli *cli, unsigned max, unsigned *ret);
+
 void rw_cli_clear(struct rw_cli *cli);
 
 /* True for the commands whose bundle config.json runwarden rewrites (create, run, restore). */

@@ -1158,12 +1158,13 @@ int rw_facts_gather(const json_t *spec, const struct rw_facts_options *o, struct
         json_array_foreach(mounts, i, v)
         {
                 const char *src = json_string_value(json_object_get(v, "source"));
+                bool bind = src != NULL && mount_is_bind(v);
 
                 if (r < 0)
                         break;
-                if (src != NULL && mount_is_bind(v))
+                if (bind)
                         r = gather_bind(ret, &mi, src, err);
-                if (r >= 0 && src != NULL && mount_is_bind(v)) {
+                if (r >= 0 && bind) {
                         const struct rw_path_fact *f = rw_facts_lookup(ret, src);
 
                         if (f != NULL && f->error == 0 && S_ISDIR(f->mode))

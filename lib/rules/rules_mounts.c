@@ -99,12 +99,13 @@ static bool options_valid(const json_t *options)
 static bool read_mount(json_t *mount, size_t index, struct mount_entry *e, struct rw_plan *plan)
 {
         const json_t *dest, *type, *source;
-        char item[32];
 
-        snprintf(item, sizeof(item), "/mounts/%zu", index);
         e->mount = mount;
         e->index = index;
         if (!json_is_object(mount)) {
+                char item[32];
+
+                snprintf(item, sizeof(item), "/mounts/%zu", index);
                 rw_plan_deny(plan, RW_RULE_SPEC, item, "mount %zu is not a JSON object", index);
                 return false;
         }
@@ -113,6 +114,9 @@ static bool read_mount(json_t *mount, size_t index, struct mount_entry *e, struc
         source = json_object_get(mount, "source");
         e->options = json_object_get(mount, "options");
         if (!json_is_string(dest) || json_string_value(dest)[0] == '\0') {
+                char item[32];
+
+                snprintf(item, sizeof(item), "/mounts/%zu", index);
                 rw_plan_deny(plan, RW_RULE_SPEC, item, "mount %zu has no destination", index);
                 return false;
         }

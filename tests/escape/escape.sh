@@ -667,11 +667,12 @@ esc_exec()
 {
         local kind=$1
         shift
-        local rootspell='' process='' reach='' cwd=$ESC prep='' post=''
+        local rootspell='' process='' pspell='--process' reach='' cwd=$ESC prep='' post=''
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
                 case $1 in
                 --root) rootspell=$2 ;;
                 --process) process=$2 ;;
+                --pspell) pspell=$2 ;;
                 --reach) reach=$2 ;;
                 --prep) prep=$2 ;;
                 --post) post=$2 ;;
@@ -710,7 +711,12 @@ esc_exec()
                 doc=$ESC/logs/$ESC_CID.process.json
                 jq --arg s "$(esc_snippet "$snippet")" "$ESC_JQ_DEFS .process | .args = [\"/bin/sh\", \"-c\", \$s] | .terminal = false | $process" \
                         "$CONTAINER_BUNDLE/config.json.orig" >"$doc" || rw_fatal "$ESC_ID: process edit failed"
-                args=(--process "$doc" "$CONTAINER")
+                # the flag as spelled: "--process FILE", or "-p=FILE" and the like
+                if [ "${pspell%=}" != "$pspell" ]; then
+                        args=("$pspell$doc" "$CONTAINER")
+                else
+                        args=("$pspell" "$doc" "$CONTAINER")
+                fi
         else
                 args=("$CONTAINER" /bin/sh -c "$(esc_snippet "$snippet")")
         fi

@@ -547,11 +547,52 @@ rc=$?
 check "another id's state file (ID2_sandbox:ID) is not this one's: created" \
 	bash -c "[ $rc -eq 0 ] && [ -e '$RW_FAKE_RECORD' ]"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/dup-runsc" delete ID >/dev/null 2>&1
+# exec --process FILE: runc is handed the hardened process in a sealed memfd named in FILE's
+# place (/proc/self/fd/N, above the descriptors --preserve-fds passes on); FILE stays as it was.
+hardened_process() { # hardened_process: what the delegate read as its --process file
+	jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$RW_FAKE_RECORD.process"
+}
+process_fd() { # process_fd: N of the /proc/self/fd/N the delegate was given
+	recorded_args | sed -n 's|^\(-[-a-z]*=\)\{0,1\}/proc/self/fd/\([0-9][0-9]*\)$|\2|p'
+}
+cp "$T/process.json" "$T/process.engine.json"
 reset_record
+rm -f "$RW_FAKE_RECORD.process"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
-check "exec --process: capabilities emptied in the process file" \
-	test "$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")" = '[[],[],true]'
 check "exec --process hands off" test -e "$RW_FAKE_RECORD"
+check "exec --process: the delegate reads a process with the capabilities emptied" \
+	test "$(hardened_process)" = '[[],[],true]'
+check "exec --process: the file is named /proc/self/fd/N, an open descriptor of the delegate" \
+	bash -c "n=\$(sed -n 's|^argv\[[0-9]*\] /proc/self/fd/\([0-9]*\)$|\1|p' '$RW_FAKE_RECORD'); [ -n \"\$n\" ] && grep -qx \"fd \$n\" '$RW_FAKE_RECORD'"
+check "exec --process: the engine's file is left as it was" cmp -s "$T/process.json" "$T/process.engine.json"
+check "exec --process: the flag keeps its place and spelling on the command line" \
+	bash -c "recorded_args() { sed -n 's/^argv\[[1-9][0-9]*\] //p' '$RW_FAKE_RECORD'; }; [ \"\$(recorded_args | grep -c '^--process\$')\" -eq 1 ]"
+for form in "-p" "--process=" "-process="; do
+	reset_record
+	rm -f "$RW_FAKE_RECORD.process"
+	if [ "${form%=}" != "$form" ]; then
+		args=("$form$T/process.json")
+	else
+		args=("$form" "$T/process.json")
+	fi
+	"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec "${args[@]}" --detach ID >/dev/null 2>"$T/err"
+	check "exec $form FILE: the delegate reads the hardened process from a memfd" \
+		bash -c "[ '$(hardened_process 2>/dev/null)' = '[[],[],true]' ] && [ -n '$(process_fd)' ]"
+done
+reset_record
+rm -f "$RW_FAKE_RECORD.process"
+"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --preserve-fds 20 --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+check "exec --preserve-fds 20: the memfd lies above the 20 descriptors runc passes on" \
+	bash -c "[ '$(hardened_process 2>/dev/null)' = '[[],[],true]' ] && [ '$(process_fd)' -ge 23 ]"
+for odd in 0x10 010 +5 1_0 99999; do
+	cp "$T/process.engine.json" "$T/process.json"
+	reset_record
+	rm -f "$RW_FAKE_RECORD.process"
+	"$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --preserve-fds "$odd" --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+	check "exec --preserve-fds $odd (not plain decimal, or too many): the file itself is rewritten" \
+		bash -c "[ -z '$(process_fd)' ] && [ '$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")' = '[[],[],true]' ]"
+done
+cp "$T/process.engine.json" "$T/process.json"
 reset_record
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" --log "$T/log.json" --log-format json exec --cap CAP_SYS_ADMIN ID sh >/dev/null 2>"$T/err"
 rc=$?

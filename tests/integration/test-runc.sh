@@ -243,11 +243,22 @@ jq -n --argjson caps "$all_caps" '{terminal: false, user: {uid: 0, gid: 0},
         args: ["/probe", "caps"], env: ["PATH=/bin"], cwd: "/",
         capabilities: {bounding: $caps, effective: $caps, permitted: $caps, inheritable: $caps,
                        ambient: $caps}, noNewPrivileges: false}' >"$RW_TMP/process.json"
+cp "$RW_TMP/process.json" "$RW_TMP/process.before"
 rw_capture life-exec-process rw exec --process "$RW_TMP/process.json" "$id"
 rw_expect_rc "exec --process asking for capabilities exits 0" 0
 rw_expect_line "exec --process: CapEff is empty" "$OUT" "CapEff: 0000000000000000"
 rw_expect_line "exec --process: CapAmb is empty" "$OUT" "CapAmb: 0000000000000000"
 rw_expect_line "exec --process: no_new_privs is set" "$OUT" "NoNewPrivs: 1"
+rw_expect_same "exec --process: the engine's process file is left as it was" \
+        "$RW_TMP/process.before" "$RW_TMP/process.json"
+# runc reads the hardened process from runwarden's memfd; the process never sees that descriptor
+jq '.args = ["/bin/sh", "-c", "ls -l /proc/self/fd/; echo fds-listed"]' "$RW_TMP/process.json" \
+        >"$RW_TMP/process-fds.json"
+rw_capture life-exec-fds rw exec --process "$RW_TMP/process-fds.json" "$id"
+rw_expect_rc "exec --process listing its descriptors exits 0" 0
+rw_expect_line "exec --process: the listing ran" "$OUT" "fds-listed"
+rw_expect_no_grep "exec --process: runwarden's memfd is not among the process's descriptors" \
+        "$OUT" 'memfd|runwarden'
 
 rw_use_log life-cap
 rw_capture life-exec-cap rw exec --cap CAP_SYS_ADMIN "$id" /probe caps

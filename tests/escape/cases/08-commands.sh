@@ -48,6 +48,18 @@ esc_case cmd.exec-process-apparmor 8 exec-process refused exec-policy \
         --bypass-na 'AppArmor is not enabled on this machine' \
         -- esc_exec job --process '.user = {uid: 1000, gid: 1000} | .apparmorProfile = "unconfined"' \
         -- -- 'true'
+# An exec process file runwarden hardens rather than refuses: runc reads the hardened process
+# from a sealed memfd runwarden names on its command line, never the engine's file, and the
+# process started does not hold that descriptor (with and without --preserve-fds).
+memfd_or_caps='if ls -l /proc/self/fd/ | grep -q memfd; then echo ESC-REACHED a memfd of runwarden is open in the process; else '"$cap_sys_admin"'; fi'
+esc_case cmd.exec-process-caps-memfd 8 exec-process contained caps-drop \
+        'exec process file of the root job asking for CAP_SYS_ADMIN (hardened, handed to runc in a memfd)' \
+        -- esc_exec rootjob --process '.user = {uid: 0, gid: 0} | .capabilities = allcaps(["CAP_SYS_ADMIN"])' \
+        -- -- "$memfd_or_caps"
+esc_case cmd.exec-process-caps-preserve-fds 8 exec-process contained caps-drop \
+        'the same with --preserve-fds 0 and the -p=FILE spelling' \
+        -- esc_exec rootjob --pspell '-p=' --process '.user = {uid: 0, gid: 0} | .capabilities = allcaps(["CAP_SYS_ADMIN"])' \
+        -- --preserve-fds 0 -- "$memfd_or_caps"
 # A client that picks container ids (containerd's API, a second engine on the same --root) sends a
 # create for the running uid-1000 job's id with a uid-0 spec: runc refuses it, but runwarden must
 # not have taken its record (user, groups) from that spec meanwhile. The spec has a cgroup of its
