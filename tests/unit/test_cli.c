@@ -953,6 +953,102 @@ static void test_command_help(void **state)
         rw_cli_clear(&cli);
 }
 
+/* The --process file named anew where runc reads it from, in every spelling; the rest untouched. */
+static void assert_process_replaced(char *const *argv, const char *const *want)
+{
+        struct rw_cli cli;
+        struct rw_error err = {0};
+        size_t n = 0;
+
+        assert_int_equal(rw_cli_parse(count(argv), argv, &cli, &err), 0);
+        assert_int_equal(rw_cli_replace_process(&cli, "/proc/self/fd/7"), 0);
+        while (want[n] != NULL)
+                n++;
+        assert_int_equal(cli.delegate_argc, n);
+        for (size_t i = 0; i < n; i++)
+                assert_str("delegate argv", cli.delegate_argv[i], want[i]);
+        /* what runwarden reads from now on is the new name too */
+        assert_str("process", cli.process, "/proc/self/fd/7");
+        rw_cli_clear(&cli);
+}
+
+static void test_replace_process(void **state)
+{
+        struct rw_cli cli;
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_process_replaced(
+            ARGV("--root", "/r", "exec", "--process", "/tmp/p.json", "-d", "c1"),
+            (const char *const[]){"runwarden", "--root", "/r", "exec", "--process",
+                                  "/proc/self/fd/7", "-d", "c1", NULL});
+        assert_process_replaced(
+            ARGV("exec", "-p", "/tmp/p.json", "c1"),
+            (const char *const[]){"runwarden", "exec", "-p", "/proc/self/fd/7", "c1", NULL});
+        assert_process_replaced(
+            ARGV("exec", "--process=/tmp/p.json", "c1"),
+            (const char *const[]){"runwarden", "exec", "--process=/proc/self/fd/7", "c1", NULL});
+        assert_process_replaced(
+            ARGV("exec", "-p=", "c1"),
+            (const char *const[]){"runwarden", "exec", "-p=/proc/self/fd/7", "c1", NULL});
+        /* Go keeps the last value: that one is replaced, the earlier one runc ignores stays */
+        assert_process_replaced(
+            ARGV("exec", "--process", "/tmp/a.json", "-process", "/tmp/b.json", "c1"),
+            (const char *const[]){"runwarden", "exec", "--process", "/tmp/a.json", "-process",
+                                  "/proc/self/fd/7", "c1", NULL});
+        /* the same text twice: the element runc reads, not the first that looks alike */
+        assert_process_replaced(
+            ARGV("exec", "--process", "c1", "c1"),
+            (const char *const[]){"runwarden", "exec", "--process", "/proc/self/fd/7", "c1", NULL});
+        /* runwarden's own flags are not handed on, and do not move the element */
+        assert_process_replaced(
+            ARGV("--policy", "/p.json", "exec", "--process", "/tmp/p.json", "c1"),
+            (const char *const[]){"runwarden", "exec", "--process", "/proc/self/fd/7", "c1", NULL});
+
+        assert_int_equal(
+            rw_cli_parse(count(ARGV("exec", "c1", "sh")), ARGV("exec", "c1", "sh"), &cli, &err), 0);
+        assert_int_equal(rw_cli_replace_process(&cli, "/proc/self/fd/7"), -ENOENT);
+        rw_cli_clear(&cli);
+}
+
+static void test_preserve_fds(void **state)
+{
+        static const struct {
+                const char *value; /* NULL: no flag */
+                bool plain;
+                unsigned n;
+        } cases[] = {
+            {NULL, true, 0},      {"0", true, 0},     {"3", true, 3},
+            {"4096", true, 4096}, {"4097", false, 0}, {"99999999999", false, 0},
+            {"010", false, 0},    {"0x10", false, 0}, {"+5", false, 0},
+            {"-1", false, 0},     {"1_0", false, 0},  {"", false, 0},
+            {" 5", false, 0},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct rw_cli cli;
+                struct rw_error err = {0};
+                char *const *argv = cases[i].value != NULL ? (char *const[]){"runwarden",
+                                                                             "exec",
+                                                                             "--preserve-fds",
+                                                                             (char *)cases[i].value,
+                                                                             "c1",
+                                                                             "sh",
+                                                                             NULL}
+                                                           : ARGV("exec", "c1", "sh");
+                unsigned n = 99;
+
+                assert_int_equal(rw_cli_parse(count(argv), argv, &cli, &err), 0);
+                if (rw_cli_preserve_fds(&cli, 4096, &n) != cases[i].plain)
+                        fail_msg("--preserve-fds %s: plain %d expected", cases[i].value,
+                                 cases[i].plain);
+                if (cases[i].plain)
+                        assert_int_equal(n, cases[i].n);
+                rw_cli_clear(&cli);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -983,6 +1079,8 @@ int main(void)
             cmocka_unit_test(test_missing_runc_values),
             cmocka_unit_test(test_all_commands),
             cmocka_unit_test(test_bad_input),
+            cmocka_unit_test(test_replace_process),
+            cmocka_unit_test(test_preserve_fds),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -619,6 +619,49 @@ static void test_realpath(void **state)
         assert_realpath_like_libc("/proc/self");
 }
 
+/* The sealed memfd: the bytes, readable by path, at or above the asked number, kept across exec,
+ * and changed by nobody. */
+static void test_memfd_sealed(void **state)
+{
+        static const char text[] = "{\"args\":[\"true\"]}";
+        struct rw_error err = {0};
+        char path[64], buf[64];
+        int fd, seals, flags;
+        ssize_t n;
+        FILE *f;
+
+        (void)state;
+        fd = rw_memfd_sealed("runwarden-test.json", text, strlen(text), 40, &err);
+        assert_true(fd >= 40);
+        flags = fcntl(fd, F_GETFD);
+        assert_true(flags >= 0 && !(flags & FD_CLOEXEC));
+        seals = fcntl(fd, F_GET_SEALS);
+        assert_int_equal(seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL),
+                         F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+        assert_true(write(fd, "x", 1) < 0 && errno == EPERM);
+        assert_true(ftruncate(fd, 0) < 0 && errno == EPERM);
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        f = fopen(path, "r");
+        assert_non_null(f);
+        n = (ssize_t)fread(buf, 1, sizeof(buf), f);
+        fclose(f);
+        assert_int_equal(n, strlen(text));
+        assert_memory_equal(buf, text, strlen(text));
+        /* opened anew for writing by path, it still takes no write */
+        {
+                int w = open(path, O_WRONLY | O_CLOEXEC);
+
+                assert_true(w >= 0);
+                assert_true(write(w, "x", 1) < 0 && errno == EPERM);
+                close(w);
+        }
+        close(fd);
+        /* an empty document is a file too */
+        fd = rw_memfd_sealed("runwarden-test.json", "", 0, 3, &err);
+        assert_true(fd >= 3);
+        close(fd);
+}
+
 int main(void)
 {
 #define SCRATCH_TEST(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
@@ -640,6 +683,7 @@ int main(void)
             SCRATCH_TEST(test_append_line),
             SCRATCH_TEST(test_stamp),
             cmocka_unit_test(test_path_split),
+            cmocka_unit_test(test_memfd_sealed),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
