@@ -287,6 +287,44 @@ int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *e
         return rw_json_parse_jansson(text, len, ret, err);
 }
 
+static bool holds_verbatim_number(const json_t *value)
+{
+        const char *key;
+        json_t *item;
+        size_t i;
+
+        switch (json_typeof(value)) {
+        case JSON_OBJECT:
+                json_object_foreach((json_t *)value, key, item)
+                {
+                        if (holds_verbatim_number(item))
+                                return true;
+                }
+                return false;
+        case JSON_ARRAY:
+                json_array_foreach((json_t *)value, i, item)
+                {
+                        if (holds_verbatim_number(item))
+                                return true;
+                }
+                return false;
+        default:
+                return rw_json_is_verbatim_number(value);
+        }
+}
+
+json_t *rw_json_loadb(const char *text, size_t len, json_error_t *jerr)
+{
+        _cleanup_json_ json_t *doc = rw_json_read_fast(text, len);
+
+        /* Without a number jansson would have read otherwise (a real, beyond int64, -0), the fast
+         * reader's document is jansson's (json_internal.h); it never accepts a NUL. */
+        if (doc != NULL && (json_is_object(doc) || json_is_array(doc)) &&
+            !holds_verbatim_number(doc))
+                return TAKE_PTR(doc);
+        return json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr);
+}
+
 /*
  * Serialization. The text is what json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes, with every
  * marker replaced by its number, written in one pass: jansson's dumper checks each character
