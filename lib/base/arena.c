@@ -25,6 +25,12 @@ struct header {
         alignas(max_align_t) size_t big; /* 1: from malloc(), freed; 0: from a block */
 };
 
+/* At the start of every block: the blocks newer than a mark are given back on release. */
+struct block {
+        alignas(max_align_t) struct block *prev;
+};
+
+static struct block *blocks;
 static char *next, *limit;
 
 static void *arena_malloc(size_t size)
@@ -44,12 +50,14 @@ static void *arena_malloc(size_t size)
         need = (sizeof(*h) + size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
         if ((size_t)(limit - next) < need) {
                 /* the rest of the old block is left unused */
-                next = malloc(BLOCK_SIZE);
-                if (next == NULL) {
-                        limit = NULL;
+                struct block *b = malloc(BLOCK_SIZE);
+
+                if (b == NULL)
                         return NULL;
-                }
-                limit = next + BLOCK_SIZE;
+                b->prev = blocks;
+                blocks = b;
+                next = (char *)(b + 1);
+                limit = (char *)b + BLOCK_SIZE;
         }
         h = (struct header *)(void *)next;
         next += need;
@@ -74,5 +82,30 @@ void rw_json_use_arena(void)
 {
 #ifndef RW_ARENA_OFF
         json_set_alloc_funcs(arena_malloc, arena_free);
+#endif
+}
+
+void rw_json_arena_mark(struct rw_json_arena_mark *ret)
+{
+#ifndef RW_ARENA_OFF
+        *ret = (struct rw_json_arena_mark){.block = blocks, .next = next, .limit = limit};
+#else
+        *ret = (struct rw_json_arena_mark){0};
+#endif
+}
+
+void rw_json_arena_release(const struct rw_json_arena_mark *mark)
+{
+#ifndef RW_ARENA_OFF
+        while (blocks != NULL && blocks != mark->block) {
+                struct block *prev = blocks->prev;
+
+                free(blocks);
+                blocks = prev;
+        }
+        next = mark->next;
+        limit = mark->limit;
+#else
+        (void)mark;
 #endif
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "cleanup.h"
 #include "json_internal.h"
 #include "jsonpos.h"
@@ -272,18 +273,22 @@ int rw_json_parse_jansson(const char *text, size_t len, json_t **ret, struct rw_
 
 int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
 {
+        struct rw_json_arena_mark mark;
         json_t *doc;
 
         if (len > RW_JSON_MAX_SIZE)
                 return rw_error_set(err, EFBIG, "document of %zu bytes is larger than %u bytes",
                                     len, RW_JSON_MAX_SIZE);
         /* Plain valid JSON, the common case, by the fast reader; anything else as jansson
-         * decides, with its message (jsonread.c). */
+         * decides, with its message (jsonread.c). What the fast reader built before it gave
+         * up is all freed: on the arena it would stay beside jansson's tree (arena.h). */
+        rw_json_arena_mark(&mark);
         doc = rw_json_read_fast(text, len);
         if (doc != NULL) {
                 *ret = doc;
                 return 0;
         }
+        rw_json_arena_release(&mark);
         return rw_json_parse_jansson(text, len, ret, err);
 }
 
@@ -315,13 +320,18 @@ static bool holds_verbatim_number(const json_t *value)
 
 json_t *rw_json_loadb(const char *text, size_t len, json_error_t *jerr)
 {
-        _cleanup_json_ json_t *doc = rw_json_read_fast(text, len);
+        struct rw_json_arena_mark mark;
+        json_t *doc;
 
+        rw_json_arena_mark(&mark);
+        doc = rw_json_read_fast(text, len);
         /* Without a number jansson would have read otherwise (a real, beyond int64, -0), the fast
          * reader's document is jansson's (json_internal.h); it never accepts a NUL. */
         if (doc != NULL && (json_is_object(doc) || json_is_array(doc)) &&
             !holds_verbatim_number(doc))
-                return TAKE_PTR(doc);
+                return doc;
+        json_decref(doc);
+        rw_json_arena_release(&mark);
         return json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr);
 }
 
