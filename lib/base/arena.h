@@ -11,7 +11,8 @@
  * What jansson frees stays allocated until the process ends: at most what it allocated in all,
  * bounded by the document size limit like the tree itself. Builds with AddressSanitizer keep
  * glibc's allocator (rw_json_use_arena() does nothing there), so the sanitizers still see every
- * use after free and every overflow of jansson's memory.
+ * use after free and every overflow of jansson's memory. The arena itself is seen by valgrind
+ * with -Dvalgrind_arena=true: memcheck then knows each allocation on it as if from malloc().
  */
 
 /*
