@@ -59,8 +59,10 @@ for t in "${targets[@]}"; do
         done
         echo "== fuzz-$t for $seconds s ($(find "$corpus" -type f | wc -l) seeds)"
         rc=0
+        dict=()
+        [ ! -f "tests/fuzz/$t.dict" ] || dict=(-dict="tests/fuzz/$t.dict")
         "$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-                -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+                -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" \
                 "$corpus" >"$work/log-$t" 2>&1 || rc=$?
         grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ +DONE)' \
                 "$work/log-$t" || true

@@ -11,7 +11,8 @@
  * What jansson frees stays allocated until the process ends: at most what it allocated in all,
  * bounded by the document size limit like the tree itself. Builds with AddressSanitizer keep
  * glibc's allocator (rw_json_use_arena() does nothing there), so the sanitizers still see every
- * use after free and every overflow of jansson's memory.
+ * use after free and every overflow of jansson's memory. The arena itself is seen by valgrind
+ * with -Dvalgrind_arena=true: memcheck then knows each allocation on it as if from malloc().
  */
 
 /*
@@ -20,3 +21,18 @@
  * rw_json_dump() (lib/base/json.h) instead.
  */
 void rw_json_use_arena(void);
+
+/*
+ * Where the arena stands, and going back there: once everything jansson allocated after the
+ * mark has been freed again (a reader that gave up and released what it built), the blocks
+ * taken since are given back and the next allocation starts where the mark was. Anything
+ * allocated after the mark and still in use would be overwritten. No-ops where the arena is off.
+ */
+struct rw_json_arena_mark {
+        void *block;
+        char *next;
+        char *limit;
+};
+
+void rw_json_arena_mark(struct rw_json_arena_mark *ret);
+void rw_json_arena_release(const struct rw_json_arena_mark *mark);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "cleanup.h"
 #include "json_internal.h"
 #include "jsonpos.h"
@@ -272,19 +273,66 @@ int rw_json_parse_jansson(const char *text, size_t len, json_t **ret, struct rw_
 
 int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err)
 {
+        struct rw_json_arena_mark mark;
         json_t *doc;
 
         if (len > RW_JSON_MAX_SIZE)
                 return rw_error_set(err, EFBIG, "document of %zu bytes is larger than %u bytes",
                                     len, RW_JSON_MAX_SIZE);
         /* Plain valid JSON, the common case, by the fast reader; anything else as jansson
-         * decides, with its message (jsonread.c). */
+         * decides, with its message (jsonread.c). What the fast reader built before it gave
+         * up is all freed: on the arena it would stay beside jansson's tree (arena.h). */
+        rw_json_arena_mark(&mark);
         doc = rw_json_read_fast(text, len);
         if (doc != NULL) {
                 *ret = doc;
                 return 0;
         }
+        rw_json_arena_release(&mark);
         return rw_json_parse_jansson(text, len, ret, err);
+}
+
+static bool holds_verbatim_number(const json_t *value)
+{
+        const char *key;
+        json_t *item;
+        size_t i;
+
+        switch (json_typeof(value)) {
+        case JSON_OBJECT:
+                json_object_foreach((json_t *)value, key, item)
+                {
+                        if (holds_verbatim_number(item))
+                                return true;
+                }
+                return false;
+        case JSON_ARRAY:
+                json_array_foreach((json_t *)value, i, item)
+                {
+                        if (holds_verbatim_number(item))
+                                return true;
+                }
+                return false;
+        default:
+                return rw_json_is_verbatim_number(value);
+        }
+}
+
+json_t *rw_json_loadb(const char *text, size_t len, json_error_t *jerr)
+{
+        struct rw_json_arena_mark mark;
+        json_t *doc;
+
+        rw_json_arena_mark(&mark);
+        doc = rw_json_read_fast(text, len);
+        /* Without a number jansson would have read otherwise (a real, beyond int64, -0), the fast
+         * reader's document is jansson's (json_internal.h); it never accepts a NUL. */
+        if (doc != NULL && (json_is_object(doc) || json_is_array(doc)) &&
+            !holds_verbatim_number(doc))
+                return doc;
+        json_decref(doc);
+        rw_json_arena_release(&mark);
+        return json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr);
 }
 
 /*

@@ -28,6 +28,14 @@
 int rw_json_parse(const char *text, size_t len, json_t **ret, struct rw_error *err);
 
 /*
+ * json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr), the same document or the same error: for
+ * files runwarden writes itself and reads as jansson always read them (state records, the egress
+ * hand-off), with no verbatim numbers (a real is a real, an integer beyond int64 is refused) and
+ * no top-level scalar. Plain documents are read by the fast reader; *jerr is set only on NULL.
+ */
+json_t *rw_json_loadb(const char *text, size_t len, json_error_t *jerr);
+
+/*
  * Serialize compactly, keeping key order and verbatim numbers. A document that would not parse
  * back to an equal one is an error, never written: one holding a real number, a NUL character in
  * a string or key (other than a verbatim number's own), a string that looks like a verbatim number

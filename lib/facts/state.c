@@ -275,11 +275,12 @@ static int parse_record(const char *data, size_t len, json_t **ret_doc, struct r
 {
         _cleanup_json_ json_t *doc = NULL;
         json_t *root;
-        int r;
+        json_error_t jerr;
 
-        r = rw_json_parse(data, len, &doc, err);
-        if (r < 0)
-                return r;
+        doc = rw_json_loadb(data, len, &jerr);
+        if (doc == NULL)
+                return rw_error_set(err, EINVAL, "line %d, column %d: %s", jerr.line, jerr.column,
+                                    jerr.text);
         root = json_object_get(doc, "root");
         *ret = (struct record_view){
             .root = json_string_value(root),

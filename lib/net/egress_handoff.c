@@ -204,14 +204,15 @@ static int parse_handoff(const char *text, struct rw_egress_handoff *ret, struct
                                            "bundle_ino", "tier", "pin",    "egress"};
         _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
         _cleanup_json_ json_t *doc = NULL;
-        struct rw_error jerr = {0};
+        json_error_t jerr;
         const char *key, *id, *bundle, *tier;
         json_t *value;
         int r;
 
-        if (rw_json_parse(text, strlen(text), &doc, &jerr) < 0 || !json_is_object(doc))
+        doc = rw_json_loadb(text, strlen(text), &jerr);
+        if (doc == NULL || !json_is_object(doc))
                 return rw_error_set(err, EINVAL, "not a JSON object (%s)",
-                                    doc == NULL ? jerr.msg : "wrong type");
+                                    doc == NULL ? jerr.text : "wrong type");
         json_object_foreach(doc, key, value)
         {
                 bool known = false;

@@ -4,7 +4,8 @@
  * input:
  *  - what the fast reader accepts, jansson (rw_json_parse_jansson) accepts;
  *  - then both documents are equal and written byte for byte alike (key order included);
- *  - rw_json_parse() accepts exactly what jansson accepts, with an equal document.
+ *  - rw_json_parse() accepts exactly what jansson accepts, with an equal document;
+ *  - rw_json_loadb() is json_loadb(JSON_REJECT_DUPLICATES): the same document, or the same error.
  */
 #include <string.h>
 
@@ -22,6 +23,23 @@ static char *dump(const json_t *doc, size_t *ret_len)
         return text;
 }
 
+static void loadb_as_jansson(const char *text, size_t size)
+{
+        json_error_t ours, theirs;
+        _cleanup_json_ json_t *a = rw_json_loadb(text, size, &ours);
+        _cleanup_json_ json_t *b = json_loadb(text, size, JSON_REJECT_DUPLICATES, &theirs);
+
+        RW_FUZZ_ASSERT((a == NULL) == (b == NULL), "rw_json_loadb %s what json_loadb %s",
+                       a == NULL ? "refuses" : "accepts", b == NULL ? "refuses" : "accepts");
+        if (a == NULL) {
+                RW_FUZZ_ASSERT(strcmp(ours.text, theirs.text) == 0 && ours.line == theirs.line &&
+                                   ours.column == theirs.column && ours.position == theirs.position,
+                               "another error: %s / %s", ours.text, theirs.text);
+                return;
+        }
+        RW_FUZZ_ASSERT(json_equal(a, b), "rw_json_loadb read another document");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         const char *text = (const char *)data;
@@ -32,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int r = rw_json_parse_jansson(text, size, &ref, &err);
         int r2 = rw_json_parse(text, size, &parsed, &err2);
 
+        loadb_as_jansson(text, size);
         RW_FUZZ_ASSERT((r < 0) == (r2 < 0), "rw_json_parse %s what jansson %s",
                        r2 < 0 ? "refuses" : "accepts", r < 0 ? "refuses" : "accepts");
         if (r < 0) {

@@ -7,6 +7,8 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +109,54 @@ static void test_many_and_large_values(void **state)
         assert_true(len > 300 * 1024);
 }
 
+static size_t heap_in_use(void)
+{
+        struct mallinfo2 m = mallinfo2();
+
+        return m.uordblks + m.hblkhd;
+}
+
+/*
+ * What the fast reader built before it gave up is given back: a hostile document that only goes
+ * wrong at its end (here a \u0000, refused before jansson reads it) would otherwise leave its
+ * whole tree on the arena, and a second one beside it when jansson reads the document again.
+ * (Under AddressSanitizer the arena is off and glibc's allocator reuses the memory anyway.)
+ */
+static void test_fast_reader_gives_its_memory_back(void **state)
+{
+        const size_t n = 100000;
+        _cleanup_free_ char *text = malloc(3 * n + 16);
+        size_t len = 0, before, after;
+
+        (void)state;
+        assert_non_null(text);
+        text[len++] = '[';
+        for (size_t i = 0; i < n; i++) {
+                memcpy(text + len, "{},", 3);
+                len += 3;
+        }
+        memcpy(text + len, "\"\\u0000\"]", 9);
+        len += 9;
+        before = heap_in_use();
+        for (int i = 0; i < 5; i++) {
+                _cleanup_json_ json_t *doc = NULL;
+                struct rw_error err = {0};
+
+                assert_int_equal(rw_json_parse(text, len, &doc, &err), -EINVAL);
+                assert_non_null(strstr(err.msg, "NUL character"));
+        }
+        after = heap_in_use();
+        /* the tree of 100000 objects is some 20 MB */
+        if (after > before && after - before > 1024 * 1024)
+                fail_msg("%zu bytes more in use after five refusals", after - before);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_fixtures_on_the_arena),
             cmocka_unit_test(test_many_and_large_values),
+            cmocka_unit_test(test_fast_reader_gives_its_memory_back),
         };
 
         rw_json_use_arena();

@@ -1153,6 +1153,48 @@ static void test_handoff_refuses_what_jansson_refused(void **state)
         assert_string_equal(err.msg, "invalid egress rule");
 }
 
+/*
+ * Numbers in the hand-off file are read as jansson reads them: a real or an integer beyond int64
+ * where a string belongs is refused, never taken for some other string.
+ */
+static void test_handoff_numbers_as_jansson_read_them(void **state)
+{
+        static const char *const members[][2] = {
+            {"\"tier\":\"untrusted\"", "\"tier\":1.5"},
+            {"\"tier\":\"untrusted\"", "\"tier\":-0"},
+            {"\"version\":1", "\"version\":1.0"},
+            {"\"pin\":true", "\"pin\":true,\"x\":18446744073709551616"},
+        };
+        struct fixture *f = *state;
+        _cleanup_egress_handoff_ struct rw_egress_handoff h = {0};
+        char path[200];
+
+        make_handoff(f, "job-1", &h);
+        key_path(f, "job-1", path, sizeof(path));
+        for (size_t i = 0; i < RW_ELEMENTSOF(members); i++) {
+                _cleanup_egress_handoff_ struct rw_egress_handoff back = {0};
+                _cleanup_free_ char *text = NULL, *edited = NULL;
+                struct rw_error err = {0};
+                const char *at;
+                size_t len;
+                FILE *out;
+
+                assert_int_equal(rw_egress_handoff_write(f->egress, &h, &err), 0);
+                text = rw_test_read_file(path, &len);
+                at = strstr(text, members[i][0]);
+                assert_non_null(at);
+                assert_true(asprintf(&edited, "%.*s%s%s", (int)(at - text), text, members[i][1],
+                                     at + strlen(members[i][0])) > 0);
+                out = fopen(path, "we");
+                assert_non_null(out);
+                assert_int_equal(fputs(edited, out) >= 0, 1);
+                assert_int_equal(fclose(out), 0);
+                assert_int_equal(rw_egress_handoff_take(f->egress, "job-1", f->bundle, &back, &err),
+                                 -EINVAL);
+                assert_int_equal(unlink(path), 0);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1185,6 +1227,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_handoff_refusals, setup, teardown),
             cmocka_unit_test_setup_teardown(test_handoff_text_as_before, setup, teardown),
             cmocka_unit_test_setup_teardown(test_handoff_refuses_what_jansson_refused, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_handoff_numbers_as_jansson_read_them, setup,
                                             teardown),
         };
 

@@ -944,6 +944,60 @@ static void test_fast_reader_reads_every_fixture(void **state)
         assert_true(n >= 7);
 }
 
+/* rw_json_loadb() is json_loadb(JSON_REJECT_DUPLICATES): the same document or the same error. */
+static void assert_loadb_as_jansson(const char *in)
+{
+        json_error_t ours, theirs;
+        _cleanup_json_ json_t *a = rw_json_loadb(in, strlen(in), &ours);
+        _cleanup_json_ json_t *b = json_loadb(in, strlen(in), JSON_REJECT_DUPLICATES, &theirs);
+
+        if ((a == NULL) != (b == NULL))
+                fail_msg("%s: rw_json_loadb() %s, jansson %s", in,
+                         a == NULL ? "refuses" : "accepts", b == NULL ? "refuses" : "accepts");
+        if (a == NULL) {
+                assert_string_equal(ours.text, theirs.text);
+                assert_int_equal(ours.line, theirs.line);
+                assert_int_equal(ours.column, theirs.column);
+                assert_int_equal(ours.position, theirs.position);
+                return;
+        }
+        assert_true(json_equal(a, b));
+        /* the same types too: a real stays a real, -0 an integer */
+        if (json_is_array(b) && json_array_size(b) > 0)
+                assert_int_equal(json_typeof(json_array_get(a, 0)),
+                                 json_typeof(json_array_get(b, 0)));
+}
+
+static void test_loadb_as_jansson(void **state)
+{
+        static const char *const cases[] = {
+            "{}",
+            "[]",
+            "{\"a\":[1,-2,true,false,null,\"s\",{},[]],\"b\":{\"c\":\"\\u00e9\"}}",
+            "[1.5]",
+            "[-0]",
+            "[1e400]",
+            "[9223372036854775807]",
+            "[9223372036854775808]",
+            "[-9223372036854775809]",
+            "{\"a\":{\"b\":[0.5,2]}}",
+            "[\"a\\u0000b\"]",
+            "{\"a\":1,\"a\":2}",
+            "{\"a\":1,\"\\u0061\":2}",
+            "1",
+            "\"s\"",
+            "null",
+            "",
+            "[1,]",
+            "[\"\\ud800\"]",
+            "[\"\xff\"]",
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                assert_loadb_as_jansson(cases[i]);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -970,6 +1024,7 @@ int main(void)
             cmocka_unit_test(test_fast_reader_agrees_with_jansson),
             cmocka_unit_test(test_fast_reader_depth),
             cmocka_unit_test(test_fast_reader_reads_every_fixture),
+            cmocka_unit_test(test_loadb_as_jansson),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -355,6 +355,16 @@ static void test_malformed_file(void **state)
             "\"policy\":{\"stamp\":\"s\",\"log\":null,\"audit\":false,\"refuse\":1}}",
             "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
             "\"policy\":\"s\"}",
+            /* numbers as jansson reads them: a real is no string, nor is it beyond its range */
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"pod\":1.5}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"sandbox\":-0}",
+            "{\"root\":1.5,\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"x\":1e400}",
+            "{\"root\":\"" ROOT_A "\",\"id\":\"c1\",\"tier\":\"t\",\"uid\":0,\"gid\":0,"
+            "\"x\":18446744073709551615}",
         };
         struct fixture *f = *state;
         _cleanup_free_ char *ns = NULL, *path = NULL;
