@@ -436,6 +436,11 @@ EOF
         d=$T/bundles/in-docker-default
         restore="[[\"$d/config.orig.json\", \"$d/config.json\"]]"
         recreate="[$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
+        # The --compare runwarden gets a record of its own create: a record another build wrote is
+        # one it must not decide from (the build ID is part of the record's policy stamp).
+        recreate_x='[]'
+        [ ${#RWX[@]} -eq 0 ] ||
+                recreate_x="[$(q "${RWX[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
                 </dev/null >/dev/null
         # No runc state of it under --root: an exec is compared with the container's process as
@@ -461,7 +466,7 @@ EOF
   {"name": "exec-only wrapper", "restore": $res, "prepare": $prep,
    "steps": [$(q "$S/wrap-true" "${EF[@]}" "${cargs[@]}")]},
   {"name": "runwarden", "restore": $res, "prepare": $prep,
-   "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}$(cmp_variant "$res" 0 "$prep" '[]' "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}
+   "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}$(cmp_variant "$res" 0 "$recreate_x" '[]' "${EF[@]}" --runtime /bin/true "${cargs[@]}")]}
 EOF
         done
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
@@ -480,10 +485,10 @@ EOF
 {"name": "exec --process: $name (outcome $outcome)", "baseline": "exec-only wrapper",
  "outcome": "$outcome",
  "variants": [
-  {"name": "exec-only wrapper", "restore": $restore,
+  {"name": "exec-only wrapper", "restore": $restore, "prepare": $recreate,
    "steps": [$(q "$S/wrap-true" "${EF[@]}" exec --process "$S/$name.json" rwb-in-docker-default)]},
-  {"name": "runwarden", "restore": $restore, "status": $st,
-   "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true exec --process "$S/$name.json" rwb-in-docker-default)]}$(cmp_variant "$restore" "$st" '[]' '[]' "${EF[@]}" --runtime /bin/true exec --process "$S/$name.json" rwb-in-docker-default)]}
+  {"name": "runwarden", "restore": $restore, "status": $st, "prepare": $recreate,
+   "steps": [$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true exec --process "$S/$name.json" rwb-in-docker-default)]}$(cmp_variant "$restore" "$st" "$recreate_x" '[]' "${EF[@]}" --runtime /bin/true exec --process "$S/$name.json" rwb-in-docker-default)]}
 EOF
         done
 fi
@@ -534,9 +539,10 @@ instr()
                 cp "$d/config.orig.json" "$d/config.json"
                 case $what in
                 create:* | exec-running) ;;
-                *) # the container's record, as its create through runwarden left it
-                        "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" \
-                                rwb-in-docker-default </dev/null >/dev/null ;;
+                *) # the container's record, as a create by the same runwarden left it
+                        "$bin" --policy "$POLICY" --seccomp-dir "$SECCOMP_DIR" "${EF[@]}" \
+                                --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
+                                </dev/null >/dev/null ;;
                 esac
                 cp "$process" "$S/instr-process.json"
                 callgrind_run "$S/instr.out" "$bin" --policy "$POLICY" --seccomp-dir "$SECCOMP_DIR" \
