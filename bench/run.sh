@@ -435,12 +435,13 @@ EOF
         # an untimed create puts back before every round.
         d=$T/bundles/in-docker-default
         restore="[[\"$d/config.orig.json\", \"$d/config.json\"]]"
-        recreate="[$(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
+        # from the engine's spec: one that another runwarden rewrote names that one's egress hook
+        recreate="[$(q cp "$d/config.orig.json" "$d/config.json"), $(q "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
         # The --compare runwarden gets a record of its own create: a record another build wrote is
         # one it must not decide from (the build ID is part of the record's policy stamp).
         recreate_x='[]'
         [ ${#RWX[@]} -eq 0 ] ||
-                recreate_x="[$(q "${RWX[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
+                recreate_x="[$(q cp "$d/config.orig.json" "$d/config.json"), $(q "${RWX[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default)]"
         "${RWC[@]}" "${EF[@]}" --runtime /bin/true create --bundle "$d" rwb-in-docker-default \
                 </dev/null >/dev/null
         # No runc state of it under --root: an exec is compared with the container's process as
