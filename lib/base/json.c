@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "json_internal.h"
 #include "jsonpos.h"
+#include "utf8.h"
 
 #define DOC_MARKER         "\0rwdoc:"
 #define DOC_MARKER_LEN     (sizeof(DOC_MARKER) - 1)
@@ -367,41 +368,6 @@ static void fail(struct writer *w, int code, const char *why)
         }
 }
 
-/* The length of the UTF-8 sequence at s (at most `left` bytes), 0 when invalid, as jansson
- * judges it: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_length(const unsigned char *s, size_t left)
-{
-        unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-        size_t n;
-
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xC2 && c <= 0xDF)
-                n = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-                n = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-                n = 4;
-        else
-                return 0;
-        if (left < n)
-                return 0;
-        if (c == 0xE0)
-                lo = 0xA0;
-        else if (c == 0xED)
-                hi = 0x9F;
-        else if (c == 0xF0)
-                lo = 0x90;
-        else if (c == 0xF4)
-                hi = 0x8F;
-        if (s[1] < lo || s[1] > hi)
-                return 0;
-        for (size_t i = 2; i < n; i++)
-                if (s[i] < 0x80 || s[i] > 0xBF)
-                        return 0;
-        return n;
-}
-
 static void write_bytes(struct writer *w, const char *data, size_t len)
 {
         if (w->code != 0 || len == 0)
@@ -433,7 +399,7 @@ static void write_string(struct writer *w, const char *s, size_t len)
                         break;
                 c = u[i];
                 if (c >= 0x80) {
-                        n = utf8_length(u + i, len - i);
+                        n = rw_utf8_sequence(u + i, len - i);
                         if (n == 0)
                                 fail(w, EILSEQ, NULL);
                         i += n;

@@ -26,6 +26,7 @@
 
 #include "cleanup.h"
 #include "json_internal.h"
+#include "utf8.h"
 
 /* Deeper documents are left to jansson (its limit: 2048); OCI documents nest about 6 deep. */
 #define READ_DEPTH_MAX 256
@@ -63,37 +64,6 @@ static void skip_space(struct reader *r)
         }
 }
 
-/* The length of the valid UTF-8 sequence at s (the first byte >= 0x80), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t left)
-{
-        uint32_t v;
-        size_t n;
-
-        if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-                n = 2;
-                v = s[0] & 0x1Fu;
-        } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-                n = 3;
-                v = s[0] & 0x0Fu;
-        } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-                n = 4;
-                v = s[0] & 0x07u;
-        } else {
-                return 0;
-        }
-        if (left < n)
-                return 0;
-        for (size_t k = 1; k < n; k++) {
-                if (s[k] < 0x80 || s[k] > 0xBF)
-                        return 0;
-                v = (v << 6) | (s[k] & 0x3Fu);
-        }
-        if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
-            (v >= 0xD800 && v <= 0xDFFF))
-                return 0;
-        return n;
-}
-
 static int hex_value(unsigned char c)
 {
         if (c >= '0' && c <= '9')
@@ -120,30 +90,6 @@ static int32_t hex4(const unsigned char *s, size_t left)
                 v = (v << 4) | h;
         }
         return v;
-}
-
-static size_t utf8_encode(uint32_t v, char *out)
-{
-        if (v < 0x80) {
-                out[0] = (char)v;
-                return 1;
-        }
-        if (v < 0x800) {
-                out[0] = (char)(0xC0 | (v >> 6));
-                out[1] = (char)(0x80 | (v & 0x3F));
-                return 2;
-        }
-        if (v < 0x10000) {
-                out[0] = (char)(0xE0 | (v >> 12));
-                out[1] = (char)(0x80 | ((v >> 6) & 0x3F));
-                out[2] = (char)(0x80 | (v & 0x3F));
-                return 3;
-        }
-        out[0] = (char)(0xF0 | (v >> 18));
-        out[1] = (char)(0x80 | ((v >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((v >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (v & 0x3F));
-        return 4;
 }
 
 /*
@@ -190,12 +136,12 @@ static size_t read_escape(struct reader *r, char *out)
                         if (low < 0xDC00 || low > 0xDFFF)
                                 return 0;
                         r->i += 12;
-                        return utf8_encode(0x10000u + (((uint32_t)v - 0xD800u) << 10) +
-                                               ((uint32_t)low - 0xDC00u),
-                                           out);
+                        return rw_utf8_encode(0x10000u + (((uint32_t)v - 0xD800u) << 10) +
+                                                  ((uint32_t)low - 0xDC00u),
+                                              out);
                 }
                 r->i += 6;
-                return utf8_encode((uint32_t)v, out);
+                return rw_utf8_encode((uint32_t)v, out);
         default:
                 return 0;
         }
@@ -251,7 +197,7 @@ static bool read_string(struct reader *r, const char **ret, size_t *ret_len)
                 if (c < 0x20)
                         return false;
                 /* the first byte of a multi-byte sequence */
-                n = utf8_sequence(r->t + r->i, r->len - r->i);
+                n = rw_utf8_sequence(r->t + r->i, r->len - r->i);
                 if (n == 0)
                         return false;
                 if (escaped) {

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "cleanup.h"
+#include "utf8.h"
 #include "json.h"
 #include "utctime.h"
 
@@ -39,40 +40,6 @@ const char *rw_outcome_name(enum rw_outcome outcome)
         return "error";
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one (jansson's rules:
- * no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-        uint32_t cp;
-        size_t len;
-
-        if (s[0] < 0x80)
-                return 1;
-        if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-                len = 2;
-                cp = s[0] & 0x1fu;
-        } else if ((s[0] & 0xf0) == 0xe0) {
-                len = 3;
-                cp = s[0] & 0x0fu;
-        } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-                len = 4;
-                cp = s[0] & 0x07u;
-        } else {
-                return 0;
-        }
-        if (n < len)
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = cp << 6 | (s[i] & 0x3fu);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        return len;
-}
-
 /*
  * A JSON string for text that did not come from a parsed document (a bundle path from argv, an
  * error message naming one) and may therefore not be UTF-8: each invalid byte is written as the
@@ -95,7 +62,7 @@ static json_t *text_value(const char *s, size_t max)
         if (out == NULL)
                 return NULL;
         while (i < limit) {
-                size_t n = utf8_sequence(in + i, len - i);
+                size_t n = rw_utf8_sequence(in + i, len - i);
 
                 if (n == 0) {
                         o += (size_t)snprintf(out + o, 5, "\\x%02x", in[i]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "utf8.h"
 
 struct scanner {
         const char *s;
@@ -217,31 +218,6 @@ static int path_push(char ***path, size_t *n, char *component)
         return 0;
 }
 
-/* Append one UTF-8 encoded code point. */
-static size_t put_utf8(char *out, unsigned long cp)
-{
-        if (cp < 0x80) {
-                out[0] = (char)cp;
-                return 1;
-        }
-        if (cp < 0x800) {
-                out[0] = (char)(0xC0 | (cp >> 6));
-                out[1] = (char)(0x80 | (cp & 0x3F));
-                return 2;
-        }
-        if (cp < 0x10000) {
-                out[0] = (char)(0xE0 | (cp >> 12));
-                out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[2] = (char)(0x80 | (cp & 0x3F));
-                return 3;
-        }
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        return 4;
-}
-
 /* Decode the one-line string at sc->i (basic or literal); sc->i ends after its closing quote. */
 static int read_string(struct scanner *sc, char **ret)
 {
@@ -309,7 +285,7 @@ static int read_string(struct scanner *sc, char **ret)
                         }
                         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
                                 return fail(sc, "escape is not a Unicode scalar value (or NUL)");
-                        n += put_utf8(out + n, cp);
+                        n += rw_utf8_encode((uint32_t)cp, out + n);
                         break;
                 }
                 default:

@@ -6,7 +6,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -28,40 +27,28 @@ static char *dump(const json_t *doc, size_t *ret_len)
 }
 
 /* Every fixture: read, copied deeply, written byte for byte as before, released. */
+static void fixture_on_the_arena(const char *path, char *text, size_t len)
+{
+        _cleanup_free_ char *out = NULL, *copy_out = NULL;
+        _cleanup_json_ json_t *doc = NULL, *copy = NULL;
+        struct rw_error err = {0};
+        size_t out_len, copy_len;
+
+        if (rw_json_parse(text, len, &doc, &err) < 0)
+                fail_msg("%s: %s", path, err.msg);
+        copy = json_deep_copy(doc);
+        assert_non_null(copy);
+        assert_true(json_equal(doc, copy));
+        out = dump(doc, &out_len);
+        copy_out = dump(copy, &copy_len);
+        assert_int_equal(out_len, copy_len);
+        assert_memory_equal(out, copy_out, out_len);
+}
+
 static void test_fixtures_on_the_arena(void **state)
 {
-        const char *dir_path = getenv("RW_FIXTURES_DIR");
-        struct dirent *de;
-        DIR *dir;
-        int n = 0;
-
         (void)state;
-        assert_non_null(dir_path);
-        dir = opendir(dir_path);
-        assert_non_null(dir);
-        while ((de = readdir(dir)) != NULL) {
-                size_t name_len = strlen(de->d_name), len, out_len, copy_len;
-                _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL, *copy_out = NULL;
-                _cleanup_json_ json_t *doc = NULL, *copy = NULL;
-                struct rw_error err = {0};
-
-                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
-                        continue;
-                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
-                text = rw_test_read_file(path, &len);
-                if (rw_json_parse(text, len, &doc, &err) < 0)
-                        fail_msg("%s: %s", path, err.msg);
-                copy = json_deep_copy(doc);
-                assert_non_null(copy);
-                assert_true(json_equal(doc, copy));
-                out = dump(doc, &out_len);
-                copy_out = dump(copy, &copy_len);
-                assert_int_equal(out_len, copy_len);
-                assert_memory_equal(out, copy_out, out_len);
-                n++;
-        }
-        closedir(dir);
-        assert_true(n >= 7);
+        assert_true(rw_test_each_fixture(fixture_on_the_arena) >= 7);
 }
 
 /* Many values across many blocks, some larger than a block's share, some freed on the way. */

@@ -3,7 +3,6 @@
 
 #include "json.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,46 +302,33 @@ static void test_compact_size(void **state)
 }
 
 /* Every captured engine input is compact, so a lossless round trip gives back the same bytes. */
+static void fixture_round_trips(const char *path, char *text, size_t len)
+{
+        _cleanup_free_ char *out = NULL;
+        _cleanup_json_ json_t *doc = NULL, *back = NULL;
+        struct rw_error err = {0};
+        size_t out_len;
+
+        if (rw_json_parse(text, len, &doc, &err) < 0)
+                fail_msg("%s: %s", path, err.msg);
+        if (rw_json_dump(doc, &out, &out_len, &err) < 0)
+                fail_msg("%s: %s", path, err.msg);
+        /* Two of them end in a newline, which is not part of the document. */
+        if (len > 0 && text[len - 1] == '\n')
+                text[--len] = '\0';
+        if (out_len != len || memcmp(out, text, len) != 0)
+                fail_msg("%s does not round trip byte for byte", path);
+        back = rw_test_parse(out);
+        assert_true(json_equal(doc, back));
+        assert_compact_size_everywhere(doc);
+        assert_dumps_like_jansson(doc);
+        assert_reads_back(doc);
+}
+
 static void test_fixtures_round_trip_byte_identical(void **state)
 {
-        const char *dir_path = getenv("RW_FIXTURES_DIR");
-        DIR *dir;
-        struct dirent *de;
-        int n = 0;
-
         (void)state;
-        assert_non_null(dir_path);
-        dir = opendir(dir_path);
-        assert_non_null(dir);
-        while ((de = readdir(dir)) != NULL) {
-                size_t name_len = strlen(de->d_name);
-                _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL;
-                _cleanup_json_ json_t *doc = NULL, *back = NULL;
-                struct rw_error err = {0};
-                size_t len, out_len;
-
-                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
-                        continue;
-                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
-                text = rw_test_read_file(path, &len);
-                if (rw_json_parse(text, len, &doc, &err) < 0)
-                        fail_msg("%s: %s", path, err.msg);
-                if (rw_json_dump(doc, &out, &out_len, &err) < 0)
-                        fail_msg("%s: %s", path, err.msg);
-                /* Two of them end in a newline, which is not part of the document. */
-                if (len > 0 && text[len - 1] == '\n')
-                        text[--len] = '\0';
-                if (out_len != len || memcmp(out, text, len) != 0)
-                        fail_msg("%s does not round trip byte for byte", path);
-                back = rw_test_parse(out);
-                assert_true(json_equal(doc, back));
-                assert_compact_size_everywhere(doc);
-                assert_dumps_like_jansson(doc);
-                assert_reads_back(doc);
-                n++;
-        }
-        closedir(dir);
-        assert_true(n >= 7);
+        assert_true(rw_test_each_fixture(fixture_round_trips) >= 7);
 }
 
 static void test_fixture_rlimit_infinity(void **state)
@@ -917,31 +903,16 @@ static void test_fast_reader_depth(void **state)
 }
 
 /* Every captured engine input is plain JSON: read fast, to jansson's document. */
+static void fixture_read_fast(const char *path, char *text, size_t len)
+{
+        (void)path;
+        assert_reader_agrees_n(text, len, READ_FAST);
+}
+
 static void test_fast_reader_reads_every_fixture(void **state)
 {
-        const char *dir_path = getenv("RW_FIXTURES_DIR");
-        DIR *dir;
-        struct dirent *de;
-        int n = 0;
-
         (void)state;
-        assert_non_null(dir_path);
-        dir = opendir(dir_path);
-        assert_non_null(dir);
-        while ((de = readdir(dir)) != NULL) {
-                size_t name_len = strlen(de->d_name);
-                _cleanup_free_ char *path = NULL, *text = NULL;
-                size_t len;
-
-                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
-                        continue;
-                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
-                text = rw_test_read_file(path, &len);
-                assert_reader_agrees_n(text, len, READ_FAST);
-                n++;
-        }
-        closedir(dir);
-        assert_true(n >= 7);
+        assert_true(rw_test_each_fixture(fixture_read_fast) >= 7);
 }
 
 /* rw_json_loadb() is json_loadb(JSON_REJECT_DUPLICATES): the same document or the same error. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "testutil.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -69,6 +71,32 @@ json_t *rw_test_load_fixture(const char *name)
         if (rw_json_parse(text, len, &doc, &err) < 0)
                 fail_msg("fixture %s: %s", path, err.msg);
         return doc;
+}
+
+int rw_test_each_fixture(void (*fn)(const char *path, char *text, size_t len))
+{
+        const char *dir_path = getenv("RW_FIXTURES_DIR");
+        struct dirent *de;
+        DIR *dir;
+        int n = 0;
+
+        if (dir_path == NULL)
+                fail_msg("RW_FIXTURES_DIR is not set (run the tests with meson test)");
+        dir = opendir(dir_path);
+        assert_non_null(dir);
+        while ((de = readdir(dir)) != NULL) {
+                size_t name_len = strlen(de->d_name), len;
+                _cleanup_free_ char *path = NULL, *text = NULL;
+
+                if (name_len < 5 || strcmp(de->d_name + name_len - 5, ".json") != 0)
+                        continue;
+                assert_true(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+                text = rw_test_read_file(path, &len);
+                fn(path, text, len);
+                n++;
+        }
+        closedir(dir);
+        return n;
 }
 
 /* The engines' usual directories, as written (no realpath: tests describe a host of their own). */

@@ -28,6 +28,10 @@ json_t *rw_test_load_fixture(const char *name);
 /* Read a whole file into memory (NUL-terminated). */
 char *rw_test_read_file(const char *path, size_t *ret_len);
 
+/* Call fn with the path and the text (NUL-terminated, writable) of every *.json in
+ * $RW_FIXTURES_DIR; the number of fixtures. */
+int rw_test_each_fixture(void (*fn)(const char *path, char *text, size_t len));
+
 /* Facts for a host whose pid 1 namespaces are (dev 1, inode 4026531830 + type); no paths. */
 void rw_test_facts_init(struct rw_host_facts *facts);
 
