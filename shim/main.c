@@ -35,6 +35,7 @@
 #include "fileio.h"
 #include "hostio.h"
 #include "json.h"
+#include "numbers.h"
 #include "plan.h"
 #include "pins.h"
 #include "settings.h"
@@ -241,21 +242,25 @@ static void release_pins(struct rw_call *c)
  * on runc's command line (/proc/self/fd/N), and FILE stays as the engine wrote it. Nothing is
  * written to the host's /tmp (a disk on Debian: creating and renaming the file there was a third
  * of an exec's cost), nothing is left to put back on a refusal, and nothing can change what runc
- * reads after it was judged. The descriptor lies above those runc passes on to the process
- * (--preserve-fds); runc closes the others before the process starts. An --preserve-fds that is
- * not a plain decimal number of at most 4096 keeps the file's rewrite (*ret_done false).
+ * reads after it was judged. The descriptor lies above those the runtime passes on to the
+ * process: --preserve-fds, and the systemd socket-activation count LISTEN_FDS, which crun adds to
+ * them; the runtime closes the others before the process starts. A count that is not a plain
+ * decimal number of at most 4096 keeps the file's rewrite (*ret_done false).
  */
 static int hand_process_in_memory(struct rw_call *c, const char *text, size_t len, bool *ret_done,
                                   struct rw_error *err)
 {
-        unsigned preserved;
+        const char *listen = getenv("LISTEN_FDS");
+        unsigned preserved, listened = 0;
         char path[64];
         int fd, r;
 
         *ret_done = false;
-        if (!rw_cli_preserve_fds(&c->cli, 4096, &preserved))
+        if (!rw_cli_preserve_fds(&c->cli, 4096, &preserved) ||
+            (listen != NULL && !rw_parse_plain_count(listen, 4096, &listened)))
                 return 0;
-        fd = rw_memfd_sealed("runwarden-process.json", text, len, 3 + (int)preserved, err);
+        fd = rw_memfd_sealed("runwarden-process.json", text, len,
+                             3 + (int)preserved + (int)listened, err);
         if (fd < 0)
                 return fd;
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);

@@ -131,3 +131,20 @@ bool rw_parse_ram_bytes(const char *s, int64_t *ret)
         *ret = (int64_t)value;
         return true;
 }
+
+bool rw_parse_plain_count(const char *s, unsigned max, unsigned *ret)
+{
+        unsigned n = 0;
+
+        if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+                return false;
+        for (; *s != '\0'; s++) {
+                if (*s < '0' || *s > '9' || n > max / 10)
+                        return false;
+                n = n * 10 + (unsigned)(*s - '0');
+        }
+        if (n > max)
+                return false;
+        *ret = n;
+        return true;
+}

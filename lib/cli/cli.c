@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "numbers.h"
 
 /*
  * The model is runc 1.1: urfave/cli v1.22.6 or later over Go's flag package. Global flags are
@@ -799,24 +800,8 @@ int rw_cli_replace_process(struct rw_cli *cli, const char *path)
 
 bool rw_cli_preserve_fds(const struct rw_cli *cli, unsigned max, unsigned *ret)
 {
-        const char *s = cli->preserve_fds;
-        unsigned n = 0;
-
         *ret = 0;
-        if (s == NULL)
-                return true;
-        /* Go reads "010" as octal and "0x8" as hex: only plain decimal is taken */
-        if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
-                return false;
-        for (; *s != '\0'; s++) {
-                if (*s < '0' || *s > '9' || n > max / 10)
-                        return false;
-                n = n * 10 + (unsigned)(*s - '0');
-        }
-        if (n > max)
-                return false;
-        *ret = n;
-        return true;
+        return cli->preserve_fds == NULL || rw_parse_plain_count(cli->preserve_fds, max, ret);
 }
 
 void rw_cli_clear(struct rw_cli *cli)

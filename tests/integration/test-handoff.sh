@@ -584,6 +584,17 @@ rm -f "$RW_FAKE_RECORD.process"
 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --preserve-fds 20 --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
 check "exec --preserve-fds 20: the memfd lies above the 20 descriptors runc passes on" \
 	bash -c "[ '$(hardened_process 2>/dev/null)' = '[[],[],true]' ] && [ '$(process_fd)' -ge 23 ]"
+reset_record
+rm -f "$RW_FAKE_RECORD.process"
+LISTEN_FDS=10 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --preserve-fds 2 --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+check "exec with LISTEN_FDS=10 and --preserve-fds 2: the memfd lies above the 12 descriptors crun would pass on" \
+	bash -c "[ '$(hardened_process 2>/dev/null)' = '[[],[],true]' ] && [ '$(process_fd)' -ge 15 ]"
+cp "$T/process.engine.json" "$T/process.json"
+reset_record
+rm -f "$RW_FAKE_RECORD.process"
+LISTEN_FDS=0x3 "$RW" --policy "$POLICY" --runtime "$FAKE" --root "$T/runc-root" exec --process "$T/process.json" --detach ID >/dev/null 2>"$T/err"
+check "exec with LISTEN_FDS=0x3 (not plain decimal): the file itself is rewritten" \
+	bash -c "[ -z '$(process_fd)' ] && [ '$(jq -c '[.capabilities.bounding, .capabilities.effective, .noNewPrivileges]' "$T/process.json")' = '[[],[],true]' ]"
 for odd in 0x10 010 +5 1_0 99999; do
 	cp "$T/process.engine.json" "$T/process.json"
 	reset_record
