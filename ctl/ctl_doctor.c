@@ -227,7 +227,7 @@ static void check_runwarden(struct report *rep, const struct doctor_options *o,
 static char *owning_package(const char *path)
 {
         char *argv[] = {"dpkg-query", "-S", (char *)path, NULL};
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         char *pkg = NULL;
 
@@ -251,7 +251,7 @@ static char *owning_package(const char *path)
                         break;
                 }
         }
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         if (pkg == NULL) {
                 /* A diverted file: dpkg knows it by the name it was diverted from. */
                 char *list[] = {"dpkg-divert", "--list", NULL};
@@ -265,12 +265,12 @@ static char *owning_package(const char *path)
                                         line++;
                                 if (sscanf(line, "diversion of %4095s to %4095s", from, to) == 2 &&
                                     strcmp(to, path) == 0) {
-                                        rw_ctl_output_clear(&out);
+                                        rw_run_output_clear(&out);
                                         return owning_package(from);
                                 }
                         }
                 }
-                rw_ctl_output_clear(&out);
+                rw_run_output_clear(&out);
         }
         return pkg;
 }
@@ -278,13 +278,13 @@ static char *owning_package(const char *path)
 static char *package_version(const char *pkg)
 {
         char *argv[] = {"dpkg-query", "-W", "-f", "${Version}", (char *)pkg, NULL};
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         char *v = NULL;
 
         if (rw_ctl_run(argv, -1, 10000, &out, &err) >= 0 && out.status == 0 && out.out[0] != '\0')
                 v = strdup(out.out);
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         return v;
 }
 
@@ -293,7 +293,7 @@ static char **changelog_cves(const char *pkg)
 {
         _cleanup_free_ char *path = NULL;
         char *argv[] = {"gzip", "-dc", NULL, NULL};
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         char **ids = calloc(1, sizeof(char *));
         size_t n = 0;
@@ -302,7 +302,7 @@ static char **changelog_cves(const char *pkg)
                 return ids;
         argv[2] = path;
         if (rw_ctl_run(argv, -1, 10000, &out, &err) < 0 || out.status != 0) {
-                rw_ctl_output_clear(&out);
+                rw_run_output_clear(&out);
                 return ids;
         }
         for (const char *p = out.out; (p = strstr(p, "CVE-")) != NULL; p += 4) {
@@ -322,7 +322,7 @@ static char **changelog_cves(const char *pkg)
                 ids[n++] = id;
                 ids[n] = NULL;
         }
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         return ids;
 }
 
@@ -379,7 +379,7 @@ static void check_delegate(struct report *rep, const char *delegate, const char 
 {
         char *argv[] = {(char *)delegate, "--version", NULL};
         _cleanup_free_ char *real = NULL, *pkg = NULL, *pkg_version = NULL;
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         char name[64] = "", version[128] = "";
         json_t *data;
@@ -404,10 +404,10 @@ static void check_delegate(struct report *rep, const char *delegate, const char 
                 check(rep, "delegate.present", "warn",
                       json_pack("{s:s,s:s}", "delegate", delegate, "used_by", used_by),
                       "%s (%s): `--version` did not say what it is", delegate, used_by);
-                rw_ctl_output_clear(&out);
+                rw_run_output_clear(&out);
                 return;
         }
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         pkg = real != NULL ? owning_package(real) : NULL;
         pkg_version = pkg != NULL ? package_version(pkg) : NULL;
         data = json_pack("{s:s,s:s,s:s*,s:s,s:s,s:s*,s:s*}", "delegate", delegate, "used_by",
@@ -595,7 +595,7 @@ static void check_canary(struct report *rep, const struct doctor_options *o, con
                                 o->policy != NULL ? "--policy" : NULL,
                                 (char *)o->policy,
                                 NULL};
-                struct rw_ctl_output out = {0};
+                struct rw_run_output out = {0};
                 struct rw_error err = {0};
                 char id[128];
                 const char *tail;
@@ -618,7 +618,7 @@ static void check_canary(struct report *rep, const struct doctor_options *o, con
                       : out.status == 1 ? "a job can do more than its tier allows: "
                                         : "no verdict: ",
                       tail_len, tail);
-                rw_ctl_output_clear(&out);
+                rw_run_output_clear(&out);
         }
 }
 

@@ -100,7 +100,7 @@ static bool same_file(const struct everywhere *e, const char *a, const char *b)
 /* Run dpkg-divert (with --root when working on a scratch root); its output goes to ours. */
 static int dpkg_divert(const struct everywhere *e, char **args, char **ret_out)
 {
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         char *argv[16];
         size_t n = 0;
@@ -122,7 +122,7 @@ static int dpkg_divert(const struct everywhere *e, char **args, char **ret_out)
         if (out.status != 0) {
                 fprintf(stderr, "runwardenctl setup everywhere: dpkg-divert failed (%d): %s%s",
                         out.status, out.err, out.out);
-                rw_ctl_output_clear(&out);
+                rw_run_output_clear(&out);
                 return -EIO;
         }
         if (ret_out != NULL) {
@@ -134,7 +134,7 @@ static int dpkg_divert(const struct everywhere *e, char **args, char **ret_out)
         } else if (out.out[0] != '\0') {
                 printf("%s", out.out);
         }
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         return 0;
 }
 

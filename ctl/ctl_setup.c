@@ -230,7 +230,7 @@ static int containerd_verify(const char *old_text, size_t old_len, const char *t
 static int containerd_major(const struct setup_options *o, bool *ret_known)
 {
         char *argv[] = {"containerd", "--version", NULL};
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         struct rw_error err = {0};
         const char *v = o->containerd_version;
         char version[64] = "";
@@ -248,7 +248,7 @@ static int containerd_major(const struct setup_options *o, bool *ret_known)
                 if (major <= 0)
                         major = 1;
         }
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         return major;
 }
 

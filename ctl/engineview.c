@@ -103,7 +103,7 @@ const char *rw_cri_view_binary(const struct rw_cri_view *v, const char *name)
 int rw_containerd_dump(const char *text, size_t len, struct rw_cri_view *ret, struct rw_error *err)
 {
         _cleanup_close_ int fd = memfd_create("runwardenctl-config.toml", 0);
-        struct rw_ctl_output out = {0};
+        struct rw_run_output out = {0};
         char path[64];
         char *argv[] = {"containerd", "--config", path, "config", "dump", NULL};
         int r;
@@ -118,7 +118,7 @@ int rw_containerd_dump(const char *text, size_t len, struct rw_cri_view *ret, st
                 r = rw_error_set(err, EINVAL, "containerd config dump failed: %s", out.err);
         if (r >= 0)
                 r = rw_cri_view_parse(out.out, out.out_len, ret, err);
-        rw_ctl_output_clear(&out);
+        rw_run_output_clear(&out);
         return r;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "run.h"
 
 /* Read `path` whole (the last component must not be a symlink). A missing file is -ENOENT with
  * *ret_text NULL and no message. */
@@ -27,20 +28,8 @@ int rw_ctl_read_pseudo(const char *path, size_t max, char **ret_text, size_t *re
 char *rw_ctl_find_program(const char *name);
 bool rw_ctl_have_program(const char *name);
 
-struct rw_ctl_output {
-        char *out; /* stdout, NUL-terminated */
-        size_t out_len;
-        char *err;  /* stderr, NUL-terminated */
-        int status; /* exit status; 128+N when killed by signal N */
-};
-void rw_ctl_output_clear(struct rw_ctl_output *o);
-
-/*
- * Run argv[0] (looked up in $PATH) with an empty stdin, or `input_fd` when >= 0,
- * capturing stdout and stderr (each at most 4 MiB). After `timeout_ms` it is killed and the call
- * fails with -ETIMEDOUT. Only a failure to run at all is an error: the exit status is a result.
- */
-int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_ctl_output *ret,
+/* rw_run() (lib/base/run.h) of the first argv[0] in $PATH. */
+int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_run_output *ret,
                struct rw_error *err);
 
 /*

@@ -12,9 +12,9 @@
  * It takes no arguments: nothing in the spec chooses what it installs. Any failure exits 1 with
  * one line on stderr, which the runtime puts in its error: the container is not started.
  *
- * Two programs run it: the installed runwarden-egress-hook (egress-hook-main.c), and runwarden
- * itself when called by that name, which is how a runwarden binary alone (nothing installed
- * beside it) still controls egress.
+ * runwarden's delete runs it once more, as `runwarden-egress-hook --counters` with the pinned
+ * namespace on stdin: the counters of runwarden's chain on stdout (runwarden itself links no
+ * netlink library, so that it can be a static executable: docs/performance.md).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -134,12 +134,83 @@ static int run(struct hook_state *st, struct rw_error *err)
         return 0;
 }
 
+/* The counters of the namespace open as `nsfd`, summed per rule id in the chain's order. */
+static int read_counters(int nsfd, json_t **ret, struct rw_error *err)
+{
+        _cleanup_nft_status_ struct rw_nft_status st = {0};
+        _cleanup_json_ json_t *obj = NULL, *list = json_array();
+        uint64_t blocked = 0;
+        int r;
+
+        r = rw_netns_check(nsfd, err);
+        if (r < 0)
+                return r;
+        r = rw_nft_read(nsfd, &st, err);
+        if (r < 0)
+                return r;
+        if (list == NULL)
+                return rw_error_set(err, ENOMEM, "egress counters");
+        for (size_t i = 0; i < st.n_rules; i++) {
+                const struct rw_nft_rule_counter *c = &st.rules[i];
+                json_t *entry = NULL, *e;
+                size_t k;
+
+                json_array_foreach(list, k, e)
+                {
+                        if (strcmp(json_string_value(json_object_get(e, "id")), c->id) == 0)
+                                entry = e;
+                }
+                if (entry == NULL) {
+                        entry =
+                            json_pack("{s:s, s:I, s:I, s:b}", "id", c->id, "packets", (json_int_t)0,
+                                      "bytes", (json_int_t)0, "reject", c->reject);
+                        if (entry == NULL || json_array_append_new(list, entry) < 0)
+                                return rw_error_set(err, ENOMEM, "egress counters");
+                }
+                json_object_set_new(
+                    entry, "packets",
+                    json_integer(json_integer_value(json_object_get(entry, "packets")) +
+                                 (json_int_t)c->packets));
+                json_object_set_new(
+                    entry, "bytes",
+                    json_integer(json_integer_value(json_object_get(entry, "bytes")) +
+                                 (json_int_t)c->bytes));
+                if (c->reject)
+                        blocked += c->packets;
+        }
+        obj = json_pack("{s:b, s:s, s:O, s:I}", "present", st.present, "mode", st.mode, "counters",
+                        list, "blocked", (json_int_t)blocked);
+        if (obj == NULL)
+                return rw_error_set(err, ENOMEM, "egress counters");
+        *ret = TAKE_PTR(obj);
+        return 0;
+}
+
+/* --counters: the namespace runwarden's delete opened from the pin on stdin, its counters on
+ * stdout as one JSON object (lib/decision/egressio.h). */
+static int counters(struct rw_error *err)
+{
+        _cleanup_json_ json_t *obj = NULL;
+
+        if (read_counters(STDIN_FILENO, &obj, err) < 0)
+                return -1;
+        if (json_dumpf(obj, stdout, JSON_COMPACT) < 0 || fflush(stdout) != 0)
+                return rw_error_set_errno(err, errno ? errno : EIO, "cannot write the counters");
+        return 0;
+}
+
 int rw_egress_hook_main(int argc, char **argv)
 {
         struct hook_state st = {.id = "?"};
         struct rw_error err = {0};
 
-        (void)argv;
+        if (argc == 2 && strcmp(argv[1], "--counters") == 0) {
+                if (counters(&err) < 0) {
+                        fprintf(stderr, PROG ": counters: %s\n", err.msg);
+                        return 1;
+                }
+                return 0;
+        }
         if (argc > 1) {
                 fprintf(stderr, PROG ": refusing to run: the hook takes no arguments\n");
                 return 1;

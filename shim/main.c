@@ -29,7 +29,6 @@
 #include "config.h"
 #include "decision.h"
 #include "egressio.h"
-#include "egress_hook.h"
 #include "enginelog.h"
 #include "error.h"
 #include "fileio.h"
@@ -384,7 +383,8 @@ static void collect_egress(struct rw_call *c)
         if (!c->decided || c->cli.command != RW_CMD_DELETE || !c->d.have_record ||
             c->cli.container_id == NULL)
                 return;
-        if (rw_egress_collect(NULL, c->cli.container_id, &c->d.record, &c->egress, &err) < 0)
+        if (rw_egress_collect(NULL, rw_decision_egress_hook(&c->cli), c->cli.container_id,
+                              &c->d.record, &c->egress, &err) < 0)
                 log_linef(&c->cli, RW_LOG_WARNING, "runwarden: %s", err.msg);
 }
 
@@ -693,13 +693,13 @@ static void decide(struct rw_call *c)
 }
 
 /*
- * The egress hook when the command line names none: the installed one, else — a runwarden binary
- * alone, where the baseline must still work — runwarden itself, which answers to the hook's name
- * (egress_hook.h). Either is judged by the hooks rule like any hook (root's, not writable by
- * others).
+ * The egress hook when the command line names none: the installed one, else — runwarden run from
+ * its build directory or a copy of the two programs — the runwarden-egress-hook beside this
+ * binary. Either is judged by the hooks rule like any hook (root's, not writable by others).
  */
 static const char *egress_hook_default(char *buf, size_t size)
 {
+        char *slash;
         ssize_t n;
 
         if (access(RW_EGRESS_HOOK, F_OK) == 0 || errno != ENOENT)
@@ -708,19 +708,20 @@ static const char *egress_hook_default(char *buf, size_t size)
         if (n <= 0 || (size_t)n >= size - 1)
                 return NULL;
         buf[n] = '\0';
-        return buf;
+        slash = strrchr(buf, '/');
+        if (slash == NULL || (size_t)(slash + 1 - buf) + sizeof(RW_EGRESS_HOOK_NAME) > size)
+                return NULL;
+        memcpy(slash + 1, RW_EGRESS_HOOK_NAME, sizeof(RW_EGRESS_HOOK_NAME));
+        return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
 int main(int argc, char **argv)
 {
-        static char hook_self[PATH_MAX];
+        static char hook_beside[PATH_MAX];
         struct rw_call c = {.outcome = RW_OUTCOME_PASSTHROUGH, .process_fd = -1};
         struct rw_error err = {0};
         int r;
 
-        /* called as the egress hook it injected (a runwarden binary alone) */
-        if (argc > 0 && argv[0] != NULL && strcmp(basename(argv[0]), RW_EGRESS_HOOK_NAME) == 0)
-                return rw_egress_hook_main(argc, argv);
         rw_json_use_arena();
         clock_gettime(CLOCK_REALTIME, &c.started);
         clock_gettime(CLOCK_MONOTONIC, &c.started_mono);
@@ -735,7 +736,7 @@ int main(int argc, char **argv)
         }
 
         if (c.cli.egress_hook == NULL)
-                c.cli.egress_hook = egress_hook_default(hook_self, sizeof(hook_self));
+                c.cli.egress_hook = egress_hook_default(hook_beside, sizeof(hook_beside));
         decide(&c);
         if (c.message == NULL) {
                 /* The operator's --runtime, else the container's own, else the tier's, else the

@@ -11,8 +11,11 @@
 
 #include "cleanup.h"
 #include "egress_handoff.h"
+#include "json.h"
 #include "netns.h"
-#include "nft.h"
+#include "rules.h"
+#include "run.h"
+#include "settings.h"
 
 static int append_line(const char *line, size_t len, void *data)
 {
@@ -86,61 +89,85 @@ int rw_egress_handoff_undo(const char *dir, const char *id, const struct rw_cont
         return rw_egress_handoff_remove(dir, id, record->bundle_dev, record->bundle_ino, err);
 }
 
-/* The counters of the pinned namespace, summed per rule id in the chain's order. */
-static int read_counters(const char *pin, json_t **ret, struct rw_error *err)
+/* The hook's answer, as the hook writes it: {"present", "mode", "counters": [{"id", "packets",
+ * "bytes", "reject"}...], "blocked"}, nothing more. */
+static bool counters_shape(json_t *obj)
 {
-        _cleanup_nft_status_ struct rw_nft_status st = {0};
-        _cleanup_json_ json_t *obj = NULL, *list = json_array();
+        json_t *list, *e;
+        const char *mode;
+        json_int_t blocked;
+        int present;
+        size_t i;
+
+        if (json_unpack(obj, "{s:b, s:s, s:o, s:I !}", "present", &present, "mode", &mode,
+                        "counters", &list, "blocked", &blocked) < 0 ||
+            !json_is_array(list))
+                return false;
+        json_array_foreach(list, i, e)
+        {
+                const char *id;
+                json_int_t packets, bytes;
+                int reject;
+
+                if (json_unpack(e, "{s:s, s:I, s:I, s:b !}", "id", &id, "packets", &packets,
+                                "bytes", &bytes, "reject", &reject) < 0)
+                        return false;
+        }
+        return true;
+}
+
+/*
+ * The counters of the namespace pinned at `pin`, read by the egress hook (`hook --counters`, the
+ * namespace on its stdin): runwarden links no netlink library (docs/performance.md). The hook is
+ * run as root, so it must be what the hooks rule accepts of it at create: a regular file of
+ * root's that no one else may write.
+ */
+static int hook_counters(const char *hook, const char *pin, json_t **ret, struct rw_error *err)
+{
+        char *argv[] = {(char *)RW_EGRESS_HOOK_NAME, (char *)"--counters", NULL};
+        _cleanup_(rw_run_output_clear) struct rw_run_output out = {0};
         _cleanup_close_ int nsfd = -1;
-        uint64_t blocked = 0;
+        _cleanup_json_ json_t *obj = NULL;
+        struct rw_hook_fact f = {0};
+        json_error_t jerr;
+        const char *why;
+        struct stat st;
         int r;
 
+        if (lstat(hook, &st) < 0) {
+                f.error = errno;
+        } else {
+                f.symlink = S_ISLNK(st.st_mode);
+                if (stat(hook, &st) < 0)
+                        f.error = errno;
+                f.uid = st.st_uid;
+                f.mode = st.st_mode;
+        }
+        why = rw_rules_hook_binary_problem(&f);
+        if (why != NULL)
+                return rw_error_set(err, EPERM, "the egress hook %s cannot be run: %s", hook, why);
         r = rw_netns_open_path(pin, &nsfd, err);
         if (r < 0)
                 return r;
-        r = rw_nft_read(nsfd, &st, err);
+        r = rw_run(hook, argv, nsfd, RW_EGRESS_COUNTERS_TIMEOUT_MS, &out, err);
         if (r < 0)
-                return r;
-        if (list == NULL)
-                return rw_error_set(err, ENOMEM, "egress counters");
-        for (size_t i = 0; i < st.n_rules; i++) {
-                const struct rw_nft_rule_counter *c = &st.rules[i];
-                json_t *entry = NULL, *e;
-                size_t k;
+                return rw_error_prefix(err, "the egress hook %s", hook);
+        if (out.status != 0) {
+                size_t n = strcspn(out.err, "\n");
 
-                json_array_foreach(list, k, e)
-                {
-                        if (strcmp(json_string_value(json_object_get(e, "id")), c->id) == 0)
-                                entry = e;
-                }
-                if (entry == NULL) {
-                        entry =
-                            json_pack("{s:s, s:I, s:I, s:b}", "id", c->id, "packets", (json_int_t)0,
-                                      "bytes", (json_int_t)0, "reject", c->reject);
-                        if (entry == NULL || json_array_append_new(list, entry) < 0)
-                                return rw_error_set(err, ENOMEM, "egress counters");
-                }
-                json_object_set_new(
-                    entry, "packets",
-                    json_integer(json_integer_value(json_object_get(entry, "packets")) +
-                                 (json_int_t)c->packets));
-                json_object_set_new(
-                    entry, "bytes",
-                    json_integer(json_integer_value(json_object_get(entry, "bytes")) +
-                                 (json_int_t)c->bytes));
-                if (c->reject)
-                        blocked += c->packets;
+                return rw_error_set(err, EIO, "the egress hook %s exited with %d: %.*s", hook,
+                                    out.status, (int)(n > 400 ? 400 : n), out.err);
         }
-        obj = json_pack("{s:b, s:s, s:O, s:I}", "present", st.present, "mode", st.mode, "counters",
-                        list, "blocked", (json_int_t)blocked);
-        if (obj == NULL)
-                return rw_error_set(err, ENOMEM, "egress counters");
+        obj = rw_json_loadb(out.out, out.out_len, &jerr);
+        if (obj == NULL || !counters_shape(obj))
+                return rw_error_set(err, EIO, "the egress hook %s wrote no counters it could mean",
+                                    hook);
         *ret = TAKE_PTR(obj);
         return 0;
 }
 
-int rw_egress_collect(const char *dir, const char *id, const struct rw_container_state *record,
-                      json_t **ret, struct rw_error *err)
+int rw_egress_collect(const char *dir, const char *hook, const char *id,
+                      const struct rw_container_state *record, json_t **ret, struct rw_error *err)
 {
         struct rw_error sub = {0};
         char pin[PATH_MAX];
@@ -156,7 +183,7 @@ int rw_egress_collect(const char *dir, const char *id, const struct rw_container
                 return r;
         /* No pin: counters were off, or the hook never ran (the create failed before it). */
         if (record->egress_pin && lstat(pin, &st) == 0) {
-                r = read_counters(pin, ret, err);
+                r = hook_counters(hook, pin, ret, err);
                 if (r < 0) {
                         first = r;
                         rw_error_prefix(err, "egress counters of container %s", id);

@@ -7,8 +7,9 @@
  *
  *   create ─► rw_egress_handoff_for(): RW_EGRESS_DIR/<key>.json, key = sha256(id, bundle device
  *             and inode), root's and 0600 ─► config.json ─► execv(runc) ─► the hook takes it
- *   delete ─► rw_egress_collect(): counters through the hook's pin of the namespace, unpin,
- *             remove a hand-off no hook took ─► execv(runc delete)
+ *   delete ─► rw_egress_collect(): counters through the hook's pin of the namespace (read by
+ *             `runwarden-egress-hook --counters`), unpin, remove a hand-off no hook took
+ *             ─► execv(runc delete)
  */
 
 #include <jansson.h>
@@ -40,11 +41,12 @@ int rw_egress_handoff_undo(const char *dir, const char *id, const struct rw_cont
                            struct rw_error *err);
 
 /*
- * At delete of container `id` with `record`: when the hook pinned the namespace, the counters of
- * every rule ({"counters": [{"id", "packets", "bytes", "reject"}...], "blocked": PACKETS}, summed
- * per rule id in the chain's order) into *ret (NULL when there was nothing to read), then the pin
- * is removed; a hand-off no hook took is removed too. Errors are reported, but everything is
- * attempted: a delete must never be stopped by what it only observes.
+ * At delete of container `id` with `record`: when the hook pinned the namespace, the egress hook
+ * at `hook` reads the counters of every rule ({"counters": [{"id", "packets", "bytes",
+ * "reject"}...], "blocked": PACKETS}, summed per rule id in the chain's order) into *ret (NULL when
+ * there was nothing to read), then the pin is removed; a hand-off no hook took is removed too.
+ * Errors are reported, but everything is attempted: a delete must never be stopped by what it only
+ * observes.
  */
-int rw_egress_collect(const char *dir, const char *id, const struct rw_container_state *record,
-                      json_t **ret, struct rw_error *err);
+int rw_egress_collect(const char *dir, const char *hook, const char *id,
+                      const struct rw_container_state *record, json_t **ret, struct rw_error *err);

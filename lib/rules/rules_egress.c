@@ -202,8 +202,14 @@ void rw_rules_egress(const json_t *spec, const struct rw_settings *settings,
         }
         why = rw_rules_hook_binary_problem(rw_facts_hook(facts, hook));
         if (why != NULL) {
+                const struct rw_hook_fact *f = rw_facts_hook(facts, hook);
+
                 rw_plan_deny(plan, RW_RULE_EGRESS_HOOK, hook,
-                             "runwarden's egress hook %s cannot be used: %s", hook, why);
+                             "runwarden's egress hook %s cannot be used: %s%s", hook, why,
+                             f != NULL && f->error != 0
+                                 ? " (it is installed with runwarden, or taken from beside an "
+                                   "uninstalled runwarden binary)"
+                                 : "");
                 return;
         }
 

@@ -58,6 +58,8 @@
  * TIMEOUT}. The hook takes no arguments of its own: nothing in a spec chooses what it installs. */
 #define RW_EGRESS_HOOK_NAME    "runwarden-egress-hook"
 #define RW_EGRESS_HOOK_TIMEOUT 10
+/* How long a delete waits for the hook's `--counters` before it goes on without them (ms). */
+#define RW_EGRESS_COUNTERS_TIMEOUT_MS 5000
 
 /* A host directory below which a tier allows bind mount sources, beyond the engine's own. */
 struct rw_bind_prefix {

@@ -625,6 +625,58 @@ else
         rw_fail "the raw frame's SYN reached the metadata listener (the premise of docs/egress.md)"
 fi
 
+# ---- the counters at delete: read by the hook, never by runwarden itself ----
+# runwarden links no netlink library (a static executable, docs/performance.md): its delete runs
+# `runwarden-egress-hook --counters` with the pinned namespace on stdin. The hook answers only for
+# a network namespace that is not the host's; a hook runwarden may not run as root (here one
+# others may write) costs the counters, never the delete or the pin.
+ID10=$tag-10
+B11=$RW_TMP/job11
+make_job "$B11" ""
+read -r _ pin11 < <("$TOOL" paths --id "$ID10" --bundle "$B11")
+rw_use_log counters
+rwe create --bundle "$B11" "$ID10" </dev/null >/dev/null 2>"$RW_TMP/counters-create.err" ||
+        rw_fatal "create $ID10 failed: $(cat "$RW_TMP/counters-create.err")"
+rw_track "$ID10"
+[ -e "$pin11" ] && rw_pass "counters: the hook pinned the job's namespace" ||
+        rw_fail "counters: the hook pinned the job's namespace ($pin11)"
+rw_capture counters-direct sh -c 'exec "$1" --counters <"$2"' sh "$HOOK" "$pin11"
+rw_expect_rc "counters: runwarden-egress-hook --counters with the pin on stdin" 0
+rw_expect_eq "... writes one object: present, mode, a counter per rule, blocked" \
+        "true deny-list true number" \
+        "$(jq -r '"\(.present) \(.mode) \(.counters | length > 0 and all(has("id", "packets", "bytes", "reject"))) \(.blocked | type)"' "$OUT")"
+rw_capture counters-null "$HOOK" --counters
+rw_expect_rc "counters: stdin not a namespace: exit 1" 1
+rw_expect_grep "... saying so" "$ERR" '^runwarden-egress-hook: counters: not a namespace'
+rw_capture counters-host sh -c 'exec "$1" --counters </proc/self/ns/net' sh "$HOOK"
+rw_expect_rc "counters: the runtime's own (the host's) namespace: exit 1" 1
+rw_expect_grep "... saying so" "$ERR" "(host's|runtime's own) network namespace"
+rw_capture counters-extra "$HOOK" --counters "$pin11"
+rw_expect_rc "counters: with an argument more, the hook refuses" 1
+mkdir -p "$RW_TMP/loosehook"
+cp "$HOOK" "$RW_TMP/loosehook/runwarden-egress-hook"
+chmod 0775 "$RW_TMP/loosehook/runwarden-egress-hook"
+rwe start "$ID10" </dev/null >/dev/null 2>&1 || rw_fatal "start $ID10 failed"
+for _ in $(seq 300); do
+        [ "$("$RW_RUNC" --root "$RW_STATE" state "$ID10" 2>/dev/null | jq -r .status)" = stopped ] &&
+                break
+        sleep 0.1
+done
+rw_capture counters-loose "$RW_BIN" --policy "$POLICY" --root "$RW_STATE" --log "$RW_LOG" \
+        --log-format json --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
+        --egress-hook "$RW_TMP/loosehook/runwarden-egress-hook" delete "$ID10"
+rw_expect_rc "counters: delete with a hook others may write goes on" 0
+rw_expect_grep "... warning in the engine's log that the hook was not run, and why" "$RW_LOG" \
+        "egress counters of container $ID10: the egress hook $RW_TMP/loosehook/runwarden-egress-hook cannot be run: others may write it"
+rw_expect_eq "... the container is gone" "" "$("$RW_RUNC" --root "$RW_STATE" state "$ID10" 2>/dev/null)"
+if [ -e "$pin11" ] || grep -qF " $pin11 " /proc/self/mountinfo; then
+        rw_fail "... the pin is gone all the same ($pin11)"
+else
+        rw_pass "... the pin is gone all the same"
+fi
+rw_expect_eq "... the decision log's delete has no counters" null \
+        "$(decision "$ID10" delete | jq -c '.egress.counters')"
+
 # ---- gVisor (runsc) through runwarden ----
 # runsc's own network stack would bypass the rules: refused. With --network=host the sandbox's
 # sockets are the host kernel's, in the namespace it joined, and the rules hold.

@@ -64,21 +64,38 @@ rw_expect_no_grep "control: runc spec keeps some capabilities" "$OUT" '^CapEff: 
 rw_expect_line "control: / is writable without runwarden" "$OUT" "write /: ok"
 rw_expect_line "control: clone3 works without runwarden" "$OUT" "clone3: ok"
 
-# --- The binary alone: no profile directory -----------------------------------------------------
-# The built-in baseline, its seccomp profile included, works from a copy of the uninstalled binary
-# with no profile directory anywhere: first where the build would look by default (absent unless
+# --- The programs alone: no profile directory ---------------------------------------------------
+# The built-in baseline, its seccomp profile included, works from a copy of the uninstalled
+# programs (runwarden and, beside it, its egress hook: runwarden links no netlink library) with no
+# profile directory anywhere: first where the build would look by default (absent unless
 # runwarden was installed with this build's prefix), then with --seccomp-dir naming a directory
 # that does not exist, which leaves only the built-in profiles.
 alone=$RW_TMP/alone
 mkdir -p "$alone"
 cp "$RW_BIN" "$alone/runwarden"
+cp "$RW_BUILD_ROOT/shim/runwarden-egress-hook" "$alone/runwarden-egress-hook"
 installed=$(sed -n 's/^#define RW_SECCOMP_DIR "\(.*\)"$/\1/p' "$RW_BUILD_ROOT/config.h")
 [ -n "$installed" ] || rw_fatal "no RW_SECCOMP_DIR in $RW_BUILD_ROOT/config.h"
+installed_hook=$(sed -n 's/^#define RW_EGRESS_HOOK "\(.*\)"$/\1/p' "$RW_BUILD_ROOT/config.h")
+[ -n "$installed_hook" ] || rw_fatal "no RW_EGRESS_HOOK in $RW_BUILD_ROOT/config.h"
 if [ -e "$installed" ]; then
         echo "# note: $installed exists (runwarden is installed); the second run alone shows the built-in profiles"
 fi
+# hide_installed CMD...: CMD in a mount namespace of its own where the installed egress hook's
+# directory (if this build's prefix was installed) is an empty tmpfs.
+hide_installed()
+{
+        local dir
+        dir=$(dirname "$installed_hook")
+        if [ -d "$dir" ]; then
+                unshare --mount --propagation private sh -c 'mount -t tmpfs none "$1" && shift && exec "$@"' \
+                        sh "$dir" "$@"
+        else
+                "$@"
+        fi
+}
 for how in default missing-dir; do
-        echo "# the binary alone ($how): probe all"
+        echo "# the programs alone ($how): probe all"
         b=$RW_TMP/alone-$how
         rw_make_bundle "$b" /probe all
         rw_use_log "alone-$how"
@@ -86,17 +103,36 @@ for how in default missing-dir; do
         [ "$how" = default ] || flags=(--seccomp-dir "$RW_TMP/no-such-profile-dir")
         # runc deletes what it ran; runwarden's delete at the end releases its egress pin
         rw_track "rw-alone-$how"
-        rw_capture "alone-$how" "$alone/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
+        rw_capture "alone-$how" hide_installed "$alone/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
                 --log-format json --runtime "$RW_RUNC" "${flags[@]}" run --bundle "$b" "rw-alone-$how"
-        rw_expect_rc "the binary alone ($how): the container runs" 0
-        rw_expect_line "the binary alone ($how): a seccomp filter is installed" "$OUT" "Seccomp: 2"
-        rw_expect_line "the binary alone ($how): it is ci-default (clone3 gives ENOSYS)" "$OUT" \
+        rw_expect_rc "the programs alone ($how): the container runs" 0
+        rw_expect_line "the programs alone ($how): a seccomp filter is installed" "$OUT" "Seccomp: 2"
+        rw_expect_line "the programs alone ($how): it is ci-default (clone3 gives ENOSYS)" "$OUT" \
                 "clone3: ENOSYS"
-        rw_expect_line "the binary alone ($how): keyctl is denied" "$OUT" "keyctl: EPERM"
-        rw_expect_eq "the binary alone ($how): the filter in config.json is the one made from seccomp-profiles/ci-default.json" \
+        rw_expect_line "the programs alone ($how): keyctl is denied" "$OUT" "keyctl: EPERM"
+        rw_expect_eq "the programs alone ($how): the filter in config.json is the one made from seccomp-profiles/ci-default.json" \
                 "$(jq -S .linux.seccomp "$RW_TMP/hardened/config.json" | sha256sum)" \
                 "$(jq -S .linux.seccomp "$b/config.json" | sha256sum)"
+        rw_expect_eq "the programs alone ($how): the egress hook in config.json is the one beside runwarden" \
+                "$alone/runwarden-egress-hook" \
+                "$(jq -r '.hooks.createRuntime[] | select(.args == ["runwarden-egress-hook"]) | .path' "$b/config.json")"
 done
+
+# runwarden without its hook (none installed, none beside it): a tier with egress rules is refused
+# before runc runs, naming the hook it looked for.
+echo "# runwarden alone, no egress hook anywhere"
+lone=$RW_TMP/lone
+mkdir -p "$lone"
+cp "$RW_BIN" "$lone/runwarden"
+b=$RW_TMP/lone-bundle
+rw_make_bundle "$b" /probe all
+before=$(rw_sha256 "$b/config.json")
+rw_use_log lone
+rw_capture lone hide_installed "$lone/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
+        --log-format json --runtime "$RW_RUNC" run --bundle "$b" rw-lone
+rw_expect_refusal "runwarden without its egress hook" egress.hook "$b" rw-lone "$before"
+rw_expect_grep "the refusal names the installed hook's path and where else it looks" "$ERR" \
+        "egress hook $installed_hook cannot be used: it does not exist \\(it is installed with runwarden, or taken from beside an uninstalled runwarden binary\\)"
 
 echo "# an ordinary job: a shell pipeline with background jobs"
 b=$RW_TMP/pipeline
