@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,8 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
         int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
         struct sink sinks[2] = {{.fd = -1}, {.fd = -1}};
         long long deadline = now_ms() + timeout_ms;
-        bool timed_out = false;
+        posix_spawn_file_actions_t actions;
+        bool timed_out = false, have_actions = false;
         int status = 0, r = 0;
         pid_t pid;
 
@@ -83,18 +85,26 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
                 r = rw_error_set_errno(err, errno, "pipe");
                 goto out;
         }
-        pid = fork();
-        if (pid < 0) {
-                r = rw_error_set_errno(err, errno, "fork");
+        r = posix_spawn_file_actions_init(&actions);
+        if (r != 0) {
+                r = rw_error_set_errno(err, r, "posix_spawn");
                 goto out;
         }
-        if (pid == 0) {
-                int in = input_fd >= 0 ? input_fd : in_pipe[0];
-
-                if (dup2(in, 0) < 0 || dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0)
-                        _exit(127);
-                execv(program, argv);
-                _exit(127);
+        have_actions = true;
+        r = posix_spawn_file_actions_adddup2(&actions, input_fd >= 0 ? input_fd : in_pipe[0], 0);
+        if (r == 0)
+                r = posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+        if (r == 0)
+                r = posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+        /* nothing else of the caller's: runwarden's own descriptors are the engine's */
+        if (r == 0)
+                r = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+        /* glibc's posix_spawn is vfork-like: the exec's failure is its answer */
+        if (r == 0)
+                r = posix_spawn(&pid, program, &actions, NULL, argv, environ);
+        if (r != 0) {
+                r = rw_error_set_errno(err, r, "cannot run %s", program);
+                goto out;
         }
         close(out_pipe[1]);
         close(err_pipe[1]);
@@ -161,6 +171,8 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
                         rw_run_output_clear(ret);
         }
 out:
+        if (have_actions)
+                posix_spawn_file_actions_destroy(&actions);
         for (int k = 0; k < 2; k++) {
                 free(sinks[k].data);
                 if (out_pipe[k] >= 0)
