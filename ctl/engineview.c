@@ -98,22 +98,21 @@ const char *rw_cri_view_binary(const struct rw_cri_view *v, const char *name)
         return NULL;
 }
 
-/* `containerd --config TEXT config dump`, the text handed over in a memfd so that a dry run
+/* `containerd --config TEXT config dump`, the text handed over in a memfd (containerd's standard
+ * input, which it opens by name: rw_run() passes on no other descriptor) so that a dry run
  * writes nothing. */
 int rw_containerd_dump(const char *text, size_t len, struct rw_cri_view *ret, struct rw_error *err)
 {
-        _cleanup_close_ int fd = memfd_create("runwardenctl-config.toml", 0);
+        _cleanup_close_ int fd = memfd_create("runwardenctl-config.toml", MFD_CLOEXEC);
         struct rw_run_output out = {0};
-        char path[64];
-        char *argv[] = {"containerd", "--config", path, "config", "dump", NULL};
+        char *argv[] = {"containerd", "--config", "/proc/self/fd/0", "config", "dump", NULL};
         int r;
 
         if (fd < 0)
                 return rw_error_set_errno(err, errno, "memfd_create");
-        if (write(fd, text, len) != (ssize_t)len)
+        if (write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
                 return rw_error_set_errno(err, errno, "writing the memfd");
-        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-        r = rw_ctl_run(argv, -1, 20000, &out, err);
+        r = rw_ctl_run(argv, fd, 20000, &out, err);
         if (r >= 0 && out.status != 0)
                 r = rw_error_set(err, EINVAL, "containerd config dump failed: %s", out.err);
         if (r >= 0)

@@ -128,17 +128,21 @@ int rw_facts_add_path(struct rw_host_facts *facts, const char *path, int error,
 
 static bool mount_is_bind(const json_t *m)
 {
-        const json_t *opts = json_object_get(m, "options");
+        const char *type = json_string_value(json_object_get(m, "type"));
+        const json_t *opts;
         size_t i;
         json_t *o;
 
-        if (json_is_string(json_object_get(m, "type")) &&
-            strcmp(json_string_value(json_object_get(m, "type")), "bind") == 0)
+        if (type != NULL && strcmp(type, "bind") == 0)
                 return true;
+        /* json_array_foreach() evaluates its array at every step */
+        opts = json_object_get(m, "options");
         json_array_foreach(opts, i, o)
         {
-                if (json_is_string(o) && (strcmp(json_string_value(o), "bind") == 0 ||
-                                          strcmp(json_string_value(o), "rbind") == 0))
+                const char *s = json_string_value(o);
+
+                if (s != NULL && (s[0] == 'b' || s[0] == 'r') &&
+                    (strcmp(s, "bind") == 0 || strcmp(s, "rbind") == 0))
                         return true;
         }
         return false;
@@ -634,18 +638,22 @@ static int egress_common(struct rw_host_facts *facts, const struct rw_egress_fac
 /* The host source of the spec's last bind mount on /etc/resolv.conf; NULL when none. */
 static const char *resolv_conf_source(const json_t *spec)
 {
+        const json_t *mounts = json_object_get(spec, "mounts");
         const char *found = NULL;
         size_t i;
         json_t *m;
 
-        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        json_array_foreach(mounts, i, m)
         {
                 const char *dst = json_string_value(json_object_get(m, "destination"));
-                const char *src = json_string_value(json_object_get(m, "source"));
+                const char *src;
                 _cleanup_free_ char *norm = NULL;
 
-                if (dst == NULL || src == NULL || !mount_is_bind(m) ||
-                    rw_path_normalize(dst, &norm, NULL) < 0)
+                /* normalizing removes components, never makes one: the name is in the text */
+                if (dst == NULL || strstr(dst, "resolv.conf") == NULL || !mount_is_bind(m))
+                        continue;
+                src = json_string_value(json_object_get(m, "source"));
+                if (src == NULL || rw_path_normalize(dst, &norm, NULL) < 0)
                         continue;
                 if (strcmp(norm, "/etc/resolv.conf") == 0)
                         found = src;
@@ -845,10 +853,11 @@ static int podman_rootfs(struct rw_host_facts *facts, const char *id, struct rw_
 /* A spec mount at /etc/passwd or above it (not "/"): runc reads that file, not the image's. */
 static bool passwd_mounted(const json_t *spec)
 {
+        const json_t *mounts = json_object_get(spec, "mounts");
         size_t i;
         json_t *m;
 
-        json_array_foreach(json_object_get(spec, "mounts"), i, m)
+        json_array_foreach(mounts, i, m)
         {
                 const char *dest = json_string_value(json_object_get(m, "destination"));
                 _cleanup_free_ char *norm = NULL;

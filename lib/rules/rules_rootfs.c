@@ -106,22 +106,50 @@ static char *kept_destination(const json_t *mount, const struct rw_plan *plan, b
         return out;
 }
 
-/* Some mount the spec keeps sits at `path` or above it. False with *ok false: out of memory. */
-static bool spec_covers(const json_t *mounts, const char *path, const struct rw_plan *plan,
-                        bool *ok)
+/* The normalized destinations of the mounts the spec keeps, once for every scratch entry. */
+struct kept_mounts {
+        char **dest; /* NULL where a mount has none or the plan removes it */
+        size_t n;
+};
+
+static void kept_mounts_clear(struct kept_mounts *k)
+{
+        for (size_t i = 0; i < k->n; i++)
+                free(k->dest[i]);
+        free(k->dest);
+        *k = (struct kept_mounts){0};
+}
+
+/* False: out of memory. */
+static bool kept_mounts_init(const json_t *mounts, const struct rw_plan *plan,
+                             struct kept_mounts *k)
 {
         size_t i;
         json_t *m;
 
+        *k = (struct kept_mounts){0};
+        if (json_array_size(mounts) == 0)
+                return true;
+        k->dest = calloc(json_array_size(mounts), sizeof(*k->dest));
+        if (k->dest == NULL)
+                return false;
         json_array_foreach(mounts, i, m)
         {
-                _cleanup_free_ char *dest = kept_destination(m, plan, ok);
+                bool ok;
 
-                if (!*ok)
+                k->dest[k->n++] = kept_destination(m, plan, &ok);
+                if (!ok)
                         return false;
-                if (dest != NULL && rw_path_within(path, dest))
-                        return true;
         }
+        return true;
+}
+
+/* Some mount the spec keeps sits at `path` or above it. */
+static bool spec_covers(const struct kept_mounts *k, const char *path)
+{
+        for (size_t i = 0; i < k->n; i++)
+                if (k->dest[i] != NULL && rw_path_within(path, k->dest[i]))
+                        return true;
         return false;
 }
 
@@ -378,7 +406,7 @@ static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
                          const struct rw_host_facts *facts, struct scratch_list *l,
                          struct rw_plan *plan)
 {
-        const json_t *mounts = json_object_get(spec, "mounts");
+        _cleanup_(kept_mounts_clear) struct kept_mounts kept = {0};
         const char *home;
         size_t n = 0;
 
@@ -388,14 +416,13 @@ static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
         if (n == 0)
                 return true;
         l->items = calloc(n, sizeof(*l->items));
-        if (l->items == NULL)
+        if (l->items == NULL || !kept_mounts_init(json_object_get(spec, "mounts"), plan, &kept))
                 return false;
         for (size_t k = 0; k < n; k++) {
                 const struct rw_scratch_mount *entry = &settings->scratch[k];
                 const char *raw = entry->destination != NULL ? entry->destination : home;
                 _cleanup_free_ char *dest = NULL;
                 struct scratch *s;
-                bool ok = true;
 
                 if (raw == NULL || raw[0] != '/')
                         continue;
@@ -407,9 +434,7 @@ static bool plan_scratch(const json_t *spec, const struct rw_settings *settings,
                 s = &l->items[l->n];
                 s->entry = entry;
                 s->home = entry->destination == NULL;
-                s->insert = !list_covers(l, dest) && !spec_covers(mounts, dest, plan, &ok);
-                if (!ok)
-                        return false;
+                s->insert = !list_covers(l, dest) && !spec_covers(&kept, dest);
                 s->destination = TAKE_PTR(dest);
                 l->n++;
                 if (s->insert && s->home && l->uid != 0 && (l->uid < 0 || l->gid < 0)) {

@@ -115,15 +115,20 @@ static size_t resident_kib(void)
  * What the fast reader built before it gave up is given back: a hostile document that only goes
  * wrong at its end (here a \u0000, refused before jansson reads it) would otherwise leave its
  * whole tree on the arena, and a second one beside it when jansson reads the document again.
- * (Under AddressSanitizer the arena is off and glibc's allocator reuses the memory anyway.)
+ * (Under AddressSanitizer the arena is off: skipped, and reported so.)
  */
 static void test_fast_reader_gives_its_memory_back(void **state)
 {
         const size_t n = 100000;
-        _cleanup_free_ char *text = malloc(3 * n + 16);
+        _cleanup_free_ char *text = NULL;
         size_t len = 0, before = 0, after;
 
         (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+        /* the arena is off, and AddressSanitizer's quarantine holds freed memory on purpose */
+        skip();
+#endif
+        text = malloc(3 * n + 16);
         assert_non_null(text);
         text[len++] = '[';
         for (size_t i = 0; i < n; i++) {
