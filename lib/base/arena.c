@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RW_ARENA_OFF 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RW_ARENA_OFF 1
-#endif
-#endif
-
 #ifndef RW_ARENA_OFF
 /*
  * -Dvalgrind_arena=true: memcheck is told of every allocation, free and unused stretch, so that

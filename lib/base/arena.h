@@ -16,6 +16,16 @@
  * with -Dvalgrind_arena=true: memcheck then knows each allocation on it as if from malloc().
  */
 
+/* Defined where the arena is off: AddressSanitizer, as gcc (__SANITIZE_ADDRESS__) or clang
+ * (__has_feature: Debian 12's clang 14 has no __SANITIZE_ADDRESS__) says. The tests ask too. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RW_ARENA_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RW_ARENA_OFF 1
+#endif
+#endif
+
 /*
  * Call once, before the first jansson value is made; a no-op under AddressSanitizer. Memory
  * jansson hands out (json_dumps()) is then not free()'s: the runtime's code writes with

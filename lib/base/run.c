@@ -76,7 +76,7 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
         posix_spawn_file_actions_t actions;
         bool timed_out = false, have_actions = false;
         int status = 0, r = 0;
-        pid_t pid;
+        pid_t pid, waited;
 
         *ret = (struct rw_run_output){0};
         /* Standard input is an empty pipe rather than /dev/null, which a scratch root may lack. */
@@ -144,8 +144,12 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
                                 sinks[k].fd = -1; /* closed below through the pipe arrays */
                 }
         }
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
                 ;
+        /* SIGCHLD ignored (a caller may hand that down across exec): the kernel reaped the child
+         * and its status is lost, which must not read as an exit status of 0 */
+        if (waited < 0 && r == 0 && !timed_out)
+                r = rw_error_set_errno(err, errno, "cannot learn the exit status of %s", argv[0]);
         if (r == 0 && timed_out)
                 r = rw_error_set(err, ETIMEDOUT, "%s did not finish within %d ms", argv[0],
                                  timeout_ms);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -97,6 +98,27 @@ static void test_deadline_and_missing(void **state)
         assert_null(out.out);
 }
 
+/*
+ * SIGCHLD ignored, as a caller may hand it down across exec: the kernel reaps the child itself and
+ * its exit status is lost. That is an error, never an exit status of 0 (a failed program taken for
+ * one that succeeded).
+ */
+static void test_exit_status_lost_when_sigchld_is_ignored(void **state)
+{
+        struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
+        struct rw_run_output out = {0};
+        struct rw_error err = {0};
+        int r;
+
+        (void)state;
+        assert_int_equal(sigaction(SIGCHLD, &ignore, &old), 0);
+        r = sh("echo partial; exit 3", -1, 10000, &out, &err);
+        assert_int_equal(sigaction(SIGCHLD, &old, NULL), 0);
+        assert_int_equal(r, -ECHILD);
+        assert_non_null(strstr(err.msg, "exit status of sh"));
+        assert_null(out.out);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -104,6 +126,7 @@ int main(void)
             cmocka_unit_test(test_input),
             cmocka_unit_test(test_no_other_descriptor),
             cmocka_unit_test(test_deadline_and_missing),
+            cmocka_unit_test(test_exit_status_lost_when_sigchld_is_ignored),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
