@@ -695,10 +695,13 @@ static void decide(struct rw_call *c)
 /*
  * The egress hook when the command line names none: the installed one, else — runwarden run from
  * its build directory or a copy of the two programs — the runwarden-egress-hook beside this
- * binary. Either is judged by the hooks rule like any hook (root's, not writable by others).
+ * binary, in a directory only root may change (a runwarden copied into /tmp does not take a hook
+ * someone else put there). Either is judged by the hooks rule like any hook (root's, not writable
+ * by others).
  */
 static const char *egress_hook_default(char *buf, size_t size)
 {
+        struct stat st;
         char *slash;
         ssize_t n;
 
@@ -711,6 +714,11 @@ static const char *egress_hook_default(char *buf, size_t size)
         slash = strrchr(buf, '/');
         if (slash == NULL || (size_t)(slash + 1 - buf) + sizeof(RW_EGRESS_HOOK_NAME) > size)
                 return NULL;
+        *slash = '\0';
+        if (stat(slash == buf ? "/" : buf, &st) < 0 || st.st_uid != 0 ||
+            (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+                return NULL;
+        *slash = '/';
         memcpy(slash + 1, RW_EGRESS_HOOK_NAME, sizeof(RW_EGRESS_HOOK_NAME));
         return access(buf, F_OK) == 0 ? buf : NULL;
 }

@@ -29,10 +29,11 @@
 #endif
 
 /*
- * One stretch of address space, reserved once (no memory is taken until a page is written), bumped
- * through; what lies outside it came from malloc() and goes back to free(), so no allocation
- * needs a header. Pages are populated a chunk at a time as the bump pointer reaches them (one
- * madvise() instead of a page fault per page: about half the cost on a VM, docs/performance.md).
+ * One stretch of address space, reserved once, bumped through; what lies outside it came from
+ * malloc() and goes back to free(), so no allocation needs a header. It is made writable and
+ * populated a chunk at a time as the bump pointer reaches it (one madvise() instead of a page
+ * fault per page: about half the cost on a VM, docs/performance.md); growing a chunk at a time
+ * also keeps transparent huge pages out of it.
  * Allocations above BIG_MIN, and all of them once the stretch is used up, come from malloc().
  */
 #define RESERVE (64u * 1024u * 1024u)
@@ -51,34 +52,41 @@
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
 
-static char *base, *next, *end, *populated;
+static char *base, *next, *usable, *limit, *end;
 static bool unavailable, no_populate;
 
+/* Address space only: nothing is charged to the commit limit (vm.overcommit_memory=2 too) before
+ * grow() makes a stretch writable. */
 static bool reserve(void)
 {
-        void *p = mmap(NULL, RESERVE, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        void *p =
+            mmap(NULL, RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
         if (p == MAP_FAILED) {
                 unavailable = true; /* malloc() it is, for every allocation */
                 return false;
         }
-        base = next = populated = p;
-        end = base + RESERVE;
+        base = next = usable = p;
+        limit = end = base + RESERVE;
         MARK_UNUSED(base, RESERVE);
         return true;
 }
 
-static void populate(const char *upto)
+/* Make the stretch writable and populated up to `upto`, whole chunks at a time. False: it cannot
+ * be (the reservation is used up, or the commit limit is reached); malloc() serves instead. */
+static bool grow(const char *upto)
 {
-        while (populated < upto) {
-                size_t n = (size_t)(end - populated) < CHUNK ? (size_t)(end - populated) : CHUNK;
+        size_t n = ((size_t)(upto - usable) + CHUNK - 1) / CHUNK * CHUNK;
 
-                /* an older kernel: the pages fault in one by one, as they would anyway */
-                if (!no_populate && madvise(populated, n, MADV_POPULATE_WRITE) < 0)
-                        no_populate = true;
-                populated += n;
+        if (n > (size_t)(limit - usable) || mprotect(usable, n, PROT_READ | PROT_WRITE) < 0) {
+                limit = usable; /* not again: malloc() from here on */
+                return false;
         }
+        /* an older kernel: the pages fault in one by one, as they would anyway */
+        if (!no_populate && madvise(usable, n, MADV_POPULATE_WRITE) < 0)
+                no_populate = true;
+        usable += n;
+        return true;
 }
 
 static bool in_arena(const void *p)
@@ -92,12 +100,10 @@ static void *arena_malloc(size_t size)
         char *p;
 
         if (size > BIG_MIN || (base == NULL && (unavailable || !reserve())) ||
-            (size_t)(end - next) < need)
+            (size_t)(limit - next) < need || ((size_t)(usable - next) < need && !grow(next + need)))
                 return malloc(size);
         p = next;
         next += need;
-        if (next > populated)
-                populate(next);
         MARK_ALLOCATED(p, size);
         return p;
 }

@@ -134,6 +134,25 @@ rw_expect_refusal "runwarden without its egress hook" egress.hook "$b" rw-lone "
 rw_expect_grep "the refusal names the installed hook's path and where else it looks" "$ERR" \
         "egress hook $installed_hook cannot be used: it does not exist \\(it is installed with runwarden, or taken from beside an uninstalled runwarden binary\\)"
 
+# The two programs in a directory others may write (as a copy in /tmp would be): the hook there
+# is not taken, whoever put it there; a tier with egress rules is refused.
+echo "# the two programs in a directory others may write"
+open=$RW_TMP/open-dir
+mkdir -p "$open"
+cp "$RW_BIN" "$open/runwarden"
+cp "$RW_BUILD_ROOT/shim/runwarden-egress-hook" "$open/runwarden-egress-hook"
+chmod 1777 "$open"
+b=$RW_TMP/open-bundle
+rw_make_bundle "$b" /probe all
+before=$(rw_sha256 "$b/config.json")
+rw_use_log open-dir
+rw_capture open-dir hide_installed "$open/runwarden" --root "$RW_STATE" --log "$RW_LOG" \
+        --log-format json --runtime "$RW_RUNC" run --bundle "$b" rw-open-dir
+rw_expect_refusal "a hook beside runwarden in a directory others may write" egress.hook "$b" \
+        rw-open-dir "$before"
+rw_expect_grep "... the refusal names the installed hook, not the one beside" "$ERR" \
+        "egress hook $installed_hook cannot be used: it does not exist"
+
 echo "# an ordinary job: a shell pipeline with background jobs"
 b=$RW_TMP/pipeline
 rw_make_bundle "$b" sh -c 'echo one two three | tr a-z A-Z | wc -w; sleep 0 & wait; echo done >/tmp/x; cat /tmp/x'
