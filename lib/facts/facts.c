@@ -953,6 +953,17 @@ static int gather_rootfs_dirs(struct rw_host_facts *facts, const json_t *spec,
 
                 if (dir == NULL || dir[0] != '/')
                         continue;
+                /* a HOME of "/" (runc's, where the image has no passwd entry) gets no scratch
+                 * tmpfs (rules_rootfs.c): not worth a walk of the whole image */
+                if (is_home) {
+                        _cleanup_free_ char *norm = NULL;
+
+                        r = rw_path_normalize(dir, &norm, err);
+                        if (r < 0)
+                                return r;
+                        if (strcmp(norm, "/") == 0)
+                                continue;
+                }
                 r = rw_rootfs_probe_dir(rootfd, dir, &probe, err);
                 if (r < 0)
                         return r;

@@ -368,6 +368,23 @@ static void test_facts_gather_rootfs(void **state)
                 fail_msg("%s", err.msg);
         assert_false(facts.passwd_known);
         assert_null(facts.passwd_home);
+        rw_facts_clear(&facts);
+
+        /* HOME "/" (here from the environment; runc's own where the image has no passwd entry):
+         * no scratch tmpfs goes there, so the image is not walked for a copy of it */
+        json_decref(spec);
+        free(text);
+        assert_true(asprintf(&text,
+                             "{\"root\":{\"path\":\"%s\"},\"process\":{\"user\":{\"uid\":1000,"
+                             "\"gid\":1000},\"env\":[\"HOME=//.\"],\"args\":[\"sh\"],"
+                             "\"cwd\":\"/\"}}",
+                             t.rootfs) > 0);
+        spec = rw_test_parse(text);
+        if (rw_facts_gather(spec, &o, &facts, &err) < 0)
+                fail_msg("%s", err.msg);
+        assert_false(facts.home_has_content);
+        assert_int_equal(facts.home_bytes, 0);
+        assert_int_equal(facts.n_rootfs_missing, 2);
         rw_test_remove_tree(t.root);
 }
 
