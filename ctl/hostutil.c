@@ -110,7 +110,7 @@ int rw_ctl_run(char *const argv[], int input_fd, int timeout_ms, struct rw_run_o
         *ret = (struct rw_run_output){0};
         if (program == NULL)
                 return rw_error_set(err, ENOENT, "%s: not found in PATH", argv[0]);
-        return rw_run(program, argv, input_fd, timeout_ms, ret, err);
+        return rw_run(program, argv, NULL, input_fd, timeout_ms, ret, err);
 }
 
 /* A sibling file's name for the backup: base.runwardenctl-STAMP.bak */

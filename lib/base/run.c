@@ -67,8 +67,8 @@ static long long now_ms(void)
         return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms,
-           struct rw_run_output *ret, struct rw_error *err)
+int rw_run(const char *program, char *const argv[], char *const envp[], int input_fd,
+           int timeout_ms, struct rw_run_output *ret, struct rw_error *err)
 {
         int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
         struct sink sinks[2] = {{.fd = -1}, {.fd = -1}};
@@ -101,7 +101,7 @@ int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms
                 r = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
         /* glibc's posix_spawn is vfork-like: the exec's failure is its answer */
         if (r == 0)
-                r = posix_spawn(&pid, program, &actions, NULL, argv, environ);
+                r = posix_spawn(&pid, program, &actions, NULL, argv, envp != NULL ? envp : environ);
         if (r != 0) {
                 r = rw_error_set_errno(err, r, "cannot run %s", program);
                 goto out;

@@ -20,11 +20,11 @@ struct rw_run_output {
 void rw_run_output_clear(struct rw_run_output *o);
 
 /*
- * Run `program` (a path) with `argv` and the caller's environment, an empty stdin or `input_fd`
- * when >= 0, capturing stdout and stderr (each at most 4 MiB), no other descriptor of the
- * caller's. After `timeout_ms` it is killed
- * and the call fails with -ETIMEDOUT. Only a failure to run at all, or to learn how it ended
+ * Run `program` (a path) with `argv` and `envp` (NULL: the caller's environment), an empty stdin
+ * or `input_fd` when >= 0, capturing stdout and stderr (each at most 4 MiB), no other descriptor of
+ * the caller's. After `timeout_ms` it is killed and the call fails with -ETIMEDOUT. Only a failure
+ * to run at all, or to learn how it ended
  * (-ECHILD where the caller ignores SIGCHLD), is an error: the exit status is a result.
  */
-int rw_run(const char *program, char *const argv[], int input_fd, int timeout_ms,
-           struct rw_run_output *ret, struct rw_error *err);
+int rw_run(const char *program, char *const argv[], char *const envp[], int input_fd,
+           int timeout_ms, struct rw_run_output *ret, struct rw_error *err);

@@ -128,28 +128,21 @@ static int hook_counters(const char *hook, const char *pin, json_t **ret, struct
         _cleanup_(rw_run_output_clear) struct rw_run_output out = {0};
         _cleanup_close_ int nsfd = -1;
         _cleanup_json_ json_t *obj = NULL;
-        struct rw_hook_fact f = {0};
+        /* no environment, as runc runs it at create (the engine's is not the hook's) */
+        char *no_env[] = {NULL};
+        struct rw_hook_fact f;
         json_error_t jerr;
         const char *why;
-        struct stat st;
         int r;
 
-        if (lstat(hook, &st) < 0) {
-                f.error = errno;
-        } else {
-                f.symlink = S_ISLNK(st.st_mode);
-                if (stat(hook, &st) < 0)
-                        f.error = errno;
-                f.uid = st.st_uid;
-                f.mode = st.st_mode;
-        }
+        rw_facts_hook_examine(hook, &f);
         why = rw_rules_hook_binary_problem(&f);
         if (why != NULL)
                 return rw_error_set(err, EPERM, "the egress hook %s cannot be run: %s", hook, why);
         r = rw_netns_open_path(pin, &nsfd, err);
         if (r < 0)
                 return r;
-        r = rw_run(hook, argv, nsfd, RW_EGRESS_COUNTERS_TIMEOUT_MS, &out, err);
+        r = rw_run(hook, argv, no_env, nsfd, RW_EGRESS_COUNTERS_TIMEOUT_MS, &out, err);
         if (r < 0)
                 return rw_error_prefix(err, "the egress hook %s", hook);
         if (out.status != 0) {

@@ -530,26 +530,34 @@ static char *read_small(const char *path)
         return strdup(buf);
 }
 
+void rw_facts_hook_examine(const char *path, struct rw_hook_fact *ret)
+{
+        struct stat st;
+
+        *ret = (struct rw_hook_fact){0};
+        ret->symlink = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+        if (stat(path, &st) < 0) {
+                ret->error = errno;
+                return;
+        }
+        ret->uid = st.st_uid;
+        ret->mode = st.st_mode;
+}
+
 static int gather_hook(struct rw_host_facts *facts, const char *path, struct rw_error *err)
 {
-        struct rw_hook_fact h = {0}, *grown;
-        struct stat st;
+        struct rw_hook_fact h, *grown;
         int pid;
         char tail;
 
         if (rw_facts_hook(facts, path) != NULL)
                 return 0;
+        rw_facts_hook_examine(path, &h);
         h.path = strdup(path);
         if (h.path == NULL)
                 return rw_error_set(err, ENOMEM, "hook facts");
-        h.symlink = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-        if (stat(path, &st) < 0) {
-                h.error = errno;
-        } else {
-                h.uid = st.st_uid;
-                h.mode = st.st_mode;
+        if (h.error == 0)
                 h.realpath = realpath(path, NULL);
-        }
         if (sscanf(path, "/proc/%d/exe%c", &pid, &tail) == 1 && pid > 0) {
                 char p[64], target[PATH_MAX];
                 ssize_t n;

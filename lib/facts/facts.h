@@ -92,6 +92,10 @@ struct rw_hook_fact {
         char *comm;
 };
 
+/* How a hook binary is examined, for the hooks rule at create and before runwarden's delete runs
+ * its egress hook: error, symlink, uid and mode (no path, nothing allocated). */
+void rw_facts_hook_examine(const char *path, struct rw_hook_fact *ret);
+
 /* What egress control needs to know (docs/egress.md), gathered at create. */
 struct rw_egress_host_facts {
         /* runwarden's egress hook, the one path it injects (its rw_hook_fact is in `hooks`);

@@ -19,7 +19,7 @@ static int sh(const char *script, int input_fd, int timeout_ms, struct rw_run_ou
 {
         char *argv[] = {(char *)"sh", (char *)"-c", (char *)script, NULL};
 
-        return rw_run("/bin/sh", argv, input_fd, timeout_ms, out, err);
+        return rw_run("/bin/sh", argv, NULL, input_fd, timeout_ms, out, err);
 }
 
 static void test_streams_and_status(void **state)
@@ -64,6 +64,29 @@ static void test_input(void **state)
         rw_run_output_clear(&out);
 }
 
+/* The environment given, and only it (runwarden runs its egress hook with none, as runc does). */
+static void test_environment(void **state)
+{
+        char *argv[] = {(char *)"sh", (char *)"-c", (char *)"echo \"[$RW_RUN_TEST]\"", NULL};
+        char *only[] = {(char *)"RW_RUN_TEST=given", NULL};
+        char *none[] = {NULL};
+        struct rw_run_output out = {0};
+        struct rw_error err = {0};
+
+        (void)state;
+        assert_int_equal(setenv("RW_RUN_TEST", "inherited", 1), 0);
+        assert_int_equal(rw_run("/bin/sh", argv, NULL, -1, 10000, &out, &err), 0);
+        assert_string_equal(out.out, "[inherited]\n");
+        rw_run_output_clear(&out);
+        assert_int_equal(rw_run("/bin/sh", argv, only, -1, 10000, &out, &err), 0);
+        assert_string_equal(out.out, "[given]\n");
+        rw_run_output_clear(&out);
+        assert_int_equal(rw_run("/bin/sh", argv, none, -1, 10000, &out, &err), 0);
+        assert_string_equal(out.out, "[]\n");
+        rw_run_output_clear(&out);
+        unsetenv("RW_RUN_TEST");
+}
+
 static void test_no_other_descriptor(void **state)
 {
         struct rw_run_output out = {0};
@@ -93,7 +116,7 @@ static void test_deadline_and_missing(void **state)
         assert_null(out.out);
 
         err = (struct rw_error){0};
-        assert_int_equal(rw_run("/nonexistent/program", argv, -1, 1000, &out, &err), -ENOENT);
+        assert_int_equal(rw_run("/nonexistent/program", argv, NULL, -1, 1000, &out, &err), -ENOENT);
         assert_non_null(strstr(err.msg, "cannot run /nonexistent/program"));
         assert_null(out.out);
 }
@@ -124,6 +147,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_streams_and_status),
             cmocka_unit_test(test_input),
+            cmocka_unit_test(test_environment),
             cmocka_unit_test(test_no_other_descriptor),
             cmocka_unit_test(test_deadline_and_missing),
             cmocka_unit_test(test_exit_status_lost_when_sigchld_is_ignored),
