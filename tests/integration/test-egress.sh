@@ -677,6 +677,39 @@ fi
 rw_expect_eq "... the decision log's delete has no counters" null \
         "$(decision "$ID10" delete | jq -c '.egress.counters')"
 
+# What the hook gets at delete: the namespace on stdin, stdout and stderr, no other descriptor and
+# no environment (the engine's is runwarden's, not the hook's). A hook of root's that records
+# both, then is the real one; the "engine" passes runwarden a descriptor and a variable.
+ID11=$tag-11
+B12=$RW_TMP/job12
+make_job "$B12" ""
+mkdir -p "$RW_TMP/recordhook"
+printf '#!/bin/sh\n{ env; echo "fds: $(ls /proc/self/fd | tr "\\n" " ")"; } >%q\nexec %q "$@"\n' \
+        "$RW_TMP/recordhook/seen" "$HOOK" >"$RW_TMP/recordhook/runwarden-egress-hook"
+chmod 0755 "$RW_TMP/recordhook/runwarden-egress-hook"
+rwe create --bundle "$B12" "$ID11" </dev/null >/dev/null 2>"$RW_TMP/record-create.err" ||
+        rw_fatal "create $ID11 failed: $(cat "$RW_TMP/record-create.err")"
+rw_track "$ID11"
+rwe start "$ID11" </dev/null >/dev/null 2>&1 || rw_fatal "start $ID11 failed"
+for _ in $(seq 300); do
+        [ "$("$RW_RUNC" --root "$RW_STATE" state "$ID11" 2>/dev/null | jq -r .status)" = stopped ] &&
+                break
+        sleep 0.1
+done
+rw_use_log counters-record
+RW_ENGINE_SECRET=engine-only rw_capture counters-record sh -c 'exec 7</dev/null; exec "$@"' sh \
+        "$RW_BIN" --policy "$POLICY" --root "$RW_STATE" --log "$RW_LOG" --log-format json \
+        --runtime "$RW_RUNC" --seccomp-dir "$RW_SECCOMP_DIR" \
+        --egress-hook "$RW_TMP/recordhook/runwarden-egress-hook" delete "$ID11"
+rw_expect_rc "counters: delete through a recording hook" 0
+rw_expect_eq "... the hook had none of the engine's environment" "" \
+        "$(grep -v -e '^fds: ' -e '^PWD=' "$RW_TMP/recordhook/seen" || true)"
+rw_expect_grep "... and only stdin, stdout and stderr (3: its own listing)" \
+        "$RW_TMP/recordhook/seen" '^fds: 0 1 2 3 $'
+rw_expect_eq "... and the counters reached the decision log" yes \
+        "$(decision "$ID11" delete |
+                jq -r 'if (.egress.counters | length) > 0 then "yes" else "no: \(.egress)" end')"
+
 # ---- gVisor (runsc) through runwarden ----
 # runsc's own network stack would bypass the rules: refused. With --network=host the sandbox's
 # sockets are the host kernel's, in the namespace it joined, and the rules hold.
